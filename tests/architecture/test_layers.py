@@ -1,0 +1,35 @@
+"""Data flows one way: crawl → store → audit → report. Imports must not point backwards."""
+import ast
+from pathlib import Path
+
+import pytest
+
+PKG = Path(__file__).resolve().parents[2] / "zwgk"
+
+# stage -> packages it must never import
+FORBIDDEN = {
+    "auditor/checks": ("scrapy", "sqlalchemy", "zwgk.crawler", "zwgk.store", "zwgk.reports"),
+    "auditor": ("scrapy", "zwgk.crawler", "zwgk.reports"),
+    "reports": ("scrapy", "sqlalchemy", "zwgk.crawler", "zwgk.store", "zwgk.auditor"),
+    "formats": ("scrapy", "sqlalchemy", "zwgk.crawler", "zwgk.store", "zwgk.auditor", "zwgk.reports"),
+    "crawler": ("zwgk.auditor", "zwgk.reports"),
+    "store": ("scrapy", "zwgk.crawler", "zwgk.auditor", "zwgk.reports"),
+}
+
+
+def _imports(path: Path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            yield node.module
+
+
+@pytest.mark.parametrize("stage", sorted(FORBIDDEN))
+def test_stage_does_not_import_later_or_earlier_stages(stage):
+    files = list((PKG / stage).rglob("*.py"))
+    assert files, f"no modules in {stage}"
+    bad = [(f.relative_to(PKG), name) for f in files for name in _imports(f)
+           if any(name == p or name.startswith(p + ".") for p in FORBIDDEN[stage])]
+    assert not bad, f"imports against the data flow: {bad}"

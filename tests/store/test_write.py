@@ -1,0 +1,24 @@
+"""Idempotent writes: the same rows written twice stay one row each, with the last values."""
+from sqlalchemy import func, select
+
+from zwgk.store import models as m
+from zwgk.store.db import open_db
+from zwgk.store.write import start_crawl, upsert_rows
+
+
+def test_upsert_twice_keeps_one_row(db_url):
+    Session = open_db(db_url)
+    with Session.begin() as s:
+        crawl = start_crawl(s, "http://127.0.0.1:1/")
+        cid = crawl.id
+    rows = [dict(crawl_id=cid, url="http://127.0.0.1:1/a", state="broken", kind="站内", status=404,
+                 error=None, redirects=[], checked_at=None)]
+    with Session.begin() as s:
+        upsert_rows(s, m.LinkTarget, rows)
+    with Session.begin() as s:
+        upsert_rows(s, m.LinkTarget, [{**rows[0], "state": "ok", "status": 200}])
+        upsert_rows(s, m.Link, [dict(crawl_id=cid, source_url="s", target_url="t", text="x", tag="a")] * 3)
+    with Session() as s:
+        assert s.scalar(select(func.count()).select_from(m.LinkTarget)) == 1
+        assert s.scalars(select(m.LinkTarget.status)).one() == 200
+        assert s.scalar(select(func.count()).select_from(m.Link)) == 1

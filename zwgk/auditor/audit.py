@@ -1,0 +1,211 @@
+"""One audit: a stored crawl + a checklist + an as-of date → results.json (docs/results-json.md)."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from zwgk import __version__
+from zwgk.store import models as m
+
+from . import registry
+from .checklist import load_checklist
+from .model import Document, SiteSnapshot
+from .scoring import Evaluator, grade
+from .snapshot import load_snapshot
+
+SCHEMA = "zwgk-results/1"
+DETAIL_KEYS = ("status", "error", "link_text", "link_kind", "source_title", "field", "period", "working_days")
+
+
+def _iso(v):
+    return v.isoformat() if hasattr(v, "isoformat") else v
+
+
+def document_dict(d: Document) -> dict:
+    return {
+        "url": d.url, "title": d.title, "doc_number": d.doc_number,
+        "written_date": _iso(d.written_date), "publish_date": _iso(d.publish_date),
+        "validity": d.validity, "index_no": d.index_no, "publisher": d.publisher, "topic": d.topic,
+        "column": d.column, "column_kind": d.column_kind, "office": d.office,
+        "is_interpretation": d.is_interpretation,
+        "interpretation_urls": list(d.interpretation_urls), "policy_urls": list(d.policy_urls),
+        "attachments": [{"url": a.url, "name": a.name, "ext": a.ext} for a in d.attachments],
+    }
+
+
+def _columns(snap: SiteSnapshot) -> list[dict]:
+    out = []
+    for c in snap.columns:
+        dates = [e.date for e in c.entries if e.date]
+        out.append({"url": c.url, "name": c.name, "kind": c.kind, "office": c.office, "parent_url": c.parent_url,
+                    "entries": len(c.entries), "list_pages": c.list_pages, "has_children": c.has_children,
+                    "last_update": _iso(max(dates)) if dates else None})
+    return out
+
+
+def evaluate(snap: SiteSnapshot, checklist) -> dict:
+    """The scores tree, findings and per-office scores of one checklist on one snapshot."""
+    ev = Evaluator(snap, checklist.portal_office)
+    leaves: list[tuple] = []  # (indicator, LeafResult)
+
+    def walk(node, level):
+        if getattr(node, "children", None):
+            kids = [walk(ch, level + 1) for ch in node.children]
+            score = sum(k["score"] for k in kids)
+            max_score = sum(k["max_score"] for k in kids)
+            return {"id": node.id, "name": node.name, "level": level, "leaf": False,
+                    "weight": max_score, "score": round(score, 4), "max_score": round(max_score, 4),
+                    "judged": round(sum(k["judged"] for k in kids), 4), "children": kids}
+        res = ev.leaf(node)
+        leaves.append((node, res))
+        spec = registry.REGISTRY.get(node.check) if node.check else None
+        return {"id": node.id, "name": node.text, "text": node.text, "level": level, "leaf": True,
+                "applies_to_text": node.applies_to_text, "basis": node.basis, "check": node.check,
+                "params": node.params or {}, "manual": bool(node.manual), "veto": bool(getattr(node, "veto", False)),
+                "hint": getattr(node, "hint", None), "weight": float(node.weight),
+                "score": res.score, "max_score": res.max_score, "judged": res.judged, "outcome": res.outcome,
+                "note": res.note, "results": res.results,
+                "evidence": {"columns": [{"key": c.key, "label": c.label, "kind": c.kind} for c in spec.columns]
+                             if spec else [], "finding_keys": list(dict.fromkeys(res.finding_keys))}}
+
+    tree = [walk(n, 1) for n in checklist.tree]
+
+    # findings: one object per distinct problem, with every indicator it affects
+    ids: dict[tuple, str] = {}
+    findings = []
+    for i, (k, f) in enumerate(sorted(ev.findings.items(), key=lambda kv: (kv[1].check, kv[1].url, kv[1].source or "")), 1):
+        fid = f"F{i:05d}"
+        ids[k] = fid
+        obj = {"id": fid, "check": f.check, "url": f.url, "source": f.source, "office": f.office}
+        obj.update({key: None for key in DETAIL_KEYS})
+        obj.update({key: _iso(v) for key, v in f.details.items() if key not in obj or obj[key] is None})
+        obj["indicators"] = ev.finding_indicators[k]
+        findings.append(obj)
+
+    def fix_evidence(n):
+        if n["leaf"]:
+            n["evidence"]["finding_ids"] = [ids[k] for k in n["evidence"].pop("finding_keys")]
+        for ch in n.get("children", []):
+            fix_evidence(ch)
+
+    for n in tree:
+        fix_evidence(n)
+
+    total = sum(n["max_score"] for n in tree)
+    achieved = sum(n["score"] for n in tree)
+    judged = sum(n["judged"] for n in tree)
+    score = round(100 * achieved / judged, 2) if judged else None
+    weights = sum(float(ind.weight) for ind, _ in leaves) or 1.0
+    manual_w = sum(float(ind.weight) for ind, _ in leaves if ind.manual or not ind.check)
+    open_w = sum(float(ind.weight) for ind, r in leaves if r.outcome in ("needs_review", "error"))
+    veto = [ind.id for ind, r in leaves if getattr(ind, "veto", False) and r.outcome == "fail"]
+
+    offices = _office_scores(snap, checklist, leaves, findings)
+    return {
+        "summary": {
+            "score": score, "max_score": 100.0, "grade": grade(score),
+            "achieved_weight": round(achieved, 4), "judged_weight": round(judged, 4), "total_weight": round(total, 4),
+            "findings_by_check": dict(Counter(f["check"] for f in findings)),
+            "outcomes": dict(Counter(r.outcome for _, r in leaves)),
+            "weight_shares": {"automated": round(1 - manual_w / weights, 4), "manual": round(manual_w / weights, 4),
+                              "open": round(open_w / weights, 4)},
+            "veto": veto,
+        },
+        "offices": offices,
+        "findings": findings,
+        "scores": {"score": score, "max_score": 100.0, "achieved_weight": round(achieved, 4),
+                   "judged_weight": round(judged, 4), "tree": tree},
+    }
+
+
+def _office_scores(snap, checklist, leaves, findings) -> list[dict]:
+    portal = checklist.portal_office
+    names = [portal] + [o for o in snap.offices if o != portal]
+    urls = {}
+    for c in snap.columns:
+        urls.setdefault(c.office or portal, c.parent_url or c.url)
+    rows = []
+    for name in names:
+        achieved = judged = 0.0
+        for ind, r in leaves:
+            for res in r.results:
+                if res["office"] == name or (res["office"] is None and name == portal and len(r.results) == 1):
+                    if res["outcome"] in ("pass", "fail"):
+                        judged += float(ind.weight)
+                        achieved += float(ind.weight) * (res["outcome"] == "pass")
+        score = round(100 * achieved / judged, 2) if judged else None
+        office_key = None if name == portal else name
+        rows.append({"name": name, "url": urls.get(name), "score": score, "max_score": 100.0,
+                     "findings": sum(1 for f in findings if f["office"] == office_key
+                                     or (name == portal and f["office"] == portal))})
+    ranked = sorted(rows, key=lambda r: (r["score"] is None, -(r["score"] or 0), r["name"]))
+    for i, r in enumerate(ranked, 1):
+        r["rank"] = i if r["score"] is not None else None
+    return ranked
+
+
+def run_audit(session: Session, crawl_id: int, checklist_name: str, as_of: date) -> dict:
+    """Audit one stored crawl; stores the audit and its findings; returns the results dict."""
+    registry.load_all()
+    checklist = load_checklist(checklist_name)
+    snap = load_snapshot(session, crawl_id, as_of)
+    crawl = session.get(m.Crawl, crawl_id)
+    site = session.get(m.Site, crawl.site_id)
+    ev = evaluate(snap, checklist)
+    links = Counter(t.state for t in snap.links)
+    stats = crawl.stats or {}
+    results = {
+        "schema": SCHEMA,
+        "tool": {"name": "zwgk", "version": __version__},
+        "site": {"url": crawl.start_url, "name": site.name or _site_name(snap), "homepage_url": crawl.homepage_url},
+        "crawl": {"id": crawl.id, "started_at": _iso(crawl.started_at), "finished_at": _iso(crawl.finished_at),
+                  "status": crawl.status, "pages": len(snap.pages),
+                  "requests": stats.get("downloader/request_count"), "errors": stats.get("log_count/ERROR", 0)},
+        "as_of": as_of.isoformat(),
+        "checklist": {"id": checklist.id, "title": checklist.title, "version": checklist.version,
+                      "source": checklist.source},
+        **ev,
+        "columns": _columns(snap),
+        "documents": [document_dict(d) for d in snap.documents],
+        "links": {"checked": len(snap.links), "ok": links["ok"], "broken": links["broken"],
+                  "inconclusive": links["inconclusive"], "wrong": links["wrong"]},
+    }
+    results["summary"].update({"documents": len(snap.documents), "columns": len(snap.columns),
+                               "links_checked": len(snap.links)})
+    _store(session, crawl_id, checklist, as_of, results)
+    return results
+
+
+def _site_name(snap: SiteSnapshot) -> str | None:
+    if snap.homepage and snap.homepage.title:
+        for sep in ("_", "-", "|", "—", "－"):
+            snap_title = snap.homepage.title.split(sep)
+            if len(snap_title) > 1:
+                return snap_title[-1].strip() or snap.homepage.title
+        return snap.homepage.title
+    return None
+
+
+def _store(session: Session, crawl_id: int, checklist, as_of: date, results: dict) -> None:
+    audit = m.Audit(crawl_id=crawl_id, checklist=checklist.id, checklist_version=checklist.version, as_of=as_of,
+                    created_at=datetime.now(timezone.utc), score=results["summary"]["score"], max_score=100.0)
+    session.add(audit)
+    session.flush()
+    core = {"id", "check", "url", "source", "office"}
+    session.add_all([m.Finding(audit_id=audit.id, check=f["check"], url=f["url"][:2048],
+                               source=(f["source"] or None) and f["source"][:2048], office=f["office"],
+                               details={k: v for k, v in f.items() if k not in core and v is not None})
+                     for f in results["findings"]])
+    results["audit_id"] = audit.id
+
+
+def write_results(results: dict, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=_iso), encoding="utf-8")
+    tmp.replace(path)  # never leave a half-written results.json
+    return path

@@ -1,0 +1,147 @@
+"""Frozen data the auditor works on (SiteSnapshot) and what checks return (CheckResult).
+
+No ORM object and nothing from Scrapy crosses into the auditor: auditor/snapshot.py builds
+these dataclasses from the store, and checks are pure functions of them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+Outcome = Literal["pass", "fail", "needs_review", "not_applicable", "error"]
+LinkState = Literal["ok", "broken", "inconclusive", "wrong"]
+# 站内 (same site), 站外 (external), 附件 (attachment), 图片 (image)
+LinkKind = Literal["站内", "站外", "附件", "图片"]
+
+
+@dataclass(frozen=True)
+class Attachment:
+    url: str
+    name: str
+    ext: str  # lower-case extension without dot: pdf, doc, docx, xls, xlsx, wps, zip, ...
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document page (a policy file, a notice, a 解读 page ...) as extracted."""
+
+    url: str
+    title: str | None
+    doc_number: str | None        # 文号 as written on the page (raw)
+    written_date: date | None     # 成文日期
+    publish_date: date | None     # 发布日期
+    validity: str | None          # 有效性, normalised: 有效 / 失效 / 废止 / 已修改 / 部分失效 / 尚未生效
+    index_no: str | None          # 索引号
+    publisher: str | None         # 发布机构 / 发文机关
+    topic: str | None             # 主题分类
+    column: str | None            # name of the column (栏目) it was listed in
+    column_kind: str | None       # normalised class of that column, see auditor/columns.py KINDS
+    office: str | None            # 评估对象 the document belongs to (department / sub-site), None = the portal
+    body_chars: int               # length of the body text
+    is_interpretation: bool       # a 解读 page
+    interpretation_urls: tuple[str, ...] = ()   # on a policy page: links to its 解读
+    interpretation_forms: tuple[str, ...] = ()  # forms of those links: 文字 / 图解 / 视频 / 问答
+    policy_urls: tuple[str, ...] = ()           # on a 解读 page: links back to the policies
+    attachments: tuple[Attachment, ...] = ()
+    first_seen: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ColumnEntry:
+    """One entry of a column's list pages."""
+
+    url: str
+    title: str
+    date: date | None  # date shown next to the entry in the list, if any
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column (栏目) of the disclosure area, with every entry its list pages showed."""
+
+    url: str
+    name: str                     # as shown on the site
+    kind: str | None              # normalised class (auditor/columns.py), None = unknown
+    office: str | None            # 评估对象 owning it, None = the portal
+    parent_url: str | None
+    entries: tuple[ColumnEntry, ...] = ()
+    list_pages: int = 1           # how many list pages were walked
+    has_children: bool = False    # a parent column whose content sits in sub-columns
+
+
+@dataclass(frozen=True)
+class LinkOccurrence:
+    """A link as it sits on a page."""
+
+    source_url: str
+    source_title: str | None
+    target_url: str
+    text: str
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """A distinct link target and what checking it found."""
+
+    url: str
+    state: LinkState
+    kind: LinkKind
+    status: int | None            # final HTTP status, None when no response
+    error: str | None             # e.g. 'timeout', 'dns', 'connection refused', 'soft-404', 'intranet address'
+    redirects: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Page:
+    """A fetched HTML page of the site (home, column list, document, other)."""
+
+    url: str
+    kind: str                     # home | column | list | document | other
+    status: int | None
+    title: str | None
+    text: str                     # visible text (for the homepage: whole page incl. footer)
+
+
+@dataclass(frozen=True)
+class SiteSnapshot:
+    site_url: str                 # the URL the run started from
+    homepage_url: str | None
+    crawl_id: int
+    crawled_at: datetime
+    as_of: date                   # the audit date
+    homepage: Page | None
+    pages: tuple[Page, ...]
+    documents: tuple[Document, ...]
+    columns: tuple[Column, ...]
+    links: tuple[LinkTarget, ...]
+    occurrences: tuple[LinkOccurrence, ...]
+    offices: tuple[str, ...]      # 评估对象 found on the site (department sub-site names)
+    office: str | None = None     # set when this snapshot is restricted to one 评估对象
+
+    def for_office(self, office: str | None) -> "SiteSnapshot":
+        """The part of the site that belongs to one 评估对象 (None = the portal's own column)."""
+        from dataclasses import replace
+
+        cols = tuple(c for c in self.columns if c.office == office)
+        docs = tuple(d for d in self.documents if d.office == office)
+        return replace(self, columns=cols, documents=docs, office=office)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem. `check` is the finding id of the export contract (broken-link, missing-field ...)."""
+
+    check: str
+    url: str                      # the thing at fault: broken target, document, column, site
+    source: str | None = None     # the page where it was seen
+    office: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)  # field, status, period, working_days, dates ...
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    outcome: Outcome
+    findings: tuple[Finding, ...] = ()
+    checked: int = 0              # how many items were examined
+    note: str = ""                # short Chinese explanation shown in the report

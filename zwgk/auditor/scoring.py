@@ -1,0 +1,108 @@
+"""Runs a checklist's checks on a snapshot and rolls the outcomes up the tree.
+
+Scoring rules (documented for evaluators in the README):
+- a leaf is judged once per 评估对象 it applies to (site-scoped checks once for the site);
+  its score is weight × (share of judged 评估对象 that pass);
+- fail outranks error, error outranks needs_review, needs_review outranks pass; all
+  not_applicable → not_applicable, which leaves the indicator out of the maximum;
+- needs_review and error leaves are "open": they count in the maximum but not in the
+  judged weight, so the summary score is over what was judged, with the open share beside it.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from . import registry
+from .model import CheckResult, Finding, SiteSnapshot
+
+RANK = {"fail": 4, "error": 3, "needs_review": 2, "pass": 1, "not_applicable": 0}
+
+
+@dataclass
+class LeafResult:
+    outcome: str
+    score: float
+    max_score: float
+    judged: float                    # weight judged pass/fail
+    results: list[dict]              # per office: {office, outcome, note, findings}
+    finding_keys: list[tuple] = field(default_factory=list)
+    note: str = ""
+
+
+def combine(outcomes: list[str]) -> str:
+    if not outcomes:
+        return "not_applicable"
+    return max(outcomes, key=lambda o: RANK[o])
+
+
+def finding_key(f: Finding) -> tuple:
+    return (f.check, f.url, f.source, f.office, json.dumps(f.details, sort_keys=True, ensure_ascii=False, default=str))
+
+
+class Evaluator:
+    """Evaluates indicators, caching check runs: one (check, params, office) runs once."""
+
+    def __init__(self, snapshot: SiteSnapshot, portal_office: str | None):
+        self.snap = snapshot
+        self.portal_office = portal_office
+        self.cache: dict[tuple, CheckResult] = {}
+        self.findings: dict[tuple, Finding] = {}
+        self.finding_indicators: dict[tuple, list[str]] = {}
+        self.views = {None: snapshot.for_office(None)}
+        for o in snapshot.offices:
+            self.views[o] = snapshot.for_office(o)
+
+    def _run(self, spec, params: dict, office, site_wide: bool) -> CheckResult:
+        clean = {k: v for k, v in params.items() if k != "basis" and not k.endswith("_warn")}
+        key = (spec.id, json.dumps(clean, sort_keys=True, ensure_ascii=False, default=str), None if site_wide else office)
+        if key not in self.cache:
+            snap = self.snap if site_wide else self.views[office]
+            res = registry.run_check(spec, snap, clean)
+            if not site_wide:
+                res = CheckResult(res.outcome, tuple(f if f.office else _with_office(f, office) for f in res.findings),
+                                  res.checked, res.note)
+            self.cache[key] = res
+        return self.cache[key]
+
+    def leaf(self, ind) -> LeafResult:
+        w = float(ind.weight)
+        if ind.manual or not ind.check:
+            return LeafResult("needs_review", 0.0, w, 0.0,
+                              [{"office": None, "outcome": "needs_review", "note": ind.hint or "需人工核查", "findings": 0}],
+                              note=ind.hint or "需人工核查")
+        spec = registry.get(ind.check)
+        site_wide = spec.scope == "site"
+        offices = [None] if site_wide else [o for o in self.views if ind.applies(o or self.portal_office, self.portal_office)]
+        results, outcomes, keys = [], [], []
+        for office in offices:
+            res = self._run(spec, ind.params or {}, office, site_wide)
+            outcomes.append(res.outcome)
+            for f in res.findings:
+                k = finding_key(f)
+                self.findings.setdefault(k, f)
+                self.finding_indicators.setdefault(k, [])
+                if ind.id not in self.finding_indicators[k]:
+                    self.finding_indicators[k].append(ind.id)
+                keys.append(k)
+            results.append({"office": None if site_wide else (office or self.portal_office), "outcome": res.outcome,
+                            "note": res.note, "findings": len(res.findings)})
+        outcome = combine(outcomes)
+        judged = [o for o in outcomes if o in ("pass", "fail")]
+        if outcome == "not_applicable":
+            return LeafResult(outcome, 0.0, 0.0, 0.0, results, keys)
+        share = (sum(o == "pass" for o in judged) / len(judged)) if judged else 0.0
+        judged_w = w * len(judged) / len(outcomes)
+        return LeafResult(outcome, round(w * share * len(judged) / len(outcomes), 4), w, judged_w, results, keys,
+                          note="；".join(r["note"] for r in results if r["note"])[:300])
+
+
+def _with_office(f: Finding, office) -> Finding:
+    from dataclasses import replace
+    return replace(f, office=office)
+
+
+def grade(score: float | None) -> str:
+    if score is None:
+        return "未评分"
+    return "优" if score >= 90 else "良" if score >= 80 else "中" if score >= 60 else "差"

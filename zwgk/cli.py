@@ -1,0 +1,296 @@
+"""Command line: `zwgk demo | run | crawl | audit | report | extract | checklists`."""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+console = Console(stderr=True)
+
+
+def _date(value: str | None) -> date:
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"日期格式应为 YYYY-MM-DD，收到「{value}」")
+
+
+def _load_profile(path: str | None) -> dict:
+    if not path:
+        return {}
+    import yaml
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise click.ClickException(f"站点配置文件 {path} 无法读取：{exc}")
+    if not isinstance(data, dict):
+        raise click.ClickException(f"站点配置文件 {path} 应为键值映射（YAML mapping）")
+    return data
+
+
+def _crawl(url: str, *, db: str | None, profile: dict, concurrency: int | None, delay: float | None,
+           network: str, max_pages: int | None = None, autothrottle: bool = False) -> int:
+    """Run the spider in this process with a progress display; returns the crawl id."""
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+
+    from zwgk.crawler import settings as default_settings
+    from zwgk.crawler.spiders.disclosure import DisclosureSpider
+
+    settings = Settings()
+    settings.setmodule(default_settings, priority="project")
+    conc = concurrency or profile.get("concurrency")
+    dl = delay if delay is not None else profile.get("delay")
+    if conc:
+        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", int(conc))
+        settings.set("CONCURRENT_REQUESTS", max(16, int(conc) * 4))
+    if dl is not None:
+        settings.set("DOWNLOAD_DELAY", float(dl))
+        settings.set("RANDOMIZE_DOWNLOAD_DELAY", float(dl) > 0)
+    if autothrottle:
+        settings.set("AUTOTHROTTLE_ENABLED", True)
+    if max_pages:
+        settings.set("CLOSESPIDER_PAGECOUNT", int(max_pages))
+    settings.set("ZWGK_DB", db)
+    settings.set("ZWGK_NETWORK", network)
+    process = CrawlerProcess(settings, install_root_handler=False)
+    crawler = process.create_crawler(DisclosureSpider)
+    process.crawl(crawler, start_url=url, profile=profile)
+
+    from rich.live import Live
+    from twisted.internet import task
+
+    def status():
+        sp = getattr(crawler, "spider", None)
+        st = crawler.stats.get_stats() if crawler.stats else {}
+        if sp is None:
+            return "正在启动抓取…"
+        return (f"[bold]正在抓取[/] {url}  页面 {st.get('response_received_count', 0)}  "
+                f"文件 {sp.documents}  栏目 {len(sp.columns)}  链接 {len(sp.linked)}  "
+                f"已检查 {len(sp.resolved)}")
+
+    with Live(status(), console=console, refresh_per_second=4, transient=False) as live:
+        loop = task.LoopingCall(lambda: live.update(status()))
+        loop.start(0.5, now=False)
+        process.start()
+        live.update(status())
+    if crawler.spider is None or crawler.spider.crawl_id is None:
+        raise click.ClickException("抓取未能开始，请检查网址和数据库设置")
+    return crawler.spider.crawl_id
+
+
+def _audit(db: str | None, crawl_id: int, checklist: str, as_of: date, out: Path) -> dict:
+    from zwgk.auditor.audit import run_audit, write_results
+    from zwgk.auditor.checklist import ChecklistError
+    from zwgk.store.db import open_db
+
+    Session = open_db(db)
+    try:
+        with Session.begin() as s:
+            results = run_audit(s, crawl_id, checklist, as_of)
+    except ChecklistError as exc:
+        raise click.ClickException(f"检查清单有误：{exc}")
+    except LookupError as exc:
+        raise click.ClickException(str(exc))
+    write_results(results, out / "results.json")
+    return results
+
+
+def _report(results: dict, out: Path) -> Path:
+    from zwgk.reports.render import render_html
+
+    path = out / "report.html"
+    path.write_text(render_html(results), encoding="utf-8")
+    return path
+
+
+def _summary(results: dict, out: Path) -> None:
+    s = results["summary"]
+    score = "未评分" if s["score"] is None else f"{s['score']:.1f}"
+    console.print(f"[bold green]完成[/]  得分 {score}（{s['grade']}）  问题 {len(results['findings'])} 项  "
+                  f"文件 {s.get('documents', 0)} 篇  栏目 {s.get('columns', 0)} 个")
+    console.print(f"报告：{(out / 'report.html').resolve()}")
+    console.print(f"结果：{(out / 'results.json').resolve()}")
+
+
+@click.group()
+@click.version_option(package_name="zwgk")
+def main():
+    """zwgk：政府网站政务公开专栏检查工具（抓取 → 抽取 → 存储 → 检查 → 报告）。"""
+
+
+politeness = [
+    click.option("--concurrency", type=int, default=None, help="每个主机的并发请求数（默认 2）"),
+    click.option("--delay", type=float, default=None, help="同一主机两次请求之间的间隔秒数（默认 1.0）"),
+    click.option("--autothrottle", is_flag=True, help="按服务器响应速度自动调节抓取速度"),
+    click.option("--max-pages", type=int, default=None, help="最多抓取的页面数"),
+    click.option("--network", type=click.Choice(["any", "loopback"]), default="any",
+                 help="loopback：只访问本机地址（测试、演示）"),
+    click.option("--profile", type=click.Path(exists=True, dir_okay=False), default=None,
+                 help="站点配置 YAML（起始网址、栏目、范围、编码、礼貌抓取参数）"),
+    click.option("--db", default=None, help="数据库 URL（默认 sqlite:///zwgk-out/zwgk.db，或环境变量 ZWGK_DB）"),
+]
+
+
+def with_options(opts):
+    def deco(f):
+        for o in reversed(opts):
+            f = o(f)
+        return f
+    return deco
+
+
+@main.command()
+@click.argument("url")
+@click.option("--as-of", "as_of", default=None, help="评估基准日 YYYY-MM-DD（默认今天）")
+@click.option("--out", type=click.Path(file_okay=False), default="zwgk-out", help="输出目录")
+@click.option("--checklist", default="yiyuan-2023", help="检查清单（checklists/ 下的名称或 YAML 路径）")
+@with_options(politeness)
+def run(url, as_of, out, checklist, concurrency, delay, autothrottle, max_pages, network, profile, db):
+    """抓取并检查一个网站，生成报告（URL 为首页或政府信息公开专栏地址）。"""
+    as_of_d = _date(as_of)
+    out_p = Path(out)
+    out_p.mkdir(parents=True, exist_ok=True)
+    db = db or f"sqlite:///{out_p / 'zwgk.db'}"
+    crawl_id = _crawl(url, db=db, profile=_load_profile(profile), concurrency=concurrency, delay=delay,
+                      network=network, max_pages=max_pages, autothrottle=autothrottle)
+    results = _audit(db, crawl_id, checklist, as_of_d, out_p)
+    _report(results, out_p)
+    _summary(results, out_p)
+
+
+@main.command()
+@click.argument("url")
+@with_options(politeness)
+def crawl(url, concurrency, delay, autothrottle, max_pages, network, profile, db):
+    """只抓取：把网站的栏目、文件和链接存入数据库，输出抓取编号。"""
+    crawl_id = _crawl(url, db=db, profile=_load_profile(profile), concurrency=concurrency, delay=delay,
+                      network=network, max_pages=max_pages, autothrottle=autothrottle)
+    console.print(f"抓取完成，编号 {crawl_id}")
+    click.echo(crawl_id)
+
+
+@main.command()
+@click.option("--crawl", "crawl_id", type=int, default=None, help="抓取编号（默认最近一次）")
+@click.option("--checklist", default="yiyuan-2023")
+@click.option("--as-of", "as_of", default=None, help="评估基准日 YYYY-MM-DD（默认今天）")
+@click.option("--out", type=click.Path(file_okay=False), default="zwgk-out")
+@click.option("--db", default=None)
+def audit(crawl_id, checklist, as_of, out, db):
+    """只检查：按检查清单评估已存储的抓取，写出 results.json。"""
+    from zwgk.auditor.snapshot import latest_crawl_id
+    from zwgk.store.db import open_db
+
+    if crawl_id is None:
+        with open_db(db)() as s:
+            crawl_id = latest_crawl_id(s)
+        if crawl_id is None:
+            raise click.ClickException("数据库中还没有抓取记录，请先运行 zwgk crawl")
+    out_p = Path(out)
+    results = _audit(db, crawl_id, checklist, _date(as_of), out_p)
+    console.print(f"检查完成：{(out_p / 'results.json').resolve()}")
+
+
+@main.command()
+@click.argument("results", type=click.Path(exists=True, dir_okay=False), default="zwgk-out/results.json")
+@click.option("--out", type=click.Path(), default=None, help="输出文件或目录（默认与 results.json 同目录）")
+@click.option("--format", "fmt", type=click.Choice(["html", "csv", "xlsx"]), default="html")
+def report(results, out, fmt):
+    """只生成报告：从 results.json 生成 HTML 报告，或导出 CSV / Excel。"""
+    try:
+        data = json.loads(Path(results).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise click.ClickException(f"无法读取 {results}：{exc}")
+    if not isinstance(data, dict) or not str(data.get("schema", "")).startswith("zwgk-results/"):
+        raise click.ClickException(f"{results} 不是 zwgk 的 results.json")
+    base = Path(out) if out else Path(results).parent
+    if fmt == "html":
+        from zwgk.reports.render import render_html
+
+        path = base / "report.html" if base.suffix != ".html" else base
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render_html(data), encoding="utf-8")
+        paths = [path]
+    elif fmt == "csv":
+        from zwgk.reports.export import write_csv
+
+        base.mkdir(parents=True, exist_ok=True)
+        paths = write_csv(data, base)
+    else:
+        from zwgk.reports.export import write_xlsx
+
+        path = base / "results.xlsx" if base.suffix != ".xlsx" else base
+        path.parent.mkdir(parents=True, exist_ok=True)
+        paths = [write_xlsx(data, path)]
+    for p in paths:
+        console.print(f"已写出：{Path(p).resolve()}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--url", required=True, help="页面原网址（用于补全相对链接）")
+@click.option("--charset", default=None, help="强制使用的编码")
+def extract(file, url, charset):
+    """抽取一个已保存页面的要素，以 JSON 输出。"""
+    from zwgk.crawler.extractors.fields import extract_document
+
+    fields = extract_document(Path(file).read_bytes(), url, charset=charset)
+    d = fields.to_dict()
+    d["url"] = url
+    d["reasons"] = dict(fields.reasons)
+    click.echo(json.dumps(d, ensure_ascii=False, indent=2, default=str))
+
+
+@main.command()
+@click.argument("action", type=click.Choice(["list", "validate"]), default="list")
+def checklists(action):
+    """列出或校验 checklists/ 下的检查清单。"""
+    from zwgk.auditor.checklist import ChecklistError, list_checklists, load_checklist
+
+    failed = False
+    for name in list_checklists():
+        try:
+            cl = load_checklist(name)
+            n = sum(1 for _ in cl.iter_indicators())
+            click.echo(f"{name}\t{cl.title}\t{n} 项指标")
+        except ChecklistError as exc:
+            failed = True
+            click.echo(f"{name}\t错误：{exc}", err=True)
+    if failed and action == "validate":
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False), default="zwgk-out")
+@click.option("--checklist", default="yiyuan-2023")
+@click.option("--scale", type=int, default=1, help="示例网站规模倍数")
+def demo(out, checklist, scale):
+    """离线演示：在 127.0.0.1 上启动内置示例县政府网站，抓取、检查并生成报告。"""
+    from zwgk.samplesite.generator import generate
+    from zwgk.samplesite.server import serve
+
+    out_p = Path(out)
+    site_dir = out_p / "sample-site"
+    console.print(f"生成示例网站：{site_dir}")
+    key = generate(site_dir, scale=scale)
+    db_path = out_p / "zwgk.db"
+    if db_path.exists():
+        db_path.unlink()  # a demo starts from a clean database
+    db = f"sqlite:///{db_path}"
+    with serve(site_dir) as server:
+        console.print(f"示例网站已在 {server.url} 启动（仅本机）")
+        crawl_id = _crawl(server.url, db=db, profile={}, concurrency=8, delay=0.0, network="loopback")
+    results = _audit(db, crawl_id, checklist, _date(key["as_of"]), out_p)
+    _report(results, out_p)
+    _summary(results, out_p)
+
+
+if __name__ == "__main__":
+    main()

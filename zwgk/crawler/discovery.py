@@ -1,0 +1,276 @@
+"""Finding the structure of a disclosure column on any site: pure functions of an lxml tree.
+
+Nothing here is keyed to one site's markup. It reads what every government CMS shows a
+reader: link texts (政府信息公开, column names, department names), lists of dated entries,
+and pagination controls (下一页 links, page numbers, TRS createPageHTML, JCMS datastores).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+
+from zwgk.formats.dates import parse_date
+from zwgk.vocab import classify_column, norm_text
+
+DISCLOSURE_TEXTS = ("政府信息公开", "信息公开", "政务公开", "政府信息公开专栏", "政府信息公开平台",
+                    "信息公开专栏", "政务公开专栏", "政府信息公开目录", "信息公开目录")
+DISCLOSURE_URL = re.compile(r"/(xxgk|zwgk|gongkai|xxgkml|zfxxgk|govinfo|gkml|zwgkzl|public)(/|\b)", re.I)
+OFFICE_NAME = re.compile(
+    r"^(?:[\u4e00-\u9fa5]{0,6}(?:县|区|市|旗))?[\u4e00-\u9fa5（）()]{1,16}?"
+    r"(?:局|委员会|委|办公室|办|中心|院|所|站|队|社|会|馆|分局|分中心|街道办事处|街道|镇|乡|管委会|管理委员会|人民政府)$")
+PAGER_TEXTS = {"下一页", "下页", "后页", "尾页", "末页", "最后一页", "下一頁", ">", ">>", "›", "»"}
+NOISE_CONTAINER = re.compile(r"(^|[-_ ])(header|footer|foot|top|bottom|crumb|breadcrumb|location|position|"
+                             r"topnav|mainnav|daohang|banner|copyright)([-_ ]|$)", re.I)
+TRS_PAGER = re.compile(r"createPageHTML\s*\(([^)]*)\)")
+JCMS_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
+ROW_TAGS = {"li", "tr", "dd", "dt", "p", "div", "td", "span", "table"}
+SOFT_404 = re.compile(r"页面不存在|页面未找到|找不到(?:该|此|您要的|您所)?(?:页面|网页|文章|信息)|该?页面已?被?删除|"
+                      r"信息已删除|不存在或已被?删除|访问的页面不存在|\b404\b|Not Found", re.I)
+
+
+@dataclass(frozen=True)
+class Anchor:
+    url: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ColumnLink:
+    url: str
+    name: str
+    kind: str | None
+
+
+@dataclass(frozen=True)
+class Entry:
+    url: str
+    title: str
+    date: date | None
+
+
+def parse_tree(html: str) -> lxml.html.HtmlElement | None:
+    try:
+        return lxml.html.fromstring(html)
+    except Exception:  # noqa: BLE001 - empty or hopeless markup
+        return None
+
+
+def anchor_text(a) -> str:
+    text = norm_text(a.text_content())
+    title = norm_text(a.get("title"))
+    # list entries are often cut short ("关于印发…的通知") with the full title in @title
+    if title and (not text or text.endswith(("…", "...", "..")) or (len(title) > len(text) and text[:4] in title)):
+        return title
+    return text
+
+
+def _href(a, base: str) -> str | None:
+    href = (a.get("href") or "").strip()
+    if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+        return None
+    try:
+        url = urljoin(base, href)
+    except ValueError:
+        return None
+    return url.split("#", 1)[0] if urlsplit(url).scheme in ("http", "https") else None
+
+
+def anchors(tree, base: str):
+    for a in tree.iter("a"):
+        url = _href(a, base)
+        if url:
+            yield a, url
+
+
+def _in_noise(el) -> bool:
+    for anc in el.iterancestors():
+        if anc.tag in ("header", "footer", "nav"):
+            return True
+        ident = f"{anc.get('class') or ''} {anc.get('id') or ''}"
+        if NOISE_CONTAINER.search(ident):
+            return True
+    return False
+
+
+def find_disclosure_links(tree, base: str) -> list[Anchor]:
+    """Links to the disclosure column, best first (link text, then URL habits)."""
+    scored: dict[str, tuple[int, str]] = {}
+    for a, url in anchors(tree, base):
+        text = anchor_text(a)
+        score = 0
+        if text in DISCLOSURE_TEXTS:
+            score += 4
+        elif ("信息公开" in text or "政务公开" in text) and len(text) <= 12:
+            score += 2
+        if score and DISCLOSURE_URL.search(urlsplit(url).path):
+            score += 1
+        if score and url != base and score > scored.get(url, (0, ""))[0]:
+            scored[url] = (score, text)
+    best = sorted(scored.items(), key=lambda kv: -kv[1][0])
+    return [Anchor(u, t) for u, (s, t) in best]
+
+
+def looks_like_root(tree, base: str) -> bool:
+    """A page that is itself a disclosure column: it links to several known columns."""
+    kinds = {c.kind for c in find_column_links(tree, base) if c.kind}
+    return len(kinds) >= 3
+
+
+_COUNT_SUFFIX = re.compile(r"[（(\[]\d+[)）\]]$")
+
+
+def _column_name(text: str) -> str:
+    return _COUNT_SUFFIX.sub("", text).strip("·•>》 ")
+
+
+def find_column_links(tree, base: str) -> list[ColumnLink]:
+    """Links whose text names a column, plus unknown siblings in the same menu."""
+    found: dict[str, ColumnLink] = {}
+    containers: dict[int, list] = {}
+    for a, url in anchors(tree, base):
+        name = _column_name(anchor_text(a))
+        kind = classify_column(name)
+        parent = a.getparent()
+        box = parent.getparent() if parent is not None and parent.tag in ("li", "dd", "span", "p") else parent
+        if box is not None:
+            containers.setdefault(id(box), []).append((a, url, name, kind))
+        if kind and url not in found and url != base:
+            found[url] = ColumnLink(url, name, kind)
+    for items in containers.values():
+        if sum(1 for *_, k in items if k) < 2:
+            continue
+        if any(n in ("首页", "网站首页", "返回首页") for _, _, n, _ in items):
+            continue  # the site's top navigation, not a column menu
+        for a, url, name, kind in items:
+            if (not kind and url not in found and url != base and 2 <= len(name) <= 16
+                    and not OFFICE_NAME.match(name) and parse_date(name) is None):
+                found[url] = ColumnLink(url, name, None)
+    return list(found.values())
+
+
+def find_office_links(tree, base: str) -> list[Anchor]:
+    """Department / township sub-sites: blocks of two or more links named like offices."""
+    groups: dict[int, list[Anchor]] = {}
+    for a, url in anchors(tree, base):
+        name = anchor_text(a)
+        if OFFICE_NAME.match(name) and not classify_column(name) and url != base:
+            box = a.getparent()
+            while box is not None and box.tag in ("li", "span", "dd", "dt", "td", "p"):
+                box = box.getparent()
+            if box is not None:
+                groups.setdefault(id(box), []).append(Anchor(url, name))
+    out: dict[str, Anchor] = {}
+    for items in groups.values():
+        if len(items) >= 2:
+            for it in items:
+                out.setdefault(it.url, it)
+    return list(out.values())
+
+
+def _row(a):
+    """The list row holding an anchor: the nearest block ancestor with few links."""
+    el = a.getparent()
+    while el is not None and el.tag in ROW_TAGS:
+        if len(el.findall(".//a")) > 3:
+            return a.getparent()
+        if el.tag in ("li", "tr", "dd", "dt"):
+            return el
+        el_parent = el.getparent()
+        if el_parent is None or len(el_parent.findall(".//a")) > 3:
+            return el
+        el = el_parent
+    return a.getparent()
+
+
+def _signature(row) -> tuple:
+    parent = row.getparent()
+    return (row.tag, row.get("class") or "",
+            parent.tag if parent is not None else "", (parent.get("class") or "") if parent is not None else "")
+
+
+def _entries_from(tree, base: str, skip_noise: bool = True) -> dict[tuple, list[Entry]]:
+    groups: dict[tuple, list[Entry]] = {}
+    seen: set[str] = set()
+    for a, url in anchors(tree, base):
+        title = anchor_text(a)
+        if len(title) < 5 or title in PAGER_TEXTS or url in seen or url == base:
+            continue
+        if classify_column(title) and len(title) <= 10:
+            continue
+        if skip_noise and _in_noise(a):
+            continue
+        row = _row(a)
+        rest = norm_text(row.text_content()).replace(norm_text(a.text_content()), " ") if row is not None else ""
+        d = parse_date(rest) or None
+        seen.add(url)
+        groups.setdefault(_signature(row) if row is not None else ("",), []).append(Entry(url, title, d))
+    return groups
+
+
+def find_entries(tree, base: str, raw_html: str = "") -> list[Entry]:
+    """The entries of a list page: the largest group of dated rows (or, failing that, of long links)."""
+    groups = _entries_from(tree, base)
+    for rec in JCMS_RECORD.findall(raw_html or ""):  # 大汉 JCMS keeps list rows in an XML datastore
+        frag = parse_tree(f"<ul>{rec}</ul>")
+        if frag is not None:
+            for sig, items in _entries_from(frag, base, skip_noise=False).items():
+                groups.setdefault(("jcms",) + sig, []).extend(items)
+    if not groups:
+        return []
+    dated = {sig: items for sig, items in groups.items() if sum(1 for e in items if e.date) >= max(1, len(items) // 2)}
+    if dated:
+        best = max(dated, key=lambda s: sum(1 for e in dated[s] if e.date))
+        keep = [s for s in dated if s[:2] == best[:2] or s == best]
+        return [e for s in keep for e in dated[s]]
+    best = max(groups, key=lambda s: len(groups[s]))
+    items = groups[best]
+    return items if len(items) >= 3 and sum(len(e.title) >= 8 for e in items) >= 3 else []
+
+
+def find_pagination(tree, base: str, raw_html: str = "") -> list[str]:
+    """URLs of the other list pages of the same list."""
+    urls: list[str] = []
+    for m in TRS_PAGER.finditer(raw_html or ""):
+        args = [x.strip().strip("'\"") for x in m.group(1).split(",")]
+        ints = [int(x) for x in args if x.isdigit()]
+        strs = [x for x in args if x and not x.isdigit()]
+        ext = next((s for s in strs if s.lower() in ("html", "htm", "shtml", "jhtml")), None)
+        prefix = next((s for s in strs if s != ext and re.fullmatch(r"[\w-]+", s)), "index")
+        if ext and ints:
+            # createPageHTML(total, current, "index", "html") and the newer
+            # createPageHTML("div_id", total, current, "index", "html", records): total is the first int
+            total = min(ints[0], 2000)
+            urls += [urljoin(base, f"{prefix}.{ext}")] + [urljoin(base, f"{prefix}_{i}.{ext}") for i in range(1, total)]
+    for a, url in anchors(tree, base):
+        text = norm_text(a.text_content())
+        if text in PAGER_TEXTS or (text.isdigit() and len(text) <= 4 and _in_pager(a)):
+            urls.append(url)
+    out, seen = [], {base}
+    for u in urls:
+        if u not in seen:
+            seen.add(u)
+            out.append(u)
+    return out
+
+
+def _in_pager(a) -> bool:
+    for anc in list(a.iterancestors())[:4]:
+        ident = f"{anc.get('class') or ''} {anc.get('id') or ''}".lower()
+        if any(k in ident for k in ("page", "pag", "fenye", "pg", "pager", "turn")):
+            return True
+        sibs = [norm_text(x.text_content()) for x in anc.iter("a")]
+        if len(sibs) >= 3 and sum(s.isdigit() for s in sibs) >= 2 and len(anc.findall(".//a")) <= 20:
+            return True
+    return False
+
+
+def is_soft_404(title: str | None, text: str) -> bool:
+    """A 200 page that says the page does not exist."""
+    if title and SOFT_404.search(title):
+        return True
+    short = norm_text(text)
+    return len(short) < 600 and bool(SOFT_404.search(short))

@@ -1,0 +1,68 @@
+"""Items the spider yields; the store pipeline writes each to its table."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass
+class PageItem:
+    url: str
+    kind: str                  # home | root | column | document | other
+    status: int | None
+    title: str | None
+    text: str | None = None    # kept for home and root pages (identity marks, 指南 …)
+    encoding: str | None = None
+    content_hash: str | None = None
+    office: str | None = None
+
+
+@dataclass
+class ColumnItem:
+    url: str
+    name: str
+    kind: str | None
+    office: str | None
+    parent_url: str | None
+    list_pages: int = 1
+    has_children: bool = False
+
+
+@dataclass
+class EntryItem:
+    column_url: str
+    url: str
+    title: str
+    date: date | None
+    list_page: str | None = None
+
+
+@dataclass
+class DocumentItem:
+    url: str
+    fields: dict               # DocumentFields.to_dict() of the extractor
+    column: str | None
+    column_url: str | None
+    column_kind: str | None
+    office: str | None
+    interpretation_links: list = field(default_factory=list)  # [{url, text, form}]
+    reasons: dict = field(default_factory=dict)
+    list_title: str | None = None
+
+
+@dataclass
+class LinkItem:
+    source_url: str
+    target_url: str
+    text: str
+    tag: str = "a"
+
+
+@dataclass
+class LinkTargetItem:
+    url: str
+    state: str                 # ok | broken | inconclusive | wrong
+    kind: str                  # 站内 | 站外 | 附件 | 图片
+    status: int | None = None
+    error: str | None = None
+    redirects: list = field(default_factory=list)

@@ -1,0 +1,113 @@
+"""StoreItemsPipeline: writes every item to the database, in batches, idempotently."""
+from __future__ import annotations
+
+import dataclasses
+import time
+from datetime import date
+
+from scrapy import signals
+
+from zwgk.crawler import items as it
+from zwgk.formats.dates import parse_date
+from zwgk.store import models as m
+from zwgk.store.db import open_db
+from zwgk.store.write import now, start_crawl, upsert_rows
+
+
+def _date(v) -> date | None:
+    if v is None or isinstance(v, date):
+        return v
+    return parse_date(str(v))
+
+
+def _document_row(item: it.DocumentItem) -> dict:
+    f = item.fields
+    return dict(
+        url=item.url, title=f.get("title"), doc_number=f.get("doc_number"),
+        written_date=_date(f.get("written_date")), publish_date=_date(f.get("publish_date")),
+        validity=f.get("validity"), index_no=f.get("index_no"), publisher=f.get("publisher"),
+        topic=f.get("topic"), column=item.column, column_url=item.column_url, column_kind=item.column_kind,
+        office=item.office, body_chars=int(f.get("body_chars") or 0),
+        is_interpretation=bool(f.get("is_interpretation")),
+        interpretation_links=item.interpretation_links, policy_urls=list(f.get("policy_urls") or []),
+        attachments=list(f.get("attachments") or []), reasons=item.reasons, list_title=item.list_title,
+    )
+
+
+def _row(item) -> tuple[type, dict]:
+    if isinstance(item, it.DocumentItem):
+        return m.Document, _document_row(item)
+    if isinstance(item, it.PageItem):
+        return m.Page, {**dataclasses.asdict(item), "fetched_at": now()}
+    if isinstance(item, it.ColumnItem):
+        return m.SiteColumn, dataclasses.asdict(item)
+    if isinstance(item, it.EntryItem):
+        return m.ColumnEntry, dataclasses.asdict(item)
+    if isinstance(item, it.LinkItem):
+        return m.Link, {**dataclasses.asdict(item), "text": item.text[:500]}
+    if isinstance(item, it.LinkTargetItem):
+        return m.LinkTarget, {**dataclasses.asdict(item), "checked_at": now()}
+    raise TypeError(f"unknown item {type(item).__name__}")
+
+
+class StoreItemsPipeline:
+    """Buffers rows per table and writes them with INSERT … ON CONFLICT.
+
+    The crawl row is created when the spider opens (unless the caller made one and set
+    `spider.crawl_id`), and closed with its status and Scrapy's stats.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.db_url = crawler.settings.get("ZWGK_DB")
+        self.flush_items = crawler.settings.getint("ZWGK_FLUSH_ITEMS", 500)
+        self.buffer: dict[type, list[dict]] = {}
+        self.pending = 0
+        self.last_flush = time.monotonic()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        pipe = cls(crawler)
+        # spider_closed fires after every pipeline closed, with the reason the crawl ended
+        crawler.signals.connect(pipe.finish_crawl, signal=signals.spider_closed)
+        return pipe
+
+    def open_spider(self):
+        spider = self.crawler.spider
+        self.Session = open_db(self.db_url)
+        if getattr(spider, "crawl_id", None) is None:
+            with self.Session.begin() as s:
+                spider.crawl_id = start_crawl(s, spider.start_url, spider.run_settings()).id
+        self.crawl_id = spider.crawl_id
+
+    def process_item(self, item):
+        model, row = _row(item)
+        row["crawl_id"] = self.crawl_id
+        self.buffer.setdefault(model, []).append(row)
+        self.pending += 1
+        if self.pending >= self.flush_items or time.monotonic() - self.last_flush > 2.0:
+            self.flush()
+        return item
+
+    def flush(self):
+        if not self.pending:
+            return
+        with self.Session.begin() as s:
+            for model in (m.Page, m.SiteColumn, m.ColumnEntry, m.Document, m.Link, m.LinkTarget):
+                upsert_rows(s, model, self.buffer.get(model, []))
+        self.buffer.clear()
+        self.pending = 0
+        self.last_flush = time.monotonic()
+
+    def close_spider(self):
+        self.flush()
+
+    def finish_crawl(self, spider, reason):
+        stats = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
+                 for k, v in (self.crawler.stats.get_stats() or {}).items()}
+        with self.Session.begin() as s:
+            crawl = s.get(m.Crawl, self.crawl_id)
+            crawl.finished_at = now()
+            crawl.status = "finished" if reason in ("finished", "closespider_pagecount") else "interrupted"
+            crawl.homepage_url = getattr(spider, "homepage_url", None)
+            crawl.stats = stats

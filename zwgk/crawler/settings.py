@@ -1,0 +1,43 @@
+"""Scrapy settings for zwgk crawls: polite by default (robots.txt, per-host delay, a named agent)."""
+from zwgk import __version__
+
+BOT_NAME = "zwgk"
+SPIDER_MODULES = ["zwgk.crawler.spiders"]
+NEWSPIDER_MODULE = "zwgk.crawler.spiders"
+
+USER_AGENT = f"zwgk/{__version__} (government-website disclosure auditor; +https://pypi.org/project/zwgk/)"
+ROBOTSTXT_OBEY = True
+
+# Gentle defaults for a government server; `--concurrency` / `--delay` change them.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = False
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+RETRY_TIMES = 1
+REDIRECT_MAX_TIMES = 10
+DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 0
+
+# every status reaches the spider: a 404 is a finding, not an error to drop
+HTTPERROR_ALLOW_ALL = True
+COOKIES_ENABLED = True
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "WARNING"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+DOWNLOADER_MIDDLEWARES = {
+    "zwgk.crawler.middlewares.NetworkPolicyMiddleware": 50,
+}
+ITEM_PIPELINES = {
+    "zwgk.crawler.pipelines.store_items.StoreItemsPipeline": 800,
+}
+
+# zwgk's own settings
+ZWGK_DB = None             # database URL; None = ZWGK_DB env or sqlite:///zwgk-out/zwgk.db
+ZWGK_NETWORK = "any"       # "loopback": refuse every request to a host off this machine (tests, demo)
+ZWGK_MAX_LIST_PAGES = 500  # per column
+ZWGK_FLUSH_ITEMS = 500     # rows buffered before a database write

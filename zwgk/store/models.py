@@ -1,0 +1,170 @@
+"""SQLAlchemy 2 models: what a crawl stored and what an audit found.
+
+One DeclarativeBase with a naming convention so that Alembic migrations name constraints
+the same on SQLite and PostgreSQL. Every crawl keeps its own rows (keyed by crawl_id), so
+history across nightly runs is the same tables queried by crawl.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+URL = String(2048)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Site(Base):
+    __tablename__ = "site"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(URL, unique=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Crawl(Base):
+    __tablename__ = "crawl"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"), index=True)
+    start_url: Mapped[str] = mapped_column(URL)
+    homepage_url: Mapped[str | None] = mapped_column(URL)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(20), default="running")  # running | finished | interrupted
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    stats: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class Page(Base):
+    __tablename__ = "page"
+    __table_args__ = (UniqueConstraint("crawl_id", "url"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crawl_id: Mapped[int] = mapped_column(ForeignKey("crawl.id"), index=True)
+    url: Mapped[str] = mapped_column(URL)
+    kind: Mapped[str] = mapped_column(String(20))  # home | root | column | document | other
+    status: Mapped[int | None] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(Text)  # visible text, kept for home and root pages
+    encoding: Mapped[str | None] = mapped_column(String(40))
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    office: Mapped[str | None] = mapped_column(String(200))
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SiteColumn(Base):
+    """A column (栏目). Named site_column because COLUMN is an SQL keyword."""
+
+    __tablename__ = "site_column"
+    __table_args__ = (UniqueConstraint("crawl_id", "url"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crawl_id: Mapped[int] = mapped_column(ForeignKey("crawl.id"), index=True)
+    url: Mapped[str] = mapped_column(URL)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str | None] = mapped_column(String(40))
+    office: Mapped[str | None] = mapped_column(String(200))
+    parent_url: Mapped[str | None] = mapped_column(URL)
+    list_pages: Mapped[int] = mapped_column(Integer, default=1)
+    has_children: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ColumnEntry(Base):
+    __tablename__ = "column_entry"
+    __table_args__ = (UniqueConstraint("crawl_id", "column_url", "url"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crawl_id: Mapped[int] = mapped_column(ForeignKey("crawl.id"), index=True)
+    column_url: Mapped[str] = mapped_column(URL)
+    url: Mapped[str] = mapped_column(URL)
+    title: Mapped[str] = mapped_column(Text)
+    date: Mapped[date | None] = mapped_column(Date)
+    list_page: Mapped[str | None] = mapped_column(URL)
+
+
+class Document(Base):
+    __tablename__ = "document"
+    __table_args__ = (UniqueConstraint("crawl_id", "url"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crawl_id: Mapped[int] = mapped_column(ForeignKey("crawl.id"), index=True)
+    url: Mapped[str] = mapped_column(URL)
+    title: Mapped[str | None] = mapped_column(Text)
+    doc_number: Mapped[str | None] = mapped_column(String(200))
+    written_date: Mapped[date | None] = mapped_column(Date)
+    publish_date: Mapped[date | None] = mapped_column(Date)
+    validity: Mapped[str | None] = mapped_column(String(20))
+    index_no: Mapped[str | None] = mapped_column(String(120))
+    publisher: Mapped[str | None] = mapped_column(String(200))
+    topic: Mapped[str | None] = mapped_column(String(200))
+    column: Mapped[str | None] = mapped_column(String(200))
+    column_url: Mapped[str | None] = mapped_column(URL)
+    column_kind: Mapped[str | None] = mapped_column(String(40))
+    office: Mapped[str | None] = mapped_column(String(200))
+    body_chars: Mapped[int] = mapped_column(Integer, default=0)
+    is_interpretation: Mapped[bool] = mapped_column(Boolean, default=False)
+    interpretation_links: Mapped[list] = mapped_column(JSON, default=list)  # [{url, text, form}]
+    policy_urls: Mapped[list] = mapped_column(JSON, default=list)
+    attachments: Mapped[list] = mapped_column(JSON, default=list)  # [{url, name, ext}]
+    reasons: Mapped[dict] = mapped_column(JSON, default=dict)  # field -> why it is empty
+    list_title: Mapped[str | None] = mapped_column(Text)  # the title the list entry showed
+
+
+class Link(Base):
+    """A link as it sits on a page (one row per source page, target and text)."""
+
+    __tablename__ = "link"
+    __table_args__ = (UniqueConstraint("crawl_id", "source_url", "target_url", "text"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crawl_id: Mapped[int] = mapped_column(ForeignKey("crawl.id"), index=True)
+    source_url: Mapped[str] = mapped_column(URL)
+    target_url: Mapped[str] = mapped_column(URL)
+    text: Mapped[str] = mapped_column(String(500), default="")
+    tag: Mapped[str] = mapped_column(String(20), default="a")
+
+
+class LinkTarget(Base):
+    """A distinct link target and what requesting it found."""
+
+    __tablename__ = "link_target"
+    __table_args__ = (UniqueConstraint("crawl_id", "url"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crawl_id: Mapped[int] = mapped_column(ForeignKey("crawl.id"), index=True)
+    url: Mapped[str] = mapped_column(URL)
+    state: Mapped[str] = mapped_column(String(20))  # ok | broken | inconclusive | wrong
+    kind: Mapped[str] = mapped_column(String(10))
+    status: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(String(200))
+    redirects: Mapped[list] = mapped_column(JSON, default=list)
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Audit(Base):
+    __tablename__ = "audit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crawl_id: Mapped[int] = mapped_column(ForeignKey("crawl.id"), index=True)
+    checklist: Mapped[str] = mapped_column(String(100))
+    checklist_version: Mapped[str | None] = mapped_column(String(40))
+    as_of: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    score: Mapped[float | None]
+    max_score: Mapped[float | None]
+
+
+class Finding(Base):
+    __tablename__ = "finding"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audit.id"), index=True)
+    check: Mapped[str] = mapped_column(String(60))
+    url: Mapped[str] = mapped_column(URL)
+    source: Mapped[str | None] = mapped_column(URL)
+    office: Mapped[str | None] = mapped_column(String(200))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)

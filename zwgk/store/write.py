@@ -1,0 +1,79 @@
+"""Idempotent writes: the same item written twice (a resumed crawl, a retried batch) is one row."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import models as m
+
+# table -> (model, unique key columns, update on conflict?)
+UPSERT_KEYS: dict[type, tuple[tuple[str, ...], bool]] = {
+    m.Page: (("crawl_id", "url"), True),
+    m.SiteColumn: (("crawl_id", "url"), True),
+    m.ColumnEntry: (("crawl_id", "column_url", "url"), True),
+    m.Document: (("crawl_id", "url"), True),
+    m.Link: (("crawl_id", "source_url", "target_url", "text"), False),
+    m.LinkTarget: (("crawl_id", "url"), True),
+}
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def upsert_rows(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
+    """INSERT … ON CONFLICT for SQLite and PostgreSQL; rows with one key keep the last values."""
+    if not rows:
+        return
+    keys, update = UPSERT_KEYS[model]
+    dedup: dict[tuple, dict] = {}
+    for r in rows:
+        dedup[tuple(r[k] for k in keys)] = r
+    rows = list(dedup.values())
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - other databases: merge row by row
+        for r in rows:
+            existing = session.scalars(select(model).filter_by(**{k: r[k] for k in keys})).first()
+            if existing is None:
+                session.add(model(**r))
+            elif update:
+                for k, v in r.items():
+                    setattr(existing, k, v)
+        return
+    cols = [c for c in rows[0] if c not in keys]
+    chunk = max(1, 30000 // max(1, len(rows[0])))  # stay under SQLite's bound-parameter limit
+    for i in range(0, len(rows), chunk):
+        stmt = insert(model).values(rows[i:i + chunk])
+        if update and cols:
+            stmt = stmt.on_conflict_do_update(index_elements=list(keys),
+                                              set_={c: stmt.excluded[c] for c in cols})
+        else:
+            stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
+        session.execute(stmt)
+
+
+def get_or_create_site(session: Session, url: str, name: str | None = None) -> m.Site:
+    site = session.scalars(select(m.Site).where(m.Site.url == url)).first()
+    if site is None:
+        site = m.Site(url=url, name=name, created_at=now())
+        session.add(site)
+        session.flush()
+    elif name and not site.name:
+        site.name = name
+    return site
+
+
+def start_crawl(session: Session, start_url: str, settings: dict | None = None) -> m.Crawl:
+    site = get_or_create_site(session, start_url)
+    crawl = m.Crawl(site_id=site.id, start_url=start_url, started_at=now(), status="running",
+                    settings=settings or {}, stats={})
+    session.add(crawl)
+    session.flush()
+    return crawl
