@@ -60,7 +60,8 @@ def _crawl(url: str, *, db: str | None, profile: dict, concurrency: int | None, 
         settings.set("CLOSESPIDER_PAGECOUNT", int(max_pages))
     settings.set("ZWGK_DB", db)
     settings.set("ZWGK_NETWORK", network)
-    process = CrawlerProcess(settings, install_root_handler=False)
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(DisclosureSpider)
     process.crawl(crawler, start_url=url, profile=profile)
 

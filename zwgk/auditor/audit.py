@@ -47,9 +47,15 @@ def _columns(snap: SiteSnapshot) -> list[dict]:
     return out
 
 
-def evaluate(snap: SiteSnapshot, checklist) -> dict:
-    """The scores tree, findings and per-office scores of one checklist on one snapshot."""
-    ev = Evaluator(snap, checklist.portal_office)
+BASELINE = "baseline"
+
+
+def evaluate(snap: SiteSnapshot, checklist, baseline=None) -> dict:
+    """The scores tree, findings and per-office scores of one checklist on one snapshot.
+
+    `baseline` (checklists/baseline.yaml) runs too: its findings are reported, it is not scored.
+    """
+    ev = Evaluator(snap, checklist.portal_office, tuple(checklist.offices))
     leaves: list[tuple] = []  # (indicator, LeafResult)
 
     def walk(node, level):
@@ -73,6 +79,10 @@ def evaluate(snap: SiteSnapshot, checklist) -> dict:
                              if spec else [], "finding_keys": list(dict.fromkeys(res.finding_keys))}}
 
     tree = [walk(n, 1) for n in checklist.tree]
+    scored_ids = {ind.id for ind, _ in leaves}
+    if baseline is not None and baseline.id != checklist.id:
+        for ind in baseline.iter_indicators():
+            ev.leaf(ind)
 
     # findings: one object per distinct problem, with every indicator it affects
     ids: dict[tuple, str] = {}
@@ -83,7 +93,7 @@ def evaluate(snap: SiteSnapshot, checklist) -> dict:
         obj = {"id": fid, "check": f.check, "url": f.url, "source": f.source, "office": f.office}
         obj.update({key: None for key in DETAIL_KEYS})
         obj.update({key: _iso(v) for key, v in f.details.items() if key not in obj or obj[key] is None})
-        obj["indicators"] = ev.finding_indicators[k]
+        obj["indicators"] = [i for i in ev.finding_indicators[k] if i in scored_ids]
         findings.append(obj)
 
     def fix_evidence(n):
@@ -124,10 +134,12 @@ def evaluate(snap: SiteSnapshot, checklist) -> dict:
 
 def _office_scores(snap, checklist, leaves, findings) -> list[dict]:
     portal = checklist.portal_office
-    names = [portal] + [o for o in snap.offices if o != portal]
+    from .scoring import match_office
+
+    names = [portal] + [match_office(o, tuple(checklist.offices)) for o in snap.offices if o != portal]
     urls = {}
     for c in snap.columns:
-        urls.setdefault(c.office or portal, c.parent_url or c.url)
+        urls.setdefault(match_office(c.office, tuple(checklist.offices)) if c.office else portal, c.parent_url or c.url)
     rows = []
     for name in names:
         achieved = judged = 0.0
@@ -140,8 +152,7 @@ def _office_scores(snap, checklist, leaves, findings) -> list[dict]:
         score = round(100 * achieved / judged, 2) if judged else None
         office_key = None if name == portal else name
         rows.append({"name": name, "url": urls.get(name), "score": score, "max_score": 100.0,
-                     "findings": sum(1 for f in findings if f["office"] == office_key
-                                     or (name == portal and f["office"] == portal))})
+                     "findings": sum(1 for f in findings if f["office"] == office_key)})
     ranked = sorted(rows, key=lambda r: (r["score"] is None, -(r["score"] or 0), r["name"]))
     for i, r in enumerate(ranked, 1):
         r["rank"] = i if r["score"] is not None else None
@@ -152,10 +163,11 @@ def run_audit(session: Session, crawl_id: int, checklist_name: str, as_of: date)
     """Audit one stored crawl; stores the audit and its findings; returns the results dict."""
     registry.load_all()
     checklist = load_checklist(checklist_name)
+    baseline = load_checklist(BASELINE)
     snap = load_snapshot(session, crawl_id, as_of)
     crawl = session.get(m.Crawl, crawl_id)
     site = session.get(m.Site, crawl.site_id)
-    ev = evaluate(snap, checklist)
+    ev = evaluate(snap, checklist, baseline)
     links = Counter(t.state for t in snap.links)
     stats = crawl.stats or {}
     results = {

@@ -11,9 +11,12 @@ Scoring rules (documented for evaluators in the README):
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
 from . import registry
+from zwgk.vocab import norm_text
+
 from .model import CheckResult, Finding, SiteSnapshot
 
 RANK = {"fail": 4, "error": 3, "needs_review": 2, "pass": 1, "not_applicable": 0}
@@ -40,12 +43,34 @@ def finding_key(f: Finding) -> tuple:
     return (f.check, f.url, f.source, f.office, json.dumps(f.details, sort_keys=True, ensure_ascii=False, default=str))
 
 
+_PLACE = re.compile(r"^[\u4e00-\u9fa5]{1,8}?(?:县|区|市|旗)(?=[\u4e00-\u9fa5]{2,})")
+
+
+def office_key(name: str) -> str:
+    """An office name without its place prefix: 沂源县财政局 and 县财政局 both give 财政局."""
+    n = norm_text(name)
+    return _PLACE.sub("", n, count=1) or n
+
+
+def match_office(site_name: str, known: tuple[str, ...]) -> str:
+    """The checklist's name for an office found on the site (the site's own name if none fits)."""
+    n = norm_text(site_name)
+    for k in known:
+        if norm_text(k) == n:
+            return k
+    for k in known:
+        if office_key(k) == office_key(site_name):
+            return k
+    return site_name
+
+
 class Evaluator:
     """Evaluates indicators, caching check runs: one (check, params, office) runs once."""
 
-    def __init__(self, snapshot: SiteSnapshot, portal_office: str | None):
+    def __init__(self, snapshot: SiteSnapshot, portal_office: str | None, known_offices: tuple[str, ...] = ()):
         self.snap = snapshot
         self.portal_office = portal_office
+        self.names = {o: match_office(o, known_offices) for o in snapshot.offices}
         self.cache: dict[tuple, CheckResult] = {}
         self.findings: dict[tuple, Finding] = {}
         self.finding_indicators: dict[tuple, list[str]] = {}
@@ -60,7 +85,8 @@ class Evaluator:
             snap = self.snap if site_wide else self.views[office]
             res = registry.run_check(spec, snap, clean)
             if not site_wide:
-                res = CheckResult(res.outcome, tuple(f if f.office else _with_office(f, office) for f in res.findings),
+                res = CheckResult(res.outcome, tuple(f if f.office else _with_office(f, self.names.get(office, office))
+                                                    for f in res.findings),
                                   res.checked, res.note)
             self.cache[key] = res
         return self.cache[key]
@@ -73,7 +99,8 @@ class Evaluator:
                               note=ind.hint or "需人工核查")
         spec = registry.get(ind.check)
         site_wide = spec.scope == "site"
-        offices = [None] if site_wide else [o for o in self.views if ind.applies(o or self.portal_office, self.portal_office)]
+        offices = [None] if site_wide else [o for o in self.views
+                                            if ind.applies(self.names[o] if o else None, self.portal_office)]
         results, outcomes, keys = [], [], []
         for office in offices:
             res = self._run(spec, ind.params or {}, office, site_wide)
@@ -85,7 +112,8 @@ class Evaluator:
                 if ind.id not in self.finding_indicators[k]:
                     self.finding_indicators[k].append(ind.id)
                 keys.append(k)
-            results.append({"office": None if site_wide else (office or self.portal_office), "outcome": res.outcome,
+            results.append({"office": None if site_wide else (self.names[office] if office else self.portal_office),
+                            "outcome": res.outcome,
                             "note": res.note, "findings": len(res.findings)})
         outcome = combine(outcomes)
         judged = [o for o in outcomes if o in ("pass", "fail")]

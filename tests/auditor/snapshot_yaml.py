@@ -1,0 +1,183 @@
+"""Build a SiteSnapshot from a compact YAML description, and match expected findings.
+
+The cases in tests/auditor/cases/<check-id>.yaml look like this (every key optional):
+
+    check: late-interpretation
+    cases:
+      on-time-over-national-day:
+        snapshot:
+          as_of: 2023-11-30
+          site_url: http://www.example.gov.cn/          # default
+          homepage: {text: "网站标识码：3700000001 …"}    # or a string; absent = not fetched
+          documents:
+            - url: /p1.html                            # relative URLs are joined to site_url
+              column: 行政规范性文件                      # column_kind defaults to its class
+              publish_date: 2023-09-28
+              interpretation_urls: [/j1.html]
+          columns:
+            - name: 财政收支
+              entries: [2023-07-05, {title: 2023年8月财政收支, date: null}, "2023-09-03 九月情况"]
+          links:
+            - {url: /gone.pdf, state: broken, kind: 附件, status: 404,
+               seen_on: [{source: /p1.html, text: 附件下载, source_title: 某文件}]}
+        params: {max_working_days: 3}
+        office: 县财政局          # office-scoped checks run on snap.for_office(office); default None
+        expect:
+          outcome: pass
+          checked: 1              # optional
+          note_contains: 工作日    # optional
+          findings:               # exact: as many as listed, each matched once (details: a subset)
+            - {url: /j1.html, details: {working_days: 5}}
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import yaml
+
+from zwgk.auditor.model import (
+    Attachment, Column, ColumnEntry, Document, Finding, LinkOccurrence, LinkTarget, Page, SiteSnapshot,
+)
+from zwgk.vocab import classify_column
+
+SITE = "http://www.example.gov.cn/"
+
+
+def load_cases(path: Path) -> list[tuple[str, str, dict]]:
+    """(check id, case name, case) for every case of one YAML file."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    check_id = data.get("check", path.stem)
+    return [(check_id, name, case) for name, case in (data.get("cases") or {}).items()]
+
+
+def _date(v) -> date | None:
+    if v is None or v == "":
+        return None
+    if isinstance(v, datetime):
+        return v.date()
+    if isinstance(v, date):
+        return v
+    return date.fromisoformat(str(v))
+
+
+def _entry(raw, col_url: str, n: int, site: str) -> ColumnEntry:
+    if isinstance(raw, dict):
+        return ColumnEntry(urljoin(site, raw.get("url") or f"{col_url}e{n}.html"),
+                           raw.get("title") or f"条目{n}", _date(raw.get("date")))
+    if isinstance(raw, date):
+        return ColumnEntry(urljoin(col_url, f"e{n}.html"), f"条目{n}", raw)
+    text = str(raw).strip()
+    head, _, rest = text.partition(" ")
+    try:
+        d = date.fromisoformat(head)
+        title = rest.strip() or f"条目{n}"
+    except ValueError:
+        d, title = None, text
+    return ColumnEntry(urljoin(col_url, f"e{n}.html"), title, d)
+
+
+def build_snapshot(spec: dict | None) -> SiteSnapshot:
+    spec = spec or {}
+    site = spec.get("site_url", SITE)
+    u = lambda x: urljoin(site, x) if x else x  # noqa: E731
+    as_of = _date(spec.get("as_of")) or date(2023, 11, 30)
+
+    docs = []
+    for i, d in enumerate(spec.get("documents") or []):
+        column = d.get("column")
+        kind = d.get("column_kind", classify_column(column))
+        docs.append(Document(
+            url=u(d.get("url") or f"/doc{i}.html"),
+            title=d.get("title", f"文件{i}"),
+            doc_number=d.get("doc_number"),
+            written_date=_date(d.get("written_date")),
+            publish_date=_date(d.get("publish_date")),
+            validity=d.get("validity"),
+            index_no=d.get("index_no"),
+            publisher=d.get("publisher"),
+            topic=d.get("topic"),
+            column=column,
+            column_kind=kind,
+            office=d.get("office"),
+            body_chars=d.get("body_chars", 1000),
+            is_interpretation=d.get("is_interpretation", kind == "interpretation"),
+            interpretation_urls=tuple(u(x) for x in d.get("interpretation_urls") or ()),
+            interpretation_forms=tuple(d.get("interpretation_forms") or ()),
+            policy_urls=tuple(u(x) for x in d.get("policy_urls") or ()),
+            attachments=tuple(Attachment(u(a["url"]), a.get("name", ""), a.get("ext", ""))
+                              for a in d.get("attachments") or ()),
+        ))
+
+    cols = []
+    for i, c in enumerate(spec.get("columns") or []):
+        name = c.get("name", f"栏目{i}")
+        url = u(c.get("url") or f"/col{i}/")
+        cols.append(Column(
+            url=url, name=name, kind=c.get("kind", classify_column(name)), office=c.get("office"),
+            parent_url=u(c["parent_url"]) if c.get("parent_url") else u("/zwgk/"),
+            entries=tuple(_entry(e, url, n, site) for n, e in enumerate(c.get("entries") or [])),
+            list_pages=c.get("list_pages", 1), has_children=c.get("has_children", False),
+        ))
+
+    links, occs = [], []
+    for t in spec.get("links") or []:
+        target = u(t["url"])
+        links.append(LinkTarget(target, t.get("state", "ok"), t.get("kind", "站内"), t.get("status"),
+                                t.get("error"), tuple(t.get("redirects") or ())))
+        for o in t.get("seen_on") or []:
+            occs.append(LinkOccurrence(u(o["source"]), o.get("source_title"), target, o.get("text", "")))
+
+    home = spec.get("homepage")
+    if isinstance(home, str):
+        home = {"text": home}
+    homepage = None
+    if home is not None:
+        homepage = Page(u(home.get("url") or "/"), "home", home.get("status", 200), home.get("title"),
+                        home.get("text", ""))
+
+    return SiteSnapshot(
+        site_url=site, homepage_url=homepage.url if homepage else None, crawl_id=1,
+        crawled_at=datetime.combine(as_of, time(9)), as_of=as_of, homepage=homepage, pages=(),
+        documents=tuple(docs), columns=tuple(cols), links=tuple(links), occurrences=tuple(occs),
+        offices=tuple(spec.get("offices") or sorted({d.office for d in docs if d.office})),
+    )
+
+
+def _plain(v: Any) -> Any:
+    return v.isoformat() if isinstance(v, date) else v
+
+
+def finding_matches(actual: Finding, expected: dict, check_id: str, site: str = SITE) -> bool:
+    """True when `actual` has the expected check, url, source, office and details (a subset)."""
+    j = lambda x: urljoin(site, x) if isinstance(x, str) and x.startswith("/") else x  # noqa: E731
+    if actual.check != expected.get("check", check_id):
+        return False
+    for key in ("url", "source", "office"):
+        if key in expected and getattr(actual, key) != j(expected[key]):
+            return False
+    for key, want in (expected.get("details") or {}).items():
+        if key not in actual.details:
+            return False
+        got = actual.details[key]
+        want = j(want) if key.endswith("_url") else want
+        if _plain(got) != _plain(want):
+            return False
+    return True
+
+
+def unmatched(findings: tuple[Finding, ...], expected: list[dict], check_id: str,
+              site: str = SITE) -> tuple[list[dict], list[Finding]]:
+    """Expected findings with no actual match, and actual findings left over (greedy, each once)."""
+    left = list(findings)
+    missing = []
+    for e in expected:
+        for i, f in enumerate(left):
+            if finding_matches(f, e, check_id, site):
+                del left[i]
+                break
+        else:
+            missing.append(e)
+    return missing, left

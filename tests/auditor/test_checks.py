@@ -1,0 +1,69 @@
+"""Every check against its YAML cases (tests/auditor/cases/<check-id>.yaml), sqlfluff-style.
+
+Adding a regression case is adding data: a snapshot, params and what the check must say.
+Checks run through registry.run_check, as the auditor runs them, so a check that raises
+shows up as outcome `error`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from snapshot_yaml import SITE, build_snapshot, load_cases, unmatched
+from zwgk.auditor import registry
+
+CASES_DIR = Path(__file__).parent / "cases"
+CASE_FILES = sorted(CASES_DIR.glob("*.yaml"))
+ALL_CASES = [c for p in CASE_FILES for c in load_cases(p)]
+
+
+def pytest_generate_tests(metafunc):
+    if "check_case" in metafunc.fixturenames:
+        metafunc.parametrize("check_case", ALL_CASES, ids=[f"{c[0]}:{c[1]}" for c in ALL_CASES])
+
+
+def test_case(check_case):
+    check_id, name, case = check_case
+    spec = registry.get(check_id)
+    snap = build_snapshot(case.get("snapshot"))
+    if spec.scope == "office":
+        snap = snap.for_office(case.get("office"))
+    res = registry.run_check(spec, snap, case.get("params") or {})
+    exp = case["expect"]
+    assert res.outcome == exp["outcome"], f"{name}: {res.outcome} ({res.note}); findings {res.findings}"
+    missing, extra = unmatched(res.findings, exp.get("findings") or [], check_id,
+                               (case.get("snapshot") or {}).get("site_url", SITE))
+    assert not missing and not extra, f"{name}: expected but not found {missing}; unexpected {extra}"
+    if "checked" in exp:
+        assert res.checked == exp["checked"]
+    if "note_contains" in exp:
+        assert exp["note_contains"] in res.note, res.note
+    assert res.note, "every result explains itself in a note"
+
+
+def test_every_check_has_pass_and_fail_cases():
+    outcomes: dict[str, set[str]] = {}
+    for check_id, _, case in ALL_CASES:
+        outcomes.setdefault(check_id, set()).add(case["expect"]["outcome"])
+    for check_id in registry.load_all():
+        assert {"pass", "fail"} <= outcomes.get(check_id, set()), f"{check_id}: needs a pass and a fail case"
+
+
+def test_case_files_name_registered_checks():
+    checks = registry.load_all()
+    for p in CASE_FILES:
+        for check_id, name, case in load_cases(p):
+            assert check_id == p.stem, f"{p.name}: check {check_id!r} in a file named for another"
+            assert check_id in checks, f"{p.name}: unknown check {check_id!r}"
+            assert set(case.get("params") or {}) <= set(checks[check_id].params()), f"{p.name}:{name}: unknown param"
+
+
+@pytest.mark.parametrize("check_id", sorted(registry.load_all()))
+def test_check_is_documented(check_id):
+    spec = registry.get(check_id)
+    assert spec.func.__doc__ and len(spec.func.__doc__.strip()) > 40
+    assert spec.title and spec.failure_title and spec.columns
+    assert spec.scope in ("office", "site")
+    for name, p in spec.params().items():
+        assert p.kind is p.KEYWORD_ONLY or p.kind is p.POSITIONAL_OR_KEYWORD, name

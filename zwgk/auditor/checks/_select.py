@@ -1,0 +1,316 @@
+"""Small helpers shared by the checks: selecting columns and documents, dates, periods."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Iterable, Iterator
+
+from zwgk.vocab import COLUMN_KINDS, classify_column, name_matches, norm_text
+
+from ..model import CheckResult, Column, Document, Finding, SiteSnapshot
+
+
+# ---------------------------------------------------------------- selection
+
+def column_label(wanted: str | None) -> str:
+    """Chinese name for a `column` param: the canonical name of a kind key, else the name."""
+    if wanted is None:
+        return "全部栏目"
+    if wanted in COLUMN_KINDS:
+        return COLUMN_KINDS[wanted][0]
+    return wanted
+
+
+def wanted_kind(wanted: str | None) -> str | None:
+    """The column kind a `column` param denotes (a kind key or a name that classifies)."""
+    if wanted is None:
+        return None
+    return wanted if wanted in COLUMN_KINDS else classify_column(wanted)
+
+
+def column_matches(col: Column, wanted: str | None) -> bool:
+    return wanted is None or col.kind == wanted or name_matches(col.name, wanted)
+
+
+def select_columns(snap: SiteSnapshot, wanted: str | None) -> list[Column]:
+    return [c for c in snap.columns if column_matches(c, wanted)]
+
+
+def doc_matches(doc: Document, wanted: str | None) -> bool:
+    return wanted is None or doc.column_kind == wanted or name_matches(doc.column, wanted)
+
+
+def select_documents(snap: SiteSnapshot, wanted: str | None, *, interpretations: bool | None = None) -> list[Document]:
+    """Documents listed in the columns `wanted` selects (all when None).
+
+    interpretations: True = only 解读 pages, False = none, None = 解读 pages only when the
+    `wanted` column is itself a 解读 column (so 'missing field' checks skip them by default).
+    """
+    if interpretations is None:
+        interpretations = wanted_kind(wanted) == "interpretation"
+        docs = [d for d in snap.documents if doc_matches(d, wanted)]
+        return docs if interpretations else [d for d in docs if not d.is_interpretation]
+    return [d for d in snap.documents if doc_matches(d, wanted) and d.is_interpretation == interpretations]
+
+
+def office_root(snap: SiteSnapshot) -> str:
+    """Where an office's disclosure area sits: its first column's parent, else the site URL."""
+    for c in snap.columns:
+        if c.parent_url:
+            return c.parent_url
+    return snap.site_url
+
+
+def norm_url(url: str | None) -> str:
+    """The form in which link targets and document URLs are compared (no fragment, no spaces)."""
+    if not url:
+        return ""
+    return url.strip().split("#", 1)[0]
+
+
+def iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def to_date(value) -> date | None:
+    """A date from a param given as a date or an ISO string."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def resolve_year(snap: SiteSnapshot, year, default: int | None) -> int | None:
+    """A `year` param: a number, or current / previous (本年 / 上年) relative to the audit date."""
+    if year is None or year == "":
+        return default
+    if year in ("current", "本年", "当年"):
+        return snap.as_of.year
+    if year in ("previous", "上年", "上一年"):
+        return snap.as_of.year - 1
+    return int(year)
+
+
+def years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def outcome(findings: Iterable[Finding], checked: int, note: str = "", *,
+            empty: str = "not_applicable", empty_note: str = "") -> CheckResult:
+    """The usual rule: nothing examined → `empty`; any finding → fail; else pass."""
+    findings = tuple(findings)
+    if findings:
+        return CheckResult("fail", findings, checked, note)
+    if not checked:
+        return CheckResult(empty, (), 0, empty_note or note)
+    return CheckResult("pass", (), checked, note)
+
+
+# ---------------------------------------------------------------- column items
+
+@dataclass(frozen=True)
+class Item:
+    """Something a column lists: an entry of its list pages or a document filed under it."""
+
+    url: str
+    title: str
+    date: date | None
+    column_url: str | None
+
+
+DocIndex = dict[tuple[str | None, str | None], list[Document]]
+
+
+def documents_by_column(snap: SiteSnapshot) -> DocIndex:
+    """Documents keyed by (column name, office): build once when looking at many columns."""
+    index: DocIndex = {}
+    for d in snap.documents:
+        index.setdefault((d.column, d.office), []).append(d)
+    return index
+
+
+def column_items(snap: SiteSnapshot, cols: Iterable[Column], index: DocIndex | None = None) -> list[Item]:
+    """Entries of `cols`, plus documents filed under those columns that the lists did not show."""
+    if index is None:
+        index = documents_by_column(snap)
+    items: list[Item] = []
+    seen: set[str] = set()
+    cols = list(cols)
+    for c in cols:
+        for e in c.entries:
+            items.append(Item(e.url, e.title, e.date, c.url))
+            seen.add(norm_url(e.url))
+    for c in cols:
+        for d in index.get((c.name, c.office), ()):
+            if norm_url(d.url) not in seen:
+                items.append(Item(d.url, d.title or "", d.publish_date, c.url))
+                seen.add(norm_url(d.url))
+    return items
+
+
+def document_items(docs: Iterable[Document]) -> list[Item]:
+    return [Item(d.url, d.title or "", d.publish_date, None) for d in docs]
+
+
+def newest(items: Iterable[Item], as_of: date | None = None) -> date | None:
+    """Newest item date (dates after `as_of` are ignored as typos or scheduled items)."""
+    ds = [i.date for i in items if i.date and (as_of is None or i.date <= as_of)]
+    return max(ds) if ds else None
+
+
+def oldest(items: Iterable[Item]) -> date | None:
+    ds = [i.date for i in items if i.date]
+    return min(ds) if ds else None
+
+
+# ---------------------------------------------------------------- periods
+
+EVERY = ("week", "month", "quarter", "year")
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str     # 2023-07, 2023Q2, 2023, 2023-W05
+    start: date
+    end: date
+
+
+def periods(every: str, year: int) -> list[Period]:
+    """All periods of one kind in `year` (weeks: the ISO weeks of ISO year `year`)."""
+    if every == "year":
+        return [Period(str(year), date(year, 1, 1), date(year, 12, 31))]
+    if every == "month":
+        out = []
+        for m in range(1, 13):
+            end = (date(year + (m == 12), m % 12 + 1, 1)) - timedelta(days=1)
+            out.append(Period(f"{year}-{m:02d}", date(year, m, 1), end))
+        return out
+    if every == "quarter":
+        out = []
+        for q in range(1, 5):
+            start = date(year, 3 * q - 2, 1)
+            end = date(year + (q == 4), (3 * q) % 12 + 1, 1) - timedelta(days=1)
+            out.append(Period(f"{year}Q{q}", start, end))
+        return out
+    if every == "week":
+        out = []
+        monday = date.fromisocalendar(year, 1, 1)
+        while monday.isocalendar()[0] == year:
+            w = monday.isocalendar()[1]
+            out.append(Period(f"{year}-W{w:02d}", monday, monday + timedelta(days=6)))
+            monday += timedelta(days=7)
+        return out
+    raise ValueError(f"every 只能是 {', '.join(EVERY)}，不是 {every!r}")
+
+
+def period_labels_of_date(d: date) -> set[str]:
+    """Labels of every period kind that contains `d`."""
+    iy, iw, _ = d.isocalendar()
+    return {str(d.year), f"{d.year}-{d.month:02d}", f"{d.year}Q{(d.month - 1) // 3 + 1}", f"{iy}-W{iw:02d}"}
+
+
+_HAN_DIGIT = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_NUM = r"\d{1,2}|十[一二]?|[一二三四五六七八九]"
+_YEAR = r"(?:19|20)\d{2}|[〇零○一二三四五六七八九]{4}"
+_RANGE = r"[-—–~～至到]"
+_MONTH_RE = re.compile(
+    rf"(?:(?P<y>{_YEAR})\s*年\s*(?:度\s*)?)?(?:(?:{_NUM})\s*{_RANGE}\s*)?(?P<m>{_NUM})\s*月(?:份)?(?!\s*\d{{1,2}}\s*日)")
+_QUARTER_RE = re.compile(rf"(?:(?P<y>{_YEAR})\s*年\s*(?:度\s*)?)?[第前]?\s*(?P<q>[一二三四1-4])\s*季度")
+_HALF_RE = re.compile(rf"(?:(?P<y>{_YEAR})\s*年\s*(?:度\s*)?)?上半年")
+_YEAR_RE = re.compile(rf"(?P<y>{_YEAR})\s*年")
+
+
+def _small_number(s: str) -> int:
+    if s.isdigit():
+        return int(s)
+    if s.startswith("十"):
+        return 10 + (_HAN_DIGIT[s[1]] if len(s) > 1 else 0)
+    return _HAN_DIGIT[s]
+
+
+def _year_number(s: str) -> int:
+    if s.isdigit():
+        return int(s)
+    return int("".join(str(_HAN_DIGIT[ch]) for ch in s))
+
+
+def year_mentions(title: str, year: int) -> bool:
+    """The title names `year` (2023, 2023年, 二〇二三年)."""
+    t = norm_text(title)
+    return str(year) in t or any(_year_number(m.group("y")) == year for m in _YEAR_RE.finditer(t))
+
+
+def title_period_labels(title: str | None, listed: date | None, default_year: int) -> set[str]:
+    """Periods a title names: 2023年7月, 1-7月 (→ July), 7月份, 第二季度, 前三季度, 上半年 (→ Q2), 2023年.
+
+    A month without a year belongs to the year the entry was listed in (or the year before,
+    when the month is later than the listing month: a 12月 report listed in January); with
+    neither, to `default_year`. A named month also names its quarter.
+    """
+    t = norm_text(title)
+    if not t:
+        return set()
+    out: set[str] = set()
+
+    def year_for(y: str | None, month: int) -> int:
+        if y:
+            return _year_number(y)
+        if listed:
+            return listed.year - 1 if month > listed.month else listed.year
+        return default_year
+
+    for m in _MONTH_RE.finditer(t):
+        month = _small_number(m.group("m"))
+        if 1 <= month <= 12:
+            y = year_for(m.group("y"), month)
+            out |= {f"{y}-{month:02d}", f"{y}Q{(month - 1) // 3 + 1}", str(y)}
+    for m in _QUARTER_RE.finditer(t):
+        q = _small_number(m.group("q"))
+        y = year_for(m.group("y"), 3 * q)
+        out |= {f"{y}Q{q}", str(y)}
+    for m in _HALF_RE.finditer(t):
+        y = year_for(m.group("y"), 6)
+        out |= {f"{y}Q2", str(y)}
+    for m in _YEAR_RE.finditer(t):
+        out.add(str(_year_number(m.group("y"))))
+    return out
+
+
+def covered_labels(items: Iterable[Item], default_year: int) -> set[str]:
+    """Every period label that some item is dated in or names in its title."""
+    out: set[str] = set()
+    for i in items:
+        if i.date:
+            out |= period_labels_of_date(i.date)
+        out |= title_period_labels(i.title, i.date, default_year)
+    return out
+
+
+def iter_pairs(snap: SiteSnapshot) -> Iterator[tuple[Document, Document]]:
+    """(policy, 解读) pairs linked either way, each once, among the snapshot's documents."""
+    by_url = {norm_url(d.url): d for d in snap.documents}
+    seen: set[tuple[str, str]] = set()
+    for d in snap.documents:
+        if d.is_interpretation:
+            continue
+        for u in d.interpretation_urls:
+            j = by_url.get(norm_url(u))
+            if j is not None and j is not d:
+                key = (norm_url(d.url), norm_url(j.url))
+                if key not in seen:
+                    seen.add(key)
+                    yield d, j
+    for j in snap.documents:
+        if not j.is_interpretation:
+            continue
+        for u in j.policy_urls:
+            p = by_url.get(norm_url(u))
+            if p is not None and p is not j and not p.is_interpretation:
+                key = (norm_url(p.url), norm_url(j.url))
+                if key not in seen:
+                    seen.add(key)
+                    yield p, j

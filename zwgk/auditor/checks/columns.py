@@ -1,0 +1,154 @@
+"""Checks on columns (栏目): present, not blank, kept up, complete by period, kept long enough."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ..model import CheckResult, Finding, SiteSnapshot
+from ..registry import check
+from ._select import (
+    EVERY, column_items, column_label, covered_labels, documents_by_column, iso, newest, office_root,
+    oldest, outcome, periods, resolve_year, select_columns, years_before,
+)
+
+
+@check(
+    "column-exists",
+    title="栏目已设置",
+    failure_title="未设置要求的栏目",
+    columns=[("url", "位置", "url"), ("column", "缺少的栏目", "text")],
+)
+def column_exists(snap: SiteSnapshot, column: str) -> CheckResult:
+    """The 评估对象 has a column called `column` (a kind key such as `normative`, or a name).
+
+    Names of the same kind match (政策解读 = 解读回应). One `missing-column` finding at the
+    office's root when no column matches. Never not_applicable: the absence is the problem.
+    """
+    cols = select_columns(snap, column)
+    if cols:
+        return CheckResult("pass", (), 1, f"找到栏目：{'、'.join(c.name for c in cols[:5])}")
+    f = Finding("missing-column", office_root(snap), office=snap.office,
+                details={"column": column_label(column)})
+    return CheckResult("fail", (f,), 1, f"未找到“{column_label(column)}”栏目")
+
+
+@check(
+    "blank-column",
+    title="无空白栏目",
+    failure_title="存在空白栏目",
+    columns=[("url", "栏目", "url"), ("column", "栏目名称", "text")],
+)
+def blank_column(snap: SiteSnapshot, column: str | None = None) -> CheckResult:
+    """Columns (all, or those `column` selects) that list nothing: no entry and no document.
+
+    A parent column whose content sits in its sub-columns (`has_children`) is not blank.
+    not_applicable when no column is selected.
+    """
+    cols = [c for c in select_columns(snap, column) if not c.has_children]
+    index = documents_by_column(snap)
+    findings = []
+    for c in cols:
+        if not column_items(snap, [c], index):
+            findings.append(Finding("blank-column", c.url, c.parent_url, snap.office, {"column": c.name}))
+    return outcome(findings, len(cols), f"检查栏目 {len(cols)} 个，空白 {len(findings)} 个",
+                   empty_note="没有可检查的栏目")
+
+
+@check(
+    "stale-column",
+    title="栏目按时更新",
+    failure_title="栏目长期未更新",
+    columns=[("url", "栏目", "url"), ("column", "栏目名称", "text"), ("last_update", "最后更新", "date"),
+             ("days", "未更新天数", "count"), ("limit", "期限（天）", "count")],
+)
+def stale_column(snap: SiteSnapshot, column: str | None = None, max_days: int = 365) -> CheckResult:
+    """Columns whose newest entry is more than `max_days` days before the audit date.
+
+    Entry dates come from the column's list; documents filed under the column fill in. Dates
+    after the audit date are ignored. Typical limits (GB19 / UCAP): 动态 14 days, 通知公告 and
+    政策文件 about 183 days, 人事 and 规划计划 365 days — give them per indicator.
+    A column without any dated entry is not counted stale but named in the note (blank
+    columns are `blank-column`'s business); needs_review when no column could be judged.
+    """
+    cols = [c for c in select_columns(snap, column) if not (c.has_children and not c.entries)]
+    findings, undated = [], []
+    judged = 0
+    index = documents_by_column(snap)
+    for c in cols:
+        last = newest(column_items(snap, [c], index), snap.as_of)
+        if last is None:
+            undated.append(c.name)
+            continue
+        judged += 1
+        days = (snap.as_of - last).days
+        if days > max_days:
+            findings.append(Finding("stale-column", c.url, c.parent_url, snap.office,
+                                    {"column": c.name, "last_update": iso(last), "days": days,
+                                     "limit": max_days}))
+    note = f"检查栏目 {judged} 个，超过 {max_days} 天未更新 {len(findings)} 个"
+    if undated:
+        note += f"；无日期可判断：{'、'.join(undated[:10])}"
+    if not cols:
+        return CheckResult("not_applicable", (), 0, "没有可检查的栏目")
+    return outcome(findings, judged, note, empty="needs_review")
+
+
+@check(
+    "missing-period",
+    title="栏目按周期发布",
+    failure_title="栏目缺少应发布周期的信息",
+    columns=[("url", "栏目", "url"), ("column", "栏目名称", "text"), ("period", "缺少的周期", "text")],
+)
+def missing_period(snap: SiteSnapshot, column: str, every: str = "month", year: int | str | None = None,
+                   lag_days: int = 0) -> CheckResult:
+    """Each `every` period (week / month / quarter / year) of `year` that has ended — plus
+    `lag_days` of grace for publishing — by the audit date has at least one entry.
+
+    `year` defaults to the audit year (`previous` = the year before). An entry covers a period when it is dated in it, or
+    when its title names it (2023年7月, 1-7月, 7月份, 第二季度, 前三季度, 上半年, 2023年度).
+    One `missing-period` finding per missing period, `period` like 2023-07, 2023Q2, 2023,
+    2023-W05. needs_review when the column is not found (that is `column-exists`' finding);
+    not_applicable when no period is due yet.
+    """
+    if every not in EVERY:
+        raise ValueError(f"every 只能是 {', '.join(EVERY)}，不是 {every!r}")
+    year = resolve_year(snap, year, snap.as_of.year)
+    cols = select_columns(snap, column)
+    if not cols:
+        return CheckResult("needs_review", (), 0, f"未找到“{column_label(column)}”栏目，无法判断")
+    due = [p for p in periods(every, year) if p.end + timedelta(days=lag_days) < snap.as_of]
+    if not due:
+        return CheckResult("not_applicable", (), 0, f"{year} 年尚无到期的周期")
+    have = covered_labels(column_items(snap, cols), year)
+    name = cols[0].name
+    findings = [Finding("missing-period", cols[0].url, cols[0].parent_url, snap.office,
+                        {"column": name, "period": p.label})
+                for p in due if p.label not in have]
+    return outcome(findings, len(due), f"应发布周期 {len(due)} 个，缺少 {len(findings)} 个")
+
+
+@check(
+    "short-retention",
+    title="栏目信息保留期限符合要求",
+    failure_title="栏目信息保留期限不足",
+    columns=[("url", "栏目", "url"), ("column", "栏目名称", "text"), ("oldest", "最早信息", "date"),
+             ("years", "应保留（年）", "count")],
+)
+def short_retention(snap: SiteSnapshot, column: str, years: int = 2) -> CheckResult:
+    """The column still shows information at least `years` years old (e.g. 公务员招考 keeps 2
+    years): a `short-retention` finding when its oldest dated entry is newer than the audit
+    date minus `years`.
+
+    Only what the crawl walked is seen: a crawl limited to the first list pages makes a column
+    look younger than it is. needs_review when the column is missing or has no dated entry.
+    """
+    cols = select_columns(snap, column)
+    if not cols:
+        return CheckResult("needs_review", (), 0, f"未找到“{column_label(column)}”栏目，无法判断")
+    first = oldest(column_items(snap, cols))
+    if first is None:
+        return CheckResult("needs_review", (), 0, "栏目信息均无日期，无法判断保留期限")
+    if first > years_before(snap.as_of, years):
+        f = Finding("short-retention", cols[0].url, cols[0].parent_url, snap.office,
+                    {"column": cols[0].name, "oldest": iso(first), "years": years})
+        return CheckResult("fail", (f,), 1, f"最早信息为 {iso(first)}，不足 {years} 年")
+    return CheckResult("pass", (), 1, f"最早信息为 {iso(first)}")

@@ -1,0 +1,89 @@
+"""Checks on links (断链、错链) across the whole site, reported at every place they appear."""
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..model import CheckResult, Finding, LinkTarget, SiteSnapshot
+from ..registry import check
+from ._select import norm_url
+
+_LINK_COLUMNS = [("url", "链接地址", "url"), ("source", "所在页面", "url"), ("source_title", "页面标题", "text"),
+                 ("link_text", "链接文字", "text"), ("link_kind", "链接类型", "text"),
+                 ("status", "状态码", "code"), ("error", "错误", "text")]
+
+
+def _considered(snap: SiteSnapshot, kinds: Sequence[str] | str | None) -> list[LinkTarget]:
+    """The checked link targets of the kinds wanted (all when None)."""
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    return [t for t in snap.links if not kinds or t.kind in kinds]
+
+
+def _occurrence_findings(snap: SiteSnapshot, finding_id: str, targets: list[LinkTarget],
+                         with_status: bool = True) -> list[Finding]:
+    """One finding per (target, page it appears on); a target seen nowhere gets one without source."""
+    by_target: dict[str, list] = {}
+    for o in snap.occurrences:
+        by_target.setdefault(norm_url(o.target_url), []).append(o)
+    office_of = {norm_url(d.url): d.office for d in snap.documents}
+    out = []
+    for t in targets:
+        base = {"error": t.error, "link_kind": t.kind}
+        if with_status:
+            base["status"] = t.status
+        occs = by_target.get(norm_url(t.url)) or [None]
+        for o in occs:
+            details = dict(base, link_text=o.text if o else None, source_title=o.source_title if o else None)
+            src = o.source_url if o else None
+            out.append(Finding(finding_id, t.url, src, office_of.get(norm_url(src)), details))
+    return out
+
+
+@check(
+    "broken-link",
+    title="无断链",
+    failure_title="存在断链",
+    columns=_LINK_COLUMNS,
+    scope="site",
+)
+def broken_link(snap: SiteSnapshot, kinds: Sequence[str] | None = None) -> CheckResult:
+    """Links that do not work (4xx/5xx, DNS failure, refused, soft 404), pages, attachments and
+    images alike; `kinds` limits them to some of 站内 / 站外 / 附件 / 图片.
+
+    One `broken-link` finding per broken target and page it appears on (every occurrence is
+    reported, so each page can be fixed). Targets that could not be judged (403/412/429, a WAF
+    page, a time-out) become `inconclusive-link` findings, which never make the check fail.
+    needs_review when no link was checked at all (the crawl probably failed).
+    """
+    considered = _considered(snap, kinds)
+    broken = _occurrence_findings(snap, "broken-link", [t for t in considered if t.state == "broken"])
+    unsure = _occurrence_findings(snap, "inconclusive-link", [t for t in considered if t.state == "inconclusive"])
+    n_broken = len({f.url for f in broken})
+    n_unsure = len({f.url for f in unsure})
+    note = f"检查链接 {len(considered)} 个，断链 {n_broken} 个（出现 {len(broken)} 处）"
+    if n_unsure:
+        note += f"；{n_unsure} 个链接无法判断（可能被防火墙拦截），不计为断链，请人工复核"
+    if not considered:
+        return CheckResult("needs_review", (), 0, "没有检查到任何链接，请确认采集是否成功")
+    return CheckResult("fail" if broken else "pass", tuple(broken + unsure), len(considered), note)
+
+
+@check(
+    "wrong-link",
+    title="无错链",
+    failure_title="存在错链",
+    columns=[c for c in _LINK_COLUMNS if c[0] != "status"],
+    scope="site",
+)
+def wrong_link(snap: SiteSnapshot, kinds: Sequence[str] | None = None) -> CheckResult:
+    """错链: links that can never work for the public — an intranet or loopback address of
+    another host, a `file:` URL or drive path, a malformed URL. One `wrong-link` finding per
+    target and page it appears on. needs_review when no link was checked at all.
+    """
+    considered = _considered(snap, kinds)
+    wrong = _occurrence_findings(snap, "wrong-link", [t for t in considered if t.state == "wrong"],
+                                 with_status=False)
+    if not considered:
+        return CheckResult("needs_review", (), 0, "没有检查到任何链接，请确认采集是否成功")
+    note = f"检查链接 {len(considered)} 个，错链 {len({f.url for f in wrong})} 个（出现 {len(wrong)} 处）"
+    return CheckResult("fail" if wrong else "pass", tuple(wrong), len(considered), note)
