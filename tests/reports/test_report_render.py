@@ -1,0 +1,175 @@
+"""The HTML report rendered from the golden results.json (docs/results-json.md)."""
+from __future__ import annotations
+
+import html
+import json
+import re
+
+from zwgk.reports.render import CHECK_NAMES, build_view, render_html, write_report
+
+from .conftest import earlier_run
+from .synth import big_results
+
+
+def _section(doc: str, id_: str) -> str:
+    start = doc.index(f'<section id="{id_}"')
+    return doc[start:doc.index("</section>", start)]
+
+
+def _indicator(doc: str, ind: str) -> str:
+    start = doc.index(f'id="ind-{ind}"')
+    return doc[start:doc.index("</details>", start)]
+
+
+def test_score_grade_and_header(golden, golden_html):
+    s = golden["summary"]
+    assert re.search(rf'id="total-score"><span class="score">{s["score"]}<span class="max"> / 97</span>', golden_html)
+    assert f"等次：<strong>{s['grade']}</strong>" in golden_html
+    for text in (golden["site"]["name"], golden["site"]["url"], golden["as_of"], golden["checklist"]["title"],
+                 "2023-11-30 08:00:12", "评估基准日"):
+        assert text in golden_html
+    # veto items are listed with their text
+    veto = _section(golden_html, "summary")
+    assert "yy-046" in veto and "错链" in veto
+
+
+def test_every_finding_id_and_check_shows(golden, golden_html):
+    counts = _section(golden_html, "summary")
+    for check in {f["check"] for f in golden["findings"]}:
+        assert f"<code>{check}</code>" in counts
+        assert CHECK_NAMES[check] in counts
+    body = golden_html.split('id="zwgk-data"')[0]
+    for f in golden["findings"]:
+        assert f'<code class="c">{f["id"]}</code>' in body, f["id"]
+
+
+def test_unknown_check_shown_as_is(golden):
+    r = json.loads(json.dumps(golden))
+    r["findings"].append({"id": "F9999", "check": "future-check", "url": "http://127.0.0.1:8000/x.html",
+                          "source": None, "office": None, "widget": "新字段", "indicators": []})
+    r["summary"]["findings_by_check"]["future-check"] = 1
+    doc = render_html(r)
+    assert "<code>future-check</code>" in doc
+    other = _section(doc, "other")
+    assert "F9999" in other and "新字段" in other
+
+
+def test_hostile_text_is_escaped(golden_html):
+    assert "<script>alert(1)</script>" not in golden_html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in golden_html
+    assert "<img src=x onerror=alert(1)>" not in golden_html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in golden_html
+    # a javascript: target is shown, never linked
+    assert 'href="javascript:' not in golden_html
+    assert '<span class="u nolink">javascript:alert(document.domain)</span>' in golden_html
+
+
+def test_no_external_resources(golden_html):
+    assert "Content-Security-Policy" in golden_html and "default-src 'none'" in golden_html
+    for pat in (r"<link[^>]+href=\"http", r"<script[^>]+src=", r"<img[^>]+src=\"http", r"@import", r"url\(http"):
+        assert not re.search(pat, golden_html), pat
+
+
+def test_evidence_rows_under_their_indicator(golden, golden_html):
+    findings = {f["id"]: f for f in golden["findings"]}
+
+    def leaves(nodes):
+        for n in nodes:
+            yield from ([n] if n.get("leaf") else leaves(n["children"]))
+
+    checked = 0
+    for leaf in leaves(golden["scores"]["tree"]):
+        block = _indicator(golden_html, leaf["id"])
+        assert html.escape(leaf["text"], quote=False) in block
+        for fid in (leaf.get("evidence") or {}).get("finding_ids") or []:
+            assert f'<code class="c">{fid}</code>' in block, (leaf["id"], fid)
+            assert html.escape(findings[fid]["url"], quote=False) in block
+            checked += 1
+        for col in (leaf.get("evidence") or {}).get("columns") or []:
+            assert f'<th class="k-{col["kind"]}">{col["label"]}</th>' in block
+    assert checked >= len(golden["findings"])
+    # outcomes and per-office results
+    assert '<span class="badge o-error">出错</span>' in _indicator(golden_html, "yy-048")
+    assert '<span class="badge o-not_applicable">不适用</span>' in _indicator(golden_html, "yy-030")
+    yy001 = _indicator(golden_html, "yy-001")
+    assert "县教育和体育局" in yy001 and "未找到“行政规范性文件”栏目" in yy001
+    assert "所有部门、单位" in yy001  # 评估对象 text
+
+
+def test_evidence_macros_per_kind(golden_html):
+    block = _indicator(golden_html, "yy-007")
+    assert '<td class="k-url"><a class="u" href="http://127.0.0.1:8000/zwgk/art/2023/201.html"' in block
+    assert '<td class="k-date"><time class="d" datetime="2023-03-14">2023-03-14</time></td>' in block
+    assert '<td class="k-count"><span class="n">31</span></td>' in block
+    assert '<td class="k-code"><code class="c">F0019</code></td>' in block
+    assert '<td class="k-text"><span class="t">' in golden_html
+
+
+def test_broken_links_grouped_by_source_page(golden, golden_html):
+    links = _section(golden_html, "links")
+    groups = links.split('<div class="grp">')[1:]
+    assert len(groups) == len({f["source"] for f in golden["findings"] if f["check"].endswith("-link")})
+    for f in golden["findings"]:
+        if f["check"] not in ("broken-link", "wrong-link", "inconclusive-link"):
+            continue
+        grp = next(g for g in groups if f'<code class="c">{f["id"]}</code>' in g)
+        header = grp.split("</div>")[0]
+        assert html.escape(f["source"], quote=False) in header
+        assert html.escape(f["source_title"], quote=False) in header
+
+
+def test_work_lists(golden_html):
+    docs = _section(golden_html, "documents")
+    assert "成文日期、有效性" in docs                     # both fields missing on one document
+    assert "2023-04-02" in docs and "2023-05-19" in docs   # late publication: both dates
+    assert '<span class="n">31</span>' in docs             # … and working days
+    assert "解读超期" in docs and "缺少解读" in docs and "解读未回链" in docs
+    cols = _section(golden_html, "columns")
+    for state in ("未及时更新", "空白", "缺期", "保留期不足", "缺失", "正常"):
+        assert state in cols
+    offices = _section(golden_html, "offices")
+    assert offices.index("县教育和体育局") < offices.index("县政府办公室")
+
+
+def test_no_history_note_and_trend_chart(golden):
+    assert "暂无历史评估数据" in render_html(golden)
+    hist = [earlier_run(golden, score=40.5, as_of="2023-05-31", drop=10, extra=4),
+            earlier_run(golden, score=44.0, as_of="2023-08-31", drop=4, extra=2)]
+    doc = render_html(golden, history=hist)
+    trends = _section(doc, "trends")
+    assert "<svg" in trends and "<polyline" in trends and trends.count("<circle") == 3
+    assert "暂无历史评估数据" not in trends
+    v = build_view(golden, hist)["trends"]
+    assert [r["label"] for r in v["rows"]] == ["2023-05-31", "2023-08-31", "2023-11-30"]
+    assert (v["last"]["new"], v["last"]["fixed"]) == (4, 2)
+    assert '新增问题 <b class="new">4</b>' in trends and '已整改 <b class="fixed">2</b>' in trends
+
+
+def test_print_stylesheet_and_signature(golden_html):
+    assert "@media print" in golden_html and "break-before: page" in golden_html
+    assert "评估人（签字）" in golden_html and "日期：" in golden_html
+
+
+def test_write_report(tmp_path):
+    from .conftest import GOLDEN
+
+    out = write_report(GOLDEN, tmp_path / "out" / "report.html")
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_50k_findings_stay_reasonable(golden):
+    big = big_results(golden, 50_000)
+    doc = render_html(big)
+    size = len(doc.encode())
+    src = len(json.dumps(big, ensure_ascii=False).encode())
+    # every finding is embedded once for the pager; tables render only their first page
+    assert size < 1.3 * src, (size, src)
+    assert size < 25_000_000
+    rows = doc.count("<tr")
+    assert rows < 3_000, rows
+    # a finding beyond every first page appears once (in the data block), not once per table
+    late = big["findings"][-1]
+    assert doc.count(late["url"]) == 1
+    data = json.loads(re.search(r'id="zwgk-data">(.*?)</script>', doc, re.S).group(1))
+    assert len(data["f"]) == 50_000
+    assert all(len(spec["r"]) > 0 for spec in data["t"].values())

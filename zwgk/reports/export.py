@@ -1,0 +1,203 @@
+"""CSV and Excel exports of results.json (findings, scores, documents, columns)."""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any, Iterable
+
+from .render import CHECK_NAMES, OUTCOME_NAMES, PORTAL_NAME
+
+# a cell starting with one of these is read as a formula by Excel / LibreOffice (CSV injection)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+# known finding keys, in column order, with Chinese headers; other keys follow with their own name
+FINDING_KEYS: list[tuple[str, str]] = [
+    ("id", "编号"), ("check", "问题编码"), ("check_name", "问题类型"), ("url", "问题对象地址"),
+    ("source", "所在页面"), ("source_title", "所在页面标题"), ("office", "评估对象"),
+    ("title", "标题"), ("link_text", "链接文字"), ("link_kind", "链接类别"), ("status", "状态码"),
+    ("error", "错误"), ("field", "缺少要素"), ("doc_number", "文号"), ("reason", "问题说明"),
+    ("written_date", "成文日期"), ("publish_date", "发布日期"), ("policy_url", "政策文件"),
+    ("interpretation_date", "解读发布日期"), ("working_days", "间隔工作日"), ("limit", "时限"),
+    ("column", "栏目"), ("last_update", "最后更新"), ("days", "未更新天数"), ("period", "缺少期次"),
+    ("item", "缺少事项"), ("year", "年度"), ("oldest", "最早信息日期"), ("years", "保留年限"),
+    ("mark", "缺少标识"), ("deadline", "截止日期"), ("forms", "解读形式"), ("indicators", "关联指标"),
+]
+SCORE_KEYS: list[tuple[str, str]] = [
+    ("id", "指标编号"), ("level", "层级"), ("path", "指标路径"), ("text", "指标内容"),
+    ("applies_to_text", "评估对象"), ("method", "评估方式"), ("check", "检查"), ("weight", "权重"),
+    ("score", "得分"), ("max_score", "满分"), ("outcome", "结果"), ("findings", "问题数"),
+    ("note", "说明"), ("basis", "依据"),
+]
+DOCUMENT_KEYS: list[tuple[str, str]] = [
+    ("url", "地址"), ("title", "标题"), ("doc_number", "文号"), ("written_date", "成文日期"),
+    ("publish_date", "发布日期"), ("validity", "有效性"), ("index_no", "索引号"), ("publisher", "发布机构"),
+    ("topic", "主题分类"), ("column", "栏目"), ("column_kind", "栏目类别"), ("office", "评估对象"),
+    ("is_interpretation", "是否解读"), ("interpretation_urls", "解读链接"), ("policy_urls", "政策文件链接"),
+    ("attachments", "附件"),
+]
+COLUMN_KEYS: list[tuple[str, str]] = [
+    ("name", "栏目"), ("kind", "栏目类别"), ("office", "评估对象"), ("url", "地址"), ("parent_url", "上级栏目"),
+    ("entries", "条目数"), ("list_pages", "列表页数"), ("last_update", "最后更新"),
+]
+
+
+def excel_safe(v: Any) -> Any:
+    """Neutralise formula injection: prefix an apostrophe to text Excel would evaluate."""
+    if isinstance(v, str) and v.startswith(_FORMULA_START):
+        return "'" + v
+    return v
+
+
+def _flat(v: Any) -> Any:
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, (list, tuple)):
+        return "\n".join(str(_flat(x)) if not isinstance(x, dict) else (x.get("url") or json.dumps(x, ensure_ascii=False))
+                         for x in v) or None
+    if isinstance(v, dict):
+        return json.dumps(v, ensure_ascii=False)
+    return v
+
+
+def _keys(rows: list[dict], known: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    keys = list(known)
+    have = {k for k, _ in keys}
+    for r in rows:
+        for k in r:
+            if k not in have:
+                have.add(k)
+                keys.append((k, k))
+    return keys
+
+
+def finding_rows(results: dict) -> tuple[list[tuple[str, str]], list[dict]]:
+    rows = []
+    for f in results.get("findings") or []:
+        r = dict(f)
+        r["check_name"] = CHECK_NAMES.get(f.get("check"), f.get("check"))
+        r["office"] = f.get("office") or PORTAL_NAME
+        rows.append(r)
+    return _keys(rows, FINDING_KEYS), rows
+
+
+def score_rows(results: dict) -> tuple[list[tuple[str, str]], list[dict]]:
+    rows: list[dict] = []
+
+    def walk(nodes: Iterable[dict], path: tuple[str, ...]):
+        for n in nodes:
+            leaf = bool(n.get("leaf") or not n.get("children"))
+            name = n.get("name") or n.get("id") or ""
+            r = {
+                "id": n.get("id"), "level": n.get("level"), "path": " / ".join(path + (() if leaf else (name,))),
+                "text": n.get("text") if leaf else name, "weight": n.get("weight"),
+                "score": n.get("score"), "max_score": n.get("max_score"),
+            }
+            if leaf:
+                r.update(
+                    applies_to_text=n.get("applies_to_text"), check=n.get("check"),
+                    method="人工评估" if n.get("manual") else "自动检查",
+                    outcome=OUTCOME_NAMES.get(n.get("outcome"), n.get("outcome")),
+                    findings=len((n.get("evidence") or {}).get("finding_ids") or []),
+                    note=n.get("note"), basis=n.get("basis"),
+                )
+            rows.append(r)
+            if not leaf:
+                walk(n.get("children") or [], path + (name,))
+
+    walk((results.get("scores") or {}).get("tree") or [], ())
+    return SCORE_KEYS, rows
+
+
+def document_rows(results: dict) -> tuple[list[tuple[str, str]], list[dict]]:
+    rows = [dict(d, office=d.get("office") or PORTAL_NAME) for d in results.get("documents") or []]
+    return _keys(rows, DOCUMENT_KEYS), rows
+
+
+def column_rows(results: dict) -> tuple[list[tuple[str, str]], list[dict]]:
+    rows = [dict(c, office=c.get("office") or PORTAL_NAME) for c in results.get("columns") or []]
+    return _keys(rows, COLUMN_KEYS), rows
+
+
+def summary_rows(results: dict) -> list[tuple[str, Any]]:
+    site, s = results.get("site") or {}, results.get("summary") or {}
+    crawl, cl = results.get("crawl") or {}, results.get("checklist") or {}
+    out: list[tuple[str, Any]] = [
+        ("网站名称", site.get("name")), ("网站地址", site.get("url")),
+        ("采集开始", crawl.get("started_at")), ("采集结束", crawl.get("finished_at")),
+        ("评估基准日", results.get("as_of")), ("评估指标", cl.get("title")), ("指标版本", cl.get("version")),
+        ("总得分", s.get("score")), ("满分", s.get("max_score")), ("等次", s.get("grade")),
+        ("一票否决项", "、".join(s.get("veto") or []) or "无"),
+        ("文件数", s.get("documents")), ("栏目数", s.get("columns")), ("检查链接数", s.get("links_checked")),
+    ]
+    for k, v in (s.get("weight_shares") or {}).items():
+        out.append(({"automated": "自动评估权重占比", "manual": "人工评估权重占比", "open": "尚待核查权重占比"}.get(k, k), v))
+    for k, v in (s.get("outcomes") or {}).items():
+        out.append((f"指标结果：{OUTCOME_NAMES.get(k, k)}", v))
+    for k, v in (s.get("findings_by_check") or {}).items():
+        out.append((f"问题：{CHECK_NAMES.get(k, k)}", v))
+    return out
+
+
+def _cells(keys: list[tuple[str, str]], r: dict) -> list[Any]:
+    return [excel_safe(_flat(r.get(k))) for k, _ in keys]
+
+
+def _write_csv(path: Path, keys: list[tuple[str, str]], rows: list[dict]) -> Path:
+    # utf-8-sig: the BOM makes Excel read the Chinese correctly
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow([label for _, label in keys])
+        for r in rows:
+            w.writerow(["" if c is None else c for c in _cells(keys, r)])
+    return path
+
+
+def write_csv(results: dict, out_dir: Path) -> list[Path]:
+    """findings.csv, scores.csv, documents.csv in out_dir."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return [
+        _write_csv(out_dir / "findings.csv", *finding_rows(results)),
+        _write_csv(out_dir / "scores.csv", *score_rows(results)),
+        _write_csv(out_dir / "documents.csv", *document_rows(results)),
+    ]
+
+
+def write_xlsx(results: dict, path: Path) -> Path:
+    """One workbook: 汇总, 得分, 问题清单, 文件, 栏目."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook(write_only=True)
+    bold = Font(bold=True)
+
+    def sheet(title: str, header: list[str], rows: Iterable[list[Any]], widths: dict[int, int] | None = None):
+        ws = wb.create_sheet(title)
+        ws.freeze_panes = "A2"
+        for i, w in (widths or {}).items():
+            ws.column_dimensions[get_column_letter(i)].width = w
+        from openpyxl.cell import WriteOnlyCell
+
+        head = []
+        for h in header:
+            c = WriteOnlyCell(ws, value=excel_safe(h))
+            c.font = bold
+            head.append(c)
+        ws.append(head)
+        for r in rows:
+            ws.append(r)
+
+    sheet("汇总", ["项目", "内容"], ([excel_safe(k), excel_safe(_flat(v))] for k, v in summary_rows(results)),
+          {1: 22, 2: 60})
+    for title, (keys, rows) in (("得分", score_rows(results)), ("问题清单", finding_rows(results)),
+                                ("文件", document_rows(results)), ("栏目", column_rows(results))):
+        sheet(title, [label for _, label in keys], (_cells(keys, r) for r in rows),
+              {i + 1: (48 if k in ("url", "source", "text", "title", "path") else 14) for i, (k, _) in enumerate(keys)})
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path

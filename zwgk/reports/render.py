@@ -1,0 +1,484 @@
+"""Render results.json into one self-contained Chinese HTML report (no network, no CDN)."""
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter, defaultdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterable
+
+import jinja2
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+
+# rows rendered into the HTML per table; the rest is reachable through the JS pager
+PAGE_ROWS = 50
+# source pages shown per page of the grouped link work list, and rows per group at first
+PAGE_GROUPS = 30
+GROUP_ROWS = 20
+
+CHECK_NAMES: dict[str, str] = {
+    "broken-link": "断链",
+    "wrong-link": "错链",
+    "inconclusive-link": "无法判定的链接",
+    "missing-field": "要素缺失",
+    "doc-number-format": "文号不规范",
+    "date-order": "日期颠倒",
+    "late-publication": "超期公开",
+    "missing-interpretation": "缺少解读",
+    "late-interpretation": "解读超期",
+    "interpretation-without-backlink": "解读未回链",
+    "missing-column": "栏目缺失",
+    "blank-column": "空白栏目",
+    "stale-column": "栏目未及时更新",
+    "missing-period": "缺期",
+    "missing-item": "缺少事项",
+    "short-retention": "保留期不足",
+    "site-identity": "网站标识缺失",
+    "late-annual-report": "年报超期/缺失",
+    "interpretation-forms": "解读形式单一",
+}
+
+OUTCOMES: tuple[tuple[str, str], ...] = (
+    ("pass", "通过"),
+    ("fail", "不通过"),
+    ("needs_review", "待人工核查"),
+    ("not_applicable", "不适用"),
+    ("error", "出错"),
+)
+OUTCOME_NAMES = dict(OUTCOMES)
+
+SHARE_NAMES = (("automated", "自动评估"), ("manual", "人工评估"), ("open", "尚待核查"))
+
+PORTAL_NAME = "门户网站（本级）"
+
+LINK_CHECKS = ("broken-link", "wrong-link", "inconclusive-link")
+INTERPRETATION_CHECKS = ("missing-interpretation", "late-interpretation", "interpretation-without-backlink")
+COLUMN_STATE_CHECKS = {
+    "missing-column": "缺失",
+    "blank-column": "空白",
+    "stale-column": "未及时更新",
+    "missing-period": "缺期",
+    "short-retention": "保留期不足",
+}
+# finding ids with a dedicated work list; every other id is listed in 其他问题
+WORKLIST_CHECKS = set(LINK_CHECKS) | set(INTERPRETATION_CHECKS) | set(COLUMN_STATE_CHECKS) | {
+    "missing-field",
+    "late-publication",
+}
+
+Col = tuple[str, str, str]  # key, Chinese label, kind (url/text/date/count/code)
+
+# columns of the 其他问题 tables, by finding id (details keys from docs/results-json.md)
+OTHER_COLUMNS: dict[str, list[Col]] = {
+    "doc-number-format": [("url", "文件", "url"), ("title", "标题", "text"), ("doc_number", "文号", "code"), ("reason", "问题", "text")],
+    "date-order": [("url", "文件", "url"), ("title", "标题", "text"), ("written_date", "成文日期", "date"), ("publish_date", "发布日期", "date")],
+    "missing-item": [("url", "栏目或网站", "url"), ("office_name", "评估对象", "text"), ("item", "缺少事项", "text"), ("year", "年度", "count")],
+    "site-identity": [("url", "首页", "url"), ("mark", "缺少标识", "text")],
+    "late-annual-report": [("url", "年报页面或栏目", "url"), ("office_name", "评估对象", "text"), ("year", "年度", "count"), ("publish_date", "发布日期", "date"), ("deadline", "截止日期", "date")],
+    "interpretation-forms": [("url", "政策文件", "url"), ("title", "标题", "text"), ("forms", "现有解读形式", "text")],
+}
+ID_COL: Col = ("id", "编号", "code")
+# keys never shown as generic columns of an unknown finding id
+_INTERNAL_KEYS = {"id", "check", "indicators", "check_name", "office_name"}
+
+
+# ---------------------------------------------------------------------------- formatting
+
+
+def fmt_num(v: Any) -> str:
+    """48.80 → '48.8', 97.0 → '97', None → '—' (same text as JS String(number))."""
+    if v is None:
+        return "—"
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, float):
+        if math.isfinite(v) and v == int(v):
+            return str(int(v))
+        return f"{round(v, 2):g}"
+    return str(v)
+
+
+def fmt_pct(v: Any) -> str:
+    if v is None:
+        return "—"
+    return f"{v * 100:.0f}%"
+
+
+def fmt_time(v: str | None) -> str:
+    """ISO 8601 time → '2023-11-30 08:00:12（UTC+08:00）'."""
+    if not v:
+        return "—"
+    try:
+        t = datetime.fromisoformat(v)
+    except ValueError:
+        return v
+    s = t.strftime("%Y-%m-%d %H:%M:%S")
+    if t.utcoffset() is not None:
+        s += "（UTC" + t.strftime("%z")[:3] + ":" + t.strftime("%z")[3:] + "）"
+    return s
+
+
+def fmt_span(start: str | None, end: str | None) -> str:
+    """Crawl start and end: '2023-11-30 08:00:12 至 08:41:55（UTC+08:00）' when on one day."""
+    if not start and not end:
+        return "—"
+    a, b = fmt_time(start), fmt_time(end)
+    if a[:10] == b[:10] and a[19:] == b[19:] and len(a) >= 19:
+        return f"{a[:19]} 至 {b[11:19]}{b[19:]}"
+    return f"{a} 至 {b}"
+
+
+def is_http(v: Any) -> bool:
+    """Only http(s) URLs become clickable; javascript:, file: and the like stay text."""
+    return isinstance(v, str) and v[:8].lower().startswith(("http://", "https://"))
+
+
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
+        autoescape=True,  # crawled text is hostile
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(num=fmt_num, pct=fmt_pct, time=fmt_time)
+    env.tests["http"] = is_http
+    # compact, UTF-8 JSON for the embedded data block; |tojson still escapes < > & '
+    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "separators": (",", ":"), "sort_keys": False}
+    return env
+
+
+# ---------------------------------------------------------------------------- view model
+
+
+class _Tables:
+    """Tables of the page. Rows beyond the first page go to the embedded JSON for the pager."""
+
+    def __init__(self) -> None:
+        self.specs: dict[str, dict] = {}
+        self.needed_findings: set[str] = set()
+        self._n = 0
+
+    def add(self, columns: Iterable[Col], rows: list, *, per: int = PAGE_ROWS, findings: dict | None = None) -> dict:
+        """rows: finding ids (str, looked up in `findings`) or row dicts."""
+        self._n += 1
+        tid = f"t{self._n}"
+        cols = [{"key": k, "label": label, "kind": kind} for k, label, kind in columns]
+        shown = [findings[r] if isinstance(r, str) else r for r in rows[:per]] if findings is not None else rows[:per]
+        table = {"id": tid, "columns": cols, "rows": shown, "total": len(rows), "paged": len(rows) > per}
+        if table["paged"]:
+            self.specs[tid] = {"c": [[c["key"], c["label"], c["kind"]] for c in cols], "r": rows}
+            self.needed_findings.update(r for r in rows if isinstance(r, str))
+        return table
+
+
+def _finding_view(f: dict, doc_titles: dict[str, str]) -> dict:
+    v = dict(f)
+    v["check_name"] = CHECK_NAMES.get(f.get("check"), f.get("check"))
+    v["office_name"] = f.get("office") or PORTAL_NAME
+    if not v.get("title") and f.get("url") in doc_titles:
+        v["title"] = doc_titles[f["url"]]
+    if not v.get("source_title") and f.get("source") in doc_titles:
+        v["source_title"] = doc_titles[f["source"]]
+    return v
+
+
+def _compact(f: dict, keys: set[str]) -> dict:
+    """A finding as the pager needs it: the keys some paged table shows, no null values."""
+    return {k: v for k, v in f.items() if k in keys and v is not None and v != ""}
+
+
+def _leaves(nodes: list[dict]) -> Iterable[dict]:
+    for n in nodes:
+        if n.get("leaf") or not n.get("children"):
+            yield n
+        else:
+            yield from _leaves(n["children"])
+
+
+def _tree_view(nodes: list[dict], tables: _Tables, findings: dict, path: tuple[str, ...] = ()) -> list[dict]:
+    out = []
+    for n in nodes:
+        leaf = bool(n.get("leaf") or not n.get("children"))
+        name = n.get("name") or n.get("text") or n.get("id") or ""
+        v: dict[str, Any] = {
+            "id": n.get("id"),
+            "name": name,
+            "level": n.get("level"),
+            "leaf": leaf,
+            "score": n.get("score"),
+            "max_score": n.get("max_score"),
+            "weight": n.get("weight"),
+            "path": " / ".join(path + (name,)) if not leaf else " / ".join(path),
+        }
+        if leaf:
+            outcome = n.get("outcome") or "needs_review"
+            ev = n.get("evidence") or {}
+            ids = [i for i in ev.get("finding_ids") or [] if i in findings]
+            cols = [ID_COL] + [(c["key"], c["label"], c["kind"]) for c in ev.get("columns") or []]
+            v.update(
+                text=n.get("text") or "",
+                applies_to_text=n.get("applies_to_text"),
+                basis=n.get("basis"),
+                check=n.get("check"),
+                manual=bool(n.get("manual")),
+                outcome=outcome,
+                outcome_name=OUTCOME_NAMES.get(outcome, outcome),
+                note=n.get("note"),
+                hint=n.get("hint"),
+                results=[
+                    {
+                        "office": r.get("office") or PORTAL_NAME,
+                        "outcome": r.get("outcome"),
+                        "outcome_name": OUTCOME_NAMES.get(r.get("outcome"), r.get("outcome")),
+                        "note": r.get("note"),
+                        "findings": r.get("findings"),
+                    }
+                    for r in n.get("results") or []
+                ],
+                evidence=tables.add(cols, ids, findings=findings) if ids else None,
+                missing_evidence=len(ev.get("finding_ids") or []) - len(ids),
+            )
+        else:
+            v["children"] = _tree_view(n.get("children") or [], tables, findings, path + (name,))
+            counts = Counter(leaf_["outcome"] for leaf_ in _leaves(n["children"]))
+            v["outcome_counts"] = [(k, label, counts[k]) for k, label in OUTCOMES if counts.get(k)]
+        out.append(v)
+    return out
+
+
+def _run_label(r: dict) -> str:
+    return (r.get("as_of") or (r.get("crawl") or {}).get("finished_at") or "")[:10] or "—"
+
+
+def _finding_key(f: dict) -> tuple:
+    return (f.get("check"), f.get("url"), f.get("source"))
+
+
+def _trends(results: dict, history: list[dict] | None) -> dict | None:
+    if not history:
+        return None
+    runs = sorted(
+        list(history) + [results],
+        key=lambda r: ((r.get("crawl") or {}).get("finished_at") or "", r.get("as_of") or ""),
+    )
+    # the chart plots score as a share of max so that runs under different checklists compare
+    w, h, left, right, top, bottom = 640, 240, 48, 16, 18, 36
+    # points sit inside the grid with room for their date labels (10 characters ≈ 70px)
+    x0, x1 = left + 40, w - right - 40
+    n = len(runs)
+    pts, rows = [], []
+    prev_keys: set | None = None
+    for i, r in enumerate(runs):
+        s = r.get("summary") or {}
+        score, mx = s.get("score"), s.get("max_score") or 0
+        pct = (score / mx * 100) if (score is not None and mx) else None
+        x = x0 + (x1 - x0) * (i / (n - 1) if n > 1 else 0.5)
+        y = top + (h - top - bottom) * (1 - (pct or 0) / 100)
+        keys = {_finding_key(f) for f in r.get("findings") or []}
+        new = len(keys - prev_keys) if prev_keys is not None else None
+        fixed = len(prev_keys - keys) if prev_keys is not None else None
+        prev_keys = keys
+        pts.append({"x": round(x, 1), "y": round(y, 1), "label": _run_label(r), "score": score, "pct": pct,
+                    "current": r is results})
+        rows.append({"label": _run_label(r), "score": score, "max_score": mx, "grade": s.get("grade"),
+                     "findings": len(r.get("findings") or []), "new": new, "fixed": fixed, "current": r is results})
+    grid = [{"y": round(top + (h - top - bottom) * (1 - g / 100), 1), "label": f"{g}%"} for g in (0, 25, 50, 75, 100)]
+    return {
+        "width": w, "height": h, "left": left, "right": w - right, "bottom": h - bottom,
+        "points": pts, "polyline": " ".join(f"{p['x']},{p['y']}" for p in pts if p["pct"] is not None),
+        "grid": grid, "rows": rows, "last": rows[-1],
+    }
+
+
+def build_view(results: dict, history: list[dict] | None = None) -> dict:
+    """Everything the template shows, computed here so that the template only presents."""
+    site = results.get("site") or {}
+    summary = results.get("summary") or {}
+    scores = results.get("scores") or {}
+    docs = results.get("documents") or []
+    doc_titles = {d["url"]: d.get("title") for d in docs if d.get("url") and d.get("title")}
+    raw_findings = results.get("findings") or []
+    findings = {f["id"]: _finding_view(f, doc_titles) for f in raw_findings if f.get("id")}
+    by_check: dict[str, list[dict]] = defaultdict(list)
+    for f in findings.values():
+        by_check[f.get("check")].append(f)
+    tables = _Tables()
+
+    # --- summary
+    counts = summary.get("findings_by_check") or dict(Counter(f.get("check") for f in findings.values()))
+    known = [c for c in CHECK_NAMES if c in counts]
+    unknown = sorted(c for c in counts if c not in CHECK_NAMES)
+    finding_counts = [{"check": c, "name": CHECK_NAMES.get(c, c), "count": counts[c]} for c in known + unknown]
+    outcomes = summary.get("outcomes") or {}
+    tree = scores.get("tree") or []
+    leaves = {n.get("id"): n for n in _leaves(tree)}
+    veto = [{"id": i, "text": (leaves.get(i) or {}).get("text") or ""} for i in summary.get("veto") or []]
+    score, max_score = summary.get("score", scores.get("score")), summary.get("max_score", scores.get("max_score"))
+    shares = summary.get("weight_shares") or {}
+
+    # --- work lists
+    link_cols: list[Col] = [ID_COL, ("check_name", "类型", "text"), ("link_text", "链接文字", "text"),
+                            ("url", "链接地址", "url"), ("link_kind", "链接类别", "text"),
+                            ("status", "状态码", "code"), ("error", "错误", "code")]
+    groups: dict[str, list[str]] = defaultdict(list)
+    for c in LINK_CHECKS:
+        for f in by_check.get(c, []):
+            groups[f.get("source") or ""].append(f["id"])
+    link_groups = []
+    for src, ids in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        first = findings[ids[0]]
+        g = {"source": src or None, "source_title": first.get("source_title"),
+             "office": first.get("office_name"), "count": len(ids),
+             "table": tables.add(link_cols, ids, per=GROUP_ROWS, findings=findings)}
+        link_groups.append(g)
+    link_groups_json = None
+    if len(link_groups) > PAGE_GROUPS:
+        link_groups_json = {
+            "c": [[k, label, kind] for k, label, kind in link_cols],
+            "per": PAGE_GROUPS, "rows": GROUP_ROWS,
+            "g": [{"s": g["source"], "t": g["source_title"], "o": g["office"], "r": groups[g["source"] or ""]}
+                  for g in link_groups],
+        }
+        for ids in groups.values():
+            tables.needed_findings.update(ids)
+
+    by_doc: dict[str, list[dict]] = defaultdict(list)
+    for f in by_check.get("missing-field", []):
+        by_doc[f.get("url")].append(f)
+    missing_rows = [
+        {"url": url, "title": fs[0].get("title"), "office_name": fs[0].get("office_name"),
+         "fields": "、".join(str(f.get("field")) for f in fs if f.get("field")), "ids": " ".join(f["id"] for f in fs)}
+        for url, fs in sorted(by_doc.items(), key=lambda kv: kv[0] or "")
+    ]
+    missing_fields = tables.add(
+        [("ids", "编号", "code"), ("url", "文件", "url"), ("title", "标题", "text"),
+         ("office_name", "评估对象", "text"), ("fields", "缺少要素", "text")], missing_rows)
+
+    late_pub = tables.add(
+        [ID_COL, ("url", "文件", "url"), ("title", "标题", "text"), ("office_name", "评估对象", "text"),
+         ("written_date", "成文日期", "date"), ("publish_date", "发布日期", "date"),
+         ("working_days", "间隔工作日", "count"), ("limit", "时限（工作日）", "count")],
+        [f["id"] for f in by_check.get("late-publication", [])], findings=findings)
+    interp_ids = [f["id"] for c in INTERPRETATION_CHECKS for f in by_check.get(c, [])]
+    for i in interp_ids:  # the policy's title and date for 解读 findings that point at it
+        f = findings[i]
+        if f.get("policy_url") and not f.get("policy_title"):
+            f["policy_title"] = doc_titles.get(f["policy_url"])
+    interpretations = tables.add(
+        [ID_COL, ("check_name", "问题", "text"), ("url", "政策文件或解读页面", "url"), ("title", "标题", "text"),
+         ("policy_url", "对应政策文件", "url"), ("publish_date", "政策发布日期", "date"),
+         ("interpretation_date", "解读发布日期", "date"), ("working_days", "间隔工作日", "count"),
+         ("limit", "时限（工作日）", "count")],
+        interp_ids, findings=findings)
+
+    col_states: dict[str, list[str]] = defaultdict(list)
+    for c, label in COLUMN_STATE_CHECKS.items():
+        for f in by_check.get(c, []):
+            if label not in col_states[f.get("url")]:
+                col_states[f.get("url")].append(label)
+    col_rows = []
+    seen = set()
+    for c in results.get("columns") or []:
+        seen.add(c.get("url"))
+        states = col_states.get(c.get("url")) or (["空白"] if c.get("entries") == 0 else [])
+        col_rows.append({"url": c.get("url"), "name": c.get("name"), "office_name": c.get("office") or PORTAL_NAME,
+                         "entries": c.get("entries"), "list_pages": c.get("list_pages"),
+                         "last_update": c.get("last_update"), "state": "、".join(states) or "正常",
+                         "ok": not states})
+    for f in by_check.get("missing-column", []):
+        col_rows.append({"url": f.get("url"), "name": f.get("column"), "office_name": f.get("office_name"),
+                         "entries": None, "list_pages": None, "last_update": None, "state": "缺失", "ok": False})
+    col_rows.sort(key=lambda r: (r["ok"], r["office_name"] or "", r["name"] or ""))
+    columns = tables.add(
+        [("name", "栏目", "text"), ("office_name", "评估对象", "text"), ("url", "地址", "url"),
+         ("last_update", "最后更新", "date"), ("entries", "条目数", "count"), ("list_pages", "列表页数", "count"),
+         ("state", "状态", "text")], col_rows)
+
+    other = []
+    for c in [c for c in CHECK_NAMES if c not in WORKLIST_CHECKS] + sorted(set(by_check) - set(CHECK_NAMES)):
+        fs = by_check.get(c)
+        if not fs:
+            continue
+        cols = OTHER_COLUMNS.get(c)
+        if cols is None:  # an id this renderer does not know: show what it carries
+            keys: list[str] = []
+            for f in fs:
+                keys += [k for k in f if k not in keys and k not in _INTERNAL_KEYS and k not in ("url", "source", "office")]
+            cols = [("url", "对象", "url"), ("source", "所在页面", "url"), ("office_name", "评估对象", "text")] + [
+                (k, k, "text") for k in keys]
+        other.append({"check": c, "name": CHECK_NAMES.get(c, c), "count": len(fs),
+                      "table": tables.add([ID_COL] + list(cols), [f["id"] for f in fs], findings=findings)})
+
+    tree_view = _tree_view(tree, tables, findings)
+
+    offices = sorted(results.get("offices") or [],
+                     key=lambda o: (o.get("rank") is None, o.get("rank") or 0, -(o.get("score") or 0)))
+    office_rows = [dict(o, pct=(o["score"] / o["max_score"] * 100) if o.get("score") is not None and o.get("max_score") else 0)
+                   for o in offices]
+
+    crawl = results.get("crawl") or {}
+    checklist = results.get("checklist") or {}
+    links = results.get("links") or {}
+    # the pager needs only the keys some paged table shows
+    used = {c[0] for spec in tables.specs.values() for c in spec["c"]}
+    if link_groups_json:
+        used.update(c[0] for c in link_groups_json["c"])
+    data = {
+        "per": PAGE_ROWS,
+        "f": {i: _compact(findings[i], used) for i in sorted(tables.needed_findings)},
+        "t": tables.specs,
+        "g": link_groups_json,
+    }
+    return {
+        "title": f"{site.get('name') or site.get('url') or '网站'}政务公开评估报告",
+        "site": site,
+        "crawl": crawl,
+        "crawl_span": fmt_span(crawl.get("started_at"), crawl.get("finished_at")),
+        "as_of": results.get("as_of"),
+        "checklist": checklist,
+        "tool": results.get("tool") or {},
+        "schema": results.get("schema"),
+        "score": score,
+        "max_score": max_score,
+        "score_pct": (score / max_score * 100) if score is not None and max_score else None,
+        "grade": summary.get("grade"),
+        "veto": veto,
+        "finding_counts": finding_counts,
+        "finding_total": sum(counts.values()),
+        "outcomes": [{"key": k, "name": label, "count": outcomes.get(k, 0)} for k, label in OUTCOMES],
+        "shares": [{"key": k, "name": label, "value": shares.get(k)} for k, label in SHARE_NAMES],
+        "stats": {"documents": summary.get("documents", len(docs)),
+                  "columns": summary.get("columns", len(results.get("columns") or [])),
+                  "links_checked": summary.get("links_checked", links.get("checked")),
+                  "pages": crawl.get("pages"), "links": links},
+        "tree": tree_view,
+        "link_groups": link_groups[:PAGE_GROUPS],
+        "link_group_total": len(link_groups),
+        "link_finding_total": sum(len(v) for v in groups.values()),
+        "missing_fields": missing_fields,
+        "late_publications": late_pub,
+        "interpretations": interpretations,
+        "columns": columns,
+        "other": other,
+        "offices": office_rows,
+        "trends": _trends(results, history),
+        "data": data,
+        "page_rows": PAGE_ROWS,
+    }
+
+
+def render_html(results: dict, *, history: list[dict] | None = None) -> str:
+    """The report as one HTML string: inline CSS, JS and SVG; nothing is fetched."""
+    view = build_view(results, history)
+    return _env().get_template("report.html.j2").render(v=view)
+
+
+def write_report(results_path: Path, out_html: Path, history: list[dict] | None = None) -> Path:
+    results = json.loads(Path(results_path).read_text(encoding="utf-8"))
+    out_html = Path(out_html)
+    out_html.parent.mkdir(parents=True, exist_ok=True)
+    out_html.write_text(render_html(results, history=history), encoding="utf-8")
+    return out_html
