@@ -5,6 +5,8 @@ from typing import Sequence
 
 from ..model import CheckResult, Finding, LinkTarget, SiteSnapshot
 from ..registry import check
+from zwgk.vocab import norm_text
+
 from ._select import norm_url
 
 _LINK_COLUMNS = [("url", "链接地址", "url"), ("source", "所在页面", "url"), ("source_title", "页面标题", "text"),
@@ -77,13 +79,49 @@ def broken_link(snap: SiteSnapshot, kinds: Sequence[str] | None = None) -> Check
 )
 def wrong_link(snap: SiteSnapshot, kinds: Sequence[str] | None = None) -> CheckResult:
     """错链: links that can never work for the public — an intranet or loopback address of
-    another host, a `file:` URL or drive path, a malformed URL. One `wrong-link` finding per
-    target and page it appears on. needs_review when no link was checked at all.
+    another host, a `file:` URL or drive path, a malformed URL — and list entries whose text
+    names another document than the page they open. One `wrong-link` finding per target and
+    page it appears on. needs_review when no link was checked at all.
     """
     considered = _considered(snap, kinds)
     wrong = _occurrence_findings(snap, "wrong-link", [t for t in considered if t.state == "wrong"],
                                  with_status=False)
+    if not kinds or "站内" in kinds:
+        wrong += _mismatched_entries(snap)
     if not considered:
         return CheckResult("needs_review", (), 0, "没有检查到任何链接，请确认采集是否成功")
     note = f"检查链接 {len(considered)} 个，错链 {len({f.url for f in wrong})} 个（出现 {len(wrong)} 处）"
     return CheckResult("fail" if wrong else "pass", tuple(wrong), len(considered), note)
+
+
+def _bigrams(s: str) -> set[str]:
+    s = "".join(ch for ch in norm_text(s) if ch.isalnum())
+    return {s[i:i + 2] for i in range(len(s) - 1)}
+
+
+def titles_agree(listed: str, title: str) -> bool:
+    """A list entry's text and the opened page's title name the same document.
+
+    Entries are often cut short or keep only the core of the title, so containment counts, and
+    otherwise half of the shorter title's character pairs must appear in the longer one.
+    """
+    a, b = norm_text(listed).rstrip(".…"), norm_text(title)
+    if not a or not b or a in b or b in a:
+        return True
+    x, y = _bigrams(a), _bigrams(b)
+    if not x or not y:
+        return True
+    return len(x & y) / min(len(x), len(y)) >= 0.5
+
+
+def _mismatched_entries(snap: SiteSnapshot) -> list[Finding]:
+    titles = {norm_url(d.url): (d.title, d.office) for d in snap.documents if d.title}
+    out = []
+    for col in snap.columns:
+        for e in col.entries:
+            doc = titles.get(norm_url(e.url))
+            if doc and not titles_agree(e.title, doc[0]):
+                out.append(Finding("wrong-link", e.url, col.url, col.office,
+                                   {"error": f"列表标题与打开的页面不符（页面标题：{doc[0]}）", "link_text": e.title,
+                                    "link_kind": "站内", "source_title": col.name}))
+    return out

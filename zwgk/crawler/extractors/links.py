@@ -1,0 +1,173 @@
+"""Links on a page: absolute canonical URLs, their kind, and 错链 problems found offline."""
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from w3lib.url import canonicalize_url, safe_url_string
+
+from zwgk.crawler.extractors.encoding import parse_html
+from zwgk.formats.text import norm
+
+ATTACHMENT_EXTS = frozenset(
+    "pdf doc docx xls xlsx wps et zip rar 7z ofd txt ppt pptx".split())
+IMAGE_EXTS = frozenset("jpg jpeg png gif bmp webp svg tif tiff".split())
+_SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "about:", "vbscript:", "sms:", "callto:")
+_OK_SCHEMES = ("http", "https", "ftp")
+_DRIVE = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\[^\\])")
+_EXT_IN_PATH = re.compile(r"\.([A-Za-z0-9]{1,5})$")
+_EXT_IN_QUERY = re.compile(r"\.([A-Za-z0-9]{1,5})(?:$|[&#])")
+_INTRANET_SUFFIXES = (".local", ".lan", ".internal", ".intranet", ".corp", ".home", ".localdomain")
+_TAG_ATTRS = (("a", "href"), ("area", "href"), ("img", "src"), ("iframe", "src"),
+              ("frame", "src"), ("embed", "src"), ("link", "href"), ("script", "src"),
+              ("object", "data"), ("source", "src"))
+_WS = re.compile(r"[\s\u3000\u00a0]+")
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    raw_href: str
+    text: str
+    tag: str
+    kind: str  # 站内 | 站外 | 附件 | 图片
+    problem: str | None = None
+    fragment: str | None = None
+
+
+def canonical_url(url: str) -> str:
+    """The project's one URL canonicaliser: w3lib canonical form, fragment dropped, query kept."""
+    if not url:
+        return ""
+    try:
+        return canonicalize_url(url.strip(), keep_fragments=False)
+    except Exception:  # noqa: BLE001 - a malformed URL is returned as written
+        return url.strip()
+
+
+def url_ext(url: str) -> str | None:
+    """The file extension of a URL's path, else of a file name in its query; lower case."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    m = _EXT_IN_PATH.search(parts.path.rsplit("/", 1)[-1])
+    ext = m.group(1).lower() if m else None
+    if ext not in ATTACHMENT_EXTS and ext not in IMAGE_EXTS and parts.query:
+        # download scripts name the file in the query: downfile.jsp?filename=abc.pdf
+        q = _EXT_IN_QUERY.search(parts.query)
+        if q and q.group(1).lower() in ATTACHMENT_EXTS | IMAGE_EXTS:
+            return q.group(1).lower()
+    return ext
+
+
+def is_attachment_url(url: str) -> bool:
+    return url_ext(url) in ATTACHMENT_EXTS
+
+
+def _host(url: str) -> str | None:
+    try:
+        return (urlsplit(url).hostname or "").lower() or None
+    except ValueError:
+        return None
+
+
+def _intranet(host: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return (host == "localhost" or host.endswith(_INTRANET_SUFFIXES)
+                or host.endswith(".localhost") or "." not in host)
+    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_unspecified or ip.is_reserved
+
+
+def _malformed(absolute: str) -> bool:
+    try:
+        parts = urlsplit(absolute)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        return True
+    if parts.scheme.lower() not in _OK_SCHEMES:
+        return True
+    host = parts.hostname or ""
+    return not host or bool(re.search(r"[\s<>\"{}|\\^`]", host)) or ".." in host
+
+
+def classify_href(href: str, base_url: str) -> tuple[str | None, str | None, str | None]:
+    """(absolute URL or None, problem, fragment) for one href; (None, None, None) = skip."""
+    raw = _WS.sub(" ", href).strip()
+    low = raw.lower()
+    if not raw or low.startswith(_SKIP_SCHEMES):
+        return None, None, None
+    if low.startswith("file:") or _DRIVE.match(raw):
+        return raw, "本地文件路径", None
+    if raw.startswith("#"):
+        return canonical_url(base_url), None, raw[1:] or None
+    try:
+        absolute = safe_url_string(urljoin(base_url, raw))
+    except (ValueError, TypeError):
+        return raw, "URL格式错误", None
+    if _malformed(absolute) or (re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", raw) and _malformed(raw)):
+        return raw, "URL格式错误", None
+    host, page_host = _host(absolute), _host(base_url)
+    fragment = urlsplit(absolute).fragment or None
+    if host and host != page_host and _intranet(host):
+        return canonical_url(absolute), "内网地址", fragment
+    return canonical_url(absolute), None, fragment
+
+
+def _kind(url: str, tag: str, page_host: str | None) -> str:
+    ext = url_ext(url)
+    if ext in ATTACHMENT_EXTS:
+        return "附件"
+    if tag == "img" or ext in IMAGE_EXTS:
+        return "图片"
+    return "站内" if _host(url) == page_host else "站外"
+
+
+def _text(el, tag: str) -> str:
+    if tag == "img":
+        return norm(el.get("alt") or el.get("title") or "")
+    if tag in ("a", "area"):
+        return norm(el.text_content() or el.get("title") or el.get("alt") or "")
+    return norm(el.get("title") or "")
+
+
+def _base(tree, url: str) -> str:
+    for b in tree.iter("base"):
+        href = (b.get("href") or "").strip()
+        if href:
+            try:
+                return urljoin(url, href)
+            except ValueError:
+                return url
+    return url
+
+
+def page_links(tree_or_html, url: str) -> list[Link]:
+    """Every link, image, frame, script and stylesheet reference on a page, in order."""
+    tree = tree_or_html if hasattr(tree_or_html, "iter") else parse_html(tree_or_html)
+    if tree is None:
+        return []
+    base, page_host, out = _base(tree, url), _host(url), []
+    wanted = dict(_TAG_ATTRS)
+    for el in tree.iter(*wanted):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        href = el.get(wanted.get(tag, ""))
+        if not href:
+            continue
+        absolute, problem, fragment = classify_href(href, base)
+        if absolute is None:
+            continue
+        kind = _kind(absolute, tag, page_host) if problem is None else _problem_kind(absolute, tag)
+        out.append(Link(absolute, href, _text(el, tag), tag, kind, problem, fragment))
+    return out
+
+
+def _problem_kind(raw: str, tag: str) -> str:
+    ext = _EXT_IN_PATH.search(raw.replace("\\", "/").rsplit("/", 1)[-1])
+    if ext and ext.group(1).lower() in ATTACHMENT_EXTS:
+        return "附件"
+    return "图片" if tag == "img" else "站外"
