@@ -35,6 +35,19 @@ def _load_profile(path: str | None) -> dict:
     return data
 
 
+def _log_errors() -> None:
+    """Errors (a page a callback could not handle …) reach stderr; the progress line stays clean."""
+    import logging
+
+    root = logging.getLogger()
+    if not any(getattr(h, "_zwgk", False) for h in root.handlers):
+        h = logging.StreamHandler(sys.stderr)
+        h.setLevel(logging.ERROR)
+        h.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        h._zwgk = True
+        root.addHandler(h)
+
+
 def _crawl(url: str, *, db: str | None, profile: dict, concurrency: int | None, delay: float | None,
            network: str, max_pages: int | None = None, autothrottle: bool = False) -> int:
     """Run the spider in this process with a progress display; returns the crawl id."""
@@ -61,6 +74,7 @@ def _crawl(url: str, *, db: str | None, profile: dict, concurrency: int | None, 
     settings.set("ZWGK_DB", db)
     settings.set("ZWGK_NETWORK", network)
     settings.set("LOG_INSTALL_ROOT_HANDLER", False)
+    _log_errors()
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(DisclosureSpider)
     process.crawl(crawler, start_url=url, profile=profile)

@@ -65,14 +65,17 @@ def column_names(kind: str) -> tuple[str, ...]:
     return (name, *others)
 
 
-def classify_column(name: str | None) -> str | None:
-    """The kind of a column from its name, or None. Exact names first, then containment."""
+def classify_column(name: str | None, *, exact: bool = False) -> str | None:
+    """The kind of a column from its name, or None. Exact names first, then containment
+    (unless `exact`)."""
     n = norm_text(name).strip("“”\"")
     if not n or len(n) > 24:
         return None
     for kind, (canon, others) in COLUMN_KINDS.items():
         if n in (norm_text(canon), *(norm_text(o) for o in others)):
             return kind
+    if exact:
+        return None
     for kind, (canon, others) in COLUMN_KINDS.items():
         for cand in (canon, *others):
             c = norm_text(cand)

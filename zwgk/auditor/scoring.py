@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from . import registry
 from zwgk.vocab import norm_text
 
+from dataclasses import replace
+
+from .checks._select import doc_matches, select_columns
 from .model import CheckResult, Finding, SiteSnapshot
 
 RANK = {"fail": 4, "error": 3, "needs_review": 2, "pass": 1, "not_applicable": 0}
@@ -43,7 +46,7 @@ def finding_key(f: Finding) -> tuple:
     return (f.check, f.url, f.source, f.office, json.dumps(f.details, sort_keys=True, ensure_ascii=False, default=str))
 
 
-_PLACE = re.compile(r"^[\u4e00-\u9fa5]{1,8}?(?:县|区|市|旗)(?=[\u4e00-\u9fa5]{2,})")
+_PLACE = re.compile(r"^[\u4e00-\u9fa5]{0,8}?(?:县|区|市|旗)(?=[\u4e00-\u9fa5]{2,})")
 
 
 def office_key(name: str) -> str:
@@ -78,11 +81,27 @@ class Evaluator:
         for o in snapshot.offices:
             self.views[o] = snapshot.for_office(o)
 
-    def _run(self, spec, params: dict, office, site_wide: bool) -> CheckResult:
+    def _view(self, office, column, fallback: bool) -> SiteSnapshot:
+        """The office's part of the site. With `fallback`, an office whose own sub-site has no
+        `column` is judged on the portal's column of that name: the county's 财政收支 column on
+        the portal is the 财政局's to keep up."""
+        view = self.views[office]
+        if office is None or not column or not fallback or select_columns(view, column):
+            return view
+        portal = self.views[None]
+        cols = tuple(select_columns(portal, column))
+        if not cols:
+            return view
+        docs = tuple(d for d in portal.documents if doc_matches(d, column))
+        return replace(view, columns=view.columns + cols, documents=view.documents + docs)
+
+    def _run(self, spec, params: dict, office, site_wide: bool, fallback: bool = False) -> CheckResult:
         clean = {k: v for k, v in params.items() if k != "basis" and not k.endswith("_warn")}
-        key = (spec.id, json.dumps(clean, sort_keys=True, ensure_ascii=False, default=str), None if site_wide else office)
+        fallback = fallback and bool(clean.get("column"))
+        key = (spec.id, json.dumps(clean, sort_keys=True, ensure_ascii=False, default=str),
+               None if site_wide else office, fallback)
         if key not in self.cache:
-            snap = self.snap if site_wide else self.views[office]
+            snap = self.snap if site_wide else self._view(office, clean.get("column"), fallback)
             res = registry.run_check(spec, snap, clean)
             if not site_wide:
                 res = CheckResult(res.outcome, tuple(f if f.office else _with_office(f, self.names.get(office, office))
@@ -103,7 +122,7 @@ class Evaluator:
                                             if ind.applies(self.names[o] if o else None, self.portal_office)]
         results, outcomes, keys = [], [], []
         for office in offices:
-            res = self._run(spec, ind.params or {}, office, site_wide)
+            res = self._run(spec, ind.params or {}, office, site_wide, fallback=not ind.applies_to.all)
             outcomes.append(res.outcome)
             for f in res.findings:
                 k = finding_key(f)

@@ -121,23 +121,38 @@ def looks_like_root(tree, base: str) -> bool:
 
 
 _COUNT_SUFFIX = re.compile(r"[（(\[]\d+[)）\]]$")
+# what a document title has and a column name has not
+_TITLE_LIKE = re.compile(r"\d|《|》|关于|(?:通知|办法|意见|报告|公告|决定|细则|方案|规定|批复|函|公示|情况)$")
 
 
 def _column_name(text: str) -> str:
     return _COUNT_SUFFIX.sub("", text).strip("·•>》 ")
 
 
+def link_column_kind(name: str) -> str | None:
+    """The column kind a link text names: an exact column name, or a short text that contains
+    one and reads like a menu item, not like a document title or an office."""
+    kind = classify_column(name, exact=True)
+    if kind:
+        return kind
+    if len(name) > 12 or _TITLE_LIKE.search(name) or OFFICE_NAME.match(name):
+        return None
+    return classify_column(name)
+
+
 def find_column_links(tree, base: str) -> list[ColumnLink]:
     """Links whose text names a column, plus unknown siblings in the same menu."""
     found: dict[str, ColumnLink] = {}
-    containers: dict[int, list] = {}
+    containers: dict = {}  # keyed by element: id() of lxml proxies is reused
     for a, url in anchors(tree, base):
         name = _column_name(anchor_text(a))
-        kind = classify_column(name)
+        kind = link_column_kind(name)
         parent = a.getparent()
+        if kind and parent is not None and _row_date(a) is not None:
+            continue  # a dated row is a list entry, whatever its title says
         box = parent.getparent() if parent is not None and parent.tag in ("li", "dd", "span", "p") else parent
         if box is not None:
-            containers.setdefault(id(box), []).append((a, url, name, kind))
+            containers.setdefault(box, []).append((a, url, name, kind))
         if kind and url not in found and url != base:
             found[url] = ColumnLink(url, name, kind)
     for items in containers.values():
@@ -147,25 +162,46 @@ def find_column_links(tree, base: str) -> list[ColumnLink]:
             continue  # the site's top navigation, not a column menu
         for a, url, name, kind in items:
             if (not kind and url not in found and url != base and 2 <= len(name) <= 16
-                    and not OFFICE_NAME.match(name) and parse_date(name) is None):
+                    and not OFFICE_NAME.match(name) and not _TITLE_LIKE.search(name)):
                 found[url] = ColumnLink(url, name, None)
     return list(found.values())
 
 
+def same_site(url: str, base: str) -> bool:
+    """Same host, or sibling hosts of one domain (czj.example.gov.cn beside www.example.gov.cn)."""
+    a, b = urlsplit(url).hostname or "", urlsplit(base).hostname or ""
+    if a == b:
+        return True
+    pa, pb = a.split("."), b.split(".")
+    return len(pa) >= 3 and len(pb) >= 3 and not a.replace(".", "").isdigit() and pa[1:] == pb[1:]
+
+
+# section names that end like an office name but are parts of every portal
+GENERIC_SECTIONS = {"新闻中心", "信息中心", "下载中心", "帮助中心", "服务中心", "办事中心", "互动中心", "用户中心",
+                    "个人中心", "政务服务中心", "数据开放中心", "政务服务", "办事大厅", "网上办事大厅", "政民互动"}
+
+
 def find_office_links(tree, base: str) -> list[Anchor]:
-    """Department / township sub-sites: blocks of two or more links named like offices."""
-    groups: dict[int, list[Anchor]] = {}
+    """Department / township sub-sites of this site: blocks of two or more links named like offices."""
+    groups: dict = {}  # keyed by element: id() of lxml proxies is reused
+    tops: set = set()  # blocks that are the site's top navigation
     for a, url in anchors(tree, base):
         name = anchor_text(a)
-        if OFFICE_NAME.match(name) and not classify_column(name) and url != base:
+        if name in ("首页", "网站首页", "返回首页"):
             box = a.getparent()
             while box is not None and box.tag in ("li", "span", "dd", "dt", "td", "p"):
                 box = box.getparent()
             if box is not None:
-                groups.setdefault(id(box), []).append(Anchor(url, name))
+                tops.add(box)
+        if OFFICE_NAME.match(name) and name not in GENERIC_SECTIONS and not classify_column(name, exact=True) and url != base and same_site(url, base):
+            box = a.getparent()
+            while box is not None and box.tag in ("li", "span", "dd", "dt", "td", "p"):
+                box = box.getparent()
+            if box is not None:
+                groups.setdefault(box, []).append(Anchor(url, name))
     out: dict[str, Anchor] = {}
-    for items in groups.values():
-        if len(items) >= 2:
+    for box, items in groups.items():
+        if len(items) >= 2 and box not in tops:
             for it in items:
                 out.setdefault(it.url, it)
     return list(out.values())
@@ -186,6 +222,13 @@ def _row(a):
     return a.getparent()
 
 
+def _row_date(a):
+    row = _row(a)
+    if row is None:
+        return None
+    return parse_date(norm_text(row.text_content()).replace(norm_text(a.text_content()), " "))
+
+
 def _signature(row) -> tuple:
     parent = row.getparent()
     return (row.tag, row.get("class") or "",
@@ -194,19 +237,19 @@ def _signature(row) -> tuple:
 
 def _entries_from(tree, base: str, skip_noise: bool = True) -> dict[tuple, list[Entry]]:
     groups: dict[tuple, list[Entry]] = {}
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for a, url in anchors(tree, base):
         title = anchor_text(a)
-        if len(title) < 5 or title in PAGER_TEXTS or url in seen or url == base:
-            continue
-        if classify_column(title) and len(title) <= 10:
+        if len(title) < 5 or title in PAGER_TEXTS or (url, title) in seen or url == base:
             continue
         if skip_noise and _in_noise(a):
             continue
         row = _row(a)
         rest = norm_text(row.text_content()).replace(norm_text(a.text_content()), " ") if row is not None else ""
         d = parse_date(rest) or None
-        seen.add(url)
+        if d is None and link_column_kind(title):
+            continue  # a menu item naming a column
+        seen.add((url, title))
         groups.setdefault(_signature(row) if row is not None else ("",), []).append(Entry(url, title, d))
     return groups
 
@@ -235,7 +278,8 @@ def find_pagination(tree, base: str, raw_html: str = "") -> list[str]:
     """URLs of the other list pages of the same list."""
     urls: list[str] = []
     for m in TRS_PAGER.finditer(raw_html or ""):
-        args = [x.strip().strip("'\"") for x in m.group(1).split(",")]
+        # the classic template passes variables: var countPage = 3; createPageHTML(countPage, …)
+        args = [_js_value(x.strip().strip("'\""), raw_html) for x in m.group(1).split(",")]
         ints = [int(x) for x in args if x.isdigit()]
         strs = [x for x in args if x and not x.isdigit()]
         ext = next((s for s in strs if s.lower() in ("html", "htm", "shtml", "jhtml")), None)
@@ -255,6 +299,14 @@ def find_pagination(tree, base: str, raw_html: str = "") -> list[str]:
             seen.add(u)
             out.append(u)
     return out
+
+
+def _js_value(arg: str, raw_html: str) -> str:
+    if re.fullmatch(r"[A-Za-z_$][\w$]*", arg) and arg not in ("index", "html", "htm", "shtml"):
+        m = re.search(r"\b(?:var|let|const)?\s*" + re.escape(arg) + r"\s*=\s*(\d+)", raw_html)
+        if m:
+            return m.group(1)
+    return arg
 
 
 def _in_pager(a) -> bool:

@@ -25,6 +25,7 @@ DOWNLOAD_WARNSIZE = 0
 HTTPERROR_ALLOW_ALL = True
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # Scrapy ≥ 2.19 would open an HTTP control port
 LOG_LEVEL = "WARNING"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -81,7 +81,7 @@ class SiteColumn(Base):
 
 class ColumnEntry(Base):
     __tablename__ = "column_entry"
-    __table_args__ = (UniqueConstraint("crawl_id", "column_url", "url"),)
+    __table_args__ = (UniqueConstraint("crawl_id", "column_url", "url", "title"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     crawl_id: Mapped[int] = mapped_column(ForeignKey("crawl.id"), index=True)
     column_url: Mapped[str] = mapped_column(URL)

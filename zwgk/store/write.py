@@ -13,7 +13,7 @@ from . import models as m
 UPSERT_KEYS: dict[type, tuple[tuple[str, ...], bool]] = {
     m.Page: (("crawl_id", "url"), True),
     m.SiteColumn: (("crawl_id", "url"), True),
-    m.ColumnEntry: (("crawl_id", "column_url", "url"), True),
+    m.ColumnEntry: (("crawl_id", "column_url", "url", "title"), True),
     m.Document: (("crawl_id", "url"), True),
     m.Link: (("crawl_id", "source_url", "target_url", "text"), False),
     m.LinkTarget: (("crawl_id", "url"), True),

@@ -281,12 +281,16 @@ def title_period_labels(title: str | None, listed: date | None, default_year: in
 
 
 def covered_labels(items: Iterable[Item], default_year: int) -> set[str]:
-    """Every period label that some item is dated in or names in its title."""
+    """Every period label that some item names in its title or, when its title names none, is
+    dated in. The title wins: 「2023年1—6月财政收支情况」 published in July is June's report, and
+    counting it for July would hide a missing July report."""
     out: set[str] = set()
     for i in items:
-        if i.date:
+        named = title_period_labels(i.title, i.date, default_year)
+        if named:
+            out |= named
+        elif i.date:
             out |= period_labels_of_date(i.date)
-        out |= title_period_labels(i.title, i.date, default_year)
     return out
 
 

@@ -22,8 +22,9 @@ def _considered(snap: SiteSnapshot, kinds: Sequence[str] | str | None) -> list[L
 
 
 def _occurrence_findings(snap: SiteSnapshot, finding_id: str, targets: list[LinkTarget],
-                         with_status: bool = True) -> list[Finding]:
-    """One finding per (target, page it appears on); a target seen nowhere gets one without source."""
+                         with_status: bool = True, first_only: bool = False) -> list[Finding]:
+    """One finding per (target, page it appears on); a target seen nowhere gets one without source.
+    With `first_only`, one finding per target at its first page, with the number of pages."""
     by_target: dict[str, list] = {}
     for o in snap.occurrences:
         by_target.setdefault(norm_url(o.target_url), []).append(o)
@@ -34,6 +35,9 @@ def _occurrence_findings(snap: SiteSnapshot, finding_id: str, targets: list[Link
         if with_status:
             base["status"] = t.status
         occs = by_target.get(norm_url(t.url)) or [None]
+        if first_only:
+            base["pages"] = len({o.source_url for o in occs if o})
+            occs = occs[:1]
         for o in occs:
             details = dict(base, link_text=o.text if o else None, source_title=o.source_title if o else None)
             src = o.source_url if o else None
@@ -59,7 +63,10 @@ def broken_link(snap: SiteSnapshot, kinds: Sequence[str] | None = None) -> Check
     """
     considered = _considered(snap, kinds)
     broken = _occurrence_findings(snap, "broken-link", [t for t in considered if t.state == "broken"])
-    unsure = _occurrence_findings(snap, "inconclusive-link", [t for t in considered if t.state == "inconclusive"])
+    # reported apart and once per target: a robots-disallowed search page linked from every
+    # page is one thing to look at, not hundreds
+    unsure = _occurrence_findings(snap, "inconclusive-link", [t for t in considered if t.state == "inconclusive"],
+                                  first_only=True)
     n_broken = len({f.url for f in broken})
     n_unsure = len({f.url for f in unsure})
     note = f"检查链接 {len(considered)} 个，断链 {n_broken} 个（出现 {len(broken)} 处）"

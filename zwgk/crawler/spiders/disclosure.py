@@ -24,6 +24,7 @@ from zwgk.crawler import discovery as dsc
 from zwgk.crawler.extractors.encoding import decode_html
 from zwgk.crawler.extractors.fields import extract_document
 from zwgk.crawler.extractors.links import canonical_url, page_links
+from zwgk.crawler.middlewares import is_loopback_host
 from zwgk.crawler.items import (ColumnItem, DocumentItem, EntryItem, LinkItem, LinkTargetItem, PageItem)
 from zwgk.vocab import classify_column, norm_text
 
@@ -38,8 +39,18 @@ def link_state(status: int) -> str:
     return "ok" if status < 400 else "broken"
 
 
+def _host(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:  # malformed, e.g. http://[192.168.10.5/x (a 错链 in its own right)
+        return ""
+
+
 def _ext(url: str) -> str:
-    path = urlsplit(url).path.lower()
+    try:
+        path = urlsplit(url).path.lower()
+    except ValueError:
+        return ""
     return path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
 
 
@@ -53,6 +64,7 @@ class DisclosureSpider(scrapy.Spider):
         self.crawl_id = int(crawl_id) if crawl_id else None
         self.homepage_url: str | None = None
         self.start_hosts = {urlsplit(start_url).hostname or ""}
+        self.on_loopback = all(is_loopback_host(h) for h in self.start_hosts)
         self.scope_hosts = set(self.start_hosts) | set(self.profile.get("scope_hosts", []))
         self.requested: set[str] = set()       # canonical URLs requested (any role)
         self.linked: dict[str, str] = {}       # target -> link kind, for every link seen
@@ -108,7 +120,7 @@ class DisclosureSpider(scrapy.Spider):
                 yield req
 
     def in_scope(self, url: str) -> bool:
-        return (urlsplit(url).hostname or "") in self.scope_hosts
+        return _host(url) in self.scope_hosts
 
     # ---- common page handling -------------------------------------------------------------
 
@@ -141,11 +153,16 @@ class DisclosureSpider(scrapy.Spider):
         """Store every link of a parsed page; 错链 are resolved at once and never requested."""
         for link in page_links(tree, response.url):
             yield LinkItem(source_url=response.url, target_url=link.url, text=link.text or "", tag=link.tag)
+            problem = link.problem
+            if problem and self.on_loopback and is_loopback_host(_host(link.url)):
+                # the audited site is itself on this machine (a test or a local copy): other
+                # loopback hosts stand for other sites, not for an intranet
+                problem = None
             if link.url not in self.linked:
                 self.linked[link.url] = link.kind
-            if link.problem and link.url not in self.resolved:
+            if problem and link.url not in self.resolved:
                 self.resolved.add(link.url)
-                yield LinkTargetItem(url=link.url, state="wrong", kind=link.kind, error=link.problem)
+                yield LinkTargetItem(url=link.url, state="wrong", kind=link.kind, error=problem)
 
     def _parse_page(self, response, kind: str, keep_text: bool = False, office=None):
         """Decode, yield the page and its link-target state. Returns (html, tree) or None when unusable."""
@@ -233,7 +250,7 @@ class DisclosureSpider(scrapy.Spider):
         if key in self.columns or key in self.roots:
             return
         self.columns[key] = {"name": name, "kind": kind, "office": office, "parent": parent, "pages": 0,
-                             "children": False}
+                             "children": False, "entries": set()}
         req = self._request(url, self.parse_column, "column", column=key)
         if req:
             yield req
@@ -248,11 +265,16 @@ class DisclosureSpider(scrapy.Spider):
         col = self.columns[key]
         items, res = self._split(self._parse_page(response, "column", office=col["office"]))
         yield from items
-        col["pages"] += 1
         if res is None:
+            col["pages"] = max(col["pages"], 1)
             yield self._column_item(key)
             return
         html, tree = res
+        entries = dsc.find_entries(tree, response.url, html)
+        new = {canonical_url(e.url) for e in entries} - col["entries"]
+        if new or col["pages"] == 0:
+            col["pages"] += 1  # a list page that shows nothing new (?page=1 = the first page) is no new page
+        col["entries"] |= new
         subcols = [c for c in dsc.find_column_links(tree, response.url)
                    if canonical_url(c.url) not in self.columns and canonical_url(c.url) not in self.roots
                    and self.in_scope(c.url)]
@@ -261,7 +283,7 @@ class DisclosureSpider(scrapy.Spider):
             for c in subcols:
                 yield from self._column_request(c.url, c.name, c.kind, col["office"], key)
         else:
-            for e in dsc.find_entries(tree, response.url, html):
+            for e in entries:
                 yield EntryItem(column_url=key, url=canonical_url(e.url), title=e.title, date=e.date,
                                 list_page=response.url)
                 if _ext(e.url) not in ATTACHMENT_EXT and self.in_scope(e.url):

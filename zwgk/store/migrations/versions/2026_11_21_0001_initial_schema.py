@@ -65,7 +65,7 @@ def upgrade() -> None:
     sa.Column('list_page', sa.String(length=2048), nullable=True),
     sa.ForeignKeyConstraint(['crawl_id'], ['crawl.id'], name=op.f('fk_column_entry_crawl_id_crawl')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_column_entry')),
-    sa.UniqueConstraint('crawl_id', 'column_url', 'url', name=op.f('uq_column_entry_crawl_id_column_url_url'))
+    sa.UniqueConstraint('crawl_id', 'column_url', 'url', 'title', name=op.f('uq_column_entry_crawl_id_column_url_url_title'))
     )
     with op.batch_alter_table('column_entry', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_column_entry_crawl_id'), ['crawl_id'], unique=False)
