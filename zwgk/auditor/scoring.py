@@ -81,6 +81,10 @@ class Evaluator:
         for o in snapshot.offices:
             self.views[o] = snapshot.for_office(o)
 
+    def _name(self, office: str | None) -> str | None:
+        """The checklist's name of an office found on the site."""
+        return self.names.get(office, office) if office else None
+
     def _view(self, office, column, fallback: bool) -> SiteSnapshot:
         """The office's part of the site. With `fallback`, an office whose own sub-site has no
         `column` is judged on the portal's column of that name: the county's 财政收支 column on
@@ -104,8 +108,10 @@ class Evaluator:
             snap = self.snap if site_wide else self._view(office, clean.get("column"), fallback)
             res = registry.run_check(spec, snap, clean)
             if not site_wide:
-                res = CheckResult(res.outcome, tuple(f if f.office else _with_office(f, self.names.get(office, office))
-                                                    for f in res.findings),
+                res = CheckResult(res.outcome, tuple(_with_office(f, self._name(f.office or office)) for f in res.findings),
+                                  res.checked, res.note)
+            else:
+                res = CheckResult(res.outcome, tuple(_with_office(f, self._name(f.office)) for f in res.findings),
                                   res.checked, res.note)
             self.cache[key] = res
         return self.cache[key]
@@ -145,8 +151,7 @@ class Evaluator:
 
 
 def _with_office(f: Finding, office) -> Finding:
-    from dataclasses import replace
-    return replace(f, office=office)
+    return f if f.office == office else replace(f, office=office)
 
 
 def grade(score: float | None) -> str:

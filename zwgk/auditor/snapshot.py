@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import select
@@ -37,6 +38,16 @@ def _document(d: m.Document) -> am.Document:
     )
 
 
+def _listed(d: am.Document, listed_in: dict) -> am.Document:
+    """A document the crawl first reached through a link (a 解读's 原文 link, say) still belongs
+    to the column whose list shows it."""
+    if d.column is not None or d.url not in listed_in:
+        return d
+    c = listed_in[d.url]
+    return replace(d, column=c.name, column_kind=c.kind, office=c.office,
+                   is_interpretation=d.is_interpretation or c.kind == "interpretation")
+
+
 def load_snapshot(session: Session, crawl_id: int, as_of: date) -> am.SiteSnapshot:
     crawl = session.get(m.Crawl, crawl_id)
     if crawl is None:
@@ -56,7 +67,11 @@ def load_snapshot(session: Session, crawl_id: int, as_of: date) -> am.SiteSnapsh
                   entries=tuple(entries.get(c.url, ())), list_pages=c.list_pages, has_children=c.has_children)
         for c in session.scalars(select(m.SiteColumn).where(m.SiteColumn.crawl_id == crawl_id)
                                  .order_by(m.SiteColumn.id)))
-    documents = tuple(_document(d) for d in session.scalars(
+    listed_in = {}
+    for c in columns:
+        for e in c.entries:
+            listed_in.setdefault(e.url, c)
+    documents = tuple(_listed(_document(d), listed_in) for d in session.scalars(
         select(m.Document).where(m.Document.crawl_id == crawl_id).order_by(m.Document.id)))
     links = tuple(am.LinkTarget(t.url, t.state, t.kind, t.status, t.error, tuple(t.redirects or ()))
                   for t in session.scalars(select(m.LinkTarget).where(m.LinkTarget.crawl_id == crawl_id)

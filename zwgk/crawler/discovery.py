@@ -288,7 +288,8 @@ def find_pagination(tree, base: str, raw_html: str = "") -> list[str]:
             # createPageHTML(total, current, "index", "html") and the newer
             # createPageHTML("div_id", total, current, "index", "html", records): total is the first int
             total = min(ints[0], 2000)
-            urls += [urljoin(base, f"{prefix}.{ext}")] + [urljoin(base, f"{prefix}_{i}.{ext}") for i in range(1, total)]
+            # page 0 is "index.html", the page we are on (or its directory URL): not a new page
+            urls += [urljoin(base, f"{prefix}_{i}.{ext}") for i in range(1, total)]
     for a, url in anchors(tree, base):
         text = norm_text(a.text_content())
         if text in PAGER_TEXTS or (text.isdigit() and len(text) <= 4 and _in_pager(a)):

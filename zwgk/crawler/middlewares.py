@@ -50,3 +50,22 @@ class NetworkPolicyMiddleware:
             if host not in allowed and not (self.mode == "loopback" and ip.is_loopback):
                 raise IgnoreRequest(PRIVATE)
         return None
+
+
+class RedirectLoopMiddleware:
+    """Stops a redirect chain at the first URL it has already visited.
+
+    Scrapy's RedirectMiddleware only stops at REDIRECT_MAX_TIMES, requesting the loop over and
+    over; this one (ordered before it) hands the 3xx to the spider with meta['redirect_loop'].
+    """
+
+    def process_response(self, request, response):
+        if response.status in (301, 302, 303, 307, 308) and "Location" in response.headers:
+            from urllib.parse import urljoin
+
+            target = urljoin(request.url, response.headers["Location"].decode("latin-1"))
+            seen = set(request.meta.get("redirect_urls", [])) | {request.url}
+            if target in seen:
+                request.meta["dont_redirect"] = True
+                request.meta["redirect_loop"] = True
+        return response

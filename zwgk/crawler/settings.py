@@ -17,6 +17,8 @@ AUTOTHROTTLE_ENABLED = False
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 1
+# transient gateway errors only: a 500 is the page's answer, a 429 is reported as inconclusive
+RETRY_HTTP_CODES = [502, 503, 504, 522, 524, 408]
 REDIRECT_MAX_TIMES = 10
 DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0
@@ -32,6 +34,7 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 DOWNLOADER_MIDDLEWARES = {
     "zwgk.crawler.middlewares.NetworkPolicyMiddleware": 50,
+    "zwgk.crawler.middlewares.RedirectLoopMiddleware": 650,  # sees 3xx before RedirectMiddleware (600)
 }
 ITEM_PIPELINES = {
     "zwgk.crawler.pipelines.store_items.StoreItemsPipeline": 800,

@@ -71,6 +71,7 @@ class SiteHandler(_Quiet, BaseHTTPRequestHandler):
 
     # --------------------------------------------------------------------------------------------
     def handle_request(self, head: bool) -> None:
+        self.log.append((self.command, self.path))
         parts = urlsplit(self.path)
         path = unquote(parts.path) or "/"
         query = parts.query
@@ -175,6 +176,7 @@ class ExternalHandler(_Quiet, BaseHTTPRequestHandler):
         self.answer(head=False)
 
     def answer(self, head: bool) -> None:
+        self.log.append((self.command, self.path))
         path = unquote(urlsplit(self.path).path)
         if path == "/robots.txt":
             code, body, ctype = 200, b"User-agent: *\nDisallow:\n", "text/plain; charset=utf-8"
@@ -205,10 +207,15 @@ class SampleServer:
         cfg_file = self.root / "_server.json"
         cfg = json.loads(cfg_file.read_text(encoding="utf-8")) if cfg_file.is_file() else {}
         urls: dict[str, str] = {}
+        # every request as (method, path), for tests that count what a crawler asked for
+        self.requests: list[tuple[str, str]] = []
+        self.external_requests: list[tuple[str, str]] = []
         ext_handler = type("BoundExternalHandler", (ExternalHandler,),
-                           {"pages": cfg.get("external_pages", {}), "verbose": verbose})
+                           {"pages": cfg.get("external_pages", {}), "verbose": verbose,
+                            "log": self.external_requests})
         site_handler = type("BoundSiteHandler", (SiteHandler,),
-                            {"root": self.root, "cfg": cfg, "urls": urls, "verbose": verbose})
+                            {"root": self.root, "cfg": cfg, "urls": urls, "verbose": verbose,
+                             "log": self.requests})
         self._external = _Server((LOOPBACK, 0), ext_handler)
         try:
             self._site = _Server((LOOPBACK, port), site_handler)

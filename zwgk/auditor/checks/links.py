@@ -14,6 +14,10 @@ _LINK_COLUMNS = [("url", "链接地址", "url"), ("source", "所在页面", "url
                  ("status", "状态码", "code"), ("error", "错误", "text")]
 
 
+def is_robots(t: LinkTarget) -> bool:
+    return bool(t.error) and "robots.txt" in t.error
+
+
 def _considered(snap: SiteSnapshot, kinds: Sequence[str] | str | None) -> list[LinkTarget]:
     """The checked link targets of the kinds wanted (all when None)."""
     if isinstance(kinds, str):
@@ -65,7 +69,9 @@ def broken_link(snap: SiteSnapshot, kinds: Sequence[str] | None = None) -> Check
     broken = _occurrence_findings(snap, "broken-link", [t for t in considered if t.state == "broken"])
     # reported apart and once per target: a robots-disallowed search page linked from every
     # page is one thing to look at, not hundreds
-    unsure = _occurrence_findings(snap, "inconclusive-link", [t for t in considered if t.state == "inconclusive"],
+    # robots.txt-disallowed targets were left alone at the site's request: not a finding
+    unsure = _occurrence_findings(snap, "inconclusive-link",
+                                  [t for t in considered if t.state == "inconclusive" and not is_robots(t)],
                                   first_only=True)
     n_broken = len({f.url for f in broken})
     n_unsure = len({f.url for f in unsure})

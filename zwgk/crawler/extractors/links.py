@@ -12,7 +12,7 @@ from zwgk.crawler.extractors.encoding import parse_html
 from zwgk.formats.text import norm
 
 ATTACHMENT_EXTS = frozenset(
-    "pdf doc docx xls xlsx wps et zip rar 7z ofd txt ppt pptx".split())
+    "pdf doc docx xls xlsx wps et dps zip rar 7z ofd txt ppt pptx csv mp4 avi flv wmv mov mp3".split())
 IMAGE_EXTS = frozenset("jpg jpeg png gif bmp webp svg tif tiff".split())
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "about:", "vbscript:", "sms:", "callto:")
 _OK_SCHEMES = ("http", "https", "ftp")

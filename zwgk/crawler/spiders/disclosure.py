@@ -23,12 +23,12 @@ from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from zwgk.crawler import discovery as dsc
 from zwgk.crawler.extractors.encoding import decode_html
 from zwgk.crawler.extractors.fields import extract_document
-from zwgk.crawler.extractors.links import canonical_url, page_links
+from zwgk.crawler.extractors.links import ATTACHMENT_EXTS, canonical_url, page_links
 from zwgk.crawler.middlewares import is_loopback_host
 from zwgk.crawler.items import (ColumnItem, DocumentItem, EntryItem, LinkItem, LinkTargetItem, PageItem)
 from zwgk.vocab import classify_column, norm_text
 
-ATTACHMENT_EXT = {"pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "zip", "rar", "7z", "ofd", "ppt", "pptx", "txt", "csv"}
+ATTACHMENT_EXT = ATTACHMENT_EXTS
 INCONCLUSIVE_STATUS = {401, 403, 412, 429}
 HEAD_FALLBACK_STATUS = {400, 403, 404, 405, 406, 501}
 
@@ -137,6 +137,8 @@ class DisclosureSpider(scrapy.Spider):
         redirects = [u for u in response.meta.get("redirect_urls", [])] + ([response.url] if response.meta.get("redirect_urls") else [])
         kind = self.linked.get(key) or self._kind(key)
         state = state_override or link_state(response.status)
+        if response.meta.get("redirect_loop"):
+            state, error = "broken", "重定向循环"
         self.resolved.add(key)
         self.resolved.add(canonical_url(response.url))
         return LinkTargetItem(url=key, state=state, kind=kind, status=response.status, error=error,
@@ -328,7 +330,7 @@ class DisclosureSpider(scrapy.Spider):
 
     def parse_check(self, response):
         key = response.meta["target"]
-        if response.request.method == "HEAD" and response.status in HEAD_FALLBACK_STATUS:
+        if response.request.method == "HEAD" and response.status in HEAD_FALLBACK_STATUS and not response.meta.get("redirect_loop"):
             # many servers answer HEAD badly: ask again with GET before judging
             yield response.request.replace(method="GET", callback=self.parse_check)
             return
