@@ -307,5 +307,20 @@ def demo(out, checklist, scale):
     _summary(results, out_p)
 
 
+def _register_commands() -> None:
+    import importlib
+    import pkgutil
+
+    from zwgk import commands
+
+    for mod in pkgutil.iter_modules(commands.__path__):
+        module = importlib.import_module(f"{commands.__name__}.{mod.name}")
+        for obj in vars(module).values():
+            if isinstance(obj, click.Command) and obj.name not in main.commands and getattr(obj, "zwgk_command", True):
+                main.add_command(obj)
+
+
+_register_commands()
+
 if __name__ == "__main__":
     main()
