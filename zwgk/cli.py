@@ -35,70 +35,17 @@ def _load_profile(path: str | None) -> dict:
     return data
 
 
-def _log_errors() -> None:
-    """Errors (a page a callback could not handle …) reach stderr; the progress line stays clean."""
-    import logging
-
-    root = logging.getLogger()
-    if not any(getattr(h, "_zwgk", False) for h in root.handlers):
-        h = logging.StreamHandler(sys.stderr)
-        h.setLevel(logging.ERROR)
-        h.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-        h._zwgk = True
-        root.addHandler(h)
-
-
 def _crawl(url: str, *, db: str | None, profile: dict, concurrency: int | None, delay: float | None,
            network: str, max_pages: int | None = None, autothrottle: bool = False) -> int:
     """Run the spider in this process with a progress display; returns the crawl id."""
-    from scrapy.crawler import CrawlerProcess
-    from scrapy.settings import Settings
+    from zwgk.crawler.process import SiteJob, build_settings, run_crawls
 
-    from zwgk.crawler import settings as default_settings
-    from zwgk.crawler.spiders.disclosure import DisclosureSpider
-
-    settings = Settings()
-    settings.setmodule(default_settings, priority="project")
-    conc = concurrency or profile.get("concurrency")
-    dl = delay if delay is not None else profile.get("delay")
-    if conc:
-        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", int(conc))
-        settings.set("CONCURRENT_REQUESTS", max(16, int(conc) * 4))
-    if dl is not None:
-        settings.set("DOWNLOAD_DELAY", float(dl))
-        settings.set("RANDOMIZE_DOWNLOAD_DELAY", float(dl) > 0)
-    if autothrottle:
-        settings.set("AUTOTHROTTLE_ENABLED", True)
-    if max_pages:
-        settings.set("CLOSESPIDER_PAGECOUNT", int(max_pages))
-    settings.set("ZWGK_DB", db)
-    settings.set("ZWGK_NETWORK", network)
-    settings.set("LOG_INSTALL_ROOT_HANDLER", False)
-    _log_errors()
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(DisclosureSpider)
-    process.crawl(crawler, start_url=url, profile=profile)
-
-    from rich.live import Live
-    from twisted.internet import task
-
-    def status():
-        sp = getattr(crawler, "spider", None)
-        st = crawler.stats.get_stats() if crawler.stats else {}
-        if sp is None:
-            return "正在启动抓取…"
-        return (f"[bold]正在抓取[/] {url}  页面 {st.get('response_received_count', 0)}  "
-                f"文件 {sp.documents}  栏目 {len(sp.columns)}  链接 {len(sp.linked)}  "
-                f"已检查 {len(sp.resolved)}")
-
-    with Live(status(), console=console, refresh_per_second=4, transient=False) as live:
-        loop = task.LoopingCall(lambda: live.update(status()))
-        loop.start(0.5, now=False)
-        process.start()
-        live.update(status())
-    if crawler.spider is None or crawler.spider.crawl_id is None:
+    settings = build_settings(db=db, concurrency=concurrency, delay=delay, network=network, max_pages=max_pages,
+                              autothrottle=autothrottle, profile=profile)
+    [job] = run_crawls([SiteJob(url, profile)], settings, console)
+    if job.crawl_id is None:
         raise click.ClickException("抓取未能开始，请检查网址和数据库设置")
-    return crawler.spider.crawl_id
+    return job.crawl_id
 
 
 def _audit(db: str | None, crawl_id: int, checklist: str, as_of: date, out: Path) -> dict:

@@ -1,0 +1,96 @@
+"""Running crawls in this process: settings from options, one or many sites, a progress line."""
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass, field
+
+from rich.console import Console
+
+
+@dataclass
+class SiteJob:
+    url: str
+    profile: dict = field(default_factory=dict)
+    name: str | None = None
+    crawl_id: int | None = None
+
+
+def build_settings(*, db: str | None, concurrency: int | None = None, delay: float | None = None,
+                   network: str = "any", max_pages: int | None = None, autothrottle: bool = False,
+                   profile: dict | None = None):
+    """Scrapy settings for a run; per-run options override the profile, the profile the defaults."""
+    from scrapy.settings import Settings
+
+    from zwgk.crawler import settings as default_settings
+
+    profile = profile or {}
+    settings = Settings()
+    settings.setmodule(default_settings, priority="project")
+    conc = concurrency or profile.get("concurrency")
+    dl = delay if delay is not None else profile.get("delay")
+    if conc:
+        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", int(conc))
+        settings.set("CONCURRENT_REQUESTS", max(16, int(conc) * 4))
+    if dl is not None:
+        settings.set("DOWNLOAD_DELAY", float(dl))
+        settings.set("RANDOMIZE_DOWNLOAD_DELAY", float(dl) > 0)
+    if autothrottle:
+        settings.set("AUTOTHROTTLE_ENABLED", True)
+    if max_pages:
+        settings.set("CLOSESPIDER_PAGECOUNT", int(max_pages))
+    settings.set("ZWGK_DB", db)
+    settings.set("ZWGK_NETWORK", network)
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False)
+    return settings
+
+
+def log_errors() -> None:
+    """Errors (a page a callback could not handle …) reach stderr; the progress line stays clean."""
+    root = logging.getLogger()
+    if not any(getattr(h, "_zwgk", False) for h in root.handlers):
+        h = logging.StreamHandler(sys.stderr)
+        h.setLevel(logging.ERROR)
+        h.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        h._zwgk = True
+        root.addHandler(h)
+
+
+def run_crawls(jobs: list[SiteJob], settings, console: Console | None = None) -> list[SiteJob]:
+    """Crawl every site at once in one Scrapy process (each host keeps its own politeness
+    limits); fills each job's crawl_id (None when its crawl could not start)."""
+    from rich.live import Live
+    from scrapy.crawler import CrawlerProcess
+    from twisted.internet import task
+
+    from zwgk.crawler.spiders.disclosure import DisclosureSpider
+
+    console = console or Console(stderr=True)
+    log_errors()
+    process = CrawlerProcess(settings)
+    crawlers = []
+    for job in jobs:
+        crawler = process.create_crawler(DisclosureSpider)
+        process.crawl(crawler, start_url=job.url, profile=job.profile)
+        crawlers.append(crawler)
+
+    def line(job, crawler):
+        sp = getattr(crawler, "spider", None)
+        st = crawler.stats.get_stats() if crawler.stats else {}
+        if sp is None:
+            return f"正在启动抓取 {job.url}"
+        return (f"[bold]正在抓取[/] {job.name or job.url}  页面 {st.get('response_received_count', 0)}  "
+                f"文件 {sp.documents}  栏目 {len(sp.columns)}  链接 {len(sp.linked)}  已检查 {len(sp.resolved)}")
+
+    def status():
+        return "\n".join(line(j, c) for j, c in zip(jobs, crawlers))
+
+    with Live(status(), console=console, refresh_per_second=4, transient=False) as live:
+        loop = task.LoopingCall(lambda: live.update(status()))
+        loop.start(0.5, now=False)
+        process.start()
+        live.update(status())
+    for job, crawler in zip(jobs, crawlers):
+        sp = getattr(crawler, "spider", None)
+        job.crawl_id = sp.crawl_id if sp is not None else None
+    return jobs
