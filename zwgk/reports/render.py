@@ -482,3 +482,8 @@ def write_report(results_path: Path, out_html: Path, history: list[dict] | None 
     out_html.parent.mkdir(parents=True, exist_ok=True)
     out_html.write_text(render_html(results, history=history), encoding="utf-8")
     return out_html
+
+
+def render_ranking(meta: dict) -> str:
+    """The cross-site ranking page of a batch run (meta: as_of, checklist, sites ranked)."""
+    return _env().get_template("ranking.html.j2").render(v=meta)

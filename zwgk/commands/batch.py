@@ -1,0 +1,120 @@
+"""`zwgk batch SITES.csv`: audit many sites in one run, one report each and a ranking across them."""
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+# accepted header names for each column of the site list
+HEADERS = {
+    "name": ("name", "名称", "网站名称", "站点名称"),
+    "url": ("url", "网址", "地址", "网站地址"),
+    "office": ("office", "评估对象", "单位"),
+    "profile": ("profile", "配置", "站点配置"),
+}
+
+
+@dataclass
+class SiteRow:
+    line: int
+    name: str
+    url: str
+    office: str | None
+    profile: str | None
+
+
+def read_sites(path: Path) -> list[SiteRow]:
+    """Rows of a site list (CSV, UTF-8 with or without BOM); errors name the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        text = path.read_text(encoding="gb18030")  # saved from Excel on a Chinese Windows
+    reader = csv.DictReader(text.splitlines())
+    fields = {(h or "").strip(): h for h in reader.fieldnames or []}
+    cols = {}
+    for key, names in HEADERS.items():
+        cols[key] = next((fields[n] for n in names if n in fields), None)
+    if cols["url"] is None:
+        raise click.ClickException(f"{path}: 第1行表头缺少网址列（url 或 网址）")
+    rows, seen = [], set()
+    for i, r in enumerate(reader, start=2):
+        url = (r.get(cols["url"]) or "").strip()
+        if not url:
+            continue
+        if not re.match(r"https?://", url):
+            raise click.ClickException(f"{path}: 第{i}行：网址应以 http:// 或 https:// 开头：{url}")
+        if url in seen:
+            raise click.ClickException(f"{path}: 第{i}行：网址重复：{url}")
+        seen.add(url)
+        get = lambda k: ((r.get(cols[k]) or "").strip() or None) if cols[k] else None  # noqa: E731
+        rows.append(SiteRow(i, get("name") or url, url, get("office"), get("profile")))
+    if not rows:
+        raise click.ClickException(f"{path}: 没有任何网站")
+    return rows
+
+
+def slug(i: int, name: str) -> str:
+    return f"{i:03d}-" + re.sub(r"[^\w\u4e00-\u9fa5-]+", "_", name)[:40]
+
+
+def ranking_rows(results: list[tuple[SiteRow, dict | None, str]]) -> list[dict]:
+    rows = []
+    for site, res, folder in results:
+        s = (res or {}).get("summary", {})
+        rows.append({"name": site.name, "url": site.url, "office": site.office, "folder": folder,
+                     "score": s.get("score"), "grade": s.get("grade"),
+                     "findings": len((res or {}).get("findings", [])),
+                     "broken_links": (res or {}).get("links", {}).get("broken"),
+                     "documents": s.get("documents"), "error": None if res else "抓取或检查失败"})
+    ranked = sorted(rows, key=lambda r: (r["score"] is None, -(r["score"] or 0), r["name"]))
+    for i, r in enumerate(ranked, 1):
+        r["rank"] = i if r["score"] is not None else None
+    return ranked
+
+
+@click.command()
+@click.argument("sites", type=click.Path(exists=True, dir_okay=False))
+@click.option("--as-of", "as_of", default=None, help="评估基准日 YYYY-MM-DD（默认今天）")
+@click.option("--out", type=click.Path(file_okay=False), default="zwgk-out/batch", help="输出目录")
+@click.option("--checklist", default="yiyuan-2023")
+@click.option("--db", default=None, help="数据库 URL（默认 OUT/zwgk.db）")
+@click.option("--concurrency", type=int, default=None, help="每个主机的并发请求数")
+@click.option("--delay", type=float, default=None, help="同一主机两次请求之间的间隔秒数")
+@click.option("--network", type=click.Choice(["any", "loopback"]), default="any")
+def batch(sites, as_of, out, checklist, db, concurrency, delay, network):
+    """批量评估：按网站清单（CSV：名称、网址、评估对象、配置）逐一抓取检查，生成各站报告和排名。"""
+    from zwgk.cli import _audit, _date, _load_profile, _report, console
+    from zwgk.crawler.process import SiteJob, build_settings, run_crawls
+    from zwgk.reports.render import render_ranking
+
+    rows = read_sites(Path(sites))
+    out_p = Path(out)
+    out_p.mkdir(parents=True, exist_ok=True)
+    db = db or f"sqlite:///{out_p / 'zwgk.db'}"
+    as_of_d = _date(as_of)
+    jobs = [SiteJob(r.url, _load_profile(r.profile), r.name) for r in rows]
+    settings = build_settings(db=db, concurrency=concurrency, delay=delay, network=network)
+    run_crawls(jobs, settings, console)
+    done = []
+    for i, (row, job) in enumerate(zip(rows, jobs), 1):
+        folder = slug(i, row.name)
+        res = None
+        if job.crawl_id is not None:
+            try:
+                res = _audit(db, job.crawl_id, checklist, as_of_d, out_p / folder)
+                _report(res, out_p / folder)
+            except click.ClickException as exc:
+                console.print(f"[red]{row.name}：{exc.message}[/]")
+        done.append((row, res, folder))
+    ranking = ranking_rows(done)
+    meta = {"as_of": as_of_d.isoformat(), "checklist": checklist, "sites": ranking}
+    (out_p / "ranking.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out_p / "ranking.html").write_text(render_ranking(meta), encoding="utf-8")
+    for r in ranking:
+        score = "—" if r["score"] is None else f"{r['score']:.1f}"
+        console.print(f"{r['rank'] or '—':>3}  {score:>6}  {r['name']}  {r['url']}")
+    console.print(f"排名：{(out_p / 'ranking.html').resolve()}")
