@@ -65,11 +65,11 @@ def _audit(db: str | None, crawl_id: int, checklist: str, as_of: date, out: Path
     return results
 
 
-def _report(results: dict, out: Path) -> Path:
+def _report(results: dict, out: Path, history: list[dict] | None = None) -> Path:
     from zwgk.reports.render import render_html
 
     path = out / "report.html"
-    path.write_text(render_html(results), encoding="utf-8")
+    path.write_text(render_html(results, history=history), encoding="utf-8")
     return path
 
 
@@ -124,7 +124,9 @@ def run(url, as_of, out, checklist, concurrency, delay, autothrottle, max_pages,
     crawl_id = _crawl(url, db=db, profile=_load_profile(profile), concurrency=concurrency, delay=delay,
                       network=network, max_pages=max_pages, autothrottle=autothrottle)
     results = _audit(db, crawl_id, checklist, as_of_d, out_p)
-    _report(results, out_p)
+    from zwgk.commands.nightly import report_history  # the site's earlier runs (trends, new/fixed)
+
+    _report(results, out_p, history=report_history(results, db=db))
     _summary(results, out_p)
 
 
@@ -164,7 +166,10 @@ def audit(crawl_id, checklist, as_of, out, db):
 @click.argument("results", type=click.Path(exists=True, dir_okay=False), default="zwgk-out/results.json")
 @click.option("--out", type=click.Path(), default=None, help="输出文件或目录（默认与 results.json 同目录）")
 @click.option("--format", "fmt", type=click.Choice(["html", "csv", "xlsx"]), default="html")
-def report(results, out, fmt):
+@click.option("--history", "history_dir", type=click.Path(exists=True, file_okay=False), default=None,
+              help="存放以往 results.json 的目录（报告显示变化趋势）")
+@click.option("--db", default=None, help="从数据库读取该网站以往的评估（报告显示变化趋势）")
+def report(results, out, fmt, history_dir, db):
     """只生成报告：从 results.json 生成 HTML 报告，或导出 CSV / Excel。"""
     try:
         data = json.loads(Path(results).read_text(encoding="utf-8"))
@@ -178,7 +183,10 @@ def report(results, out, fmt):
 
         path = base / "report.html" if base.suffix != ".html" else base
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(render_html(data), encoding="utf-8")
+        from zwgk.commands.nightly import report_history
+
+        history = report_history(data, db=db, folder=history_dir) if (db or history_dir) else None
+        path.write_text(render_html(data, history=history), encoding="utf-8")
         paths = [path]
     elif fmt == "csv":
         from zwgk.reports.export import write_csv

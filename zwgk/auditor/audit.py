@@ -189,7 +189,18 @@ def run_audit(session: Session, crawl_id: int, checklist_name: str, as_of: date)
     results["summary"].update({"documents": len(snap.documents), "columns": len(snap.columns),
                                "links_checked": len(snap.links)})
     _store(session, crawl_id, checklist, as_of, results)
+    _history(session, crawl_id, checklist.id, results)
     return results
+
+
+def _history(session: Session, crawl_id: int, checklist_id: str, results: dict) -> None:
+    """first_seen / days_open per finding and `changes` since the site's previous run (history.py)."""
+    from zwgk.store.history import crawl_observed, site_runs
+
+    from .history import apply_to_results
+
+    apply_to_results(results, site_runs(session, before_crawl=crawl_id, checklist=checklist_id),
+                     crawl_observed(session, crawl_id))
 
 
 def _site_name(snap: SiteSnapshot) -> str | None:

@@ -24,6 +24,7 @@ from zwgk.vocab import VALIDITY, classify_column
 FIELDS = ("title", "doc_number", "written_date", "publish_date", "validity", "index_no",
           "publisher", "topic")
 NOT_SHOWN = "页面未标注"
+WEAK = 3  # label priority from which a label is too generic to trust inside running text
 EMPTY_VALUE = "标注为空"
 
 # --- label table: field -> (label, priority); lower priority wins -------------------------
@@ -197,6 +198,57 @@ def _lines(text: str) -> list[str]:
 
 
 # --- label/value discovery -----------------------------------------------------------------
+_CELL_JUNK = re.compile(r"[\s\u3000\u00a0:：【】\[\]()（）]+")
+
+
+def _cells(tr) -> list:
+    return [c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")]
+
+
+def _label_of(cell) -> str | None:
+    """The known label a table cell holds and nothing else, or None."""
+    text = _CELL_JUNK.sub("", cell.text_content() or "")
+    if not text or len(text) > 8:
+        return None
+    return text if text in _LABEL_FIELD or text in STOP_LABELS else None
+
+
+def _next_tr(tr):
+    nxt = tr.getnext()
+    while nxt is not None and not isinstance(nxt.tag, str):
+        nxt = nxt.getnext()
+    return nxt if nxt is not None and nxt.tag == "tr" else None
+
+
+def spread_label_rows(root) -> None:
+    """Tables with a row of labels over a row of values (大汉 JCMS 'zwgk' tables): move each
+    label into the value cell under it, so the value follows its label when linearised."""
+    for tr in list(root.iter("tr")):
+        cells = _cells(tr)
+        if len(cells) < 2:
+            continue
+        labels = [_label_of(c) for c in cells]
+        if not all(labels) or not any(lab in _LABEL_FIELD for lab in labels):
+            continue
+        nxt = _next_tr(tr)
+        if nxt is None:
+            continue
+        values = _cells(nxt)
+        if len(values) != len(cells) or any(_label_of(v) for v in values if nospace(v.text_content())):
+            continue
+        after = _next_tr(nxt)
+        if after is not None and len(_cells(after)) == len(cells) and not all(map(_label_of, _cells(after))):
+            continue  # a list with a header row (标题 | 发布日期), not one record
+        if any(len(nospace(a.text_content())) >= 12 for v in values for a in v.iter("a")):
+            continue  # the values link to other documents: a one-row list
+        for lab_cell, val_cell, lab in zip(cells, values, labels):
+            for child in list(lab_cell):
+                lab_cell.remove(child)
+            lab_cell.text = ""
+            val_cell.text = f"{lab}：{val_cell.text or ''}"
+
+
+
 @dataclass(frozen=True)
 class Pair:
     field: str
@@ -262,9 +314,15 @@ def _clean_text(value: str, max_len: int) -> str | None:
     return v
 
 
+# '来源：本网' names the site itself, not an agency.
+_SELF_SOURCE = re.compile(r"^(?:本网|本站|本网站|原创|本网原创|本站原创|网站|网络|转载|其他|其它)$")
+
+
 def _clean_publisher(value: str) -> str | None:
     v = _clean_text(value, 60)
     if v is None or parse_date(v) is not None or not re.search(r"[\u4e00-\u9fffA-Za-z]", v):
+        return None
+    if _SELF_SOURCE.match(v.replace(" ", "")):
         return None
     return v
 
@@ -342,6 +400,17 @@ def _boilerplate(e) -> bool:
     return False
 
 
+_FIELD_LABEL_START = re.compile(
+    r"^[\s\u3000\u00a0【\[]*(?:" + "|".join(sorted((re.escape(k) for k, (_, prio) in _LABEL_FIELD.items() if prio <= 2),
+                                                     key=len, reverse=True)) + r")[\s\u3000】\]]*[:：]?")
+
+
+def _is_meta_row(e) -> bool:
+    """A block that is one label/value pair of the metadata (索引号：…), not running text."""
+    text = e.text_content() or ""
+    return len(text) < 120 and bool(_FIELD_LABEL_START.match(text)) and not re.search(r"[。；]", text)
+
+
 def find_body(root):
     """The element holding the main text: readability-style scoring of text blocks."""
     scores: dict = {}
@@ -351,7 +420,7 @@ def find_body(root):
                 for c in e):
             continue
         t = _text_len(e) - 2 * _link_len(e)
-        if t < 8 or _boilerplate(e):
+        if t < 8 or _boilerplate(e) or _is_meta_row(e):
             continue
         parent = e.getparent()
         if parent is None:
@@ -497,6 +566,9 @@ def attachments(root, url: str) -> list[tuple[str, str, str]]:
     out, seen = [], set()
     for a, absolute, text, problem in _anchors(root, url):
         ext = url_ext(absolute) if problem is None else _raw_ext(absolute)
+        if ext not in ATTACHMENT_EXTS and problem is None and _DOWNLOAD_SCRIPT.search(absolute):
+            # download.jsp?id=123 names no file; the link text does: '附件1：决算表.xlsx'
+            ext = _raw_ext(text)
         if ext not in ATTACHMENT_EXTS or absolute in seen:
             continue
         seen.add(absolute)
@@ -504,6 +576,10 @@ def attachments(root, url: str) -> list[tuple[str, str, str]]:
             text or absolute.replace("\\", "/").rsplit("/", 1)[-1])
         out.append((absolute, name, ext))
     return out
+
+
+_DOWNLOAD_SCRIPT = re.compile(r"[/=](?:down|download|attach|file|fj)[\w]*\.(?:jsp|do|aspx?|php|action)\b|"
+                              r"/(?:download|attachment|filedownload)\b", re.I)
 
 
 def _raw_ext(raw: str) -> str | None:
@@ -522,8 +598,17 @@ def interpretation_form(text: str, url: str = "") -> str:
     return "文字"
 
 
+def _is_value(e) -> bool:
+    """An element right after a 'label：' (分类：<em>政策解读</em>) is a value, not a block label."""
+    prev = e.getprevious()
+    before = (prev.tail if prev is not None else (e.getparent().text if e.getparent() is not None else "")) or ""
+    if prev is not None and not nospace(before):
+        before = prev.text_content() or ""
+    return bool(re.search(r"[:：]\s*$", before))
+
+
 def _label_blocks(root, pattern: re.Pattern):
-    """Containers of the links that follow a short label element such as 【相关解读】."""
+    """(label, label text, container) for the links that follow a short label such as 【相关解读】."""
     for e in root.iter():
         if not isinstance(e.tag, str) or e.tag in ("a", "html", "body", "title", "head", "meta"):
             continue
@@ -532,7 +617,7 @@ def _label_blocks(root, pattern: re.Pattern):
         else:
             own = nospace(e.text_content())
         own = own.strip("【】[]:：()（）·•>»")
-        if not own or len(own) > 12 or not pattern.match(own):
+        if not own or len(own) > 12 or not pattern.match(own) or _is_value(e):
             continue
         if any(isinstance(x.tag, str) and x.tag == "a" for x in e.iterancestors()):
             continue
@@ -547,53 +632,115 @@ def _label_blocks(root, pattern: re.Pattern):
                 break
         links = container.findall(".//a")
         if 0 < len(links) <= 25:
-            yield e, container
+            yield e, own, container
 
 
 def _follows(order, label, a) -> bool:
     return order.get(a, 0) > order.get(label, 0)
 
 
-def interpretation_links(root, url: str, order, body) -> list[tuple[str, str, str]]:
+# What a title says besides the name of the policy it is about.
+_CORE_AROUND = re.compile(
+    r"^.*?关于(?:印发|公布|发布|转发)?|(?:的)?(?:通知|公告|通告|决定|意见|批复|函)$"
+    r"|【[^】]{0,8}】|^(?:图解|一图读懂|一图看懂|视频|动漫|漫画)[:：]?|(?:政策)?解读$|政策问答$|答记者问$")
+_QUOTED = re.compile(r"《([^《》]{4,80})》")
+
+
+def _core(text: str) -> str:
+    """The name of the policy a title or a link text is about: 《…》 if quoted, else the title
+    without 'XX关于印发' and '的通知'."""
+    n = nospace(text)
+    quoted = _QUOTED.findall(n)
+    if quoted:
+        return max(quoted, key=len)
+    for _ in range(3):
+        n2 = _CORE_AROUND.sub("", n)
+        if n2 == n:
+            break
+        n = n2
+    return n.strip("：:，,、 ")
+
+
+def _common_run(a: str, b: str) -> int:
+    """Length of the longest common substring (titles are short; O(len(a)·len(b)))."""
+    a, b = a[:150], b[:150]
+    best, prev = 0, [0] * (len(b) + 1)
+    for ca in a:
+        cur = [0] * (len(b) + 1)
+        for j, cb in enumerate(b, 1):
+            if ca == cb:
+                cur[j] = prev[j - 1] + 1
+                if cur[j] > best:
+                    best = cur[j]
+        prev = cur
+    return best
+
+
+def same_policy(text: str, title: str | None) -> bool:
+    """Whether a link text and a page title name the same policy (a 解读 names its policy)."""
+    if not title:
+        return False
+    a, b = _core(text), _core(title)
+    if len(a) < 4 or len(b) < 4:
+        return False
+    k = _common_run(a, b)
+    return k >= 10 or k >= 0.6 * min(len(a), len(b))
+
+
+_EXPLICIT_INTERP = re.compile(r"^(?:相关|配套)|(?:材料|链接)$|^解读$")
+
+
+def interpretation_links(root, url: str, order, body, title: str | None = None,
+                         policy: frozenset = frozenset()) -> list[tuple[str, str, str]]:
+    """The 解读 of this page's policy: links in a 相关解读 block, or links whose text says 解读
+    and names the same policy. A side list of the column's latest 解读 is not one of them."""
     page, out, seen = canonical_url(url), [], set()
-    in_block: set = set()
-    for label, container in _label_blocks(root, _INTERP_BLOCK):
+    explicit: set = set()
+    labelled: set = set()
+    for label, own, container in _label_blocks(root, _INTERP_BLOCK):
         for a in container.iter("a"):
             if _follows(order, label, a):
-                in_block.add(a)
+                (explicit if _EXPLICIT_INTERP.search(own) else labelled).add(a)
     column_names = {"政策解读", "解读", "图解政策", "文件解读", "解读回应", "政策解读回应", "政策问答",
                     "热点问答", "在线问答", "图解", "一图读懂", "视频解读", "更多", "更多>>"}
     for a, absolute, text, problem in _anchors(root, url):
-        if absolute == page or absolute in seen or problem:
+        if absolute == page or absolute in seen or problem or absolute in policy:
             continue
         n = nospace(text)
-        by_text = bool(_INTERP_WORDS.search(n)) and n not in column_names and len(n) >= 6 \
-            and not _boilerplate(a)
-        if not (a in in_block and n not in column_names and len(n) >= 2) and not by_text:
+        if n in column_names or len(n) < 2 or urlsplit(absolute).path in ("", "/"):
             continue
-        if urlsplit(absolute).path in ("", "/"):
+        by_text = bool(_INTERP_WORDS.search(n)) and len(n) >= 6 and not _boilerplate(a)
+        if a in explicit:
+            ok = True
+        elif a in labelled or by_text:
+            ok = same_policy(text, title)
+        else:
+            ok = False
+        if not ok:
             continue
         seen.add(absolute)
         out.append((absolute, text, interpretation_form(text, absolute)))
     return out
 
 
-def policy_links(root, url: str, order, body) -> list[tuple[str, str]]:
+def policy_links(root, url: str, order, body, title: str | None = None) -> list[tuple[str, str]]:
+    """On a 解读 page, the links back to the policy: a 政策原文 block, a '查看原文' link, or a
+    document title that names the same policy as the 解读."""
     page, out, seen = canonical_url(url), [], set()
     in_block: set = set()
-    for label, container in _label_blocks(root, _POLICY_BLOCK):
+    for label, _own, container in _label_blocks(root, _POLICY_BLOCK):
         for a in container.iter("a"):
             if _follows(order, label, a) or a is label or label in a.iterancestors():
                 in_block.add(a)
-    body_links = set(body.iter("a")) if body is not None else set()
     page_host = urlsplit(url).hostname
     for a, absolute, text, problem in _anchors(root, url):
         if absolute == page or absolute in seen or problem:
             continue
         n = nospace(text)
         ok = a in in_block or bool(_POLICY_LINK_TEXT.match(n))
-        if not ok and a in body_links and urlsplit(absolute).hostname == page_host:
-            ok = bool(re.match(r"^《.+》$", n) or _DOC_TITLE_END.search(n)) and not _INTERP_WORDS.search(n)
+        if not ok and urlsplit(absolute).hostname == page_host:
+            ok = (bool(re.match(r"^《.+》$", n) or _DOC_TITLE_END.search(n)) and not _INTERP_WORDS.search(n)
+                  and same_policy(text, title))
         if not ok or urlsplit(absolute).path in ("", "/"):
             continue
         seen.add(absolute)
@@ -640,13 +787,16 @@ def extract_document(html: str | bytes, url: str, *, charset: str | None = None)
 def _extract(root, url: str, encoding: str) -> DocumentFields:
     doc = DocumentFields(url=url, encoding=encoding)
     metas = read_metas(root)
+    spread_label_rows(root)
     order = _doc_order(root)
     body_el = root.find("body")
     linear = linearize(body_el if body_el is not None else root)
     lines = _lines(linear)
     pairs = label_pairs(linear)
     body = find_body(root)
-    body_lines = _lines(linearize(body)) if body is not None else []
+    body_linear = linearize(body) if body is not None else ""
+    body_lines = _lines(body_linear)
+    pairs = _drop_weak_in_body(pairs, body_linear)
     doc.body_text = "\n".join(body_lines)
     if not doc.body_text:
         doc.reasons["body_text"] = "页面无正文"
@@ -667,13 +817,23 @@ def _extract(root, url: str, encoding: str) -> DocumentFields:
     parts = _title_parts(root, metas)
     doc.is_interpretation = is_interpretation_page(doc.title, doc.column, parts, metas)
     doc.attachments = attachments(root, url)
-    doc.interpretation_links = interpretation_links(root, url, order, body)
     if doc.is_interpretation:
-        doc.policy_links = policy_links(root, url, order, body)
+        doc.policy_links = policy_links(root, url, order, body, doc.title)
+    doc.interpretation_links = interpretation_links(
+        root, url, order, body, doc.title, frozenset(u for u, _ in doc.policy_links))
     for name in FIELDS:
         if getattr(doc, name) is not None:
             doc.reasons.pop(name, None)
     return doc
+
+
+def _drop_weak_in_body(pairs: list[Pair], body_linear: str) -> list[Pair]:
+    """A bare 日期：/时间： inside the running text is an event's date (会议时间), not the page's."""
+    if not body_linear:
+        return pairs
+    inside = {(p.label, p.value) for p in label_pairs(body_linear) if p.priority >= WEAK}
+    return [p for p in pairs if not (p.priority >= WEAK and p.field in ("publish_date", "written_date")
+                                     and (p.label, p.value) in inside)]
 
 
 def _fallbacks(doc: DocumentFields, metas: dict[str, str], lines: list[str],
