@@ -48,17 +48,20 @@ def _crawl(url: str, *, db: str | None, profile: dict, concurrency: int | None, 
     return job.crawl_id
 
 
-def _audit(db: str | None, crawl_id: int, checklist: str, as_of: date, out: Path) -> dict:
+def _audit(db: str | None, crawl_id: int, checklist: str, as_of: date, out: Path, verdicts: str | None = None) -> dict:
     from zwgk.auditor.audit import run_audit, write_results
     from zwgk.auditor.checklist import ChecklistError
+    from zwgk.auditor.verdicts import VerdictsError
     from zwgk.store.db import open_db
 
     Session = open_db(db)
     try:
         with Session.begin() as s:
-            results = run_audit(s, crawl_id, checklist, as_of)
+            results = run_audit(s, crawl_id, checklist, as_of, verdicts=verdicts)
     except ChecklistError as exc:
         raise click.ClickException(f"检查清单有误：{exc}")
+    except VerdictsError as exc:
+        raise click.ClickException(f"人工核查结论文件有误：\n{exc}")
     except LookupError as exc:
         raise click.ClickException(str(exc))
     write_results(results, out / "results.json")
@@ -114,16 +117,21 @@ def with_options(opts):
 @click.option("--as-of", "as_of", default=None, help="评估基准日 YYYY-MM-DD（默认今天）")
 @click.option("--out", type=click.Path(file_okay=False), default="zwgk-out", help="输出目录")
 @click.option("--checklist", default="yiyuan-2023", help="检查清单（checklists/ 下的名称或 YAML 路径）")
+@click.option("--verdicts", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="人工核查结论文件（YAML/CSV，见 zwgk verdicts template）")
 @with_options(politeness)
-def run(url, as_of, out, checklist, concurrency, delay, autothrottle, max_pages, network, profile, db):
+def run(url, as_of, out, checklist, verdicts, concurrency, delay, autothrottle, max_pages, network, profile, db):
     """抓取并检查一个网站，生成报告（URL 为首页或政府信息公开专栏地址）。"""
+    from zwgk.commands.verdicts import precheck_verdicts
+
+    precheck_verdicts(checklist, verdicts)  # a bad verdicts file fails before the crawl, not after it
     as_of_d = _date(as_of)
     out_p = Path(out)
     out_p.mkdir(parents=True, exist_ok=True)
     db = db or f"sqlite:///{out_p / 'zwgk.db'}"
     crawl_id = _crawl(url, db=db, profile=_load_profile(profile), concurrency=concurrency, delay=delay,
                       network=network, max_pages=max_pages, autothrottle=autothrottle)
-    results = _audit(db, crawl_id, checklist, as_of_d, out_p)
+    results = _audit(db, crawl_id, checklist, as_of_d, out_p, verdicts)
     from zwgk.commands.nightly import report_history  # the site's earlier runs (trends, new/fixed)
 
     _report(results, out_p, history=report_history(results, db=db))
@@ -147,7 +155,9 @@ def crawl(url, concurrency, delay, autothrottle, max_pages, network, profile, db
 @click.option("--as-of", "as_of", default=None, help="评估基准日 YYYY-MM-DD（默认今天）")
 @click.option("--out", type=click.Path(file_okay=False), default="zwgk-out")
 @click.option("--db", default=None)
-def audit(crawl_id, checklist, as_of, out, db):
+@click.option("--verdicts", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="人工核查结论文件（YAML/CSV，见 zwgk verdicts template）")
+def audit(crawl_id, checklist, as_of, out, db, verdicts):
     """只检查：按检查清单评估已存储的抓取，写出 results.json。"""
     from zwgk.auditor.snapshot import latest_crawl_id
     from zwgk.store.db import open_db
@@ -158,7 +168,7 @@ def audit(crawl_id, checklist, as_of, out, db):
         if crawl_id is None:
             raise click.ClickException("数据库中还没有抓取记录，请先运行 zwgk crawl")
     out_p = Path(out)
-    results = _audit(db, crawl_id, checklist, _date(as_of), out_p)
+    results = _audit(db, crawl_id, checklist, _date(as_of), out_p, verdicts)
     console.print(f"检查完成：{(out_p / 'results.json').resolve()}")
 
 

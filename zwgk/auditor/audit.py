@@ -16,6 +16,7 @@ from .checklist import load_checklist
 from .model import Document, SiteSnapshot
 from .scoring import Evaluator, grade
 from .snapshot import load_snapshot
+from .verdicts import load_verdicts
 
 SCHEMA = "zwgk-results/1"
 DETAIL_KEYS = ("status", "error", "link_text", "link_kind", "source_title", "field", "period", "working_days")
@@ -50,12 +51,13 @@ def _columns(snap: SiteSnapshot) -> list[dict]:
 BASELINE = "baseline"
 
 
-def evaluate(snap: SiteSnapshot, checklist, baseline=None) -> dict:
+def evaluate(snap: SiteSnapshot, checklist, baseline=None, verdicts=()) -> dict:
     """The scores tree, findings and per-office scores of one checklist on one snapshot.
 
     `baseline` (checklists/baseline.yaml) runs too: its findings are reported, it is not scored.
+    `verdicts` (auditor/verdicts.py) settle manual indicators and open results of checks.
     """
-    ev = Evaluator(snap, checklist.portal_office, tuple(checklist.offices))
+    ev = Evaluator(snap, checklist.portal_office, tuple(checklist.offices), verdicts)
     leaves: list[tuple] = []  # (indicator, LeafResult)
 
     def walk(node, level):
@@ -109,9 +111,7 @@ def evaluate(snap: SiteSnapshot, checklist, baseline=None) -> dict:
     achieved = sum(n["score"] for n in tree)
     judged = sum(n["judged"] for n in tree)
     score = round(100 * achieved / judged, 2) if judged else None
-    weights = sum(float(ind.weight) for ind, _ in leaves) or 1.0
-    manual_w = sum(float(ind.weight) for ind, _ in leaves if ind.manual or not ind.check)
-    open_w = sum(float(ind.weight) for ind, r in leaves if r.outcome in ("needs_review", "error"))
+    shares = weight_shares(leaves)
     veto = [ind.id for ind, r in leaves if getattr(ind, "veto", False) and r.outcome == "fail"]
 
     offices = _office_scores(snap, checklist, leaves, findings)
@@ -121,8 +121,8 @@ def evaluate(snap: SiteSnapshot, checklist, baseline=None) -> dict:
             "achieved_weight": round(achieved, 4), "judged_weight": round(judged, 4), "total_weight": round(total, 4),
             "findings_by_check": dict(Counter(f["check"] for f in findings)),
             "outcomes": dict(Counter(r.outcome for _, r in leaves)),
-            "weight_shares": {"automated": round(1 - manual_w / weights, 4), "manual": round(manual_w / weights, 4),
-                              "open": round(open_w / weights, 4)},
+            "weight_shares": shares,
+            "verdicts": _verdict_counts(leaves, verdicts),
             "veto": veto,
         },
         "offices": offices,
@@ -130,6 +130,35 @@ def evaluate(snap: SiteSnapshot, checklist, baseline=None) -> dict:
         "scores": {"score": score, "max_score": 100.0, "achieved_weight": round(achieved, 4),
                    "judged_weight": round(judged, 4), "tree": tree},
     }
+
+
+def weight_shares(leaves) -> dict:
+    """Shares of the checklist's weight: judged by a check (`automated`), judged by an evaluator's
+    verdict (`manual`), not judged yet (`open`: needs_review or error) — the three add up to 1 —
+    and, beside them, the share carried by `manual: true` indicators (`manual_indicators`).
+    An indicator judged for several 评估对象 splits its weight evenly among them."""
+    total = sum(float(ind.weight) for ind, _ in leaves) or 1.0
+    parts = {"automated": 0.0, "manual": 0.0, "open": 0.0}
+    for ind, r in leaves:
+        w = float(ind.weight) / max(1, len(r.results))
+        for res in r.results or [{"outcome": r.outcome}]:
+            by = res.get("judged_by")
+            if by is None and "judged_by" not in res:
+                by = "check" if res["outcome"] in ("pass", "fail", "not_applicable") else None
+            parts["automated" if by == "check" else "manual" if by == "evaluator" else "open"] += w
+    out = {k: round(v / total, 4) for k, v in parts.items()}
+    out["manual_indicators"] = round(sum(float(i.weight) for i, _ in leaves if i.manual or not i.check) / total, 4)
+    return out
+
+
+def _verdict_counts(leaves, verdicts) -> dict:
+    """How many verdicts were given and how many settled a result (a judged check is not overridden)."""
+    used = {(res["verdict"]["file"], res["verdict"]["line"]) for _, r in leaves for res in r.results
+            if res.get("verdict")}
+    given = list(verdicts)
+    return {"given": len(given), "applied": sum((v.file, v.line) in used for v in given),
+            "not_applied": [{"indicator": v.indicator, "office": v.office, "file": v.file, "line": v.line}
+                            for v in given if (v.file, v.line) not in used]}
 
 
 def _office_scores(snap, checklist, leaves, findings) -> list[dict]:
@@ -159,15 +188,19 @@ def _office_scores(snap, checklist, leaves, findings) -> list[dict]:
     return ranked
 
 
-def run_audit(session: Session, crawl_id: int, checklist_name: str, as_of: date) -> dict:
-    """Audit one stored crawl; stores the audit and its findings; returns the results dict."""
+def run_audit(session: Session, crawl_id: int, checklist_name: str, as_of: date, verdicts=None) -> dict:
+    """Audit one stored crawl; stores the audit and its findings; returns the results dict.
+
+    `verdicts`: path of an evaluator's verdicts file (auditor/verdicts.py), or None.
+    """
     registry.load_all()
     checklist = load_checklist(checklist_name)
+    given = load_verdicts(verdicts, checklist) if verdicts else []
     baseline = load_checklist(BASELINE)
     snap = load_snapshot(session, crawl_id, as_of)
     crawl = session.get(m.Crawl, crawl_id)
     site = session.get(m.Site, crawl.site_id)
-    ev = evaluate(snap, checklist, baseline)
+    ev = evaluate(snap, checklist, baseline, given)
     links = Counter(t.state for t in snap.links)
     stats = crawl.stats or {}
     results = {

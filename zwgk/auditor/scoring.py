@@ -70,8 +70,13 @@ def match_office(site_name: str, known: tuple[str, ...]) -> str:
 class Evaluator:
     """Evaluates indicators, caching check runs: one (check, params, office) runs once."""
 
-    def __init__(self, snapshot: SiteSnapshot, portal_office: str | None, known_offices: tuple[str, ...] = ()):
+    def __init__(self, snapshot: SiteSnapshot, portal_office: str | None, known_offices: tuple[str, ...] = (),
+                 verdicts=()):
         self.snap = snapshot
+        self.known = tuple(known_offices)
+        self.verdicts: dict[str, list] = {}
+        for v in verdicts:
+            self.verdicts.setdefault(v.indicator, []).append(v)
         self.portal_office = portal_office
         self.names = {o: match_office(o, known_offices) for o in snapshot.offices}
         self.cache: dict[tuple, CheckResult] = {}
@@ -118,18 +123,62 @@ class Evaluator:
 
     def leaf(self, ind) -> LeafResult:
         w = float(ind.weight)
+        verdicts = self.verdicts.get(ind.id, [])
         if ind.manual or not ind.check:
-            return LeafResult("needs_review", 0.0, w, 0.0,
-                              [{"office": None, "outcome": "needs_review", "note": ind.hint or "需人工核查", "findings": 0}],
-                              note=ind.hint or "需人工核查")
+            results = self._manual_results(ind, verdicts)
+            keys: list[tuple] = []
+        else:
+            results, keys = self._checked_results(ind)
+            for r in results:
+                r["judged_by"] = "check" if r["outcome"] in DECIDED else None
+                r["verdict"] = None
+                if r["outcome"] in ("needs_review", "error"):
+                    v = _verdict_for(verdicts, r["office"], self.portal_office)
+                    if v is not None:
+                        _apply(r, v)
+        outcomes = [r["outcome"] for r in results]
+        outcome = combine(outcomes)
+        note = "；".join(dict.fromkeys(r["note"] for r in results if r["note"]))[:300]
+        if outcome == "not_applicable":
+            return LeafResult(outcome, 0.0, 0.0, 0.0, results, keys, note=note)
+        judged = [o for o in outcomes if o in ("pass", "fail")]
+        share = (sum(o == "pass" for o in judged) / len(judged)) if judged else 0.0
+        judged_w = w * len(judged) / len(outcomes)
+        return LeafResult(outcome, round(w * share * len(judged) / len(outcomes), 4), w, judged_w, results, keys,
+                          note=note)
+
+    def _manual_results(self, ind, verdicts) -> list[dict]:
+        """One result for the indicator as a whole, or — when the evaluator judged 评估对象 one by
+        one — one per 评估对象 it applies to (those without a verdict stay needs_review)."""
+        hint = ind.hint or "需人工核查"
+        general = next((v for v in verdicts if v.office is None), None)
+        per_office = [v for v in verdicts if v.office is not None]
+
+        def row(office, v):
+            r = {"office": office, "outcome": "needs_review", "note": hint, "findings": 0,
+                 "judged_by": None, "verdict": None}
+            if v is not None:
+                _apply(r, v)
+            return r
+
+        if not per_office:
+            return [row(None, general)]
+        names = [self.portal_office if o is None else self.names[o] for o in self.views
+                 if ind.applies(self.names[o] if o else None, self.portal_office)]
+        names = [n for n in dict.fromkeys(names) if n is not None]
+        for v in per_office:
+            if not any(_same_office(v.office, n) for n in names):
+                names.append(match_office(v.office, self.known))
+        return [row(n, _verdict_for(per_office, n, self.portal_office, exact=True) or general) for n in names]
+
+    def _checked_results(self, ind) -> tuple[list[dict], list[tuple]]:
         spec = registry.get(ind.check)
         site_wide = spec.scope == "site"
         offices = [None] if site_wide else [o for o in self.views
                                             if ind.applies(self.names[o] if o else None, self.portal_office)]
-        results, outcomes, keys = [], [], []
+        results, keys = [], []
         for office in offices:
             res = self._run(spec, ind.params or {}, office, site_wide, fallback=not ind.applies_to.all)
-            outcomes.append(res.outcome)
             for f in res.findings:
                 k = finding_key(f)
                 self.findings.setdefault(k, f)
@@ -140,14 +189,36 @@ class Evaluator:
             results.append({"office": None if site_wide else (self.names[office] if office else self.portal_office),
                             "outcome": res.outcome,
                             "note": res.note, "findings": len(res.findings)})
-        outcome = combine(outcomes)
-        judged = [o for o in outcomes if o in ("pass", "fail")]
-        if outcome == "not_applicable":
-            return LeafResult(outcome, 0.0, 0.0, 0.0, results, keys)
-        share = (sum(o == "pass" for o in judged) / len(judged)) if judged else 0.0
-        judged_w = w * len(judged) / len(outcomes)
-        return LeafResult(outcome, round(w * share * len(judged) / len(outcomes), 4), w, judged_w, results, keys,
-                          note="；".join(r["note"] for r in results if r["note"])[:300])
+        return results, keys
+
+
+DECIDED = ("pass", "fail", "not_applicable")
+
+
+def _same_office(a: str | None, b: str | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return norm_text(a) == norm_text(b) or office_key(a) == office_key(b)
+
+
+def _verdict_for(verdicts, office: str | None, portal_office: str | None, exact: bool = False):
+    """The verdict for one result: the one naming its 评估对象 (None = the portal, or the site as a
+    whole), else — unless `exact` — the verdict on the indicator as a whole."""
+    for v in verdicts:
+        if v.office is not None and (_same_office(v.office, office)
+                                     or (office is None and _same_office(v.office, portal_office))):
+            return v
+    if exact:
+        return None
+    return next((v for v in verdicts if v.office is None), None)
+
+
+def _apply(result: dict, v) -> None:
+    result["outcome"] = v.verdict
+    result["judged_by"] = "evaluator"
+    result["verdict"] = v.as_dict()
+    who = f"{v.reviewer} {v.date.isoformat()}"
+    result["note"] = f"人工核查（{who}）：{v.evidence}" if v.evidence else f"人工核查（{who}）"
 
 
 def _with_office(f: Finding, office) -> Finding:
