@@ -90,3 +90,11 @@ def test_none_and_empty():
         doc = extract_document(body, URL)
         well_formed(doc)
         assert doc.reasons["title"]
+
+
+def test_many_interpretation_like_links_fast():
+    links = "".join(f"<li><a href='/jd/{i}.html'>《某某县第{i}号政策措施的实施细则》政策解读</a></li>" for i in range(5000))
+    html = f"<html><body><h1>《某某县政策措施的实施细则》政策解读</h1><ul>{links}</ul></body></html>"
+    start = time.monotonic()
+    well_formed(extract_document(html, URL))
+    assert time.monotonic() - start < 10

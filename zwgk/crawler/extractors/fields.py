@@ -136,6 +136,9 @@ class DocumentFields:
             "written_date": iso(self.written_date), "publish_date": iso(self.publish_date),
             "validity": self.validity, "index_no": self.index_no, "publisher": self.publisher,
             "topic": self.topic,
+            # what one page tells of its column (breadcrumb, ColumnName); a crawl knows better
+            "column": self.column, "column_kind": classify_column(self.column) if self.column else None,
+            "office": None,
             "attachments": [{"url": u, "name": n, "ext": e} for u, n, e in self.attachments],
             "interpretation_urls": [u for u, _, _ in self.interpretation_links],
             "policy_urls": [u for u, _ in self.policy_links],
@@ -304,6 +307,8 @@ def _clean_doc_number(value: str) -> str | None:
         return None
     if not re.search(r"\d", nospace(v)) or parse_doc_number(v) is None:
         return None
+    if not re.search(r"[\u4e00-\u9fff]", v) or (parse_date(v) and not re.search(r"[号〔\[［(（【]", v)):
+        return None  # an 索引号 or a date from a neighbouring cell, not a 文号
     return v
 
 
@@ -687,6 +692,7 @@ def same_policy(text: str, title: str | None) -> bool:
     return k >= 10 or k >= 0.6 * min(len(a), len(b))
 
 
+MAX_RELEVANCE_CHECKS = 300
 _EXPLICIT_INTERP = re.compile(r"^(?:相关|配套)|(?:材料|链接)$|^解读$")
 
 
@@ -695,6 +701,7 @@ def interpretation_links(root, url: str, order, body, title: str | None = None,
     """The 解读 of this page's policy: links in a 相关解读 block, or links whose text says 解读
     and names the same policy. A side list of the column's latest 解读 is not one of them."""
     page, out, seen = canonical_url(url), [], set()
+    budget = MAX_RELEVANCE_CHECKS
     explicit: set = set()
     labelled: set = set()
     for label, own, container in _label_blocks(root, _INTERP_BLOCK):
@@ -712,7 +719,8 @@ def interpretation_links(root, url: str, order, body, title: str | None = None,
         by_text = bool(_INTERP_WORDS.search(n)) and len(n) >= 6 and not _boilerplate(a)
         if a in explicit:
             ok = True
-        elif a in labelled or by_text:
+        elif (a in labelled or by_text) and budget > 0:
+            budget -= 1  # same_policy is quadratic in the text; a hostile page must stay fast
             ok = same_policy(text, title)
         else:
             ok = False
@@ -727,6 +735,7 @@ def policy_links(root, url: str, order, body, title: str | None = None) -> list[
     """On a 解读 page, the links back to the policy: a 政策原文 block, a '查看原文' link, or a
     document title that names the same policy as the 解读."""
     page, out, seen = canonical_url(url), [], set()
+    budget = MAX_RELEVANCE_CHECKS
     in_block: set = set()
     for label, _own, container in _label_blocks(root, _POLICY_BLOCK):
         for a in container.iter("a"):
@@ -738,7 +747,8 @@ def policy_links(root, url: str, order, body, title: str | None = None) -> list[
             continue
         n = nospace(text)
         ok = a in in_block or bool(_POLICY_LINK_TEXT.match(n))
-        if not ok and urlsplit(absolute).hostname == page_host:
+        if not ok and urlsplit(absolute).hostname == page_host and budget > 0:
+            budget -= 1
             ok = (bool(re.match(r"^《.+》$", n) or _DOC_TITLE_END.search(n)) and not _INTERP_WORDS.search(n)
                   and same_policy(text, title))
         if not ok or urlsplit(absolute).path in ("", "/"):
