@@ -14,7 +14,7 @@ from zwgk.store import models as m
 from . import registry
 from .checklist import load_checklist
 from .model import Document, SiteSnapshot
-from .scoring import Evaluator, grade
+from .scoring import Evaluator, grade, result_loss
 from .snapshot import load_snapshot
 from .verdicts import load_verdicts
 
@@ -59,6 +59,9 @@ def evaluate(snap: SiteSnapshot, checklist, baseline=None, verdicts=()) -> dict:
     """
     ev = Evaluator(snap, checklist.portal_office, tuple(checklist.offices), verdicts)
     leaves: list[tuple] = []  # (indicator, LeafResult)
+    scoring = checklist.scoring or {}
+    deduction = scoring.get("strategy", "weighted") == "deduction"
+    pass_mark = scoring.get("pass_mark")
 
     def walk(node, level):
         if getattr(node, "children", None):
@@ -71,12 +74,16 @@ def evaluate(snap: SiteSnapshot, checklist, baseline=None, verdicts=()) -> dict:
         res = ev.leaf(node)
         leaves.append((node, res))
         spec = registry.REGISTRY.get(node.check) if node.check else None
+        lost = round(sum(result_loss(node, r) for r in res.results) / max(1, len(res.results)), 4)
+        if deduction and res.outcome != "not_applicable":
+            res.score = round(res.max_score - lost, 4)
         return {"id": node.id, "name": node.text, "text": node.text, "level": level, "leaf": True,
                 "applies_to_text": node.applies_to_text, "basis": node.basis, "check": node.check,
                 "params": node.params or {}, "manual": bool(node.manual), "veto": bool(getattr(node, "veto", False)),
                 "hint": getattr(node, "hint", None), "weight": float(node.weight),
                 "score": res.score, "max_score": res.max_score, "judged": res.judged, "outcome": res.outcome,
-                "note": res.note, "results": res.results,
+                "note": res.note, "results": res.results, "deduct": getattr(node, "deduct", None),
+                **({"lost": lost} if deduction else {}),
                 "evidence": {"columns": [{"key": c.key, "label": c.label, "kind": c.kind} for c in spec.columns]
                              if spec else [], "finding_keys": list(dict.fromkeys(res.finding_keys))}}
 
@@ -110,14 +117,24 @@ def evaluate(snap: SiteSnapshot, checklist, baseline=None, verdicts=()) -> dict:
     total = sum(n["max_score"] for n in tree)
     achieved = sum(n["score"] for n in tree)
     judged = sum(n["judged"] for n in tree)
-    score = round(100 * achieved / judged, 2) if judged else None
+    max_score = 100.0
+    if deduction:
+        # start from `total` (default: the weight of what applies), subtract each failed indicator's loss
+        max_score = float(scoring.get("total") or total)
+        lost = sum(result_loss(ind, res) / max(1, len(r.results)) for ind, r in leaves for res in r.results)
+        score = round(max(0.0, max_score - lost), 2) if judged else None
+    else:
+        score = round(100 * achieved / judged, 2) if judged else None
     shares = weight_shares(leaves)
     veto = [ind.id for ind, r in leaves if getattr(ind, "veto", False) and r.outcome == "fail"]
 
     offices = _office_scores(snap, checklist, leaves, findings)
     return {
         "summary": {
-            "score": score, "max_score": 100.0, "grade": grade(score),
+            "score": score, "max_score": max_score, "grade": grade(score, pass_mark, bool(veto)),
+            "strategy": "deduction" if deduction else "weighted", "pass_mark": pass_mark,
+            "passed": (None if score is None and not veto else
+                       (not veto and (pass_mark is None or score >= pass_mark))),
             "achieved_weight": round(achieved, 4), "judged_weight": round(judged, 4), "total_weight": round(total, 4),
             "findings_by_check": dict(Counter(f["check"] for f in findings)),
             "outcomes": dict(Counter(r.outcome for _, r in leaves)),
@@ -127,7 +144,7 @@ def evaluate(snap: SiteSnapshot, checklist, baseline=None, verdicts=()) -> dict:
         },
         "offices": offices,
         "findings": findings,
-        "scores": {"score": score, "max_score": 100.0, "achieved_weight": round(achieved, 4),
+        "scores": {"score": score, "max_score": max_score, "achieved_weight": round(achieved, 4),
                    "judged_weight": round(judged, 4), "tree": tree},
     }
 
@@ -169,18 +186,34 @@ def _office_scores(snap, checklist, leaves, findings) -> list[dict]:
     urls = {}
     for c in snap.columns:
         urls.setdefault(match_office(c.office, tuple(checklist.offices)) if c.office else portal, c.parent_url or c.url)
+    scoring = checklist.scoring or {}
+    deduction = scoring.get("strategy", "weighted") == "deduction"
+    pass_mark = scoring.get("pass_mark")
     rows = []
     for name in names:
-        achieved = judged = 0.0
+        achieved = judged = lost = applicable = 0.0
+        veto = []
         for ind, r in leaves:
-            for res in r.results:
-                if res["office"] == name or (res["office"] is None and name == portal and len(r.results) == 1):
-                    if res["outcome"] in ("pass", "fail"):
-                        judged += float(ind.weight)
-                        achieved += float(ind.weight) * (res["outcome"] == "pass")
-        score = round(100 * achieved / judged, 2) if judged else None
+            mine = [res for res in r.results
+                    if res["office"] == name or (res["office"] is None and name == portal and len(r.results) == 1)]
+            if mine and r.outcome != "not_applicable":
+                applicable += float(ind.weight)
+            for res in mine:
+                if res["outcome"] in ("pass", "fail"):
+                    judged += float(ind.weight)
+                    achieved += float(ind.weight) * (res["outcome"] == "pass")
+                    lost += result_loss(ind, res)
+                    if res["outcome"] == "fail" and getattr(ind, "veto", False) and ind.id not in veto:
+                        veto.append(ind.id)
+        if deduction:
+            max_score = float(scoring.get("total") or applicable)
+            score = round(max(0.0, max_score - lost), 2) if judged else None
+        else:
+            max_score = 100.0
+            score = round(100 * achieved / judged, 2) if judged else None
         office_key = None if name == portal else name
-        rows.append({"name": name, "url": urls.get(name), "score": score, "max_score": 100.0,
+        rows.append({"name": name, "url": urls.get(name), "score": score, "max_score": max_score,
+                     "grade": grade(score, pass_mark, bool(veto)), "veto": veto,
                      "findings": sum(1 for f in findings if f["office"] == office_key)})
     ranked = sorted(rows, key=lambda r: (r["score"] is None, -(r["score"] or 0), r["name"]))
     for i, r in enumerate(ranked, 1):

@@ -43,7 +43,7 @@ _TOP_REQUIRED = ("id", "title", "version", "source", "tree")
 _TOP_KEYS = set(_TOP_REQUIRED) | {"levels", "scoring", "offices", "portal_office", "description", "notes"}
 _LEAF_REQUIRED = ("id", "text", "weight", "applies_to")
 _LEAF_KEYS = set(_LEAF_REQUIRED) | {
-    "applies_to_text", "basis", "check", "params", "manual", "hint", "veto",
+    "applies_to_text", "basis", "check", "params", "manual", "hint", "veto", "deduct",
 }
 _NODE_KEYS = {"name", "id", "children"}
 _APPLIES_KEYS = {"all", "offices", "except"}
@@ -87,6 +87,7 @@ class Indicator:
     manual: bool = False
     hint: str | None = None
     veto: bool = False             # 单项否决: failing it fails the whole site
+    deduct: float | None = None    # deduction strategy: points per finding, capped at `weight`
 
     @property
     def location(self) -> str:
@@ -435,6 +436,11 @@ class _Validator:
             self.err(where, f"veto must be true or false, not {veto!r}")
             veto = False
 
+        deduct = item.get("deduct")
+        if deduct is not None and not (_is_number(deduct) and deduct > 0):
+            self.err(where, f"deduct must be a positive number (points per finding), not {deduct!r}")
+            deduct = None
+
         manual = item.get("manual", False)
         if not isinstance(manual, bool):
             self.err(where, f"manual must be true or false, not {manual!r}")
@@ -477,6 +483,7 @@ class _Validator:
             manual=manual,
             hint=item.get("hint"),
             veto=veto,
+            deduct=deduct,
         )
 
     def applies(self, a: Any, where: str) -> AppliesTo | None:

@@ -225,7 +225,26 @@ def _with_office(f: Finding, office) -> Finding:
     return f if f.office == office else replace(f, office=office)
 
 
-def grade(score: float | None) -> str:
+def result_loss(ind, res: dict) -> float:
+    """Points one failed result costs under the `deduction` strategy: the indicator's `deduct`
+    points per finding, capped at its weight; its whole weight without `deduct` (or without
+    findings to count, e.g. a failed manual verdict)."""
+    if res.get("outcome") != "fail":
+        return 0.0
+    w = float(ind.weight)
+    per = getattr(ind, "deduct", None)
+    if per and res.get("findings"):
+        return min(w, float(per) * res["findings"])
+    return w
+
+
+def grade(score: float | None, pass_mark: float | None = None, vetoed: bool = False) -> str:
+    """优 / 良 / 中 / 差 by the score, or 合格 / 不合格 against a checklist's `pass_mark`; a failed
+    veto item (单项否决) makes it 不合格 whatever the score."""
+    if vetoed:
+        return "不合格"
     if score is None:
         return "未评分"
+    if pass_mark is not None:
+        return "合格" if score >= pass_mark else "不合格"
     return "优" if score >= 90 else "良" if score >= 80 else "中" if score >= 60 else "差"

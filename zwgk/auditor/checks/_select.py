@@ -29,7 +29,10 @@ def wanted_kind(wanted: str | None) -> str | None:
     return wanted if wanted in COLUMN_KINDS else classify_column(wanted)
 
 
-def column_matches(col: Column, wanted: str | None) -> bool:
+def column_matches(col: Column, wanted) -> bool:
+    """`wanted`: None (any column), a kind key or name, or a list of them (any of)."""
+    if isinstance(wanted, (list, tuple)):
+        return any(column_matches(col, w) for w in wanted)
     return wanted is None or col.kind == wanted or name_matches(col.name, wanted)
 
 
@@ -37,7 +40,9 @@ def select_columns(snap: SiteSnapshot, wanted: str | None) -> list[Column]:
     return [c for c in snap.columns if column_matches(c, wanted)]
 
 
-def doc_matches(doc: Document, wanted: str | None) -> bool:
+def doc_matches(doc: Document, wanted) -> bool:
+    if isinstance(wanted, (list, tuple)):
+        return any(doc_matches(doc, w) for w in wanted)
     return wanted is None or doc.column_kind == wanted or name_matches(doc.column, wanted)
 
 

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Mapping, Sequence
 
 from ..model import CheckResult, Finding, SiteSnapshot
 from ..registry import check
 from ._select import (
-    EVERY, column_items, column_label, covered_labels, documents_by_column, iso, newest, office_root,
+    EVERY, column_items, column_matches, column_label, covered_labels, documents_by_column, iso, newest, office_root,
     oldest, outcome, periods, resolve_year, select_columns, years_before,
 )
 
@@ -37,11 +38,13 @@ def column_exists(snap: SiteSnapshot, column: str) -> CheckResult:
     failure_title="存在空白栏目",
     columns=[("url", "栏目", "url"), ("column", "栏目名称", "text")],
 )
-def blank_column(snap: SiteSnapshot, column: str | None = None) -> CheckResult:
-    """Columns (all, or those `column` selects) that list nothing: no entry and no document.
+def blank_column(snap: SiteSnapshot, column: str | Sequence[str] | None = None, min_count: int = 1) -> CheckResult:
+    """Columns (all, or those `column` selects — a kind, a name, or a list of them) that list
+    nothing: no entry and no document.
 
     A parent column whose content sits in its sub-columns (`has_children`) is not blank.
-    not_applicable when no column is selected.
+    Fails when at least `min_count` columns are blank (GB19 单项否决: 空白栏目 ≥ 5); below that
+    it passes and the note names the blank columns. not_applicable when no column is selected.
     """
     cols = [c for c in select_columns(snap, column) if not c.has_children]
     index = documents_by_column(snap)
@@ -49,8 +52,11 @@ def blank_column(snap: SiteSnapshot, column: str | None = None) -> CheckResult:
     for c in cols:
         if not column_items(snap, [c], index):
             findings.append(Finding("blank-column", c.url, c.parent_url, snap.office, {"column": c.name}))
-    return outcome(findings, len(cols), f"检查栏目 {len(cols)} 个，空白 {len(findings)} 个",
-                   empty_note="没有可检查的栏目")
+    note = f"检查栏目 {len(cols)} 个，空白 {len(findings)} 个"
+    if findings and len(findings) < min_count:
+        names = "、".join(f.details["column"] for f in findings[:10])
+        return CheckResult("pass", (), len(cols), f"{note}（{names}），未达到 {min_count} 个")
+    return outcome(findings, len(cols), note, empty_note="没有可检查的栏目")
 
 
 @check(
@@ -60,8 +66,17 @@ def blank_column(snap: SiteSnapshot, column: str | None = None) -> CheckResult:
     columns=[("url", "栏目", "url"), ("column", "栏目名称", "text"), ("last_update", "最后更新", "date"),
              ("days", "未更新天数", "count"), ("limit", "期限（天）", "count")],
 )
-def stale_column(snap: SiteSnapshot, column: str | None = None, max_days: int = 365) -> CheckResult:
+def stale_column(snap: SiteSnapshot, column: str | Sequence[str] | None = None, max_days: int = 365,
+                 min_count: int = 1, limits: Mapping[str, int] | None = None,
+                 exclude: Sequence[str] = (), top_level: bool = False) -> CheckResult:
     """Columns whose newest entry is more than `max_days` days before the audit date.
+
+    `column` selects columns (a kind, a name, or a list of them; all when empty); `exclude`
+    leaves some out (columns that need no updates: 指南, 机构职能 …); `top_level` keeps first-level
+    columns only (no parent among the site's columns); `limits` gives a column (kind or name)
+    its own limit ({news: 14, notices: 183}); the check fails when at least `min_count` columns
+    are stale (GB19 单项否决: 动态要闻 2 weeks + 通知公告/政策文件 6 months together ≥ 5; 应更新栏目 ≥ 10),
+    below that it passes and the note says how many.
 
     Entry dates come from the column's list; documents filed under the column fill in. Dates
     after the audit date are ignored. Typical limits (GB19 / UCAP): 动态 14 days, 通知公告 and
@@ -70,25 +85,34 @@ def stale_column(snap: SiteSnapshot, column: str | None = None, max_days: int = 
     columns are `blank-column`'s business); needs_review when no column could be judged.
     """
     cols = [c for c in select_columns(snap, column) if not (c.has_children and not c.entries)]
+    if exclude:
+        cols = [c for c in cols if not column_matches(c, list(exclude))]
+    if top_level:
+        urls = {c.url for c in snap.columns}
+        cols = [c for c in cols if c.parent_url not in urls]
     findings, undated = [], []
     judged = 0
     index = documents_by_column(snap)
     for c in cols:
+        limit = next((int(v) for k, v in (limits or {}).items() if column_matches(c, k)), max_days)
         last = newest(column_items(snap, [c], index), snap.as_of)
         if last is None:
             undated.append(c.name)
             continue
         judged += 1
         days = (snap.as_of - last).days
-        if days > max_days:
+        if days > limit:
             findings.append(Finding("stale-column", c.url, c.parent_url, snap.office,
                                     {"column": c.name, "last_update": iso(last), "days": days,
-                                     "limit": max_days}))
-    note = f"检查栏目 {judged} 个，超过 {max_days} 天未更新 {len(findings)} 个"
+                                     "limit": limit}))
+    shown = f"{max_days} 天" if not limits else "期限"
+    note = f"检查栏目 {judged} 个，超过{shown}未更新 {len(findings)} 个"
     if undated:
         note += f"；无日期可判断：{'、'.join(undated[:10])}"
     if not cols:
         return CheckResult("not_applicable", (), 0, "没有可检查的栏目")
+    if findings and len(findings) < min_count:
+        return CheckResult("pass", (), judged, f"{note}，未达到 {min_count} 个")
     return outcome(findings, judged, note, empty="needs_review")
 
 
