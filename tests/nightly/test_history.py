@@ -48,13 +48,14 @@ def test_persist_phrase_says_how_long_in_the_checks_words():
 
 
 def test_apply_to_results_adds_fields_and_changes():
-    results = {"findings": [dict(A), dict(C)]}
+    results = {"findings": [dict(A, id="F00001"), dict(C, id="F00002")]}
     earlier = [{"observed": "2024-03-01", "audit_id": 7, "crawl": {"id": 3}, "as_of": "2024-03-01",
                 "findings": [dict(A), dict(B)]}]
     apply_to_results(results, earlier, date(2024, 3, 11))
     assert [x["days_open"] for x in results["findings"]] == [10, 0]
     ch = results["changes"]
     assert (ch["new"], ch["fixed"], ch["persisting"]) == (1, 1, 1)
+    assert ch["new_ids"] == ["F00002"]
     assert ch["previous"] == {"audit_id": 7, "crawl_id": 3, "observed": "2024-03-01", "as_of": "2024-03-01"}
     assert ch["fixed_findings"][0]["url"] == "http://x/doc2.html"
 

@@ -81,6 +81,7 @@ def changes_summary(diff: Diff, previous: Run | None) -> dict:
             "observed": previous.observed.isoformat(),
             "as_of": previous.as_of.isoformat() if previous.as_of else None},
         **diff.counts(),
+        "new_ids": [f["id"] for f in diff.new if f.get("id")] if previous is not None else [],
         "fixed_findings": [{k: f.get(k) for k in ("check", "url", "source", "office", "first_seen")}
                            for f in diff.fixed],
     }

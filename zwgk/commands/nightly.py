@@ -2,7 +2,13 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
@@ -134,3 +140,264 @@ def diff(site_url, db, checklist, limit, as_json):
             click.echo(f"  本次 {cur['observed']}（评估 {cur['audit_id']}）对比上次 {prev['observed']}（评估 {prev['audit_id']}）")
         for line in diff_lines(r["diff"], limit=limit or None):
             click.echo("  " + line)
+
+
+# ------------------------------------------------------------------------------------ notifications
+def notification(results: dict) -> dict:
+    """The payload sent when a run has new findings (webhook JSON; the e-mail says the same)."""
+    ch = results.get("changes") or {}
+    ids = set(ch.get("new_ids") or ())
+    new = [f for f in results.get("findings") or [] if f.get("id") in ids]
+    site = results.get("site") or {}
+    return {"event": "zwgk.new_findings", "site": site.get("url"), "site_name": site.get("name"),
+            "audit_id": results.get("audit_id"), "as_of": results.get("as_of"),
+            "score": (results.get("summary") or {}).get("score"),
+            "new": ch.get("new", 0), "fixed": ch.get("fixed", 0), "persisting": ch.get("persisting", 0),
+            "new_findings": [{k: f.get(k) for k in ("check", "url", "source", "office", "status")} for f in new]}
+
+
+def mail_text(payload: dict) -> tuple[str, str]:
+    from zwgk.auditor.history import CHECK_NAMES
+
+    name = payload.get("site_name") or payload.get("site")
+    subject = f"【zwgk】{name} 新增问题 {payload['new']} 个"
+    lines = [f"网站：{payload.get('site')}", f"评估基准日：{payload.get('as_of')}",
+             f"新增问题 {payload['new']} 个，已整改 {payload['fixed']} 个，仍存在 {payload['persisting']} 个", ""]
+    for f in payload["new_findings"]:
+        where = f"（位于 {f['source']}）" if f.get("source") else ""
+        lines.append(f"- {CHECK_NAMES.get(f['check'], f['check'])}：{f['url']}{where}")
+    return subject, "\n".join(lines) + "\n"
+
+
+def send_webhook(url: str, payload: dict, timeout: float = 20) -> None:
+    import urllib.request
+
+    req = urllib.request.Request(url, data=json.dumps(payload, ensure_ascii=False).encode("utf-8"), method="POST",
+                                 headers={"Content-Type": "application/json; charset=utf-8",
+                                          "User-Agent": "zwgk-nightly"})
+    with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - an administrator's URL
+        resp.read()
+
+
+def send_mail(smtp: str, sender: str, recipients: list[str], payload: dict, *, user: str | None = None,
+              password: str | None = None, starttls: bool = False, timeout: float = 30) -> None:
+    import smtplib
+    from email.message import EmailMessage
+
+    host, _, port = smtp.partition(":")
+    subject, body = mail_text(payload)
+    msg = EmailMessage()
+    msg["Subject"], msg["From"], msg["To"] = subject, sender, ", ".join(recipients)
+    msg.set_content(body)
+    with smtplib.SMTP(host, int(port or 25), timeout=timeout) as s:
+        if starttls:
+            s.starttls()
+        if user:
+            s.login(user, password or "")
+        s.send_message(msg)
+
+
+def notify(results: dict, *, webhook: str | None = None, smtp: str | None = None, mail_from: str | None = None,
+           mail_to: tuple[str, ...] = (), smtp_user: str | None = None, starttls: bool = False) -> list[str]:
+    """Send the configured notifications when the run has new findings; returns what was sent."""
+    payload = notification(results)
+    if not payload["new"] or (results.get("changes") or {}).get("previous") is None:
+        return []  # nothing new (a first run is a baseline, not news)
+    sent = []
+    if webhook:
+        send_webhook(webhook, payload)
+        sent.append("webhook")
+    if smtp and mail_to:
+        send_mail(smtp, mail_from or "zwgk@localhost", list(mail_to), payload, user=smtp_user,
+                  password=os.environ.get("ZWGK_SMTP_PASSWORD"), starttls=starttls)
+        sent.append("email")
+    return sent
+
+
+# ------------------------------------------------------------------------------------ nightly run
+def read_targets(target: str) -> list[str]:
+    """A site URL, or a site list (CSV with a url / 网址 column)."""
+    if re.match(r"https?://", target):
+        return [target]
+    path = Path(target)
+    if not path.is_file():
+        raise click.ClickException(f"{target} 既不是网址（http:// 或 https://），也不是网站列表文件")
+    from zwgk.commands.batch import read_sites
+
+    return [r.url for r in read_sites(path)]
+
+
+def site_folder(url: str) -> str:
+    parts = urlsplit(url)
+    name = (parts.netloc + parts.path).strip("/")
+    return re.sub(r"[^\w.-]+", "_", name)[:80] or "site"
+
+
+notify_options = [
+    click.option("--webhook", default=None, help="有新增问题时以 POST JSON 通知的地址"),
+    click.option("--smtp", default=None, help="发送通知邮件的 SMTP 服务器 HOST[:PORT]（密码取环境变量 ZWGK_SMTP_PASSWORD）"),
+    click.option("--smtp-user", default=None, help="SMTP 登录用户名"),
+    click.option("--starttls", is_flag=True, help="SMTP 使用 STARTTLS"),
+    click.option("--mail-from", default=None, help="发件人地址"),
+    click.option("--mail-to", multiple=True, help="收件人地址（可多次给出）"),
+]
+
+
+def _opts(opts):
+    def deco(f):
+        for o in reversed(opts):
+            f = o(f)
+        return f
+    return deco
+
+
+@click.command("nightly")
+@click.argument("target")
+@click.option("--out", type=click.Path(file_okay=False), default="zwgk-out/nightly", help="输出目录（每个网站一个子目录）")
+@click.option("--db", default=None, help="数据库 URL（默认 OUT/zwgk.db）")
+@click.option("--checklist", default="yiyuan-2023")
+@click.option("--as-of", "as_of", default=None, help="评估基准日 YYYY-MM-DD（默认今天）")
+@click.option("--concurrency", type=int, default=None)
+@click.option("--delay", type=float, default=None)
+@click.option("--network", type=click.Choice(["any", "loopback"]), default="any")
+@_opts(notify_options)
+def nightly(target, out, db, checklist, as_of, concurrency, delay, network, webhook, smtp, smtp_user, starttls,
+            mail_from, mail_to):
+    """夜间运行：逐个网站抓取、检查、生成报告，同一网站不会同时运行两次；有新增问题时发送通知。"""
+    from zwgk.store.lock import SiteBusy, site_lock
+
+    out_p = Path(out)
+    out_p.mkdir(parents=True, exist_ok=True)
+    db = db or os.environ.get("ZWGK_DB") or f"sqlite:///{(out_p / 'zwgk.db').resolve()}"
+    failed = 0
+    for url in read_targets(target):
+        folder = out_p / site_folder(url)
+        args = [sys.executable, "-m", "zwgk.cli", "run", url, "--out", str(folder), "--db", db,
+                "--checklist", checklist, "--network", network]
+        args += ["--as-of", as_of] if as_of else []
+        args += ["--concurrency", str(concurrency)] if concurrency else []
+        args += ["--delay", str(delay)] if delay is not None else []
+        try:
+            with site_lock(db, url):
+                click.echo(f"开始检查 {url}", err=True)
+                proc = subprocess.run(args)
+        except SiteBusy as exc:
+            click.echo(f"跳过：{exc}", err=True)
+            failed += 1
+            continue
+        if proc.returncode != 0:
+            click.echo(f"失败：{url} 的检查未能完成（退出码 {proc.returncode}）", err=True)
+            failed += 1
+            continue
+        results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+        try:
+            sent = notify(results, webhook=webhook, smtp=smtp, mail_from=mail_from, mail_to=mail_to,
+                          smtp_user=smtp_user, starttls=starttls)
+        except Exception as exc:  # a failed notification must not hide the finished run
+            click.echo(f"通知发送失败：{exc}", err=True)
+            failed += 1
+            continue
+        ch = results.get("changes") or {}
+        click.echo(f"{url}：新增 {ch.get('new', 0)}，已整改 {ch.get('fixed', 0)}，仍存在 {ch.get('persisting', 0)}"
+                   + (f"；已通知（{'、'.join(sent)}）" if sent else ""))
+    if failed:
+        sys.exit(1)
+
+
+# ------------------------------------------------------------------------------------ schedule
+UNIT = "zwgk-nightly"
+CRON_TAG = "# zwgk-nightly"
+
+
+def nightly_command(target: str, out: str, db: str | None, extra: list[str]) -> list[str]:
+    t = target if re.match(r"https?://", target) else str(Path(target).resolve())
+    cmd = [sys.executable, "-m", "zwgk.cli", "nightly", t, "--out", str(Path(out).resolve())]
+    return cmd + (["--db", db] if db else []) + extra
+
+
+def cron_line(at: tuple[int, int], cmd: list[str], log: Path) -> str:
+    import shlex
+
+    return (f"{at[1]} {at[0]} * * * {' '.join(shlex.quote(c) for c in cmd)} >> {shlex.quote(str(log))} 2>&1 "
+            f"{CRON_TAG}")
+
+
+def systemd_units(at: tuple[int, int], cmd: list[str], workdir: Path) -> dict[str, str]:
+    import shlex
+
+    service = (f"[Unit]\nDescription=zwgk 政务公开夜间检查\n\n[Service]\nType=oneshot\n"
+               f"WorkingDirectory={workdir}\nExecStart={shlex.join(cmd)}\n")
+    timer = (f"[Unit]\nDescription=zwgk 政务公开夜间检查（每天 {at[0]:02d}:{at[1]:02d}）\n\n[Timer]\n"
+             f"OnCalendar=*-*-* {at[0]:02d}:{at[1]:02d}:00\nPersistent=true\n\n[Install]\nWantedBy=timers.target\n")
+    return {f"{UNIT}.service": service, f"{UNIT}.timer": timer}
+
+
+def _at(value: str) -> tuple[int, int]:
+    m = re.fullmatch(r"(\d{1,2}):(\d{2})", value.strip())
+    if not m or int(m[1]) > 23 or int(m[2]) > 59:
+        raise click.BadParameter(f"时间格式应为 HH:MM（如 02:30），收到「{value}」")
+    return int(m[1]), int(m[2])
+
+
+def install_cron(line: str) -> None:
+    cur = subprocess.run(["crontab", "-l"], capture_output=True, text=True)
+    lines = [ln for ln in (cur.stdout.splitlines() if cur.returncode == 0 else []) if not ln.endswith(CRON_TAG)]
+    new = "\n".join(lines + [line]) + "\n"
+    p = subprocess.run(["crontab", "-"], input=new, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise click.ClickException(f"写入 crontab 失败：{p.stderr.strip()}")
+
+
+def install_systemd(units: dict[str, str]) -> Path:
+    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "systemd" / "user"
+    base.mkdir(parents=True, exist_ok=True)
+    for name, text in units.items():
+        (base / name).write_text(text, encoding="utf-8")
+    return base
+
+
+@click.command("schedule")
+@click.argument("target")
+@click.option("--at", "at", default="02:30", help="每天运行的时间 HH:MM（默认 02:30）")
+@click.option("--cron", "kind", flag_value="cron", default=True, help="生成 crontab 行（默认）")
+@click.option("--systemd", "kind", flag_value="systemd", help="生成 systemd 用户服务和定时器")
+@click.option("--install", is_flag=True, help="直接安装到当前用户的 crontab 或 ~/.config/systemd/user")
+@click.option("--out", type=click.Path(file_okay=False), default="zwgk-out/nightly", help="输出目录")
+@click.option("--db", default=None, help="数据库 URL（默认 OUT/zwgk.db）")
+@click.option("--checklist", default=None)
+@_opts(notify_options)
+def schedule(target, at, kind, install, out, db, checklist, webhook, smtp, smtp_user, starttls, mail_from, mail_to):
+    """生成（或安装）每晚运行 zwgk nightly 的 cron 行或 systemd 定时器。TARGET 为网址或网站列表 CSV。"""
+    read_targets(target)  # a bad site list fails now, not at 02:30
+    hm = _at(at)
+    extra = ["--checklist", checklist] if checklist else []
+    for opt, val in (("--webhook", webhook), ("--smtp", smtp), ("--smtp-user", smtp_user), ("--mail-from", mail_from)):
+        extra += [opt, val] if val else []
+    extra += ["--starttls"] if starttls else []
+    for m_ in mail_to:
+        extra += ["--mail-to", m_]
+    cmd = nightly_command(target, out, db, extra)
+    if kind == "cron":
+        line = cron_line(hm, cmd, Path(out).resolve() / "nightly.log")
+        if install:
+            Path(out).mkdir(parents=True, exist_ok=True)
+            install_cron(line)
+            click.echo(f"已安装到当前用户的 crontab：每天 {hm[0]:02d}:{hm[1]:02d} 运行", err=True)
+        click.echo(line)
+        return
+    units = systemd_units(hm, cmd, Path.cwd())
+    if install:
+        base = install_systemd(units)
+        click.echo(f"已写入 {base}/{UNIT}.service 和 {UNIT}.timer", err=True)
+        p = subprocess.run(["systemctl", "--user", "daemon-reload"], capture_output=True, text=True) \
+            if shutil.which("systemctl") else None
+        if p is not None and p.returncode == 0:
+            p = subprocess.run(["systemctl", "--user", "enable", "--now", f"{UNIT}.timer"], capture_output=True,
+                               text=True)
+        if p is None or p.returncode != 0:
+            click.echo(f"请手动启用：systemctl --user daemon-reload && systemctl --user enable --now {UNIT}.timer",
+                       err=True)
+        else:
+            click.echo(f"已启用 {UNIT}.timer", err=True)
+    for name, text in units.items():
+        click.echo(f"# ~/.config/systemd/user/{name}\n{text}")
