@@ -9,6 +9,8 @@ The cases in tests/auditor/cases/<check-id>.yaml look like this (every key optio
           as_of: 2023-11-30
           site_url: http://www.example.gov.cn/          # default
           homepage: {text: "网站标识码：3700000001 …"}    # or a string; absent = not fetched
+          pages: [{url: /zwgk/zn/, kind: column, title: 指南, text: "…"}]   # other fetched pages with text
+          facts: {ipv6: {aaaa: ["240e::1"], connect: true}}  # crawl-time facts (SiteSnapshot.facts)
           documents:
             - url: /p1.html                            # relative URLs are joined to site_url
               column: 行政规范性文件                      # column_kind defaults to its class
@@ -138,9 +140,15 @@ def build_snapshot(spec: dict | None) -> SiteSnapshot:
         homepage = Page(u(home.get("url") or "/"), "home", home.get("status", 200), home.get("title"),
                         home.get("text", ""))
 
+    pages = tuple(Page(u(pg.get("url") or f"/page{i}.html"), pg.get("kind", "document"), pg.get("status", 200),
+                       pg.get("title"), pg.get("text", "")) for i, pg in enumerate(spec.get("pages") or []))
+    if homepage is not None:
+        pages = (homepage,) + pages
+
     return SiteSnapshot(
         site_url=site, homepage_url=homepage.url if homepage else None, crawl_id=1,
-        crawled_at=datetime.combine(as_of, time(9)), as_of=as_of, homepage=homepage, pages=(),
+        crawled_at=datetime.combine(as_of, time(9)), as_of=as_of, homepage=homepage, pages=pages,
+        facts=dict(spec.get("facts") or {}),
         documents=tuple(docs), columns=tuple(cols), links=tuple(links), occurrences=tuple(occs),
         offices=tuple(spec.get("offices") or sorted({d.office for d in docs if d.office})),
     )

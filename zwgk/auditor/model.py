@@ -118,6 +118,11 @@ class SiteSnapshot:
     occurrences: tuple[LinkOccurrence, ...]
     offices: tuple[str, ...]      # 评估对象 found on the site (department sub-site names)
     office: str | None = None     # set when this snapshot is restricted to one 评估对象
+    # facts gathered at crawl time beyond pages and links, by name (empty: none collected):
+    #   "ipv6":   {"host": str, "aaaa": [addresses], "connect": bool | None, "status": int | None, "error": str | None}
+    #   "search": {"found": bool, "url": str | None, "query": str | None, "status": int | None,
+    #              "results": int | None, "hit": bool | None, "error": str | None}
+    facts: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     def for_office(self, office: str | None) -> "SiteSnapshot":
         """The part of the site that belongs to one 评估对象 (None = the portal's own column)."""
