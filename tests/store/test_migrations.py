@@ -27,3 +27,26 @@ def test_upgrade_is_idempotent(db_url):
     upgrade(db_url)
     upgrade(db_url)
     assert "document" in inspect(create_engine(db_url)).get_table_names()
+
+
+def test_page_validators_migration_keeps_rows_and_downgrades(db_url):
+    """0001 → head adds page.etag / last_modified / reused_from to a database with data in it."""
+    from alembic import command
+    from sqlalchemy import text
+
+    cfg = alembic_config(db_url)
+    command.upgrade(cfg, "0001")
+    engine = create_engine(db_url)
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO site (id, url, created_at) VALUES (1, 'http://127.0.0.1:1/', '2024-03-01')"))
+        c.execute(text("INSERT INTO crawl (id, site_id, start_url, started_at, status, settings, stats) "
+                       "VALUES (1, 1, 'http://127.0.0.1:1/', '2024-03-01', 'finished', '{}', '{}')"))
+        c.execute(text("INSERT INTO page (crawl_id, url, kind, fetched_at) VALUES (1, 'http://127.0.0.1:1/', 'home', "
+                       "'2024-03-01')"))
+    command.upgrade(cfg, "head")
+    with engine.connect() as c:
+        assert c.execute(text("SELECT url, etag, last_modified, reused_from FROM page")).all() == \
+            [("http://127.0.0.1:1/", None, None, None)]
+    command.downgrade(cfg, "0001")
+    assert "etag" not in {col["name"] for col in inspect(engine).get_columns("page")}
+    engine.dispose()

@@ -61,6 +61,12 @@ class Page(Base):
     content_hash: Mapped[str | None] = mapped_column(String(64))
     office: Mapped[str | None] = mapped_column(String(200))
     fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # incremental re-crawls (zwgk/crawler/incremental.py): the validators the server sent, echoed
+    # verbatim in the next crawl's If-None-Match / If-Modified-Since; a 304 answer sets
+    # reused_from to the crawl whose rows for this URL were copied instead of re-parsing the page
+    etag: Mapped[str | None] = mapped_column(String(200))
+    last_modified: Mapped[str | None] = mapped_column(String(64))
+    reused_from: Mapped[int | None] = mapped_column(Integer)
 
 
 class SiteColumn(Base):

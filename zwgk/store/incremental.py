@@ -1,0 +1,67 @@
+"""Store side of incremental re-crawls: the previous crawl's validators, and copying its rows on a 304."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import models as m
+from .write import upsert_rows
+
+
+@dataclass(frozen=True)
+class Validators:
+    crawl_id: int
+    etag: str | None
+    last_modified: str | None
+
+
+def previous_crawl(session: Session, start_url: str, *, exclude: int | None = None) -> int | None:
+    """The latest finished crawl of the site started at `start_url` (the site key of write.start_crawl)."""
+    q = (select(m.Crawl.id).join(m.Site, m.Crawl.site_id == m.Site.id)
+         .where(m.Site.url == start_url, m.Crawl.status == "finished"))
+    if exclude is not None:
+        q = q.where(m.Crawl.id != exclude)
+    return session.scalars(q.order_by(m.Crawl.started_at.desc(), m.Crawl.id.desc()).limit(1)).first()
+
+
+def previous_validators(session: Session, crawl_id: int) -> dict[str, Validators]:
+    """URL → validators of every page of `crawl_id` that the server sent an ETag or Last-Modified for.
+
+    A page that was itself a 304 reuse keeps the validators of the crawl it reused (copied with it).
+    """
+    q = select(m.Page.url, m.Page.etag, m.Page.last_modified, m.Page.reused_from).where(
+        m.Page.crawl_id == crawl_id, (m.Page.etag.is_not(None)) | (m.Page.last_modified.is_not(None)),
+        m.Page.status == 200)
+    return {url: Validators(crawl_id, etag, lm) for url, etag, lm, _ in session.execute(q)}
+
+
+def _row(obj, **override) -> dict:
+    d = {c.key: getattr(obj, c.key) for c in obj.__table__.columns if c.key != "id"}
+    d.update(override)
+    return d
+
+
+def reuse_rows(session: Session, from_crawl: int, to_crawl: int, url: str) -> dict[str, int]:
+    """Copy what `from_crawl` stored for the page at `url` into `to_crawl` (a 304: nothing changed).
+
+    Copies the page row (reused_from set), the document parsed from it, the column (if the page is
+    a column's first list page), the list entries read from it and the links that sit on it.
+    Idempotent (upserts on each table's unique key): a resumed crawl may copy the same page twice.
+    Link targets are not copied: whether a target still works is a fact of tonight, not of the page.
+    Returns how many rows of each table were copied.
+    """
+    counts = {}
+    page = session.scalars(select(m.Page).where(m.Page.crawl_id == from_crawl, m.Page.url == url)).first()
+    if page is None:
+        return {"page": 0}
+    upsert_rows(session, m.Page, [_row(page, crawl_id=to_crawl, reused_from=page.reused_from or from_crawl)])
+    counts["page"] = 1
+    for model, where in ((m.Document, m.Document.url == url), (m.SiteColumn, m.SiteColumn.url == url),
+                         (m.ColumnEntry, m.ColumnEntry.list_page == url), (m.Link, m.Link.source_url == url)):
+        rows = [_row(o, crawl_id=to_crawl) for o in
+                session.scalars(select(model).where(model.crawl_id == from_crawl, where))]
+        upsert_rows(session, model, rows)
+        counts[model.__tablename__] = len(rows)
+    return counts
