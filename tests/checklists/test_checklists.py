@@ -211,7 +211,18 @@ def test_national_veto_items():
     assert len(vetoes) >= 6
     assert cl.scoring == {"strategy": "deduction", "total": 100, "pass_mark": 60}
     checks = {i.check for i in cl.iter_indicators()}
-    assert {"broken-link", "site-identity"} <= checks
+    assert {"broken-link", "site-identity", "homepage-stale", "ipv6", "site-search"} <= checks
+    i = {x.id: x for x in cl.iter_indicators()}
+    assert (i["gw-v3"].check, i["gw-v3"].call_params) == ("homepage-stale", {"max_days": 14})
+    assert i["gw-v4a"].call_params["min_count"] == 5 and i["gw-v4a"].call_params["limits"] == {"news": 14}
+    assert i["gw-v4b"].call_params["min_count"] == 10
+    assert (i["gw-v4c"].check, i["gw-v4c"].call_params) == ("blank-column", {"min_count": 5})
+    assert all(i[v].veto for v in ("gw-v3", "gw-v4a", "gw-v4b", "gw-v4c"))
+
+
+def test_yiyuan_guide_contents():
+    i = load_checklist("yiyuan-2023", resolve_checks=False).indicator("yy-127")
+    assert (i.check, i.params) == ("guide-contents", {"items": ["机构名称", "联系电话", "办公地址", "邮政编码"]})
 
 
 # --------------------------------------------------------------------------------------
