@@ -53,16 +53,6 @@ with tempfile.TemporaryDirectory() as _tmp:
 
 # ------------------------------------------------------------------------------------------------
 # known failures (reason per parametrized id); see the report in the commit message / lead's notes
-R_OFFICE_PAGE = ("departments listed only on a separate 部门信息公开 page (a table of short names like 区财政局) are "
-                 "never found: find_office_links runs only on roots, and the 部门信息公开 link is treated as an "
-                 "(empty) column, whose page is never searched for office links")
-R_SELECT = ("a department reachable only through <select><option value=URL> (区卫生健康局) is never found: "
-            "discovery reads <a href> only")
-R_JS_PAGER = ("其他文件 pages 2-3 are reachable only through 第1页/共3页 + javascript:goPage(n) "
-              "(location.href = 'index_'+n+'.shtml'); find_pagination ignores javascript: links and does not "
-              "infer index_N pages from 共N页")
-R_NOYEAR = ("a short list (<3 rows) dated MM-DD without a year is not recognised as a list: find_entries "
-            "needs parse_date() dates or >=3 long links, so the column reads as empty (0 entries)")
 R_OVERVIEW = ("the 法定主动公开内容 overview page (/zwgk/fdzdgknr/: one box per child column with its latest entries "
               "and 更多>>) is crawled as a list column of its own, because its child columns were already queued from "
               "the tree (parse_column counts only *new* sub-columns); documents listed there first keep the column "
@@ -75,41 +65,13 @@ R_BADGE = ("党政机关网站标识 shown as a linked <img alt=\"党政机关\"
            "text only (no alt/title), and the badge host test only knows conac.cn")
 R_OFFICE_NAMES = ("office names are rewritten to the checklist's: 区财政局 / 区卫生健康局 become 县财政局 / "
                   "县卫生健康局 in offices and findings (match_office ignores 区 vs 县), portal becomes 县政府办公室")
-R_NAV_COLUMN = ("the global navigation 新闻动态 link on a department page is taken as that department's column "
-                "(/xwdt/ attributed to 区教育局): find_column_links does not skip header/nav containers")
-
-DISCOVERY_FAIL: dict[str, str] = {}
-for _o, _root in PROFILED_OFFICES:
-    DISCOVERY_FAIL[_root] = R_SELECT if _o == "区卫生健康局" else R_OFFICE_PAGE
 
 KNOWN: dict[str, str] = {
-    # offices found from the homepage alone
-    **{f"office:{root}": r for root, r in DISCOVERY_FAIL.items()},
-    # columns found from the homepage alone (department columns: their office is not found)
-    **{f"column:{c['path']}": DISCOVERY_FAIL[o_root]
-       for c in KEY["columns"] for o_name, o_root in PROFILED_OFFICES if c["office"] == o_name},
-    # entries and list pages (profiled run)
-    "list:/zwgk/fdzdgknr/qtwj/": R_JS_PAGER,
-    "list:/jd/qxjd/xxgk/xxgkzn/": R_NOYEAR, "list:/jd/qxjd/xxgk/czyjs/": R_NOYEAR, "list:/jd/qxjd/xxgk/ndbg/": R_NOYEAR,
-    "list:/jd/bsjd/xxgk/xxgkzn/": R_NOYEAR, "list:/jd/bsjd/xxgk/ndbg/": R_NOYEAR,
-    "recall:/zwgk/fdzdgknr/qtwj/": R_JS_PAGER,
-    "recall:/jd/qxjd/xxgk/xxgkzn/": R_NOYEAR, "recall:/jd/qxjd/xxgk/czyjs/": R_NOYEAR, "recall:/jd/qxjd/xxgk/ndbg/": R_NOYEAR,
-    "recall:/jd/bsjd/xxgk/xxgkzn/": R_NOYEAR, "recall:/jd/bsjd/xxgk/ndbg/": R_NOYEAR,
-    "recall-from-homepage": f"{R_OFFICE_PAGE}; {R_SELECT}; {R_JS_PAGER}; {R_NOYEAR}",
-    # documents keep their column
-    # planted defects, homepage-only run
-    "discovery:doc-number-format:/zwgk/fdzdgknr/qtwj/": R_JS_PAGER,
-    "discovery:wrong-link:http://10.12.3.45": R_JS_PAGER,
-    "profiled:doc-number-format:/zwgk/fdzdgknr/qtwj/": R_JS_PAGER,
-    "profiled:wrong-link:http://10.12.3.45": R_JS_PAGER,
-    "discovery:missing-field:/govinfo/czj/": R_OFFICE_PAGE, "discovery:late-publication:/govinfo/czj/": R_OFFICE_PAGE,
-    "discovery:broken-link:/govinfo/czj/": R_OFFICE_PAGE, "discovery:wrong-link:http://10.12.0.8": R_OFFICE_PAGE,
-    # precision
-    "precision:late-annual-report": R_NOYEAR + " (both 街道 年报 columns read as empty: 2022 年报 reported late)",
-    "precision:blank-column": R_NOYEAR + "; the 部门信息公开 page (a list of offices) is reported as a blank column",
+    # fixed since the first report (office pages, <select> menus, JS-only pagers, year-less row dates,
+    # global navigation): their marks are gone, so a regression fails the suite
+    "precision:blank-column": "the 部门信息公开 page (a list of offices, not of documents) is reported as a blank column",
     "precision:site-identity": R_BADGE,
     "office-names": R_OFFICE_NAMES,
-    "nav-column": R_NAV_COLUMN,
 }
 
 

@@ -28,6 +28,7 @@ NOISE_CONTAINER = re.compile(r"(^|[-_ ])(header|footer|foot|top|bottom|crumb|bre
 TRS_PAGER = re.compile(r"createPageHTML\s*\(([^)]*)\)")
 JCMS_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
 ROW_TAGS = {"li", "tr", "dd", "dt", "p", "div", "td", "span", "table"}
+MONTH_DAY = re.compile(r"(?<![\d.])(?:0?[1-9]|1[0-2])\s*(?:[-/.]|月)\s*(?:0?[1-9]|[12]\d|3[01])(?:日)?(?![\d.])")
 SOFT_404 = re.compile(r"页面不存在|页面未找到|找不到(?:该|此|您要的|您所)?(?:页面|网页|文章|信息)|该?页面已?被?删除|"
                       r"信息已删除|不存在或已被?删除|访问的页面不存在|\b404\b|Not Found", re.I)
 
@@ -50,6 +51,7 @@ class Entry:
     url: str
     title: str
     date: date | None
+    dated: bool = False  # the row shows a date, maybe without its year (02-20): a list row all the same
 
 
 def parse_tree(html: str) -> lxml.html.HtmlElement | None:
@@ -80,10 +82,37 @@ def _href(a, base: str) -> str | None:
 
 
 def anchors(tree, base: str):
-    for a in tree.iter("a"):
+    """Links of a page: <a href>, and <option value> of the jump menus (部门/乡镇 dropdowns)
+    many county sites use instead of link lists."""
+    for a in tree.iter("a", "option"):
+        if a.tag == "option":
+            value = (a.get("value") or "").strip()
+            if not value.startswith(("/", "http://", "https://", "./", "../")):
+                continue
+            a = _OptionLink(a, value)
         url = _href(a, base)
         if url:
             yield a, url
+
+
+class _OptionLink:
+    """An <option> seen as a link: its value is the href, its text the link text."""
+
+    def __init__(self, el, href: str):
+        self.el, self.href = el, href
+        self.tag = "option"
+
+    def get(self, name, default=None):
+        return self.href if name == "href" else self.el.get(name, default)
+
+    def text_content(self):
+        return self.el.text_content()
+
+    def getparent(self):
+        return self.el.getparent()
+
+    def iterancestors(self):
+        return self.el.iterancestors()
 
 
 def _in_noise(el) -> bool:
@@ -150,6 +179,8 @@ def find_column_links(tree, base: str) -> list[ColumnLink]:
         parent = a.getparent()
         if kind and parent is not None and _row_date(a) is not None:
             continue  # a dated row is a list entry, whatever its title says
+        if _in_noise(a):
+            continue  # the site-wide header, footer or breadcrumb: not this page's column menu
         box = parent.getparent() if parent is not None and parent.tag in ("li", "dd", "span", "p") else parent
         if box is not None:
             containers.setdefault(box, []).append((a, url, name, kind))
@@ -247,10 +278,11 @@ def _entries_from(tree, base: str, skip_noise: bool = True) -> dict[tuple, list[
         row = _row(a)
         rest = norm_text(row.text_content()).replace(norm_text(a.text_content()), " ") if row is not None else ""
         d = parse_date(rest) or None
-        if d is None and link_column_kind(title):
+        dated = d is not None or bool(MONTH_DAY.search(rest))
+        if not dated and link_column_kind(title):
             continue  # a menu item naming a column
         seen.add((url, title))
-        groups.setdefault(_signature(row) if row is not None else ("",), []).append(Entry(url, title, d))
+        groups.setdefault(_signature(row) if row is not None else ("",), []).append(Entry(url, title, d, dated))
     return groups
 
 
@@ -264,9 +296,9 @@ def find_entries(tree, base: str, raw_html: str = "") -> list[Entry]:
                 groups.setdefault(("jcms",) + sig, []).extend(items)
     if not groups:
         return []
-    dated = {sig: items for sig, items in groups.items() if sum(1 for e in items if e.date) >= max(1, len(items) // 2)}
+    dated = {sig: items for sig, items in groups.items() if sum(1 for e in items if e.dated) >= max(1, len(items) // 2)}
     if dated:
-        best = max(dated, key=lambda s: sum(1 for e in dated[s] if e.date))
+        best = max(dated, key=lambda s: sum(1 for e in dated[s] if e.dated))
         keep = [s for s in dated if s[:2] == best[:2] or s == best]
         return [e for s in keep for e in dated[s]]
     best = max(groups, key=lambda s: len(groups[s]))
@@ -294,12 +326,30 @@ def find_pagination(tree, base: str, raw_html: str = "") -> list[str]:
         text = norm_text(a.text_content())
         if text in PAGER_TEXTS or (text.isdigit() and len(text) <= 4 and _in_pager(a)):
             urls.append(url)
+    if not urls:
+        urls += _js_pager_urls(tree, base, raw_html or "")
     out, seen = [], {base}
     for u in urls:
         if u not in seen:
             seen.add(u)
             out.append(u)
     return out
+
+
+TOTAL_PAGES = re.compile(r"共\s*(\d{1,4})\s*页|\d{1,4}\s*/\s*(\d{1,4})\s*页")
+JS_PAGE_URL = re.compile(r"""['"]([\w-]+)_['"]\s*\+\s*\w+\s*\+\s*['"](\.[a-z]{3,5})['"]""", re.I)
+
+
+def _js_pager_urls(tree, base: str, raw_html: str) -> list[str]:
+    """Pages of a pager driven only by script (javascript:goPage(2)): the page count the pager
+    shows (共3页, 1/3页) and the URL pattern its script builds ('index_'+n+'.shtml')."""
+    m = TOTAL_PAGES.search(norm_text(tree.text_content()))
+    pattern = JS_PAGE_URL.search(raw_html)
+    if not m or not pattern:
+        return []
+    total = min(int(m.group(1) or m.group(2)), 2000)
+    prefix, ext = pattern.groups()
+    return [urljoin(base, f"{prefix}_{n}{ext}") for n in range(2, total + 1)]
 
 
 def _js_value(arg: str, raw_html: str) -> str:
