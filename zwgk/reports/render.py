@@ -38,6 +38,11 @@ CHECK_NAMES: dict[str, str] = {
     "site-identity": "网站标识缺失",
     "late-annual-report": "年报超期/缺失",
     "interpretation-forms": "解读形式单一",
+    "homepage-stale": "首页未及时更新",
+    "guide-contents": "公开指南要素缺失",
+    "leader-fields": "领导信息要素缺失",
+    "ipv6": "IPv6 未支持",
+    "site-search": "站内搜索不可用",
 }
 
 OUTCOMES: tuple[tuple[str, str], ...] = (
@@ -235,6 +240,8 @@ def _tree_view(nodes: list[dict], tables: _Tables, findings: dict, path: tuple[s
                         "outcome_name": OUTCOME_NAMES.get(r.get("outcome"), r.get("outcome")),
                         "note": r.get("note"),
                         "findings": r.get("findings"),
+                        "judged_by": {"check": "自动检查", "evaluator": "人工评估"}.get(r.get("judged_by"), "—"),
+                        "verdict": r.get("verdict"),
                     }
                     for r in n.get("results") or []
                 ],
@@ -445,6 +452,7 @@ def build_view(results: dict, history: list[dict] | None = None) -> dict:
         "max_score": max_score,
         "score_pct": (score / max_score * 100) if score is not None and max_score else None,
         "grade": summary.get("grade"),
+        "pass_mark": summary.get("pass_mark"),
         "veto": veto,
         "finding_counts": finding_counts,
         "finding_total": sum(counts.values()),
