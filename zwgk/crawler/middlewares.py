@@ -41,6 +41,8 @@ class NetworkPolicyMiddleware:
         return cls(crawler)
 
     def process_request(self, request):
+        if request.url.startswith("data:"):
+            return None  # no network: the spider's end-of-crawl marker
         host = urlsplit(request.url).hostname or ""
         if self.mode == "loopback" and not is_loopback_host(host):
             raise IgnoreRequest(OFFLINE)

@@ -45,3 +45,7 @@ ZWGK_DB = None             # database URL; None = ZWGK_DB env or sqlite:///zwgk-
 ZWGK_NETWORK = "any"       # "loopback": refuse every request to a host off this machine (tests, demo)
 ZWGK_MAX_LIST_PAGES = 500  # per column
 ZWGK_FLUSH_ITEMS = 500     # rows buffered before a database write
+ZWGK_RETRY_AFTER_MAX = 60.0     # a 429/503 asking to wait longer than this is not retried (stays inconclusive)
+ZWGK_BLOCKED_RETRY_DELAY = 0.0  # > 0: ask a 403/412/WAF-blocked target once more after this many seconds
+                                # (WAFs such as 创宇云防御 often let a client through again after a minute)
+ZWGK_SOFT404_PROBE = True       # request one URL that cannot exist per host and top directory

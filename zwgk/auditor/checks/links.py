@@ -32,13 +32,18 @@ def _occurrence_findings(snap: SiteSnapshot, finding_id: str, targets: list[Link
     by_target: dict[str, list] = {}
     for o in snap.occurrences:
         by_target.setdefault(norm_url(o.target_url), []).append(o)
+        if "#" in o.target_url:
+            # a #fragment target (the anchor is missing) is reported where that very link sits
+            by_target.setdefault(o.target_url.strip(), []).append(o)
     office_of = {norm_url(d.url): d.office for d in snap.documents}
     out = []
     for t in targets:
         base = {"error": t.error, "link_kind": t.kind}
         if with_status:
             base["status"] = t.status
-        occs = by_target.get(norm_url(t.url)) or [None]
+        if t.redirects:
+            base["redirects"] = list(t.redirects)
+        occs = by_target.get(t.url.strip() if "#" in t.url else norm_url(t.url)) or [None]
         if first_only:
             base["pages"] = len({o.source_url for o in occs if o})
             occs = occs[:1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from w3lib.url import canonicalize_url, safe_url_string
@@ -95,8 +96,39 @@ def _malformed(absolute: str) -> bool:
     return not host or bool(re.search(r"[\s<>\"{}|\\^`]", host)) or ".." in host
 
 
+_ABS_OR_ROOTED = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.\-]*:|/)")
+
+
 def classify_href(href: str, base_url: str) -> tuple[str | None, str | None, str | None]:
-    """(absolute URL or None, problem, fragment) for one href; (None, None, None) = skip."""
+    """(absolute URL or None, problem, fragment) for one href; (None, None, None) = skip.
+
+    Memoised: a site repeats its navigation on every page, so most (href, base) pairs recur. The
+    cache key keeps only the part of the base that can change the answer: its origin for an
+    absolute or root-relative href, its directory for a plain relative one, all of it otherwise.
+    """
+    h = href.strip()
+    if not h or h[0] in "#?":
+        key_base = base_url
+    elif _ABS_OR_ROOTED.match(h):
+        key_base = _origin(base_url)
+    else:
+        key_base = base_url.split("?", 1)[0].split("#", 1)[0].rsplit("/", 1)[0] + "/"
+    # the page host decides 内网 reports (another host only), so it is always part of the key
+    return _classify_cached(href, base_url if key_base == base_url else key_base, _host(base_url))
+
+
+def _origin(url: str) -> str:
+    i = url.find("//")
+    j = url.find("/", i + 2) if i >= 0 else -1
+    return url if j < 0 else url[:j + 1]
+
+
+@lru_cache(maxsize=65536)
+def _classify_cached(href: str, base_url: str, page_host: str | None):
+    return _classify_href(href, base_url)
+
+
+def _classify_href(href: str, base_url: str) -> tuple[str | None, str | None, str | None]:
     raw = _WS.sub(" ", href).strip()
     low = raw.lower()
     if not raw or low.startswith(_SKIP_SCHEMES):

@@ -7,14 +7,27 @@ Roles of a request (meta['role']):
   document  a document page: fields, attachments, 解读 links
   check     a link target that is only checked (HEAD, or GET for in-site pages), never parsed
 
+  probe     a URL that cannot exist, one per host and top directory: the site's own answer to a
+            missing page, against which 200 pages are compared (soft 404s that do not say so)
+  final     a data: request issued once when everything else is done, to emit late verdicts
+
 Every link on every parsed page is stored with its source; each distinct target is requested
 once: targets that the crawl fetched anyway are not requested again, the rest are checked when
 the crawl runs dry (spider_idle).
+
+Link states: ok | broken | inconclusive | wrong. Inconclusive (never counted as broken): 401/403/
+412/429, a WAF challenge page, a time-out on a host that answers other requests, robots.txt. A 429
+or 503 carrying Retry-After is asked once more after that wait (ZWGK_RETRY_AFTER_MAX caps it);
+403/412/WAF answers are asked once more after ZWGK_BLOCKED_RETRY_DELAY seconds when it is set.
 """
 from __future__ import annotations
 
 import hashlib
-from urllib.parse import urlsplit
+import re
+import secrets
+from email.utils import parsedate_to_datetime
+from datetime import datetime, timezone
+from urllib.parse import unquote, urlsplit
 
 import scrapy
 from scrapy import signals
@@ -31,6 +44,71 @@ from zwgk.vocab import classify_column, norm_text
 ATTACHMENT_EXT = ATTACHMENT_EXTS
 INCONCLUSIVE_STATUS = {401, 403, 412, 429}
 HEAD_FALLBACK_STATUS = {400, 403, 404, 405, 406, 501}
+# anchors every browser honours without an element (HTML: "top" scrolls to the top)
+IMPLICIT_FRAGMENTS = {"", "top"}
+_NO_ANCHORS: frozenset = frozenset()
+# challenge / block pages of WAFs common on Chinese government sites (瑞数, 创宇盾/云防御, 安全狗,
+# 云锁, 360网站卫士, 加速乐) and of Cloudflare; they may come with 200, 202, 403, 412, 503
+WAF_MARKERS = re.compile(
+    r"\$_ts\s*=|_\$[a-z]{2}\(|创宇盾|云防御|知道创宇|安全狗|safedog|云锁|yunsuo|网站卫士|wzws|__jsl_clearance|"
+    r"加速乐|cf-browser-verification|cf-chl|Just a moment\.\.\.|Attention Required", re.I)
+
+
+WAF_PHRASES = re.compile(r"访问(?:请求)?已?被(?:拦截|阻断)|安全(?:检测|校验|验证)中|请(?:开启|启用)\s*JavaScript|人机验证|"
+                         r"滑动验证", re.I)
+
+
+def is_waf_page(text: str, body: bytes = b"") -> bool:
+    """A short page a firewall sends instead of the content (a challenge or a block notice):
+    a product's marks anywhere in a short page, or a block phrase in a very short one."""
+    if len(text) > 3000:
+        return False
+    if WAF_MARKERS.search(text) or (body and WAF_MARKERS.search(body[:20000].decode("utf-8", "ignore"))):
+        return True
+    return len(text) < 600 and bool(WAF_PHRASES.search(text))
+
+
+def retry_after(value: bytes | str | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    v = value.decode("latin-1") if isinstance(value, bytes) else value
+    v = v.strip()
+    if v.isdigit():
+        return float(v)
+    try:
+        return max(0.0, (parsedate_to_datetime(v) - datetime.now(timezone.utc)).total_seconds())
+    except (TypeError, ValueError):
+        return None
+
+
+def _fingerprint(title: str | None, text: str, url: str) -> str:
+    """What two answers have in common when they are the same error page: the visible text with
+    the requested address, numbers and spaces taken out (pages often echo the URL and a time)."""
+    t = " ".join(text.split())
+    for u in {url, unquote(url), urlsplit(url).path, unquote(urlsplit(url).path)}:
+        if u and len(u) > 1:
+            t = t.replace(u, "")
+    t = re.sub(r"[\d\s]+", "", t)
+    return hashlib.sha1(f"{title or ''}\x00{t}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _netloc(url: str) -> str:
+    try:
+        return urlsplit(url).netloc.lower()
+    except ValueError:
+        return ""
+
+
+def _probe_dir(url: str) -> tuple[str, str] | None:
+    """(scheme://netloc, first directory) under which a site answers missing pages one way."""
+    try:
+        p = urlsplit(url)
+    except ValueError:
+        return None
+    segs = p.path.split("/")
+    top = f"/{segs[1]}/" if len(segs) > 2 and segs[1] else "/"
+    return f"{p.scheme}://{p.netloc}", top
 
 
 def link_state(status: int) -> str:
@@ -73,12 +151,27 @@ class DisclosureSpider(scrapy.Spider):
         self.roots: set[str] = set()
         self.pages_parsed = 0
         self.documents = 0
+        # link-checking state
+        self.answers: dict[str, int] = {}      # netloc -> HTTP responses received
+        self.timeouts: dict[str, str] = {}     # target -> netloc, for targets that timed out
+        self.token = secrets.token_hex(6)      # makes probe URLs that cannot exist
+        self.probes: dict[tuple, object] = {}  # (origin, dir) -> None pending | False (404) | (fp, redirected)
+        self.probe_wait: dict[tuple, list] = {}  # pages judged before their directory's probe answered
+        self.fragments: dict[str, set] = {}    # target page -> fragments linked to it
+        self.anchors: dict[str, frozenset] = {}  # parsed page -> its ids and <a name>s
+        self.probed: set[str] = set()          # quick keys of directories already considered
+        self.later = 0                         # retries waiting for their delay
+        self.finalized = False
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         spider.max_list_pages = crawler.settings.getint("ZWGK_MAX_LIST_PAGES", 500)
+        spider.retry_after_max = crawler.settings.getfloat("ZWGK_RETRY_AFTER_MAX", 60.0)
+        spider.blocked_retry_delay = float(spider.profile.get("blocked_retry_delay")
+                                           or crawler.settings.getfloat("ZWGK_BLOCKED_RETRY_DELAY", 0.0))
+        spider.probe_missing = crawler.settings.getbool("ZWGK_SOFT404_PROBE", True)
         return spider
 
     def run_settings(self) -> dict:
@@ -94,6 +187,23 @@ class DisclosureSpider(scrapy.Spider):
         self.requested.add(key)
         return scrapy.Request(url, callback=callback, errback=self.on_error,
                               meta={"role": role, "target": key, **meta}, dont_filter=True)
+
+    def _probe(self, url: str) -> scrapy.Request | None:
+        """The site's answer to a URL that cannot exist, once per host and top directory."""
+        if not self.probe_missing:
+            return None
+        parts = url.split("/", 4)  # scheme:, "", netloc, first segment, rest
+        quick = "/".join(parts[:4]) if len(parts) == 5 else "/".join(parts[:3])
+        if quick in self.probed:
+            return None
+        self.probed.add(quick)
+        d = _probe_dir(url)
+        if d is None or d in self.probes or not self.in_scope(url):
+            return None
+        self.probes[d] = None
+        probe = f"{d[0]}{d[1]}zwgk-{self.token}-not-found.html"
+        return scrapy.Request(probe, callback=self.parse_probe, errback=self.on_probe_error, priority=100,
+                              meta={"role": "probe", "probe": d}, dont_filter=True)
 
     async def start(self):
         for req in self.start_requests():
@@ -134,9 +244,12 @@ class DisclosureSpider(scrapy.Spider):
 
     def _target_item(self, response, state_override: str | None = None, error: str | None = None):
         key = response.meta.get("target") or canonical_url(response.url)
-        redirects = [u for u in response.meta.get("redirect_urls", [])] + ([response.url] if response.meta.get("redirect_urls") else [])
+        chain = list(response.meta.get("redirect_urls", []))
+        redirects = chain + [response.url] if chain else []
         kind = self.linked.get(key) or self._kind(key)
         state = state_override or link_state(response.status)
+        if response.status == 503 and response.headers.get("Retry-After"):
+            state, error = "inconclusive", error or "服务器暂时不可用（503，Retry-After）"
         if response.meta.get("redirect_loop"):
             state, error = "broken", "重定向循环"
         self.resolved.add(key)
@@ -153,21 +266,85 @@ class DisclosureSpider(scrapy.Spider):
 
     def _links(self, tree, response):
         """Store every link of a parsed page; 错链 are resolved at once and never requested."""
+        seen = set()
+        page = response.meta.get("target") or canonical_url(response.url)
         for link in page_links(tree, response.url):
-            yield LinkItem(source_url=response.url, target_url=link.url, text=link.text or "", tag=link.tag)
             problem = link.problem
+            target = link.url
+            frag = link.fragment
+            if frag is not None and frag not in IMPLICIT_FRAGMENTS and problem is None and self.in_scope(target) \
+                    and _ext(target) not in ATTACHMENT_EXT:
+                # a #fragment link is its own target: the page may work while the anchor is gone
+                self.fragments.setdefault(target, set()).add(frag)
+                target = f"{target}#{frag}"
+            pair = (target, link.text)
+            if pair in seen:
+                continue  # the same link twice on a page (menus repeated in header and footer)
+            seen.add(pair)
+            yield LinkItem(source_url=response.url, target_url=target, text=link.text or "", tag=link.tag)
             if problem and self.on_loopback and is_loopback_host(_host(link.url)):
                 # the audited site is itself on this machine (a test or a local copy): other
                 # loopback hosts stand for other sites, not for an intranet
                 problem = None
             if link.url not in self.linked:
                 self.linked[link.url] = link.kind
+                if problem is None and link.kind != "站外":
+                    probe = self._probe(link.url)
+                    if probe is not None:
+                        yield probe
             if problem and link.url not in self.resolved:
                 self.resolved.add(link.url)
                 yield LinkTargetItem(url=link.url, state="wrong", kind=link.kind, error=problem)
+        # keep the page's anchors: #fragment links to it may still turn up on later pages
+        self.anchors[page] = frozenset(str(x) for x in tree.xpath("//@id | //a/@name")) or _NO_ANCHORS
+        if page in self.fragments:
+            yield from self._fragment_items(page, None)
+
+    def _fragment_items(self, page: str, tree):
+        """Judge the #fragment links to a page whose tree is at hand (or whose anchors were kept)."""
+        if tree is not None:
+            self.anchors[page] = frozenset(str(x) for x in tree.xpath("//@id | //a/@name")) or _NO_ANCHORS
+        names = self.anchors.get(page)
+        if names is None:
+            return
+        for frag in sorted(self.fragments.get(page, ())):
+            key = f"{page}#{frag}"
+            if key in self.resolved:
+                continue
+            self.resolved.add(key)
+            ok = frag in names or unquote(frag) in names
+            yield LinkTargetItem(url=key, state="ok" if ok else "broken", kind="站内", status=None,
+                                 error=None if ok else "页面内锚点不存在")
+
+    def _judge_page(self, response, tree, title: str | None, text: str):
+        """State of a 200 HTML answer: a WAF page, a soft 404 (by its words, or by being the same
+        page the site sends for a URL that cannot exist), or ok (None)."""
+        if is_waf_page(text, response.body if len(text) < 200 else b""):
+            return "inconclusive", "疑似防火墙（WAF）拦截页面，未能判断"
+        if response.status != 200:
+            return None
+        if dsc.is_soft_404(title, text):
+            return "broken", "soft-404"
+        d = _probe_dir(response.url)
+        if d is None or not self.in_scope(response.url):
+            return None
+        probe = self.probes.get(d)
+        fp = _fingerprint(title, text, response.url)
+        redirected = bool(response.meta.get("redirect_urls"))
+        if probe is None and d in self.probes:
+            # the directory's probe has not answered yet: judge this page when it does
+            self.probe_wait.setdefault(d, []).append(
+                (response.meta.get("target") or canonical_url(response.url), fp, redirected, response.status,
+                 self.linked.get(response.meta.get("target")) or self._kind(response.url),
+                 list(response.meta.get("redirect_urls", [])) + ([response.url] if redirected else [])))
+            return None
+        if probe and probe[0] == fp and (redirected or not probe[1]):
+            return "broken", "soft-404（与不存在页面的返回相同）"
+        return None
 
     def _parse_page(self, response, kind: str, keep_text: bool = False, office=None):
         """Decode, yield the page and its link-target state. Returns (html, tree) or None when unusable."""
+        self._answered(response)
         html, enc, tree = self._decode(response)
         title = None
         text = ""
@@ -175,14 +352,20 @@ class DisclosureSpider(scrapy.Spider):
             t = tree.find(".//title")
             title = norm_text(t.text_content()) if t is not None else None
             text = tree.text_content()
-        soft = response.status == 200 and tree is not None and dsc.is_soft_404(title, text)
+        verdict = None
+        if tree is not None and response.status in (200, 202, 403, 412, 503):
+            verdict = self._judge_page(response, tree, title, norm_text(text) if len(text) < 5000 else text)
+        self._schedule_retry(response, verdict)
         self.pages_parsed += 1
         yield PageItem(url=response.url, kind=kind, status=response.status, title=title,
                        text=" ".join(text.split()) if keep_text else None, encoding=enc,
                        content_hash=hashlib.sha256(response.body).hexdigest(), office=office)
-        yield self._target_item(response, "broken" if soft else None, "soft-404" if soft else None)
-        if response.status >= 400 or soft or tree is None:
+        yield self._target_item(response, *(verdict or (None, None)))
+        if response.status >= 400 or verdict or tree is None:
             return
+        probe = self._probe(response.url)
+        if probe is not None:
+            yield probe
         yield from self._links(tree, response)
         yield (html, tree)
 
@@ -330,19 +513,89 @@ class DisclosureSpider(scrapy.Spider):
 
     def parse_check(self, response):
         key = response.meta["target"]
-        if response.request.method == "HEAD" and response.status in HEAD_FALLBACK_STATUS and not response.meta.get("redirect_loop"):
-            # many servers answer HEAD badly: ask again with GET before judging
+        self._answered(response)
+        ctype = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+        if response.request.method == "HEAD" and not response.meta.get("redirect_loop") and (
+                response.status in HEAD_FALLBACK_STATUS or response.status == 200 and "html" in ctype
+                and self.linked.get(key, self._kind(key)) in ("附件", "图片")):
+            # many servers answer HEAD badly, and a file link answered with an HTML page is often
+            # an error page: ask again with GET before judging
             yield response.request.replace(method="GET", callback=self.parse_check)
             return
-        soft = False
-        if response.status == 200 and self._kind(key) == "站内" and response.request.method == "GET":
-            ctype = response.headers.get("Content-Type", b"").decode("latin-1").lower()
-            if "html" in ctype:
-                html, _, tree = self._decode(response)
-                if tree is not None:
-                    t = tree.find(".//title")
-                    soft = dsc.is_soft_404(norm_text(t.text_content()) if t is not None else None, tree.text_content())
-        yield self._target_item(response, "broken" if soft else None, "soft-404" if soft else None)
+        verdict = None
+        if response.status in (200, 202, 403, 412, 503) and response.request.method == "GET" and "html" in ctype:
+            html, _, tree = self._decode(response)
+            if tree is not None:
+                t = tree.find(".//title")
+                title = norm_text(t.text_content()) if t is not None else None
+                text = tree.text_content()
+                verdict = self._judge_page(response, tree, title, norm_text(text) if len(text) < 5000 else text)
+                if verdict is None and key in self.fragments:
+                    yield from self._fragment_items(key, tree)
+        self._schedule_retry(response, verdict)
+        yield self._target_item(response, *(verdict or (None, None)))
+
+    def _answered(self, response):
+        n = _netloc(response.url)
+        self.answers[n] = self.answers.get(n, 0) + 1
+
+    def _schedule_retry(self, response, verdict):
+        """Ask once more later: after Retry-After for a 429/503 that sends one (up to the cap), after
+        ZWGK_BLOCKED_RETRY_DELAY for a 403/412/WAF page when that is set. The first answer is
+        stored now (inconclusive); the retry's answer replaces it."""
+        req = response.request
+        if req.meta.get("zwgk_retried") or req.meta.get("role") in ("probe", "final"):
+            return
+        delay = None
+        wait = retry_after(response.headers.get("Retry-After"))
+        if response.status in (429, 503) and wait is not None:
+            if wait <= self.retry_after_max:
+                delay = wait
+            else:
+                self.logger.info("%s asks to wait %.0f s (more than %.0f s): not retried", req.url, wait,
+                                 self.retry_after_max)
+        elif self.blocked_retry_delay > 0 and (response.status in (403, 412)
+                                               or verdict and verdict[0] == "inconclusive"):
+            delay = self.blocked_retry_delay
+        if delay is None:
+            return
+        from twisted.internet import reactor
+
+        again = req.replace(dont_filter=True, meta={**req.meta, "zwgk_retried": True})
+        for k in ("redirect_urls", "redirect_reasons", "redirect_times", "redirect_ttl", "download_slot"):
+            again.meta.pop(k, None)
+        self.later += 1
+
+        def send():
+            self.later -= 1
+            self.crawler.engine.crawl(again)
+
+        reactor.callLater(max(0.0, delay), send)
+
+    def parse_probe(self, response):
+        d = response.meta["probe"]
+        self._answered(response)
+        ctype = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+        probe = False
+        if response.status == 200 and "html" in ctype:
+            html, _, tree = self._decode(response)
+            if tree is not None:
+                t = tree.find(".//title")
+                title = norm_text(t.text_content()) if t is not None else None
+                text = tree.text_content()
+                text = norm_text(text) if len(text) < 5000 else text
+                probe = (_fingerprint(title, text, response.url), bool(response.meta.get("redirect_urls")))
+        self.probes[d] = probe
+        for key, fp, redirected, status, kind, redirects in self.probe_wait.pop(d, []):
+            if probe and probe[0] == fp and (redirected or not probe[1]):
+                yield LinkTargetItem(url=key, state="broken", kind=kind, status=status,
+                                     error="soft-404（与不存在页面的返回相同）", redirects=redirects)
+
+    def on_probe_error(self, failure):
+        d = failure.request.meta["probe"]
+        self.probes[d] = False
+        self.probe_wait.pop(d, None)
+        return []
 
     def on_error(self, failure):
         req = failure.request
@@ -361,27 +614,49 @@ class DisclosureSpider(scrapy.Spider):
         elif "DNSLookup" in name:
             error = "域名解析失败"
         elif "Timeout" in name or "TimedOut" in name:
-            state, error = "inconclusive", "请求超时"
+            # a host that answers other requests is up: this one may be slow or throttled.
+            # A host that answered nothing is judged at the end of the crawl (parse_final).
+            state, error = "inconclusive", "请求超时（该网站其他页面可以访问）"
+            self.timeouts[key] = _netloc(req.url)
         elif "ConnectionRefused" in name:
             error = "连接被拒绝"
         elif "SSL" in name or "TLS" in name:
             error = "证书或TLS错误"
+        elif "ConnectionLost" in name or "ResponseFailed" in name or "ConnectionDone" in name:
+            error = "连接中断"
         self.resolved.add(key)
         kind = self.linked.get(key) or self._kind(key)
         yield LinkTargetItem(url=key, state=state, kind=kind, status=None, error=error,
                              redirects=list(req.meta.get("redirect_urls", [])))
 
+    def parse_final(self, response):
+        """Verdicts that need the whole crawl: time-outs on hosts that never answered, and
+        #fragment links to pages whose anchors were kept."""
+        for key, netloc in self.timeouts.items():
+            if not self.answers.get(netloc):
+                yield LinkTargetItem(url=key, state="broken", kind=self.linked.get(key) or self._kind(key),
+                                     status=None, error="请求超时，网站无响应")
+        for page in list(self.fragments):
+            if page in self.anchors:
+                yield from self._fragment_items(page, None)
+
     # ---- link checks when the crawl runs dry -----------------------------------------------
 
     def on_idle(self):
         todo = [u for u in self.linked if u not in self.resolved and u not in self.requested]
-        if not todo:
-            return
-        for url in todo:
-            kind = self.linked[url]
-            method = "GET" if kind == "站内" else "HEAD"
-            self.requested.add(url)
-            req = scrapy.Request(url, method=method, callback=self.parse_check, errback=self.on_error,
-                                 meta={"role": "check", "target": url}, dont_filter=True)
-            self.crawler.engine.crawl(req)
-        raise DontCloseSpider
+        if todo:
+            for url in todo:
+                kind = self.linked[url]
+                method = "GET" if kind == "站内" or url in self.fragments else "HEAD"
+                self.requested.add(url)
+                req = scrapy.Request(url, method=method, callback=self.parse_check, errback=self.on_error,
+                                     meta={"role": "check", "target": url}, dont_filter=True)
+                self.crawler.engine.crawl(req)
+            raise DontCloseSpider
+        if self.later:
+            raise DontCloseSpider  # retries waiting for their Retry-After
+        if not self.finalized:
+            self.finalized = True
+            self.crawler.engine.crawl(scrapy.Request("data:,", callback=self.parse_final, dont_filter=True,
+                                                     meta={"role": "final"}))
+            raise DontCloseSpider
