@@ -213,6 +213,6 @@ def test_per_office_verdicts_leave_others_open(cl):
     vs = _parse("verdicts:\n  - {indicator: m-1, office: 县财政局, verdict: pass, reviewer: a, date: 2023-12-03}\n", cl)
     res = evaluate(build_snapshot(SNAP), cl, verdicts=vs)
     m1 = _leaves(res)["m-1"]
-    assert [(x["office"], x["outcome"]) for x in m1["results"]] == [("县政府办公室", "needs_review"),
+    assert [(x["office"], x["outcome"]) for x in m1["results"]] == [("本级门户（县政府办公室）", "needs_review"),
                                                                    ("县财政局", "pass")]
     assert m1["outcome"] == "needs_review" and m1["score"] == 1.0

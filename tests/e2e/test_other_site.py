@@ -53,33 +53,19 @@ with tempfile.TemporaryDirectory() as _tmp:
 
 # ------------------------------------------------------------------------------------------------
 # known failures (reason per parametrized id); see the report in the commit message / lead's notes
-R_OVERVIEW = ("the 法定主动公开内容 overview page (/zwgk/fdzdgknr/: one box per child column with its latest entries "
-              "and 更多>>) is crawled as a list column of its own, because its child columns were already queued from "
-              "the tree (parse_column counts only *new* sub-columns); documents listed there first keep the column "
-              "法定主动公开内容 (kind None; which list wins is timing-dependent), so column-scoped checks (missing-field/missing-interpretation on "
-              "normative) skip them")
-R_POLICY_LINK = ("a policy reached first through a 解读's 相关文件 link (or a 解读 through a policy's 【政策解读】 "
-                 "block) is requested by parse_document with no column, and keeps column None even when its own "
-                 "column lists it later (the list's request is deduplicated); timing-dependent")
-R_BADGE = ("党政机关网站标识 shown as a linked <img alt=\"党政机关\"> is not recognised: site-identity reads page "
-           "text only (no alt/title), and the badge host test only knows conac.cn")
-R_OFFICE_NAMES = ("office names are rewritten to the checklist's: 区财政局 / 区卫生健康局 become 县财政局 / "
-                  "县卫生健康局 in offices and findings (match_office ignores 区 vs 县), portal becomes 县政府办公室")
 
 KNOWN: dict[str, str] = {
-    # fixed since the first report (office pages, <select> menus, JS-only pagers, year-less row dates,
-    # global navigation): their marks are gone, so a regression fails the suite
-    "precision:blank-column": "the 部门信息公开 page (a list of offices, not of documents) is reported as a blank column",
-    "precision:site-identity": R_BADGE,
-    "office-names": R_OFFICE_NAMES,
+    # every failure of the first report is fixed (office pages, <select> menus, JS-only pagers,
+    # year-less row dates, global navigation, badge alt text, office names); marks go with them,
+    # so a regression fails the suite
 }
 
 
 # timing-dependent failures: which list reaches a document first decides its column, so these are
 # marked non-strict (strict marks on a race would make the suite flaky)
 FLAKY: dict[str, str] = {
-    "overview:/zwgk/fdzdgknr/": R_OVERVIEW,
-    "overview:policy-links": R_POLICY_LINK,
+    # a document's column no longer depends on which page reached it first (the snapshot files it
+    # under the most specific column listing it), so nothing is timing-dependent any more
 }
 
 

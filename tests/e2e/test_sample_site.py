@@ -225,7 +225,8 @@ def test_results_json_contract(sample_run):
 
 
 def test_offices_ranked(sample_run):
-    names = {norm_text(o["name"]).removeprefix("示例") for o in sample_run.results["offices"]}
+    names = {norm_text(o.get("checklist_office") or o["name"]).removeprefix("示例")
+             for o in sample_run.results["offices"]}
     for o in sample_run.key["offices"]:
         assert norm_text(o["name"]).removeprefix("示例") in names
     ranks = [o["rank"] for o in sample_run.results["offices"] if o["rank"] is not None]

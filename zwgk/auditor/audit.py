@@ -129,6 +129,7 @@ def evaluate(snap: SiteSnapshot, checklist, baseline=None, verdicts=()) -> dict:
     veto = [ind.id for ind, r in leaves if getattr(ind, "veto", False) and r.outcome == "fail"]
 
     offices = _office_scores(snap, checklist, leaves, findings)
+    _site_names(snap, checklist, offices, findings, tree)
     return {
         "summary": {
             "score": score, "max_score": max_score, "grade": grade(score, pass_mark, bool(veto)),
@@ -147,6 +148,37 @@ def evaluate(snap: SiteSnapshot, checklist, baseline=None, verdicts=()) -> dict:
         "scores": {"score": score, "max_score": max_score, "achieved_weight": round(achieved, 4),
                    "judged_weight": round(judged, 4), "tree": tree},
     }
+
+
+def _site_names(snap: SiteSnapshot, checklist, offices: list, findings: list, tree: list) -> None:
+    """Show offices under the site's own names. Matching 区财政局 to the checklist's 县财政局
+    decides which indicators apply; the report must still say 区财政局. The checklist's name
+    stays beside it as `checklist_office`."""
+    from .scoring import match_office
+
+    own = {}
+    if checklist.portal_office:  # the portal's own column is the 本级 government's, whatever the checklist's county calls it
+        own[checklist.portal_office] = f"本级门户（{checklist.portal_office}）"
+    for o in snap.offices:
+        own.setdefault(match_office(o, tuple(checklist.offices)), o)
+
+    def rename(name):
+        return own.get(name, name) if name else name
+
+    for row in offices:
+        row["checklist_office"] = row["name"]
+        row["name"] = rename(row["name"])
+    for f in findings:
+        f["office"] = rename(f["office"])
+
+    def walk(n):
+        for r in n.get("results") or []:
+            r["office"] = rename(r.get("office"))
+        for c in n.get("children") or []:
+            walk(c)
+
+    for n in tree:
+        walk(n)
 
 
 def weight_shares(leaves) -> dict:

@@ -38,12 +38,16 @@ def _document(d: m.Document) -> am.Document:
     )
 
 
+def _specific(c: am.Column) -> bool:
+    return c.kind is not None and not c.has_children
+
+
 def _listed(d: am.Document, listed_in: dict) -> am.Document:
-    """A document the crawl first reached through a link (a 解读's 原文 link, say) still belongs
-    to the column whose list shows it."""
-    if d.column is not None or d.url not in listed_in:
+    """A document belongs to the most specific column whose list shows it, whichever page the
+    crawl reached it from first (a 解读's 原文 link, an overview page's preview box …)."""
+    c = listed_in.get(d.url)
+    if c is None or (d.column is not None and (d.column_kind is not None or not _specific(c))):
         return d
-    c = listed_in[d.url]
     return replace(d, column=c.name, column_kind=c.kind, office=c.office,
                    is_interpretation=d.is_interpretation or c.kind == "interpretation")
 
@@ -67,10 +71,12 @@ def load_snapshot(session: Session, crawl_id: int, as_of: date) -> am.SiteSnapsh
                   entries=tuple(entries.get(c.url, ())), list_pages=c.list_pages, has_children=c.has_children)
         for c in session.scalars(select(m.SiteColumn).where(m.SiteColumn.crawl_id == crawl_id)
                                  .order_by(m.SiteColumn.id)))
-    listed_in = {}
+    listed_in: dict[str, am.Column] = {}
     for c in columns:
         for e in c.entries:
-            listed_in.setdefault(e.url, c)
+            best = listed_in.get(e.url)
+            if best is None or (_specific(c) and not _specific(best)):
+                listed_in[e.url] = c
     documents = tuple(_listed(_document(d), listed_in) for d in session.scalars(
         select(m.Document).where(m.Document.crawl_id == crawl_id).order_by(m.Document.id)))
     links = tuple(am.LinkTarget(t.url, t.state, t.kind, t.status, t.error, tuple(t.redirects or ()))

@@ -357,6 +357,9 @@ class DisclosureSpider(scrapy.Spider):
             verdict = self._judge_page(response, tree, title, norm_text(text) if len(text) < 5000 else text)
         self._schedule_retry(response, verdict)
         self.pages_parsed += 1
+        if keep_text and tree is not None:
+            # marks shown as images (党政机关网站标识, 公安备案 badges) speak through alt / title
+            text += " " + " ".join(v for img in tree.iter("img") for v in (img.get("alt"), img.get("title")) if v)
         yield PageItem(url=response.url, kind=kind, status=response.status, title=title,
                        text=" ".join(text.split()) if keep_text else None, encoding=enc,
                        content_hash=hashlib.sha256(response.body).hexdigest(), office=office)
@@ -463,7 +466,16 @@ class DisclosureSpider(scrapy.Spider):
         subcols = [c for c in dsc.find_column_links(tree, response.url)
                    if canonical_url(c.url) not in self.columns and canonical_url(c.url) not in self.roots
                    and self.in_scope(c.url)]
-        if len(subcols) >= 2 and col["pages"] == 1:
+        offices = dsc.find_office_links(tree, response.url) if col["office"] is None and len(entries) < 3 else []
+        if len(offices) >= 2 and col["pages"] == 1:
+            # a 部门信息公开 page: a directory of department sub-sites, not a (blank) column
+            col["children"] = True
+            for o in offices:
+                self.scope_hosts.add(_host(o.url))
+                req = self._request(o.url, self.parse_root, "root", office=o.text, depth=1)
+                if req:
+                    yield req
+        elif len(subcols) >= 2 and col["pages"] == 1:
             col["children"] = True
             for c in subcols:
                 yield from self._column_request(c.url, c.name, c.kind, col["office"], key)
