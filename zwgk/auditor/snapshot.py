@@ -89,5 +89,5 @@ def load_snapshot(session: Session, crawl_id: int, as_of: date) -> am.SiteSnapsh
     return am.SiteSnapshot(
         site_url=crawl.start_url, homepage_url=crawl.homepage_url, crawl_id=crawl.id,
         crawled_at=crawl.started_at, as_of=as_of, homepage=home, pages=page_objs, documents=documents,
-        columns=columns, links=links, occurrences=occurrences, offices=offices,
+        columns=columns, links=links, occurrences=occurrences, offices=offices, facts=dict(crawl.facts or {}),
     ) if site is not None else None

@@ -27,6 +27,8 @@ DOWNLOAD_WARNSIZE = 0
 HTTPERROR_ALLOW_ALL = True
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
+# the default resolver knows IPv4 only; government sites and the IPv6 check need both
+DNS_RESOLVER = "scrapy.resolver.CachingHostnameResolver"
 REMOTE_CONTROL_ENABLED = False  # Scrapy ≥ 2.19 would open an HTTP control port
 LOG_LEVEL = "WARNING"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

@@ -16,7 +16,7 @@ def resolve_url(url: str | None) -> str:
     return url or os.environ.get("ZWGK_DB") or DEFAULT_DB
 
 
-def make_engine(url: str | None = None) -> Engine:
+def make_engine(url: str | None = None, *, foreign_keys: bool = True) -> Engine:
     url = resolve_url(url)
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
@@ -29,7 +29,8 @@ def make_engine(url: str | None = None) -> Engine:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA foreign_keys=ON")
+            # off while migrating: SQLite rebuilds a table to alter it, which a live key forbids
+            cur.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
             cur.close()
     return engine
 

@@ -45,6 +45,8 @@ class Crawl(Base):
     status: Mapped[str] = mapped_column(String(20), default="running")  # running | finished | interrupted
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
     stats: Mapped[dict] = mapped_column(JSON, default=dict)
+    # facts gathered at crawl time beyond pages and links: {"ipv6": {...}, "search": {...}}
+    facts: Mapped[dict | None] = mapped_column(JSON)
 
 
 class Page(Base):

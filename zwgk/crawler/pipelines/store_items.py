@@ -110,4 +110,5 @@ class StoreItemsPipeline:
             crawl.finished_at = now()
             crawl.status = "finished" if reason in ("finished", "closespider_pagecount") else "interrupted"
             crawl.homepage_url = getattr(spider, "homepage_url", None)
+            crawl.facts = getattr(spider, "facts", None) or None
             crawl.stats = stats

@@ -35,6 +35,7 @@ from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 
 from zwgk.crawler import discovery as dsc
 from zwgk.crawler.extractors.encoding import decode_html
+from zwgk.crawler.facts import aaaa_records, find_search_form, ipv6_url, judge_search, search_query, search_url
 from zwgk.crawler.extractors.fields import extract_document
 from zwgk.crawler.extractors.links import ATTACHMENT_EXTS, canonical_url, page_links
 from zwgk.crawler.middlewares import is_loopback_host
@@ -42,6 +43,8 @@ from zwgk.crawler.items import (ColumnItem, DocumentItem, EntryItem, LinkItem, L
 from zwgk.vocab import classify_column, norm_text
 
 ATTACHMENT_EXT = ATTACHMENT_EXTS
+# columns whose pages' text the checks read (指南 items, leaders' fields, office contacts)
+TEXT_KINDS = {"guide", "leaders", "org"}
 INCONCLUSIVE_STATUS = {401, 403, 412, 429}
 HEAD_FALLBACK_STATUS = {400, 403, 404, 405, 406, 501}
 # anchors every browser honours without an element (HTML: "top" scrolls to the top)
@@ -150,6 +153,10 @@ class DisclosureSpider(scrapy.Spider):
         self.columns: dict[str, dict] = {}     # column url -> {name, kind, office, pages}
         self.roots: set[str] = set()
         self.pages_parsed = 0
+        self.facts: dict = {}               # IPv6 and site search, see crawler/facts.py
+        self.search_form: dict | None = None
+        self.search_done = False
+        self.doc_titles: list[str] = []
         self.documents = 0
         # link-checking state
         self.answers: dict[str, int] = {}      # netloc -> HTTP responses received
@@ -394,6 +401,7 @@ class DisclosureSpider(scrapy.Spider):
         if res is None:
             return
         html, tree = res
+        yield from self._site_facts(response, tree)
         links = dsc.find_disclosure_links(tree, response.url)
         if dsc.looks_like_root(tree, response.url) or not links:
             # the start URL is the disclosure column itself (or nothing better is linked)
@@ -451,7 +459,8 @@ class DisclosureSpider(scrapy.Spider):
     def parse_column(self, response):
         key = response.meta["column"]
         col = self.columns[key]
-        items, res = self._split(self._parse_page(response, "column", office=col["office"]))
+        items, res = self._split(self._parse_page(response, "column", office=col["office"],
+                                                  keep_text=col["kind"] in TEXT_KINDS))
         yield from items
         if res is None:
             col["pages"] = max(col["pages"], 1)
@@ -499,7 +508,8 @@ class DisclosureSpider(scrapy.Spider):
         key = response.meta.get("column")
         col = self.columns.get(key) if key else None
         office = col["office"] if col else response.meta.get("office")
-        items, res = self._split(self._parse_page(response, "document", office=office))
+        items, res = self._split(self._parse_page(response, "document", office=office,
+                                                  keep_text=bool(col) and col["kind"] in TEXT_KINDS))
         yield from items
         if res is None:
             return
@@ -509,6 +519,8 @@ class DisclosureSpider(scrapy.Spider):
         if not (d.get("title") or d.get("publish_date") or d.get("body_chars")):
             return  # not a document page after all
         self.documents += 1
+        if d.get("title") and len(self.doc_titles) < 50:
+            self.doc_titles.append(d["title"])
         forms = [{"url": canonical_url(u), "text": t, "form": f} for u, t, f in fields.interpretation_links]
         kind = col["kind"] if col else ("interpretation" if d.get("is_interpretation") else None)
         if kind == "interpretation":
@@ -654,7 +666,65 @@ class DisclosureSpider(scrapy.Spider):
 
     # ---- link checks when the crawl runs dry -----------------------------------------------
 
+    # ---- site facts: IPv6, search ------------------------------------------------------------
+
+    def _site_facts(self, response, tree):
+        host = _host(response.url)
+        self.search_form = find_search_form(tree, response.url)
+        self.facts["search"] = {"found": self.search_form is not None,
+                                "url": self.search_form["url"] if self.search_form else None,
+                                "query": None, "status": None, "results": None, "hit": None, "error": None}
+        if self.crawler.settings.get("ZWGK_NETWORK") == "loopback" and not is_loopback_host(host):
+            self.facts["ipv6"] = {"host": host, "aaaa": [], "connect": None, "status": None,
+                                  "error": "离线模式：未查询"}
+            return
+        addrs = aaaa_records(host)
+        self.facts["ipv6"] = {"host": host, "aaaa": addrs, "connect": None if not addrs else False,
+                              "status": None, "error": None}
+        if addrs:
+            yield scrapy.Request(ipv6_url(response.url, addrs[0]), callback=self.parse_ipv6, errback=self.on_ipv6_error,
+                                 headers={"Host": urlsplit(response.url).netloc}, dont_filter=True,
+                                 meta={"role": "fact", "dont_obey_robotstxt": True, "dont_redirect": True})
+
+    def parse_ipv6(self, response):
+        self.facts["ipv6"].update(connect=True, status=response.status)
+        return []
+
+    def on_ipv6_error(self, failure):
+        self.facts["ipv6"].update(connect=False, error=type(failure.value).__name__)
+        return []
+
+    def _search_request(self):
+        """Search for a stretch of a document title the crawl found: a working search finds it."""
+        self.search_done = True
+        form = self.search_form
+        if not form or form["method"] != "get":
+            if form:
+                self.facts["search"]["error"] = "搜索表单使用 POST，未自动检索"
+            return None
+        query = search_query(self.doc_titles)
+        if not query:
+            return None
+        self.facts["search"]["query"] = query
+        return scrapy.Request(search_url(form, query), callback=self.parse_search, errback=self.on_search_error,
+                              dont_filter=True, meta={"role": "fact", "query": query})
+
+    def parse_search(self, response):
+        html, _, tree = self._decode(response)
+        self.facts["search"].update(judge_search(tree.text_content() if tree is not None else "",
+                                                 response.meta["query"], response.status))
+        return []
+
+    def on_search_error(self, failure):
+        self.facts["search"]["error"] = str(failure.value)[:200] or type(failure.value).__name__
+        return []
+
     def on_idle(self):
+        if not self.search_done:
+            req = self._search_request()
+            if req is not None:
+                self.crawler.engine.crawl(req)
+                raise DontCloseSpider
         todo = [u for u in self.linked if u not in self.resolved and u not in self.requested]
         if todo:
             for url in todo:
