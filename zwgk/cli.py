@@ -36,13 +36,26 @@ def _load_profile(path: str | None) -> dict:
 
 
 def _crawl(url: str, *, db: str | None, profile: dict, concurrency: int | None, delay: float | None,
-           network: str, max_pages: int | None = None, autothrottle: bool = False) -> int:
+           network: str, max_pages: int | None = None, autothrottle: bool = False, incremental: bool = False,
+           resume: bool = False) -> int:
     """Run the spider in this process with a progress display; returns the crawl id."""
     from zwgk.crawler.process import SiteJob, build_settings, run_crawls
 
     settings = build_settings(db=db, concurrency=concurrency, delay=delay, network=network, max_pages=max_pages,
-                              autothrottle=autothrottle, profile=profile)
-    [job] = run_crawls([SiteJob(url, profile)], settings, console)
+                              autothrottle=autothrottle, profile=profile, incremental=incremental)
+    job = SiteJob(url, profile)
+    if resume:
+        from zwgk.store.db import open_db
+        from zwgk.store.incremental import unfinished_crawl
+
+        with open_db(db)() as s:
+            job.crawl_id = unfinished_crawl(s, url)
+        if job.crawl_id is None:
+            console.print("没有未完成的抓取，将重新开始一次抓取")
+        else:
+            console.print(f"继续未完成的抓取（编号 {job.crawl_id}）：已解析的文件不再重复抓取")
+            job.resume = True
+    [job] = run_crawls([job], settings, console)
     if job.crawl_id is None:
         raise click.ClickException("抓取未能开始，请检查网址和数据库设置")
     return job.crawl_id
@@ -101,6 +114,8 @@ politeness = [
     click.option("--profile", type=click.Path(exists=True, dir_okay=False), default=None,
                  help="站点配置 YAML（起始网址、栏目、范围、编码、礼貌抓取参数）"),
     click.option("--db", default=None, help="数据库 URL（默认 sqlite:///zwgk-out/zwgk.db，或环境变量 ZWGK_DB）"),
+    click.option("--incremental", is_flag=True, help="增量抓取：上次抓取后未变化（304）的文件页面不再解析"),
+    click.option("--resume", is_flag=True, help="继续该网站上次被中断的抓取"),
 ]
 
 
@@ -120,7 +135,8 @@ def with_options(opts):
 @click.option("--verdicts", type=click.Path(exists=True, dir_okay=False), default=None,
               help="人工核查结论文件（YAML/CSV，见 zwgk verdicts template）")
 @with_options(politeness)
-def run(url, as_of, out, checklist, verdicts, concurrency, delay, autothrottle, max_pages, network, profile, db):
+def run(url, as_of, out, checklist, verdicts, concurrency, delay, autothrottle, max_pages, network, profile, db,
+        incremental, resume):
     """抓取并检查一个网站，生成报告（URL 为首页或政府信息公开专栏地址）。"""
     from zwgk.commands.verdicts import precheck_verdicts
 
@@ -130,7 +146,8 @@ def run(url, as_of, out, checklist, verdicts, concurrency, delay, autothrottle, 
     out_p.mkdir(parents=True, exist_ok=True)
     db = db or f"sqlite:///{out_p / 'zwgk.db'}"
     crawl_id = _crawl(url, db=db, profile=_load_profile(profile), concurrency=concurrency, delay=delay,
-                      network=network, max_pages=max_pages, autothrottle=autothrottle)
+                      network=network, max_pages=max_pages, autothrottle=autothrottle, incremental=incremental,
+                      resume=resume)
     results = _audit(db, crawl_id, checklist, as_of_d, out_p, verdicts)
     from zwgk.commands.nightly import report_history  # the site's earlier runs (trends, new/fixed)
 
@@ -141,10 +158,11 @@ def run(url, as_of, out, checklist, verdicts, concurrency, delay, autothrottle, 
 @main.command()
 @click.argument("url")
 @with_options(politeness)
-def crawl(url, concurrency, delay, autothrottle, max_pages, network, profile, db):
+def crawl(url, concurrency, delay, autothrottle, max_pages, network, profile, db, incremental, resume):
     """只抓取：把网站的栏目、文件和链接存入数据库，输出抓取编号。"""
     crawl_id = _crawl(url, db=db, profile=_load_profile(profile), concurrency=concurrency, delay=delay,
-                      network=network, max_pages=max_pages, autothrottle=autothrottle)
+                      network=network, max_pages=max_pages, autothrottle=autothrottle, incremental=incremental,
+                      resume=resume)
     console.print(f"抓取完成，编号 {crawl_id}")
     click.echo(crawl_id)
 

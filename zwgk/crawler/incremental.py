@@ -82,8 +82,7 @@ class ConditionalRequestMiddleware:
         return None
 
     def process_response(self, request, response, spider=None):
-        if not self.enabled:
-            return response
+        # validators are kept on every crawl, so that the next one can ask conditionally
         if response.status == 304 and request.meta.get("zwgk_conditional") is not None:
             request.meta["zwgk_not_modified"] = request.meta["zwgk_conditional"]
             self._stats().inc_value("zwgk/incremental/not_modified")

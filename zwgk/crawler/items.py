@@ -15,6 +15,15 @@ class PageItem:
     encoding: str | None = None
     content_hash: str | None = None
     office: str | None = None
+    etag: str | None = None           # validators for tomorrow's conditional request
+    last_modified: str | None = None
+
+
+@dataclass
+class ReuseItem:
+    """A page not parsed again (a 304): copy what crawl `from_crawl` stored for it."""
+    url: str
+    from_crawl: int
 
 
 @dataclass

@@ -13,12 +13,13 @@ class SiteJob:
     url: str
     profile: dict = field(default_factory=dict)
     name: str | None = None
-    crawl_id: int | None = None
+    crawl_id: int | None = None      # filled by run_crawls; set beforehand with resume=True to continue it
+    resume: bool = False
 
 
 def build_settings(*, db: str | None, concurrency: int | None = None, delay: float | None = None,
                    network: str = "any", max_pages: int | None = None, autothrottle: bool = False,
-                   profile: dict | None = None):
+                   profile: dict | None = None, incremental: bool = False):
     """Scrapy settings for a run; per-run options override the profile, the profile the defaults."""
     from scrapy.settings import Settings
 
@@ -41,6 +42,7 @@ def build_settings(*, db: str | None, concurrency: int | None = None, delay: flo
         settings.set("CLOSESPIDER_PAGECOUNT", int(max_pages))
     settings.set("ZWGK_DB", db)
     settings.set("ZWGK_NETWORK", network)
+    settings.set("ZWGK_INCREMENTAL", incremental)
     settings.set("LOG_INSTALL_ROOT_HANDLER", False)
     return settings
 
@@ -71,7 +73,8 @@ def run_crawls(jobs: list[SiteJob], settings, console: Console | None = None) ->
     crawlers = []
     for job in jobs:
         crawler = process.create_crawler(DisclosureSpider)
-        process.crawl(crawler, start_url=job.url, profile=job.profile)
+        process.crawl(crawler, start_url=job.url, profile=job.profile,
+                      crawl_id=job.crawl_id if job.resume else None, resume=job.resume)
         crawlers.append(crawler)
 
     def line(job, crawler):

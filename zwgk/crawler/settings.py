@@ -37,6 +37,7 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 DOWNLOADER_MIDDLEWARES = {
     "zwgk.crawler.middlewares.NetworkPolicyMiddleware": 50,
     "zwgk.crawler.middlewares.RedirectLoopMiddleware": 650,  # sees 3xx before RedirectMiddleware (600)
+    "zwgk.crawler.incremental.ConditionalRequestMiddleware": 580,  # off unless ZWGK_INCREMENTAL
 }
 ITEM_PIPELINES = {
     "zwgk.crawler.pipelines.store_items.StoreItemsPipeline": 800,
@@ -44,6 +45,7 @@ ITEM_PIPELINES = {
 
 # zwgk's own settings
 ZWGK_DB = None             # database URL; None = ZWGK_DB env or sqlite:///zwgk-out/zwgk.db
+ZWGK_INCREMENTAL = False  # conditional requests for document pages the last finished crawl fetched
 ZWGK_NETWORK = "any"       # "loopback": refuse every request to a host off this machine (tests, demo)
 ZWGK_MAX_LIST_PAGES = 500  # per column
 ZWGK_FLUSH_ITEMS = 500     # rows buffered before a database write

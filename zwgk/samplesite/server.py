@@ -9,6 +9,7 @@ so that it is a different host name.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import mimetypes
 import posixpath
@@ -129,7 +130,12 @@ class SiteHandler(_Quiet, BaseHTTPRequestHandler):
             ctype = f"{TEXT_TYPES[ext]}; charset={cs}"
         else:
             ctype = BINARY_TYPES.get(ext) or mimetypes.guess_type(name_file.name)[0] or "application/octet-stream"
-        self.send(200, data, ctype, head)
+        # validators like nginx's: an unchanged file answers a conditional request with 304
+        etag = '"%s"' % hashlib.sha1(data).hexdigest()[:16]
+        if self.headers.get("If-None-Match") == etag:
+            self.not_modified.append(path)
+            return self.send(304, b"", ctype, True, {"ETag": etag})
+        self.send(200, data, ctype, head, {"ETag": etag})
 
     def substitute(self, data: bytes, charset: str) -> bytes:
         if b"__SITE__" not in data and b"__EXTERNAL__" not in data:
@@ -209,13 +215,14 @@ class SampleServer:
         urls: dict[str, str] = {}
         # every request as (method, path), for tests that count what a crawler asked for
         self.requests: list[tuple[str, str]] = []
+        self.not_modified: list[str] = []  # paths answered 304
         self.external_requests: list[tuple[str, str]] = []
         ext_handler = type("BoundExternalHandler", (ExternalHandler,),
                            {"pages": cfg.get("external_pages", {}), "verbose": verbose,
                             "log": self.external_requests})
         site_handler = type("BoundSiteHandler", (SiteHandler,),
                             {"root": self.root, "cfg": cfg, "urls": urls, "verbose": verbose,
-                             "log": self.requests})
+                             "log": self.requests, "not_modified": self.not_modified})
         self._external = _Server((LOOPBACK, 0), ext_handler)
         try:
             self._site = _Server((LOOPBACK, port), site_handler)

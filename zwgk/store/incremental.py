@@ -65,3 +65,28 @@ def reuse_rows(session: Session, from_crawl: int, to_crawl: int, url: str) -> di
         upsert_rows(session, model, rows)
         counts[model.__tablename__] = len(rows)
     return counts
+
+
+def stored_document(session: Session, crawl_id: int, url: str) -> tuple[dict | None, list[dict]]:
+    """What a crawl stored for a document page: its document fields and the links on it — the
+    spider follows up from these when it does not parse the page again (a 304, a resumed crawl)."""
+    doc = session.scalars(select(m.Document).where(m.Document.crawl_id == crawl_id, m.Document.url == url)).first()
+    links = [{"target_url": lk.target_url, "text": lk.text, "tag": lk.tag} for lk in
+             session.scalars(select(m.Link).where(m.Link.crawl_id == crawl_id, m.Link.source_url == url))]
+    if doc is None:
+        return None, links
+    return {"title": doc.title, "policy_urls": list(doc.policy_urls or []),
+            "interpretation_urls": [x["url"] for x in doc.interpretation_links or []]}, links
+
+
+def stored_document_urls(session: Session, crawl_id: int) -> set[str]:
+    """Document pages a crawl already stored (fetched and parsed) — a resumed crawl keeps them."""
+    return set(session.scalars(select(m.Page.url).where(m.Page.crawl_id == crawl_id, m.Page.kind == "document",
+                                                        m.Page.status < 400)))
+
+
+def unfinished_crawl(session: Session, start_url: str) -> int | None:
+    """The latest crawl of this start URL that did not finish (killed, interrupted)."""
+    return session.scalars(select(m.Crawl.id).where(m.Crawl.start_url == start_url,
+                                                    m.Crawl.status.in_(("running", "interrupted")))
+                           .order_by(m.Crawl.id.desc()).limit(1)).first()

@@ -11,6 +11,7 @@ from zwgk.crawler import items as it
 from zwgk.formats.dates import parse_date
 from zwgk.store import models as m
 from zwgk.store.db import open_db
+from zwgk.store.incremental import reuse_rows
 from zwgk.store.write import now, start_crawl, upsert_rows
 
 
@@ -78,9 +79,17 @@ class StoreItemsPipeline:
         if getattr(spider, "crawl_id", None) is None:
             with self.Session.begin() as s:
                 spider.crawl_id = start_crawl(s, spider.start_url, spider.run_settings()).id
+        else:  # resuming a crawl that was killed: it runs again
+            with self.Session.begin() as s:
+                s.get(m.Crawl, spider.crawl_id).status = "running"
         self.crawl_id = spider.crawl_id
 
     def process_item(self, item):
+        if isinstance(item, it.ReuseItem):
+            self.flush()  # copied rows must not be overwritten by older buffered ones
+            with self.Session.begin() as s:
+                reuse_rows(s, item.from_crawl, self.crawl_id, item.url)
+            return item
         model, row = _row(item)
         row["crawl_id"] = self.crawl_id
         self.buffer.setdefault(model, []).append(row)

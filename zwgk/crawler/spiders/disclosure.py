@@ -37,9 +37,9 @@ from zwgk.crawler import discovery as dsc
 from zwgk.crawler.extractors.encoding import decode_html
 from zwgk.crawler.facts import aaaa_records, find_search_form, ipv6_url, judge_search, search_query, search_url
 from zwgk.crawler.extractors.fields import extract_document
-from zwgk.crawler.extractors.links import ATTACHMENT_EXTS, canonical_url, page_links
+from zwgk.crawler.extractors.links import ATTACHMENT_EXTS, canonical_url, classify_href, page_links
 from zwgk.crawler.middlewares import is_loopback_host
-from zwgk.crawler.items import (ColumnItem, DocumentItem, EntryItem, LinkItem, LinkTargetItem, PageItem)
+from zwgk.crawler.items import (ReuseItem, ColumnItem, DocumentItem, EntryItem, LinkItem, LinkTargetItem, PageItem)
 from zwgk.vocab import classify_column, norm_text
 
 ATTACHMENT_EXT = ATTACHMENT_EXTS
@@ -138,7 +138,8 @@ def _ext(url: str) -> str:
 class DisclosureSpider(scrapy.Spider):
     name = "disclosure"
 
-    def __init__(self, start_url: str, profile: dict | None = None, crawl_id: int | None = None, **kw):
+    def __init__(self, start_url: str, profile: dict | None = None, crawl_id: int | None = None,
+                 resume: bool = False, **kw):
         super().__init__(**kw)
         self.start_url = start_url
         self.profile = profile or {}
@@ -153,6 +154,9 @@ class DisclosureSpider(scrapy.Spider):
         self.columns: dict[str, dict] = {}     # column url -> {name, kind, office, pages}
         self.roots: set[str] = set()
         self.pages_parsed = 0
+        self.resume = bool(resume) and self.crawl_id is not None
+        self.stored_docs: set[str] = set()  # a resumed crawl's documents already parsed
+        self._db = None
         self.facts: dict = {}               # IPv6 and site search, see crawler/facts.py
         self.search_form: dict | None = None
         self.search_done = False
@@ -175,6 +179,11 @@ class DisclosureSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         spider.max_list_pages = crawler.settings.getint("ZWGK_MAX_LIST_PAGES", 500)
+        if spider.resume:
+            from zwgk.store.incremental import stored_document_urls
+
+            with spider.db()() as session:
+                spider.stored_docs = stored_document_urls(session, spider.crawl_id)
         spider.retry_after_max = crawler.settings.getfloat("ZWGK_RETRY_AFTER_MAX", 60.0)
         spider.blocked_retry_delay = float(spider.profile.get("blocked_retry_delay")
                                            or crawler.settings.getfloat("ZWGK_BLOCKED_RETRY_DELAY", 0.0))
@@ -187,11 +196,21 @@ class DisclosureSpider(scrapy.Spider):
 
     # ---- requests -------------------------------------------------------------------------
 
+    def db(self):
+        if self._db is None:
+            from zwgk.store.db import open_db
+
+            self._db = open_db(self.crawler.settings.get("ZWGK_DB"))
+        return self._db
+
     def _request(self, url: str, callback, role: str, **meta) -> scrapy.Request | None:
         key = canonical_url(url)
         if key in self.requested:
             return None
         self.requested.add(key)
+        if role != "document":
+            # only document pages are asked conditionally: lists carry tonight's entries and pagination
+            meta["zwgk_unconditional"] = True
         return scrapy.Request(url, callback=callback, errback=self.on_error,
                               meta={"role": role, "target": key, **meta}, dont_filter=True)
 
@@ -369,7 +388,8 @@ class DisclosureSpider(scrapy.Spider):
             text += " " + " ".join(v for img in tree.iter("img") for v in (img.get("alt"), img.get("title")) if v)
         yield PageItem(url=response.url, kind=kind, status=response.status, title=title,
                        text=" ".join(text.split()) if keep_text else None, encoding=enc,
-                       content_hash=hashlib.sha256(response.body).hexdigest(), office=office)
+                       content_hash=hashlib.sha256(response.body).hexdigest(), office=office,
+                       **(response.meta.get("zwgk_validators") or {}))
         yield self._target_item(response, *(verdict or (None, None)))
         if response.status >= 400 or verdict or tree is None:
             return
@@ -493,9 +513,7 @@ class DisclosureSpider(scrapy.Spider):
                 yield EntryItem(column_url=key, url=canonical_url(e.url), title=e.title, date=e.date,
                                 list_page=response.url)
                 if _ext(e.url) not in ATTACHMENT_EXT and self.in_scope(e.url):
-                    req = self._request(e.url, self.parse_document, "document", column=key, list_title=e.title)
-                    if req:
-                        yield req
+                    yield from self._document(e.url, column=key, list_title=e.title)
             if col["pages"] < self.max_list_pages:
                 for url in dsc.find_pagination(tree, response.url, html):
                     if self.in_scope(url):
@@ -508,6 +526,17 @@ class DisclosureSpider(scrapy.Spider):
         key = response.meta.get("column")
         col = self.columns.get(key) if key else None
         office = col["office"] if col else response.meta.get("office")
+        if response.status == 304 and response.meta.get("zwgk_not_modified") is not None:
+            # unchanged since the last crawl: its rows are copied, not parsed again
+            prev = response.meta["zwgk_not_modified"]
+            page = canonical_url(response.url)
+            self._answered(response)
+            self.resolved.add(page)
+            yield ReuseItem(url=page, from_crawl=prev)
+            yield LinkTargetItem(url=response.meta.get("target") or page, state="ok", kind=self._kind(page),
+                                 status=304)
+            yield from self._follow_stored(prev, page, office)
+            return
         items, res = self._split(self._parse_page(response, "document", office=office,
                                                   keep_text=bool(col) and col["kind"] in TEXT_KINDS))
         yield from items
@@ -529,11 +558,44 @@ class DisclosureSpider(scrapy.Spider):
                            column_url=key, column_kind=kind, office=office, interpretation_links=forms,
                            reasons=dict(fields.reasons), list_title=response.meta.get("list_title"))
         # 解读 and the policies they interpret are documents too, wherever they are listed
-        for url in [x["url"] for x in forms] + list(d.get("policy_urls") or []):
+        yield from self._related(office, [x["url"] for x in forms] + list(d.get("policy_urls") or []))
+
+    def _related(self, office, urls):
+        for url in urls:
             if self.in_scope(url) and _ext(url) not in ATTACHMENT_EXT:
-                req = self._request(url, self.parse_document, "document", office=office)
-                if req:
-                    yield req
+                yield from self._document(url, office=office)
+
+    def _document(self, url: str, **meta):
+        """A document page: requested, or — when this resumed crawl already parsed it — followed
+        up from what was stored (its 解读 / 原文 links and the links on it)."""
+        key = canonical_url(url)
+        if self.resume and key in self.stored_docs and key not in self.requested:
+            self.requested.add(key)
+            self.resolved.add(key)
+            yield from self._follow_stored(self.crawl_id, key, meta.get("office"))
+            return
+        req = self._request(url, self.parse_document, "document", **meta)
+        if req:
+            yield req
+
+    def _follow_stored(self, crawl_id: int, url: str, office):
+        from zwgk.store.incremental import stored_document
+
+        with self.db()() as session:
+            doc, links = stored_document(session, crawl_id, url)
+        for lk in links:
+            target = lk["target_url"]
+            if target not in self.linked:
+                absolute, problem, _ = classify_href(target, url)
+                self.linked[target] = self._kind(target)
+                if problem and target not in self.resolved:
+                    self.resolved.add(target)
+                    yield LinkTargetItem(url=target, state="wrong", kind=self._kind(target), error=problem)
+        if doc is not None:
+            self.documents += 1
+            if doc["title"] and len(self.doc_titles) < 50:
+                self.doc_titles.append(doc["title"])
+            yield from self._related(office, doc["interpretation_urls"] + doc["policy_urls"])
 
     def parse_check(self, response):
         key = response.meta["target"]
