@@ -272,8 +272,9 @@ def nightly(target, out, db, checklist, as_of, concurrency, delay, network, webh
     failed = 0
     for url in read_targets(target):
         folder = out_p / site_folder(url)
+        # nightly runs ask only for what changed, and finish a crawl a crash left unfinished
         args = [sys.executable, "-m", "zwgk.cli", "run", url, "--out", str(folder), "--db", db,
-                "--checklist", checklist, "--network", network]
+                "--checklist", checklist, "--network", network, "--incremental", "--resume"]
         args += ["--as-of", as_of] if as_of else []
         args += ["--concurrency", str(concurrency)] if concurrency else []
         args += ["--delay", str(delay)] if delay is not None else []
