@@ -11,7 +11,7 @@ from zwgk.crawler import items as it
 from zwgk.formats.dates import parse_date
 from zwgk.store import models as m
 from zwgk.store.db import open_db
-from zwgk.store.incremental import reuse_rows
+from zwgk.store.incremental import reuse_many
 from zwgk.store.write import now, start_crawl, upsert_rows
 
 
@@ -63,6 +63,7 @@ class StoreItemsPipeline:
         self.db_url = crawler.settings.get("ZWGK_DB")
         self.flush_items = crawler.settings.getint("ZWGK_FLUSH_ITEMS", 500)
         self.buffer: dict[type, list[dict]] = {}
+        self.reuse: dict[int, list[str]] = {}  # previous crawl -> pages whose rows to copy (304s)
         self.pending = 0
         self.last_flush = time.monotonic()
 
@@ -86,9 +87,9 @@ class StoreItemsPipeline:
 
     def process_item(self, item):
         if isinstance(item, it.ReuseItem):
-            self.flush()  # copied rows must not be overwritten by older buffered ones
-            with self.Session.begin() as s:
-                reuse_rows(s, item.from_crawl, self.crawl_id, item.url)
+            # copied in bulk at the next flush, after the rows buffered before it
+            self.reuse.setdefault(item.from_crawl, []).append(item.url)
+            self.pending += 1
             return item
         model, row = _row(item)
         row["crawl_id"] = self.crawl_id
@@ -104,7 +105,10 @@ class StoreItemsPipeline:
         with self.Session.begin() as s:
             for model in (m.Page, m.SiteColumn, m.ColumnEntry, m.Document, m.Link, m.LinkTarget):
                 upsert_rows(s, model, self.buffer.get(model, []))
+            for from_crawl, urls in self.reuse.items():
+                reuse_many(s, from_crawl, self.crawl_id, urls)
         self.buffer.clear()
+        self.reuse.clear()
         self.pending = 0
         self.last_flush = time.monotonic()
 
