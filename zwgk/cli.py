@@ -41,6 +41,8 @@ def _crawl(url: str, *, db: str | None, profile: dict, concurrency: int | None, 
     """Run the spider in this process with a progress display; returns the crawl id."""
     from zwgk.crawler.process import SiteJob, build_settings, run_crawls
 
+    _check_url(url)
+
     settings = build_settings(db=db, concurrency=concurrency, delay=delay, network=network, max_pages=max_pages,
                               autothrottle=autothrottle, profile=profile, incremental=incremental)
     job = SiteJob(url, profile)
@@ -58,7 +60,32 @@ def _crawl(url: str, *, db: str | None, profile: dict, concurrency: int | None, 
     [job] = run_crawls([job], settings, console)
     if job.crawl_id is None:
         raise click.ClickException("抓取未能开始，请检查网址和数据库设置")
+    _check_start_page(db, job.crawl_id, url)
     return job.crawl_id
+
+
+def _check_url(url: str) -> None:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise click.ClickException(f"网址应以 http:// 或 https:// 开头并包含域名，收到「{url}」")
+
+
+def _check_start_page(db: str | None, crawl_id: int, url: str) -> None:
+    """A site whose start page could not be fetched is not audited: a report of zeros would
+    read as a verdict on the site. The crawl stays in the database with what it saw."""
+    from zwgk.store.db import open_db
+    from zwgk.store.write import start_page_state
+
+    with open_db(db)() as s:
+        status, error = start_page_state(s, crawl_id, url)
+    if status is None or status >= 400:
+        why = error or (f"HTTP {status}" if status else "没有响应")
+        raise click.ClickException(f"无法访问 {url}（{why}），未生成评估报告。请检查网址、网络或站点的访问限制。")
 
 
 def _audit(db: str | None, crawl_id: int, checklist: str, as_of: date, out: Path, verdicts: str | None = None) -> dict:
@@ -140,8 +167,14 @@ def run(url, as_of, out, checklist, verdicts, concurrency, delay, autothrottle, 
     """抓取并检查一个网站，生成报告（URL 为首页或政府信息公开专栏地址）。"""
     from zwgk.commands.verdicts import precheck_verdicts
 
-    precheck_verdicts(checklist, verdicts)  # a bad verdicts file fails before the crawl, not after it
+    from zwgk.auditor.checklist import ChecklistError, load_checklist
+
     as_of_d = _date(as_of)
+    try:  # a bad checklist or verdicts file fails before the crawl, not after it
+        load_checklist(checklist)
+    except ChecklistError as exc:
+        raise click.ClickException(f"检查清单有误：{exc}")
+    precheck_verdicts(checklist, verdicts)
     out_p = Path(out)
     out_p.mkdir(parents=True, exist_ok=True)
     db = db or f"sqlite:///{out_p / 'zwgk.db'}"
@@ -177,16 +210,22 @@ def crawl(url, concurrency, delay, autothrottle, max_pages, network, profile, db
               help="人工核查结论文件（YAML/CSV，见 zwgk verdicts template）")
 def audit(crawl_id, checklist, as_of, out, db, verdicts):
     """只检查：按检查清单评估已存储的抓取，写出 results.json。"""
+    from zwgk.auditor.checklist import ChecklistError, load_checklist
     from zwgk.auditor.snapshot import latest_crawl_id
     from zwgk.store.db import open_db
 
+    as_of_d = _date(as_of)  # the user's inputs first, the database after
+    try:
+        load_checklist(checklist)
+    except ChecklistError as exc:
+        raise click.ClickException(f"检查清单有误：{exc}")
     if crawl_id is None:
         with open_db(db)() as s:
             crawl_id = latest_crawl_id(s)
         if crawl_id is None:
             raise click.ClickException("数据库中还没有抓取记录，请先运行 zwgk crawl")
     out_p = Path(out)
-    results = _audit(db, crawl_id, checklist, _date(as_of), out_p, verdicts)
+    results = _audit(db, crawl_id, checklist, as_of_d, out_p, verdicts)
     console.print(f"检查完成：{(out_p / 'results.json').resolve()}")
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from dataclasses import dataclass, field
 
@@ -47,13 +48,27 @@ def build_settings(*, db: str | None, concurrency: int | None = None, delay: flo
     return settings
 
 
+class _Brief(logging.Formatter):
+    """One line per error; the traceback only with ZWGK_DEBUG=1 (a refused connection is not a bug)."""
+
+    def format(self, record):
+        if os.environ.get("ZWGK_DEBUG"):
+            return super().format(record)
+        saved = record.exc_info, record.exc_text
+        record.exc_info, record.exc_text = None, None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_info, record.exc_text = saved
+
+
 def log_errors() -> None:
     """Errors (a page a callback could not handle …) reach stderr; the progress line stays clean."""
     root = logging.getLogger()
     if not any(getattr(h, "_zwgk", False) for h in root.handlers):
         h = logging.StreamHandler(sys.stderr)
         h.setLevel(logging.ERROR)
-        h.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        h.setFormatter(_Brief("%(levelname)s %(name)s: %(message)s"))
         h._zwgk = True
         root.addHandler(h)
 

@@ -77,3 +77,16 @@ def start_crawl(session: Session, start_url: str, settings: dict | None = None) 
     session.add(crawl)
     session.flush()
     return crawl
+
+
+def start_page_state(session: Session, crawl_id: int, url: str) -> tuple[int | None, str | None]:
+    """(HTTP status, error) of the page a crawl started from (after redirects: the home page row)."""
+    crawl = session.get(m.Crawl, crawl_id)
+    page = session.scalars(select(m.Page).where(m.Page.crawl_id == crawl_id, m.Page.kind == "home")).first()
+    if page is not None:
+        return page.status, None
+    target = session.scalars(select(m.LinkTarget).where(m.LinkTarget.crawl_id == crawl_id,
+                                                        m.LinkTarget.url.in_((url, crawl.start_url)))).first()
+    if target is not None:
+        return target.status or None, target.error
+    return None, None
