@@ -37,7 +37,7 @@ from zwgk.crawler import discovery as dsc
 from zwgk.crawler.extractors.encoding import decode_html
 from zwgk.crawler.facts import aaaa_records, find_search_form, ipv6_url, judge_search, search_query, search_url
 from zwgk.crawler.extractors.fields import extract_document
-from zwgk.crawler.extractors.links import ATTACHMENT_EXTS, canonical_url, classify_href, page_links
+from zwgk.crawler.extractors.links import ATTACHMENT_EXTS, canonical_url, classify_href, page_links, url_ext
 from zwgk.crawler.middlewares import is_loopback_host
 from zwgk.crawler.items import (ReuseItem, ColumnItem, DocumentItem, EntryItem, LinkItem, LinkTargetItem, PageItem)
 from zwgk.vocab import classify_column, norm_text
@@ -128,11 +128,7 @@ def _host(url: str) -> str:
 
 
 def _ext(url: str) -> str:
-    try:
-        path = urlsplit(url).path.lower()
-    except ValueError:
-        return ""
-    return path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
+    return url_ext(url) or ""  # the extractors' reading, download scripts (downfile.jsp?f=a.pdf) included
 
 
 class DisclosureSpider(scrapy.Spider):
