@@ -60,11 +60,11 @@ class DocumentItem:
 
 
 @dataclass
-class LinkItem:
+class PageLinksItem:
+    """Every link of one page in one item: a page carries dozens of links, and Scrapy's cost is
+    per item."""
     source_url: str
-    target_url: str
-    text: str
-    tag: str = "a"
+    links: list  # [(target_url, text, tag)]
 
 
 @dataclass

@@ -44,8 +44,6 @@ def _row(item) -> tuple[type, dict]:
         return m.SiteColumn, dataclasses.asdict(item)
     if isinstance(item, it.EntryItem):
         return m.ColumnEntry, dataclasses.asdict(item)
-    if isinstance(item, it.LinkItem):
-        return m.Link, {**dataclasses.asdict(item), "text": item.text[:500]}
     if isinstance(item, it.LinkTargetItem):
         return m.LinkTarget, {**dataclasses.asdict(item), "checked_at": now()}
     raise TypeError(f"unknown item {type(item).__name__}")
@@ -91,10 +89,16 @@ class StoreItemsPipeline:
             self.reuse.setdefault(item.from_crawl, []).append(item.url)
             self.pending += 1
             return item
-        model, row = _row(item)
-        row["crawl_id"] = self.crawl_id
-        self.buffer.setdefault(model, []).append(row)
-        self.pending += 1
+        if isinstance(item, it.PageLinksItem):
+            rows = self.buffer.setdefault(m.Link, [])
+            rows.extend({"crawl_id": self.crawl_id, "source_url": item.source_url, "target_url": t,
+                         "text": text[:500], "tag": tag} for t, text, tag in item.links)
+            self.pending += len(item.links)
+        else:
+            model, row = _row(item)
+            row["crawl_id"] = self.crawl_id
+            self.buffer.setdefault(model, []).append(row)
+            self.pending += 1
         if self.pending >= self.flush_items or time.monotonic() - self.last_flush > 2.0:
             self.flush()
         return item

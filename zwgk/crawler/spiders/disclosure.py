@@ -39,7 +39,8 @@ from zwgk.crawler.facts import aaaa_records, find_search_form, ipv6_url, judge_s
 from zwgk.crawler.extractors.fields import extract_document
 from zwgk.crawler.extractors.links import ATTACHMENT_EXTS, canonical_url, classify_href, page_links, url_ext
 from zwgk.crawler.middlewares import is_loopback_host
-from zwgk.crawler.items import (ReuseItem, ColumnItem, DocumentItem, EntryItem, LinkItem, LinkTargetItem, PageItem)
+from zwgk.crawler.items import (ColumnItem, DocumentItem, EntryItem, LinkTargetItem, PageItem, PageLinksItem,
+                                ReuseItem)
 from zwgk.vocab import classify_column, norm_text
 
 ATTACHMENT_EXT = ATTACHMENT_EXTS
@@ -289,6 +290,7 @@ class DisclosureSpider(scrapy.Spider):
     def _links(self, tree, response):
         """Store every link of a parsed page; 错链 are resolved at once and never requested."""
         seen = set()
+        rows = []
         page = response.meta.get("target") or canonical_url(response.url)
         for link in page_links(tree, response.url):
             problem = link.problem
@@ -303,7 +305,7 @@ class DisclosureSpider(scrapy.Spider):
             if pair in seen:
                 continue  # the same link twice on a page (menus repeated in header and footer)
             seen.add(pair)
-            yield LinkItem(source_url=response.url, target_url=target, text=link.text or "", tag=link.tag)
+            rows.append((target, link.text or "", link.tag))
             if problem and self.on_loopback and is_loopback_host(_host(link.url)):
                 # the audited site is itself on this machine (a test or a local copy): other
                 # loopback hosts stand for other sites, not for an intranet
@@ -317,6 +319,8 @@ class DisclosureSpider(scrapy.Spider):
             if problem and link.url not in self.resolved:
                 self.resolved.add(link.url)
                 yield LinkTargetItem(url=link.url, state="wrong", kind=link.kind, error=problem)
+        if rows:
+            yield PageLinksItem(source_url=response.url, links=rows)
         # keep the page's anchors: #fragment links to it may still turn up on later pages
         self.anchors[page] = frozenset(str(x) for x in tree.xpath("//@id | //a/@name")) or _NO_ANCHORS
         if page in self.fragments:
