@@ -37,14 +37,15 @@ def _load_profile(path: str | None) -> dict:
 
 def _crawl(url: str, *, db: str | None, profile: dict, concurrency: int | None, delay: float | None,
            network: str, max_pages: int | None = None, autothrottle: bool = False, incremental: bool = False,
-           resume: bool = False) -> int:
+           resume: bool = False, time_budget: float | None = None) -> int:
     """Run the spider in this process with a progress display; returns the crawl id."""
     from zwgk.crawler.process import SiteJob, build_settings, run_crawls
 
     _check_url(url)
 
     settings = build_settings(db=db, concurrency=concurrency, delay=delay, network=network, max_pages=max_pages,
-                              autothrottle=autothrottle, profile=profile, incremental=incremental)
+                              autothrottle=autothrottle, profile=profile, incremental=incremental,
+                              time_budget=time_budget)
     job = SiteJob(url, profile)
     if resume:
         from zwgk.store.db import open_db
@@ -61,6 +62,13 @@ def _crawl(url: str, *, db: str | None, profile: dict, concurrency: int | None, 
     if job.crawl_id is None:
         raise click.ClickException("抓取未能开始，请检查网址和数据库设置")
     _check_start_page(db, job.crawl_id, url)
+    from zwgk.store.db import open_db
+    from zwgk.store.models import Crawl
+
+    with open_db(db)() as s:
+        if s.get(Crawl, job.crawl_id).status != "finished":
+            console.print("[yellow]抓取未完成（时间预算用尽或被中断），以下结果只反映已抓取的部分；"
+                          "可用 --resume 继续抓取。[/]")
     return job.crawl_id
 
 
@@ -143,6 +151,8 @@ politeness = [
     click.option("--db", default=None, help="数据库 URL（默认 sqlite:///zwgk-out/zwgk.db，或环境变量 ZWGK_DB）"),
     click.option("--incremental", is_flag=True, help="增量抓取：上次抓取后未变化（304）的文件页面不再解析"),
     click.option("--resume", is_flag=True, help="继续该网站上次被中断的抓取"),
+    click.option("--time-budget", "time_budget", type=float, default=None,
+                 help="本次抓取最多用时（分钟）；到时停止，下次用 --resume 接着抓"),
 ]
 
 
@@ -163,7 +173,7 @@ def with_options(opts):
               help="人工核查结论文件（YAML/CSV，见 zwgk verdicts template）")
 @with_options(politeness)
 def run(url, as_of, out, checklist, verdicts, concurrency, delay, autothrottle, max_pages, network, profile, db,
-        incremental, resume):
+        incremental, resume, time_budget):
     """抓取并检查一个网站，生成报告（URL 为首页或政府信息公开专栏地址）。"""
     from zwgk.commands.verdicts import precheck_verdicts
 
@@ -180,7 +190,7 @@ def run(url, as_of, out, checklist, verdicts, concurrency, delay, autothrottle, 
     db = db or f"sqlite:///{out_p / 'zwgk.db'}"
     crawl_id = _crawl(url, db=db, profile=_load_profile(profile), concurrency=concurrency, delay=delay,
                       network=network, max_pages=max_pages, autothrottle=autothrottle, incremental=incremental,
-                      resume=resume)
+                      resume=resume, time_budget=time_budget)
     results = _audit(db, crawl_id, checklist, as_of_d, out_p, verdicts)
     from zwgk.commands.nightly import report_history  # the site's earlier runs (trends, new/fixed)
 
@@ -191,11 +201,11 @@ def run(url, as_of, out, checklist, verdicts, concurrency, delay, autothrottle, 
 @main.command()
 @click.argument("url")
 @with_options(politeness)
-def crawl(url, concurrency, delay, autothrottle, max_pages, network, profile, db, incremental, resume):
+def crawl(url, concurrency, delay, autothrottle, max_pages, network, profile, db, incremental, resume, time_budget):
     """只抓取：把网站的栏目、文件和链接存入数据库，输出抓取编号。"""
     crawl_id = _crawl(url, db=db, profile=_load_profile(profile), concurrency=concurrency, delay=delay,
                       network=network, max_pages=max_pages, autothrottle=autothrottle, incremental=incremental,
-                      resume=resume)
+                      resume=resume, time_budget=time_budget)
     console.print(f"抓取完成，编号 {crawl_id}")
     click.echo(crawl_id)
 

@@ -98,3 +98,20 @@ def test_kill_9_then_resume_loses_nothing_and_doubles_nothing(tmp_path):
     # documents parsed before the kill were not fetched again
     refetched = {u for u in before if u.split("/", 3)[3] in {p.lstrip("/") for p in after_requests}}
     assert not refetched, sorted(refetched)[:5]
+
+
+def test_time_budget_stops_the_crawl_and_resume_finishes_it(tmp_path):
+    site, db = tmp_path / "site", tmp_path / "z.db"
+    key = generate(site)
+    with serve(site) as server:
+        args = [sys.executable, "-m", "zwgk.cli", "crawl", server.url, "--db", f"sqlite:///{db}", "--network",
+                "loopback", "--concurrency", "2", "--delay", "0.05", "--time-budget", "0.05"]
+        p = subprocess.run(args, capture_output=True, text=True, timeout=300)
+        assert p.returncode == 0, p.stderr[-2000:]
+        assert "抓取未完成" in p.stderr
+        assert q(db, "select status from crawl") == [("interrupted",)]
+        partial = q(db, "select count(*) from document")[0][0]
+        assert partial < len(key["documents"])
+        crawl(server.url, db, "--resume")
+    assert q(db, "select id, status from crawl") == [(1, "finished")]
+    assert {d["path"].lstrip("/") for d in key["documents"]} <= set(documents(db, 1))

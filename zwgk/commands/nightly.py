@@ -260,8 +260,10 @@ def _opts(opts):
 @click.option("--concurrency", type=int, default=None)
 @click.option("--delay", type=float, default=None)
 @click.option("--network", type=click.Choice(["any", "loopback"]), default="any")
+@click.option("--time-budget", "time_budget", type=float, default=None,
+              help="每个网站每晚最多抓取的分钟数；未抓完的部分下一晚接着抓")
 @_opts(notify_options)
-def nightly(target, out, db, checklist, as_of, concurrency, delay, network, webhook, smtp, smtp_user, starttls,
+def nightly(target, out, db, checklist, as_of, concurrency, delay, network, time_budget, webhook, smtp, smtp_user, starttls,
             mail_from, mail_to):
     """夜间运行：逐个网站抓取、检查、生成报告，同一网站不会同时运行两次；有新增问题时发送通知。"""
     from zwgk.store.lock import SiteBusy, site_lock
@@ -278,6 +280,7 @@ def nightly(target, out, db, checklist, as_of, concurrency, delay, network, webh
         args += ["--as-of", as_of] if as_of else []
         args += ["--concurrency", str(concurrency)] if concurrency else []
         args += ["--delay", str(delay)] if delay is not None else []
+        args += ["--time-budget", str(time_budget)] if time_budget else []
         try:
             with site_lock(db, url):
                 click.echo(f"开始检查 {url}", err=True)

@@ -20,7 +20,7 @@ class SiteJob:
 
 def build_settings(*, db: str | None, concurrency: int | None = None, delay: float | None = None,
                    network: str = "any", max_pages: int | None = None, autothrottle: bool = False,
-                   profile: dict | None = None, incremental: bool = False):
+                   profile: dict | None = None, incremental: bool = False, time_budget: float | None = None):
     """Scrapy settings for a run; per-run options override the profile, the profile the defaults."""
     from scrapy.settings import Settings
 
@@ -44,6 +44,9 @@ def build_settings(*, db: str | None, concurrency: int | None = None, delay: flo
     settings.set("ZWGK_DB", db)
     settings.set("ZWGK_NETWORK", network)
     settings.set("ZWGK_INCREMENTAL", incremental)
+    if time_budget:
+        # a crawl stopped by its budget stays "interrupted": the next --resume carries on from it
+        settings.set("CLOSESPIDER_TIMEOUT", float(time_budget) * 60)
     settings.set("LOG_INSTALL_ROOT_HANDLER", False)
     return settings
 
