@@ -235,7 +235,7 @@ def audit(crawl_id, checklist, as_of, out, db, verdicts):
         if crawl_id is None:
             raise click.ClickException("数据库中还没有抓取记录，请先运行 zwgk crawl")
     out_p = Path(out)
-    results = _audit(db, crawl_id, checklist, as_of_d, out_p, verdicts)
+    _audit(db, crawl_id, checklist, as_of_d, out_p, verdicts)
     console.print(f"检查完成：{(out_p / 'results.json').resolve()}")
 
 

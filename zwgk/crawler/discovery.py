@@ -253,11 +253,15 @@ def _row(a):
     return a.getparent()
 
 
-def _row_date(a):
+def _row_rest(a):
+    """(row, the row's text without the link's own text): where a list shows an entry's date."""
     row = _row(a)
-    if row is None:
-        return None
-    return parse_date(norm_text(row.text_content()).replace(norm_text(a.text_content()), " "))
+    rest = norm_text(row.text_content()).replace(norm_text(a.text_content()), " ") if row is not None else ""
+    return row, rest
+
+
+def _row_date(a):
+    return parse_date(_row_rest(a)[1])
 
 
 def _signature(row) -> tuple:
@@ -275,8 +279,7 @@ def _entries_from(tree, base: str, skip_noise: bool = True) -> dict[tuple, list[
             continue
         if skip_noise and _in_noise(a):
             continue
-        row = _row(a)
-        rest = norm_text(row.text_content()).replace(norm_text(a.text_content()), " ") if row is not None else ""
+        row, rest = _row_rest(a)
         d = parse_date(rest) or None
         dated = d is not None or bool(MONTH_DAY.search(rest))
         if not dated and link_column_kind(title):

@@ -13,7 +13,7 @@ What it leaves in `request.meta` for the spider and the pipeline (the spider hoo
 
 - `zwgk_validators`: {"etag", "last_modified"} of every 2xx answer — to be stored on the page row;
 - `zwgk_not_modified`: the crawl id whose rows for this URL are still valid, set on a 304 answer —
-  the spider then calls zwgk.store.incremental.reuse_rows(…) instead of parsing, and follows the
+  the spider yields a ReuseItem (the pipeline copies the rows with zwgk.store.incremental.reuse_many) instead of parsing, and follows the
   links of the reused page from the copied link / column_entry rows.
 
 A request with `meta["zwgk_unconditional"]` (link checks that must see tonight's status, robots.txt)

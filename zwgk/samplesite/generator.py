@@ -772,7 +772,6 @@ class SiteBuilder:
         return [row for row in rows if row]
 
     def body(self, d: Doc) -> Markup:
-        r = random.Random(d.uid * 7 + 1)
         o = d.col.office
         P: list[str] = []
         e = escape
@@ -1125,7 +1124,6 @@ class SiteBuilder:
                 add(check, ln["url"], ln["source"], office,
                     **{k: v for k, v in ln.items() if k not in ("url", "source")})
         # column- and site-level defects
-        P = self.portal
         cols = {(c.office.key, c.kind): c for o in self.offices for c in o.columns}
         sf = cols[("sfj", "random_inspection")]
         add("blank-column", sf.path, None, sf.office, column=sf.name)

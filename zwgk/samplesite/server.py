@@ -14,7 +14,6 @@ import json
 import mimetypes
 import posixpath
 import threading
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any

@@ -50,36 +50,36 @@ def reuse_rows(session: Session, from_crawl: int, to_crawl: int, url: str) -> di
     a column's first list page), the list entries read from it and the links that sit on it.
     Idempotent (upserts on each table's unique key): a resumed crawl may copy the same page twice.
     Link targets are not copied: whether a target still works is a fact of tonight, not of the page.
-    Returns how many rows of each table were copied.
+    Returns how many rows of each table were copied ({"page": 0} when the page is unknown).
     """
-    counts = {}
-    page = session.scalars(select(m.Page).where(m.Page.crawl_id == from_crawl, m.Page.url == url)).first()
-    if page is None:
-        return {"page": 0}
-    upsert_rows(session, m.Page, [_row(page, crawl_id=to_crawl, reused_from=page.reused_from or from_crawl)])
-    counts["page"] = 1
-    for model, where in ((m.Document, m.Document.url == url), (m.SiteColumn, m.SiteColumn.url == url),
-                         (m.ColumnEntry, m.ColumnEntry.list_page == url), (m.Link, m.Link.source_url == url)):
-        rows = [_row(o, crawl_id=to_crawl) for o in
-                session.scalars(select(model).where(model.crawl_id == from_crawl, where))]
-        upsert_rows(session, model, rows)
-        counts[model.__tablename__] = len(rows)
-    return counts
+    counts = reuse_many(session, from_crawl, to_crawl, [url])
+    return counts if counts["page"] else {"page": 0}
 
 
-def reuse_many(session: Session, from_crawl: int, to_crawl: int, urls: list[str]) -> None:
+# what is copied besides the page row, and the column that ties each table's rows to the page
+_COPIED = ((m.Document, m.Document.url), (m.SiteColumn, m.SiteColumn.url),
+           (m.ColumnEntry, m.ColumnEntry.list_page), (m.Link, m.Link.source_url))
+
+
+def reuse_many(session: Session, from_crawl: int, to_crawl: int, urls: list[str]) -> dict[str, int]:
     """reuse_rows for many pages at once: a few IN queries per table instead of a transaction
     per page (a nightly re-crawl of an unchanged site copies thousands of pages)."""
+    counts = dict.fromkeys(["page"] + [model.__tablename__ for model, _ in _COPIED], 0)
     for i in range(0, len(urls), 500):
-        chunk = urls[i:i + 500]
-        pages = session.scalars(select(m.Page).where(m.Page.crawl_id == from_crawl, m.Page.url.in_(chunk))).all()
+        pages = session.scalars(select(m.Page).where(m.Page.crawl_id == from_crawl,
+                                                     m.Page.url.in_(urls[i:i + 500]))).all()
+        known = [p.url for p in pages]
+        if not known:
+            continue
         upsert_rows(session, m.Page, [_row(p, crawl_id=to_crawl, reused_from=p.reused_from or from_crawl)
                                       for p in pages])
-        for model, col in ((m.Document, m.Document.url), (m.SiteColumn, m.SiteColumn.url),
-                           (m.ColumnEntry, m.ColumnEntry.list_page), (m.Link, m.Link.source_url)):
+        counts["page"] += len(pages)
+        for model, col in _COPIED:
             rows = [_row(o, crawl_id=to_crawl) for o in
-                    session.scalars(select(model).where(model.crawl_id == from_crawl, col.in_(chunk)))]
+                    session.scalars(select(model).where(model.crawl_id == from_crawl, col.in_(known)))]
             upsert_rows(session, model, rows)
+            counts[model.__tablename__] += len(rows)
+    return counts
 
 
 def stored_document(session: Session, crawl_id: int, url: str) -> tuple[dict | None, list[dict]]:

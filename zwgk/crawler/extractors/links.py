@@ -68,11 +68,15 @@ def is_attachment_url(url: str) -> bool:
     return url_ext(url) in ATTACHMENT_EXTS
 
 
-def _host(url: str) -> str | None:
+def url_host(url: str) -> str | None:
+    """The lower-case host of a URL; None when it has none or is malformed (http://[192.168.1.5/x)."""
     try:
         return (urlsplit(url).hostname or "").lower() or None
     except ValueError:
         return None
+
+
+_host = url_host
 
 
 def _intranet(host: str) -> bool:

@@ -37,7 +37,8 @@ from zwgk.crawler import discovery as dsc
 from zwgk.crawler.extractors.encoding import decode_html
 from zwgk.crawler.facts import aaaa_records, find_search_form, ipv6_url, judge_search, search_query, search_url
 from zwgk.crawler.extractors.fields import extract_document
-from zwgk.crawler.extractors.links import ATTACHMENT_EXTS, canonical_url, classify_href, page_links, url_ext
+from zwgk.crawler.extractors.links import (ATTACHMENT_EXTS, canonical_url, classify_href, page_links, url_ext,
+                                            url_host)
 from zwgk.crawler.middlewares import is_loopback_host
 from zwgk.crawler.items import (ColumnItem, DocumentItem, EntryItem, LinkTargetItem, PageItem, PageLinksItem,
                                 ReuseItem)
@@ -122,10 +123,7 @@ def link_state(status: int) -> str:
 
 
 def _host(url: str) -> str:
-    try:
-        return urlsplit(url).hostname or ""
-    except ValueError:  # malformed, e.g. http://[192.168.10.5/x (a 错链 in its own right)
-        return ""
+    return url_host(url) or ""  # "" for a malformed URL, itself a 错链
 
 
 def _ext(url: str) -> str:
@@ -142,7 +140,7 @@ class DisclosureSpider(scrapy.Spider):
         self.profile = profile or {}
         self.crawl_id = int(crawl_id) if crawl_id else None
         self.homepage_url: str | None = None
-        self.start_hosts = {urlsplit(start_url).hostname or ""}
+        self.start_hosts = {_host(start_url)}
         self.on_loopback = all(is_loopback_host(h) for h in self.start_hosts)
         self.scope_hosts = set(self.start_hosts) | set(self.profile.get("scope_hosts", []))
         self.requested: set[str] = set()       # canonical URLs requested (any role)
@@ -414,8 +412,8 @@ class DisclosureSpider(scrapy.Spider):
 
     def parse_home(self, response):
         self.homepage_url = response.url
-        self.start_hosts.add(urlsplit(response.url).hostname or "")
-        self.scope_hosts.add(urlsplit(response.url).hostname or "")
+        self.start_hosts.add(_host(response.url))
+        self.scope_hosts.add(_host(response.url))
         items, res = self._split(self._parse_page(response, "home", keep_text=True))
         yield from items
         if res is None:
@@ -430,7 +428,7 @@ class DisclosureSpider(scrapy.Spider):
         best = links[0:1] + [a for a in links[1:3] if dsc.DISCLOSURE_URL.search(a.url)]
         for a in best:
             if self.in_scope(a.url) or not self.roots:
-                self.scope_hosts.add(urlsplit(a.url).hostname or "")
+                self.scope_hosts.add(_host(a.url))
                 req = self._request(a.url, self.parse_root, "root", office=None, depth=0)
                 if req:
                     yield req
@@ -450,7 +448,7 @@ class DisclosureSpider(scrapy.Spider):
                 yield from self._column_request(c.url, c.name, c.kind, office, response.url)
         if office is None:
             for o in dsc.find_office_links(tree, response.url):
-                self.scope_hosts.add(urlsplit(o.url).hostname or "")
+                self.scope_hosts.add(_host(o.url))
                 req = self._request(o.url, self.parse_root, "root", office=o.text, depth=depth + 1)
                 if req:
                     yield req

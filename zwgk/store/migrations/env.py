@@ -1,6 +1,5 @@
 """Alembic environment: runs migrations against the URL the caller configured."""
 from alembic import context
-from sqlalchemy import pool
 
 from zwgk.store.db import make_engine
 from zwgk.store.models import Base
