@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,7 +86,12 @@ def ranking_rows(results: list[tuple[SiteRow, dict | None, str]]) -> list[dict]:
 @click.option("--concurrency", type=int, default=None, help="每个主机的并发请求数")
 @click.option("--delay", type=float, default=None, help="同一主机两次请求之间的间隔秒数")
 @click.option("--network", type=click.Choice(["any", "loopback"]), default="any")
-def batch(sites, as_of, out, checklist, db, concurrency, delay, network):
+@click.option("--max-pages", type=int, default=None, help="每个网站最多抓取的页面数")
+@click.option("--redis", default=None,
+              help="分布式抓取：把网站放入该 Redis 的队列，由 zwgk worker 抓取（也可设环境变量 ZWGK_REDIS_URL）")
+@click.option("--no-wait", "no_wait", is_flag=True, help="分布式抓取时只入队，不等待抓取完成")
+@click.option("--prefix", default="zwgk", help="Redis 键前缀（与 zwgk worker 的 --prefix 相同）")
+def batch(sites, as_of, out, checklist, db, concurrency, delay, network, max_pages, redis, no_wait, prefix):
     """批量评估：按网站清单（CSV：名称、网址、评估对象、配置）逐一抓取检查，生成各站报告和排名。"""
     from zwgk.cli import _audit, _date, _load_profile, _report, console
     from zwgk.crawler.process import SiteJob, build_settings, run_crawls
@@ -94,11 +100,20 @@ def batch(sites, as_of, out, checklist, db, concurrency, delay, network):
     rows = read_sites(Path(sites))
     out_p = Path(out)
     out_p.mkdir(parents=True, exist_ok=True)
-    db = db or f"sqlite:///{out_p / 'zwgk.db'}"
+    db = db or f"sqlite:///{out_p.resolve() / 'zwgk.db'}"
     as_of_d = _date(as_of)
     jobs = [SiteJob(r.url, _load_profile(r.profile), r.name) for r in rows]
-    settings = build_settings(db=db, concurrency=concurrency, delay=delay, network=network)
-    run_crawls(jobs, settings, console)
+    if redis or os.environ.get("ZWGK_REDIS_URL"):
+        crawl_ids = _distributed(jobs, db, redis, prefix, no_wait, console,
+                                 {"concurrency": concurrency, "delay": delay, "network": network,
+                                  "max_pages": max_pages, "checklist": checklist, "out": str(out_p)})
+        if crawl_ids is None:
+            return
+        for job, cid in zip(jobs, crawl_ids):
+            job.crawl_id = cid
+    else:
+        settings = build_settings(db=db, concurrency=concurrency, delay=delay, network=network, max_pages=max_pages)
+        run_crawls(jobs, settings, console)
     done = []
     for i, (row, job) in enumerate(zip(rows, jobs), 1):
         folder = slug(i, row.name)
@@ -118,3 +133,30 @@ def batch(sites, as_of, out, checklist, db, concurrency, delay, network):
         score = "—" if r["score"] is None else f"{r['score']:.1f}"
         console.print(f"{r['rank'] or '—':>3}  {score:>6}  {r['name']}  {r['url']}")
     console.print(f"排名：{(out_p / 'ranking.html').resolve()}")
+
+
+def _distributed(jobs, db, redis, prefix, no_wait, console, options) -> list[int] | None:
+    """Queue the sites for `zwgk worker`s; wait for their crawls unless no_wait (then None)."""
+    from zwgk.commands.worker import open_registry
+    from zwgk.crawler.distributed import enqueue, wait_for
+
+    registry = open_registry(redis, prefix)
+    if db is None or db.startswith("sqlite"):
+        console.print("[yellow]提示：数据库为 SQLite，只有本机的工作进程能写入；多台机器请用 --db postgresql://…[/]")
+    queued = enqueue(registry, db, [(j.url, j.name, j.profile) for j in jobs],
+                     {k: v for k, v in options.items() if k in ("concurrency", "delay", "network", "max_pages")},
+                     batch=options["out"])
+    ids = [q.crawl_id for q in queued]
+    console.print(f"已将 {len(ids)} 个网站放入队列（抓取编号 {ids[0]}–{ids[-1]}）。"
+                  f"请在一台或多台机器上运行：zwgk worker --redis {registry.url} --db {db}")
+    if no_wait:
+        return None
+    last = [-1]
+
+    def progress(done, total):
+        if done != last[0]:
+            console.print(f"抓取进度：{done}/{total} 个网站已完成")
+            last[0] = done
+
+    wait_for(registry, ids, progress)
+    return ids

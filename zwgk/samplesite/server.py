@@ -14,6 +14,7 @@ import json
 import mimetypes
 import posixpath
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,26 @@ class _Quiet:
             super().log_message(format, *args)  # type: ignore[misc]
 
 
+class Gauge:
+    """Requests in flight, shared by any number of servers: the most ever seen at once (tests of
+    per-host politeness across workers read `peak`)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.now = 0
+        self.peak = 0
+
+    def __enter__(self) -> "Gauge":
+        with self._lock:
+            self.now += 1
+            self.peak = max(self.peak, self.now)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        with self._lock:
+            self.now -= 1
+
+
 class SiteHandler(_Quiet, BaseHTTPRequestHandler):
     server_version = "nginx"
     sys_version = ""
@@ -63,11 +84,21 @@ class SiteHandler(_Quiet, BaseHTTPRequestHandler):
     cfg: dict
     urls: dict[str, str]
 
+    gauge: Gauge | None = None
+    latency = 0.0
+
     def do_HEAD(self) -> None:
-        self.handle_request(head=True)
+        self.answer(head=True)
 
     def do_GET(self) -> None:
-        self.handle_request(head=False)
+        self.answer(head=False)
+
+    def answer(self, head: bool) -> None:
+        if self.gauge is None and not self.latency:
+            return self.handle_request(head)
+        with self.gauge or Gauge():
+            time.sleep(self.latency)  # a server that takes its time: requests overlap
+            self.handle_request(head)
 
     # --------------------------------------------------------------------------------------------
     def handle_request(self, head: bool) -> None:
@@ -205,7 +236,8 @@ class _Server(ThreadingHTTPServer):
 class SampleServer:
     """The running pair of servers. `url` is the site, `external_url` the stand-in for other hosts."""
 
-    def __init__(self, root: Path, host: str = LOOPBACK, port: int = 0, *, verbose: bool = False):
+    def __init__(self, root: Path, host: str = LOOPBACK, port: int = 0, *, verbose: bool = False,
+                 gauge: Gauge | None = None, latency: float = 0.0):
         if host not in (LOOPBACK, "localhost"):
             raise ValueError("the sample site binds 127.0.0.1 only")
         self.root = Path(root)
@@ -221,7 +253,8 @@ class SampleServer:
                             "log": self.external_requests})
         site_handler = type("BoundSiteHandler", (SiteHandler,),
                             {"root": self.root, "cfg": cfg, "urls": urls, "verbose": verbose,
-                             "log": self.requests, "not_modified": self.not_modified})
+                             "log": self.requests, "not_modified": self.not_modified, "gauge": gauge,
+                             "latency": latency})
         self._external = _Server((LOOPBACK, 0), ext_handler)
         try:
             self._site = _Server((LOOPBACK, port), site_handler)
@@ -257,6 +290,8 @@ class SampleServer:
         self.stop()
 
 
-def serve(root: Path, host: str = LOOPBACK, port: int = 0, *, verbose: bool = False) -> SampleServer:
-    """Start the sample site under `root` on 127.0.0.1 (port 0 = any free port) and its external stand-in."""
-    return SampleServer(root, host, port, verbose=verbose)
+def serve(root: Path, host: str = LOOPBACK, port: int = 0, *, verbose: bool = False, gauge: Gauge | None = None,
+          latency: float = 0.0) -> SampleServer:
+    """Start the sample site under `root` on 127.0.0.1 (port 0 = any free port) and its external stand-in.
+    `gauge` counts the site's requests in flight; `latency` delays every answer by that many seconds."""
+    return SampleServer(root, host, port, verbose=verbose, gauge=gauge, latency=latency)
