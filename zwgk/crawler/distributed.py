@@ -146,7 +146,7 @@ def enqueue(registry: Registry, db: str | None, sites: list[tuple[str, str | Non
 
 def worker_settings(job: SiteJob, db: str | None, registry: Registry, host_key: str = "host"):
     """Scrapy settings for one site's crawl on a worker: the run's options, the scrapy-redis
-    scheduler under this crawl's keys, and the shared per-host limits."""
+    scheduler under this crawl's keys, and the per-host limits held in Redis (hostlimit.py)."""
     from zwgk.crawler.process import build_settings
 
     o = job.options
@@ -169,9 +169,6 @@ def worker_settings(job: SiteJob, db: str | None, registry: Registry, host_key: 
     settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter")
     settings.set("SCHEDULER_SERIALIZER", "zwgk.crawler.redis_json")
     settings.set("SCHEDULER_PERSIST", True)  # a killed worker's queue is seen by the next one
-    mws = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
-    mws["zwgk.crawler.hostlimit.RedisHostLimitMiddleware"] = 950
-    settings.set("DOWNLOADER_MIDDLEWARES", mws)
     return settings
 
 

@@ -13,6 +13,11 @@ Both are checked and taken in one Lua script on Redis' own clock, so workers on 
 different clocks agree. A request waits here (a coroutine, not a thread) until its host has
 room; it waits inside its own site's crawler, so a slow host holds up only the sites that link
 to it. In worker mode each process' own DOWNLOAD_DELAY is 0: this middleware is the delay.
+
+Without Redis the same middleware counts in this process, for every crawl it runs (a batch's
+sites sharing a host, or all linking to one): Scrapy 2.19's own per-slot count lets a burst
+through when DOWNLOAD_DELAY is 0 (its downloads start as tasks that only later mark themselves
+transferring), so it cannot be relied on alone. The delay stays Scrapy's there.
 """
 from __future__ import annotations
 
@@ -21,7 +26,6 @@ import random
 import secrets
 from urllib.parse import urlsplit
 
-from scrapy.exceptions import NotConfigured
 
 # KEYS: holders (zset token -> expiry ms), next start (ms). ARGV: token, limit, delay ms, hold ms.
 # Returns 0 when the request may start, else how many ms to wait (-1: the host is full).
@@ -49,32 +53,71 @@ def host_key(url: str, how: str = "host") -> str:
     return (parts.netloc if how == "netloc" else parts.hostname) or ""
 
 
-class RedisHostLimitMiddleware:
-    """Downloader middleware (ordered last, just before the download) enabled by ZWGK_REDIS_URL."""
+class LocalLimits:
+    """The same bookkeeping for one process: requests in flight per host (no delay: Scrapy's
+    download slots keep it). One instance is shared by every crawler of the process."""
 
-    def __init__(self, crawler, server):
-        s = crawler.settings
+    def __init__(self) -> None:
+        self.holders: dict[str, set[str]] = {}
+
+    def acquire(self, host: str, token: str, limit: int, delay_ms: int, hold_ms: int) -> int:
+        held = self.holders.setdefault(host, set())
+        if len(held) >= limit:
+            return -1
+        held.add(token)
+        return 0
+
+    def release(self, host: str, token: str) -> None:
+        held = self.holders.get(host)
+        if held is not None:
+            held.discard(token)
+            if not held:
+                del self.holders[host]
+
+
+class RedisLimits:
+    """Requests in flight and next start per host, in Redis, for every worker."""
+
+    def __init__(self, server, prefix: str) -> None:
         self.server = server
-        self.prefix = s.get("ZWGK_REDIS_PREFIX", "zwgk")
+        self.prefix = prefix
+        self.script = server.register_script(ACQUIRE)
+
+    def _keys(self, host: str) -> list[str]:
+        return [f"{self.prefix}:host:{host}:inflight", f"{self.prefix}:host:{host}:next"]
+
+    def acquire(self, host: str, token: str, limit: int, delay_ms: int, hold_ms: int) -> int:
+        return self.script(keys=self._keys(host), args=[token, limit, delay_ms, hold_ms])
+
+    def release(self, host: str, token: str) -> None:
+        self.server.zrem(self._keys(host)[0], token)
+
+
+PROCESS_LIMITS = LocalLimits()
+
+
+class HostLimitMiddleware:
+    """Downloader middleware (ordered last, just before the download): Redis-backed when
+    ZWGK_REDIS_URL is set (workers), else counted in this process."""
+
+    def __init__(self, crawler, limits):
+        s = crawler.settings
+        self.limits = limits
         self.limit = s.getint("ZWGK_HOST_CONCURRENCY") or s.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 2)
         self.delay = s.getfloat("ZWGK_HOST_DELAY", 0.0)
         self.randomize = s.getbool("RANDOMIZE_DOWNLOAD_DELAY", True)
         self.hold_ms = int((s.getfloat("DOWNLOAD_TIMEOUT", 30) + 30) * 1000)
         self.how = s.get("ZWGK_HOST_KEY", "host")
-        self.acquire = server.register_script(ACQUIRE)
         self.stats = crawler.stats
 
     @classmethod
     def from_crawler(cls, crawler):
         url = crawler.settings.get("ZWGK_REDIS_URL")
         if not url:
-            raise NotConfigured("no Redis: Scrapy's own per-process limits apply")
+            return cls(crawler, PROCESS_LIMITS)
         import redis
 
-        return cls(crawler, redis.Redis.from_url(url))
-
-    def _keys(self, host: str) -> list[str]:
-        return [f"{self.prefix}:host:{host}:inflight", f"{self.prefix}:host:{host}:next"]
+        return cls(crawler, RedisLimits(redis.Redis.from_url(url), crawler.settings.get("ZWGK_REDIS_PREFIX", "zwgk")))
 
     async def process_request(self, request):
         if request.url.startswith("data:"):
@@ -84,7 +127,7 @@ class RedisHostLimitMiddleware:
         delay = self.delay * random.uniform(0.5, 1.5) if self.randomize else self.delay
         waited = False
         while True:
-            wait = self.acquire(keys=self._keys(host), args=[token, self.limit, int(delay * 1000), self.hold_ms])
+            wait = self.limits.acquire(host, token, self.limit, int(delay * 1000), self.hold_ms)
             if wait == 0:
                 break
             waited = True
@@ -97,7 +140,7 @@ class RedisHostLimitMiddleware:
     def _release(self, request):
         held = request.meta.pop("zwgk_host_token", None)
         if held:
-            self.server.zrem(self._keys(held[0])[0], held[1])
+            self.limits.release(*held)
 
     def process_response(self, request, response):
         self._release(request)

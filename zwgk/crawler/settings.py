@@ -38,6 +38,8 @@ DOWNLOADER_MIDDLEWARES = {
     "zwgk.crawler.middlewares.NetworkPolicyMiddleware": 50,
     "zwgk.crawler.middlewares.RedirectLoopMiddleware": 650,  # sees 3xx before RedirectMiddleware (600)
     "zwgk.crawler.incremental.ConditionalRequestMiddleware": 580,  # off unless ZWGK_INCREMENTAL
+    # per-host requests in flight, for all crawls of the process (or all workers, with Redis)
+    "zwgk.crawler.hostlimit.HostLimitMiddleware": 950,
 }
 ITEM_PIPELINES = {
     "zwgk.crawler.pipelines.store_items.StoreItemsPipeline": 800,

@@ -95,9 +95,11 @@ def stored_document(session: Session, crawl_id: int, url: str) -> tuple[dict | N
 
 
 def stored_document_urls(session: Session, crawl_id: int) -> set[str]:
-    """Document pages a crawl already stored (fetched and parsed) — a resumed crawl keeps them."""
-    return set(session.scalars(select(m.Page.url).where(m.Page.crawl_id == crawl_id, m.Page.kind == "document",
-                                                        m.Page.status < 400)))
+    """Document pages a crawl already stored (fetched and parsed) — a resumed crawl keeps them.
+
+    Read from the document rows: a page's row may be written in one batch and its document row
+    in the next, and a crawl killed between the two must fetch that page again."""
+    return set(session.scalars(select(m.Document.url).where(m.Document.crawl_id == crawl_id)))
 
 
 def unfinished_crawl(session: Session, start_url: str) -> int | None:
