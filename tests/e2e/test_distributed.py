@@ -114,3 +114,47 @@ def test_two_workers_crawl_three_sites_like_one_process(three_sites, redis_serve
         assert b[url]["summary"]["score"] is not None
     # nothing of the batch is left in Redis but the per-host counters
     assert not [k for k in r.scan_iter(f"{redis_prefix}:*") if b":host:" not in k]
+
+
+def test_a_killed_worker_s_site_is_taken_over_and_finished(three_sites, redis_server, redis_prefix, tmp_path):
+    import sqlite3
+
+    import redis
+
+    base, keys = three_sites
+    out = tmp_path / "dist"
+    with serve(base / "s0", latency=0.005) as server:
+        sites = _site_list(tmp_path / "sites.csv", [server])
+        env_redis = ["--redis", redis_server, "--prefix", redis_prefix]
+        batch = _cli("batch", str(sites), "--out", str(out), "--as-of", keys[0]["as_of"], "--network", "loopback",
+                     "--concurrency", "2", "--delay", "0", *env_redis)
+        r = redis.Redis.from_url(redis_server)
+        deadline = time.monotonic() + 120
+        while r.hlen(f"{redis_prefix}:jobs") < 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        first = _cli("worker", *env_redis, "--lease", "2", "--linger", "30")
+        n = 0
+        while n < 60 and time.monotonic() < deadline + 180:
+            time.sleep(0.3)
+            try:
+                with sqlite3.connect(out / "zwgk.db") as c:
+                    n = c.execute("select count(*) from document").fetchone()[0]
+            except sqlite3.OperationalError:
+                n = 0  # tables not there yet
+        first.kill()  # SIGKILL: no clean shutdown, its lease stays until it expires
+        first.communicate()
+        assert 0 < n < len(keys[0]["documents"])
+        second = _cli("worker", *env_redis, "--lease", "2", "--linger", "1")
+        s_out, s_err = second.communicate(timeout=600)
+        b_out, b_err = batch.communicate(timeout=600)
+    assert second.returncode == 0 and batch.returncode == 0, (s_err[-2000:], b_err[-2000:])
+    assert "接手抓取" in s_out + s_err and "完成：" in s_out + s_err
+    [res] = _results(out).values()
+    assert res["summary"]["score"] is not None
+    got = {d["url"].split("/", 3)[3] for d in res["documents"]}
+    assert {d["path"].lstrip("/") for d in keys[0]["documents"]} <= got  # nothing lost
+    with sqlite3.connect(out / "zwgk.db") as c:
+        assert c.execute("select status from crawl").fetchall() == [("finished",)]
+        for table in ("document", "page", "link_target"):
+            total, distinct = c.execute(f"select count(*), count(distinct url) from {table}").fetchone()
+            assert total == distinct, table  # nothing doubled
