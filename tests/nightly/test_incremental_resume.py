@@ -81,7 +81,9 @@ def test_kill_9_then_resume_loses_nothing_and_doubles_nothing(tmp_path):
         proc.wait()
         (status,) = q(db, "select status from crawl")[0]
         assert status == "running"
-        before = {u for (u,) in q(db, "select url from page where kind='document' and status < 400")}
+        # parsed before the kill: the document rows (a page row may have been written a batch earlier
+        # than its document row; such a page is fetched again)
+        before = {u for (u,) in q(db, "select url from document")}
         assert 0 < len(before) < len(key["documents"])
         mark = len(server.requests)
         resumed = crawl(server.url, db, "--resume")
