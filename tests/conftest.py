@@ -7,17 +7,10 @@ import uuid
 import pytest
 
 
-def _pg_url():
-    return os.environ.get("ZWGK_TEST_PG_URL")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path):
-    """A fresh, empty database URL of each kind the suite supports."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'zwgk.db'}"
-        return
-    base = _pg_url()
+@pytest.fixture
+def pg_url():
+    """A fresh, empty PostgreSQL database (dropped afterwards); skipped without ZWGK_TEST_PG_URL."""
+    base = os.environ.get("ZWGK_TEST_PG_URL")
     if not base:
         pytest.skip("PostgreSQL not configured (ZWGK_TEST_PG_URL unset)")
     from sqlalchemy import create_engine, text
@@ -31,6 +24,14 @@ def db_url(request, tmp_path):
     with admin.connect() as c:
         c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A fresh, empty database URL of each kind the suite supports."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'zwgk.db'}"
+    return request.getfixturevalue("pg_url")
 
 
 @pytest.fixture(scope="session")

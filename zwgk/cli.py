@@ -9,6 +9,8 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from zwgk.commands import with_options
+
 console = Console(stderr=True)
 
 
@@ -154,14 +156,6 @@ politeness = [
     click.option("--time-budget", "time_budget", type=float, default=None,
                  help="本次抓取最多用时（分钟）；到时停止，下次用 --resume 接着抓"),
 ]
-
-
-def with_options(opts):
-    def deco(f):
-        for o in reversed(opts):
-            f = o(f)
-        return f
-    return deco
 
 
 @main.command()

@@ -1,7 +1,6 @@
 """Nightly runs: one at a time per site (lock), notifications of new findings, cron / systemd output."""
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys

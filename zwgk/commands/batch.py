@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,7 +102,9 @@ def batch(sites, as_of, out, checklist, db, concurrency, delay, network, max_pag
     db = db or f"sqlite:///{out_p.resolve() / 'zwgk.db'}"
     as_of_d = _date(as_of)
     jobs = [SiteJob(r.url, _load_profile(r.profile), r.name) for r in rows]
-    if redis or os.environ.get("ZWGK_REDIS_URL"):
+    from zwgk.crawler.distributed import redis_url
+
+    if redis_url(redis):
         crawl_ids = _distributed(jobs, db, redis, prefix, no_wait, console,
                                  {"concurrency": concurrency, "delay": delay, "network": network,
                                   "max_pages": max_pages, "checklist": checklist, "out": str(out_p)})

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 import click
 
+from zwgk.commands import with_options
+
 
 # ------------------------------------------------------------------------------------ history
 def _with_grade(entry: dict) -> dict:
@@ -243,14 +245,6 @@ notify_options = [
 ]
 
 
-def _opts(opts):
-    def deco(f):
-        for o in reversed(opts):
-            f = o(f)
-        return f
-    return deco
-
-
 @click.command("nightly")
 @click.argument("target")
 @click.option("--out", type=click.Path(file_okay=False), default="zwgk-out/nightly", help="输出目录（每个网站一个子目录）")
@@ -262,7 +256,7 @@ def _opts(opts):
 @click.option("--network", type=click.Choice(["any", "loopback"]), default="any")
 @click.option("--time-budget", "time_budget", type=float, default=None,
               help="每个网站每晚最多抓取的分钟数；未抓完的部分下一晚接着抓")
-@_opts(notify_options)
+@with_options(notify_options)
 def nightly(target, out, db, checklist, as_of, concurrency, delay, network, time_budget, webhook, smtp, smtp_user, starttls,
             mail_from, mail_to):
     """夜间运行：逐个网站抓取、检查、生成报告，同一网站不会同时运行两次；有新增问题时发送通知。"""
@@ -369,7 +363,7 @@ def install_systemd(units: dict[str, str]) -> Path:
 @click.option("--out", type=click.Path(file_okay=False), default="zwgk-out/nightly", help="输出目录")
 @click.option("--db", default=None, help="数据库 URL（默认 OUT/zwgk.db）")
 @click.option("--checklist", default=None)
-@_opts(notify_options)
+@with_options(notify_options)
 def schedule(target, at, kind, install, out, db, checklist, webhook, smtp, smtp_user, starttls, mail_from, mail_to):
     """生成（或安装）每晚运行 zwgk nightly 的 cron 行或 systemd 定时器。TARGET 为网址或网站列表 CSV。"""
     read_targets(target)  # a bad site list fails now, not at 02:30

@@ -99,9 +99,7 @@ class Registry:
             if raw is None:  # finished meanwhile
                 self._release(keys=[self.lease_key(cid)], args=[worker])
                 continue
-            requests, _ = self.queue_keys(cid)
-            taken_over = bool(self.server.exists(requests)) or self.server.hget(f"{self.jobs_key}:started",
-                                                                                  key) is not None
+            taken_over = self.server.hget(f"{self.jobs_key}:started", key) is not None
             self.server.delete(*self.queue_keys(cid))
             self.server.hset(f"{self.jobs_key}:started", key, worker)
             return SiteJob(**json.loads(raw)), taken_over

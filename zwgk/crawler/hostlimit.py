@@ -26,6 +26,8 @@ import random
 import secrets
 from urllib.parse import urlsplit
 
+from zwgk.crawler.extractors.links import url_host
+
 
 # KEYS: holders (zset token -> expiry ms), next start (ms). ARGV: token, limit, delay ms, hold ms.
 # Returns 0 when the request may start, else how many ms to wait (-1: the host is full).
@@ -49,8 +51,9 @@ FULL_POLL = 0.05  # seconds between tries while a host has its limit of requests
 
 def host_key(url: str, how: str = "host") -> str:
     """The politeness unit: the host name (as Scrapy's download slots), or host:port."""
-    parts = urlsplit(url)
-    return (parts.netloc if how == "netloc" else parts.hostname) or ""
+    if how == "netloc":
+        return urlsplit(url).netloc.lower()
+    return url_host(url) or ""
 
 
 class LocalLimits:
