@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterable, Iterator
@@ -60,11 +61,14 @@ def select_documents(snap: SiteSnapshot, wanted: str | None, *, interpretations:
 
 
 def office_root(snap: SiteSnapshot) -> str:
-    """Where an office's disclosure area sits: its first column's parent, else the site URL."""
-    for c in snap.columns:
-        if c.parent_url:
-            return c.parent_url
-    return snap.site_url
+    """Where an office's disclosure area sits: the page most of its top-level columns hang from
+    (ties: the first URL in order), else the site URL. Counted, not the first column's parent:
+    which column a crawl stored first depends on the order pages were answered in."""
+    urls = {c.url for c in snap.columns}
+    tops = Counter(c.parent_url for c in snap.columns if c.parent_url and c.parent_url not in urls)
+    if not tops:
+        return snap.site_url
+    return min(tops, key=lambda u: (-tops[u], u))
 
 
 def norm_url(url: str | None) -> str:
