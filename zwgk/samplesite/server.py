@@ -51,9 +51,16 @@ class _Quiet:
     # per response for the delayed ACK
     disable_nagle_algorithm = True
 
+    extra_headers: tuple[tuple[str, str], ...] = ()
+
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         if self.verbose:
             super().log_message(format, *args)  # type: ignore[misc]
+
+    def end_headers(self) -> None:
+        for name, value in self.extra_headers:
+            self.send_header(name, value)  # type: ignore[attr-defined]
+        super().end_headers()  # type: ignore[misc]
 
 
 class Gauge:
@@ -231,13 +238,14 @@ class ExternalHandler(_Quiet, BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # socketserver's default listen backlog of 5 drops connections of busy clients
 
 
 class SampleServer:
     """The running pair of servers. `url` is the site, `external_url` the stand-in for other hosts."""
 
     def __init__(self, root: Path, host: str = LOOPBACK, port: int = 0, *, verbose: bool = False,
-                 gauge: Gauge | None = None, latency: float = 0.0):
+                 gauge: Gauge | None = None, latency: float = 0.0, headers: dict[str, str] | None = None):
         if host not in (LOOPBACK, "localhost"):
             raise ValueError("the sample site binds 127.0.0.1 only")
         self.root = Path(root)
@@ -248,13 +256,14 @@ class SampleServer:
         self.requests: list[tuple[str, str]] = []
         self.not_modified: list[str] = []  # paths answered 304
         self.external_requests: list[tuple[str, str]] = []
+        extra = tuple((headers or {}).items())
         ext_handler = type("BoundExternalHandler", (ExternalHandler,),
                            {"pages": cfg.get("external_pages", {}), "verbose": verbose,
-                            "log": self.external_requests})
+                            "log": self.external_requests, "extra_headers": extra})
         site_handler = type("BoundSiteHandler", (SiteHandler,),
                             {"root": self.root, "cfg": cfg, "urls": urls, "verbose": verbose,
                              "log": self.requests, "not_modified": self.not_modified, "gauge": gauge,
-                             "latency": latency})
+                             "latency": latency, "extra_headers": extra})
         self._external = _Server((LOOPBACK, 0), ext_handler)
         try:
             self._site = _Server((LOOPBACK, port), site_handler)
@@ -291,7 +300,8 @@ class SampleServer:
 
 
 def serve(root: Path, host: str = LOOPBACK, port: int = 0, *, verbose: bool = False, gauge: Gauge | None = None,
-          latency: float = 0.0) -> SampleServer:
+          latency: float = 0.0, headers: dict[str, str] | None = None) -> SampleServer:
     """Start the sample site under `root` on 127.0.0.1 (port 0 = any free port) and its external stand-in.
-    `gauge` counts the site's requests in flight; `latency` delays every answer by that many seconds."""
-    return SampleServer(root, host, port, verbose=verbose, gauge=gauge, latency=latency)
+    `gauge` counts the site's requests in flight; `latency` delays every answer by that many seconds;
+    `headers` are added to every answer of both servers."""
+    return SampleServer(root, host, port, verbose=verbose, gauge=gauge, latency=latency, headers=headers)
