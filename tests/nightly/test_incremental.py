@@ -64,10 +64,11 @@ def test_previous_crawl_and_its_validators(db_url):
 def test_reuse_rows_copies_the_page_and_what_was_read_from_it_once(db_url):
     Session = open_db(db_url)
     _, c1, c2 = _seed(Session)
-    for _ in range(2):  # a resumed crawl copies again: still one row each
-        with Session.begin() as s:
-            counts = reuse_rows(s, c1, c2, LIST)
-    assert counts == {"page": 1, "document": 0, "site_column": 1, "column_entry": 1, "link": 1}
+    with Session.begin() as s:
+        assert reuse_rows(s, c1, c2, LIST) == {"page": 1, "document": 0, "site_column": 1, "column_entry": 1,
+                                               "link": 1}
+    with Session.begin() as s:  # a resumed crawl copies again: still one row each
+        assert reuse_rows(s, c1, c2, LIST) == {"page": 0}
     with Session.begin() as s:
         reuse_rows(s, c1, c2, DOC)
     with Session() as s:

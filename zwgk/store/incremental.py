@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
 from . import models as m
-from .write import upsert_rows
+from .write import UPSERT_KEYS, now
 
 
 @dataclass(frozen=True)
@@ -37,20 +37,15 @@ def previous_validators(session: Session, crawl_id: int) -> dict[str, Validators
     return {url: Validators(crawl_id, etag, lm) for url, etag, lm, _ in session.execute(q)}
 
 
-def _row(obj, **override) -> dict:
-    d = {c.key: getattr(obj, c.key) for c in obj.__table__.columns if c.key != "id"}
-    d.update(override)
-    return d
-
-
 def reuse_rows(session: Session, from_crawl: int, to_crawl: int, url: str) -> dict[str, int]:
     """Copy what `from_crawl` stored for the page at `url` into `to_crawl` (a 304: nothing changed).
 
     Copies the page row (reused_from set), the document parsed from it, the column (if the page is
     a column's first list page), the list entries read from it and the links that sit on it.
-    Idempotent (upserts on each table's unique key): a resumed crawl may copy the same page twice.
-    Link targets are not copied: whether a target still works is a fact of tonight, not of the page.
-    Returns how many rows of each table were copied ({"page": 0} when the page is unknown).
+    Idempotent (INSERT … ON CONFLICT DO NOTHING on each table's unique key): a resumed crawl may
+    copy the same page twice. Link targets are not copied: whether a target still works is a fact
+    of tonight, not of the page. Returns how many rows of each table were copied by this call
+    ({"page": 0} when the page is unknown or already copied).
     """
     counts = reuse_many(session, from_crawl, to_crawl, [url])
     return counts if counts["page"] else {"page": 0}
@@ -61,37 +56,83 @@ _COPIED = ((m.Document, m.Document.url), (m.SiteColumn, m.SiteColumn.url),
            (m.ColumnEntry, m.ColumnEntry.list_page), (m.Link, m.Link.source_url))
 
 
-def reuse_many(session: Session, from_crawl: int, to_crawl: int, urls: list[str]) -> dict[str, int]:
-    """reuse_rows for many pages at once: a few IN queries per table instead of a transaction
-    per page (a nightly re-crawl of an unchanged site copies thousands of pages)."""
+def _insert(session: Session):
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - the two databases zwgk supports
+        raise NotImplementedError(f"incremental re-crawls need SQLite or PostgreSQL, not {dialect}")
+    return insert
+
+
+def _copy(session: Session, model, key_col, urls: list[str], from_crawl: int, override: dict) -> int:
+    """INSERT INTO model SELECT … FROM model WHERE crawl_id = from_crawl AND key_col IN urls, with
+    `override` (column → SQL expression) replacing copied values; one statement, in the database."""
+    insert = _insert(session)
+    cols = [c for c in model.__table__.columns if c.key != "id"]
+    exprs = [override[c.key].label(c.key) if c.key in override else c for c in cols]
+    q = select(*exprs).where(model.crawl_id == from_crawl, key_col.in_(urls))
+    keys, _ = UPSERT_KEYS[model]
+    stmt = (insert(model).from_select([c.key for c in cols], q).on_conflict_do_nothing(index_elements=list(keys))
+            .returning(model.id))  # psycopg reports no rowcount for INSERT … SELECT: count what came back
+    return len(session.connection().execute(stmt).all())
+
+
+def reuse_many(session: Session, from_crawl: int, to_crawl: int, urls: list[str], *,
+               asked: bool = True) -> dict[str, int]:
+    """reuse_rows for many pages at once, copied inside the database (INSERT … SELECT): a nightly
+    re-crawl of an unchanged site copies thousands of pages.
+
+    `asked`: the server was asked tonight and answered 304, so the copied page rows get tonight's
+    `fetched_at` (the last time the server vouched for the page). With asked=False (a page trusted
+    without a request, see `due_for_revalidation`) they keep the time of the crawl that last asked,
+    and the page's own link-target row is copied too, with the time it was checked."""
     counts = dict.fromkeys(["page"] + [model.__tablename__ for model, _ in _COPIED], 0)
+    crawl = literal(to_crawl)
+    page_override = {"crawl_id": crawl, "reused_from": func.coalesce(m.Page.reused_from, from_crawl)}
+    if asked:
+        page_override["fetched_at"] = literal(now(), m.Page.fetched_at.type)
     for i in range(0, len(urls), 500):
-        pages = session.scalars(select(m.Page).where(m.Page.crawl_id == from_crawl,
-                                                     m.Page.url.in_(urls[i:i + 500]))).all()
-        known = [p.url for p in pages]
-        if not known:
-            continue
-        upsert_rows(session, m.Page, [_row(p, crawl_id=to_crawl, reused_from=p.reused_from or from_crawl)
-                                      for p in pages])
-        counts["page"] += len(pages)
+        chunk = urls[i:i + 500]
+        counts["page"] += _copy(session, m.Page, m.Page.url, chunk, from_crawl, page_override)
         for model, col in _COPIED:
-            rows = [_row(o, crawl_id=to_crawl) for o in
-                    session.scalars(select(model).where(model.crawl_id == from_crawl, col.in_(known)))]
-            upsert_rows(session, model, rows)
-            counts[model.__tablename__] += len(rows)
+            counts[model.__tablename__] += _copy(session, model, col, chunk, from_crawl, {"crawl_id": crawl})
+        if not asked:
+            counts["link_target"] = counts.get("link_target", 0) + _copy(
+                session, m.LinkTarget, m.LinkTarget.url, chunk, from_crawl, {"crawl_id": crawl})
     return counts
 
 
-def stored_document(session: Session, crawl_id: int, url: str) -> tuple[dict | None, list[dict]]:
-    """What a crawl stored for a document page: its document fields and the links on it — the
-    spider follows up from these when it does not parse the page again (a 304, a resumed crawl)."""
-    doc = session.scalars(select(m.Document).where(m.Document.crawl_id == crawl_id, m.Document.url == url)).first()
-    links = [{"target_url": lk.target_url, "text": lk.text, "tag": lk.tag} for lk in
-             session.scalars(select(m.Link).where(m.Link.crawl_id == crawl_id, m.Link.source_url == url))]
-    if doc is None:
-        return None, links
-    return {"title": doc.title, "policy_urls": list(doc.policy_urls or []),
-            "interpretation_urls": [x["url"] for x in doc.interpretation_links or []]}, links
+@dataclass
+class StoredPages:
+    """What one crawl stored about its pages, read once: the spider follows a page up from it when
+    it does not parse the page again (a 304, a resumed crawl, a page trusted without a request)."""
+    documents: dict[str, tuple[str | None, tuple[str, ...]]]  # url -> (title, 解读 and 原文 urls)
+    links: dict[str, tuple[str, ...]]                          # source page -> link targets on it
+
+    def document(self, url: str) -> tuple[dict | None, list[str]]:
+        targets = list(self.links.get(url, ()))
+        doc = self.documents.get(url)
+        if doc is None:
+            return None, targets
+        return {"title": doc[0], "related": list(doc[1])}, targets
+
+
+def stored_pages(session: Session, crawl_id: int) -> StoredPages:
+    """StoredPages of `crawl_id`: two queries, whatever the size of the site."""
+    documents = {}
+    for url, title, policy, interp in session.execute(
+            select(m.Document.url, m.Document.title, m.Document.policy_urls, m.Document.interpretation_links)
+            .where(m.Document.crawl_id == crawl_id)):
+        documents[url] = (title, tuple([x["url"] for x in interp or []] + list(policy or [])))
+    grouped: dict[str, list[str]] = {}
+    names: dict[str, str] = {}  # one string object per distinct target: menus repeat on every page
+    for source, target in session.execute(select(m.Link.source_url, m.Link.target_url)
+                                          .where(m.Link.crawl_id == crawl_id)):
+        grouped.setdefault(source, []).append(names.setdefault(target, target))
+    return StoredPages(documents, {k: tuple(v) for k, v in grouped.items()})
 
 
 def stored_document_urls(session: Session, crawl_id: int) -> set[str]:

@@ -151,6 +151,7 @@ class DisclosureSpider(scrapy.Spider):
         self.pages_parsed = 0
         self.resume = bool(resume) and self.crawl_id is not None
         self.stored_docs: set[str] = set()  # a resumed crawl's documents already parsed
+        self.stored: dict[int, object] = {}  # crawl id -> StoredPages, for pages not parsed again
         self._db = None
         self.facts: dict = {}               # IPv6 and site search, see crawler/facts.py
         self.search_form: dict | None = None
@@ -576,13 +577,19 @@ class DisclosureSpider(scrapy.Spider):
         if req:
             yield req
 
-    def _follow_stored(self, crawl_id: int, url: str, office):
-        from zwgk.store.incremental import stored_document
+    def _stored(self, crawl_id: int):
+        """What crawl `crawl_id` stored about its pages, read once (two queries) on first need."""
+        stored = self.stored.get(crawl_id)
+        if stored is None:
+            from zwgk.store.incremental import stored_pages
 
-        with self.db()() as session:
-            doc, links = stored_document(session, crawl_id, url)
-        for lk in links:
-            target = lk["target_url"]
+            with self.db()() as session:
+                stored = self.stored[crawl_id] = stored_pages(session, crawl_id)
+        return stored
+
+    def _follow_stored(self, crawl_id: int, url: str, office):
+        doc, targets = self._stored(crawl_id).document(url)
+        for target in targets:
             if target not in self.linked:
                 absolute, problem, _ = classify_href(target, url)
                 self.linked[target] = self._kind(target)
@@ -593,7 +600,7 @@ class DisclosureSpider(scrapy.Spider):
             self.documents += 1
             if doc["title"] and len(self.doc_titles) < 50:
                 self.doc_titles.append(doc["title"])
-            yield from self._related(office, doc["interpretation_urls"] + doc["policy_urls"])
+            yield from self._related(office, doc["related"])
 
     def parse_check(self, response):
         key = response.meta["target"]
