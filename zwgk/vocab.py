@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # kind -> (canonical Chinese name, other names seen on sites). Order matters: the first
 # kind whose name matches wins, so narrower kinds come before broader ones.
@@ -68,20 +69,33 @@ def column_names(kind: str) -> tuple[str, ...]:
 def classify_column(name: str | None, *, exact: bool = False) -> str | None:
     """The kind of a column from its name, or None. Exact names first, then containment
     (unless `exact`)."""
-    n = norm_text(name).strip("“”\"")
-    if not n or len(n) > 24:
-        return None
-    for kind, (canon, others) in COLUMN_KINDS.items():
-        if n in (norm_text(canon), *(norm_text(o) for o in others)):
-            return kind
-    if exact:
-        return None
+    return _classify(norm_text(name).strip("“”\""), exact)
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+    """COLUMN_KINDS normalised once: exact name -> kind, and (name, kind) for containment, in order."""
+    exact: dict[str, str] = {}
+    contained: list[tuple[str, str]] = []
     for kind, (canon, others) in COLUMN_KINDS.items():
         for cand in (canon, *others):
             c = norm_text(cand)
-            if len(c) >= 3 and c in n:
-                return kind
-    return None
+            exact.setdefault(c, kind)
+            if len(c) >= 3:
+                contained.append((c, kind))
+    return exact, tuple(contained)
+
+
+@lru_cache(maxsize=8192)  # menus repeat the same names on every page of a site
+def _classify(n: str, exact: bool) -> str | None:
+    if not n or len(n) > 24:
+        return None
+    names, contained = _vocabulary()
+    if n in names:
+        return names[n]
+    if exact:
+        return None
+    return next((kind for c, kind in contained if c in n), None)
 
 
 def name_matches(name: str | None, wanted: str) -> bool:

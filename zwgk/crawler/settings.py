@@ -41,6 +41,9 @@ DOWNLOADER_MIDDLEWARES = {
     # per-host requests in flight, for all crawls of the process (or all workers, with Redis)
     "zwgk.crawler.hostlimit.HostLimitMiddleware": 950,
 }
+# Scrapy starts CONCURRENT_ITEMS worker tasks for every response's output (default 100); the
+# store pipeline never awaits, so one worker does the same work without ~100 tasks per page
+CONCURRENT_ITEMS = 1
 ITEM_PIPELINES = {
     "zwgk.crawler.pipelines.store_items.StoreItemsPipeline": 800,
 }
