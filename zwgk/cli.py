@@ -39,7 +39,7 @@ def _load_profile(path: str | None) -> dict:
 
 def _crawl(url: str, *, db: str | None, profile: dict, concurrency: int | None, delay: float | None,
            network: str, max_pages: int | None = None, autothrottle: bool = False, incremental: bool = False,
-           resume: bool = False, time_budget: float | None = None) -> int:
+           resume: bool = False, time_budget: float | None = None, revalidate_days: int = 0) -> int:
     """Run the spider in this process with a progress display; returns the crawl id."""
     from zwgk.crawler.process import SiteJob, build_settings, run_crawls
 
@@ -47,7 +47,7 @@ def _crawl(url: str, *, db: str | None, profile: dict, concurrency: int | None, 
 
     settings = build_settings(db=db, concurrency=concurrency, delay=delay, network=network, max_pages=max_pages,
                               autothrottle=autothrottle, profile=profile, incremental=incremental,
-                              time_budget=time_budget)
+                              time_budget=time_budget, revalidate_days=revalidate_days)
     job = SiteJob(url, profile)
     if resume:
         from zwgk.store.db import open_db
@@ -152,6 +152,9 @@ politeness = [
                  help="站点配置 YAML（起始网址、栏目、范围、编码、礼貌抓取参数）"),
     click.option("--db", default=None, help="数据库 URL（默认 sqlite:///zwgk-out/zwgk.db，或环境变量 ZWGK_DB）"),
     click.option("--incremental", is_flag=True, help="增量抓取：上次抓取后未变化（304）的文件页面不再解析"),
+    click.option("--revalidate-days", "revalidate_days", type=click.IntRange(min=0), default=0,
+                 help="增量抓取时，列表条目未变的文件页面每 N 天才向服务器重新核验一次（各页轮流）；"
+                      "其余夜里直接沿用上次结果。默认 0：每次都核验。隐含 --incremental"),
     click.option("--resume", is_flag=True, help="继续该网站上次被中断的抓取"),
     click.option("--time-budget", "time_budget", type=float, default=None,
                  help="本次抓取最多用时（分钟）；到时停止，下次用 --resume 接着抓"),
@@ -167,7 +170,7 @@ politeness = [
               help="人工核查结论文件（YAML/CSV，见 zwgk verdicts template）")
 @with_options(politeness)
 def run(url, as_of, out, checklist, verdicts, concurrency, delay, autothrottle, max_pages, network, profile, db,
-        incremental, resume, time_budget):
+        incremental, revalidate_days, resume, time_budget):
     """抓取并检查一个网站，生成报告（URL 为首页或政府信息公开专栏地址）。"""
     from zwgk.commands.verdicts import precheck_verdicts
 
@@ -184,7 +187,7 @@ def run(url, as_of, out, checklist, verdicts, concurrency, delay, autothrottle, 
     db = db or f"sqlite:///{out_p / 'zwgk.db'}"
     crawl_id = _crawl(url, db=db, profile=_load_profile(profile), concurrency=concurrency, delay=delay,
                       network=network, max_pages=max_pages, autothrottle=autothrottle, incremental=incremental,
-                      resume=resume, time_budget=time_budget)
+                      resume=resume, time_budget=time_budget, revalidate_days=revalidate_days)
     results = _audit(db, crawl_id, checklist, as_of_d, out_p, verdicts)
     from zwgk.commands.nightly import report_history  # the site's earlier runs (trends, new/fixed)
 
@@ -195,11 +198,12 @@ def run(url, as_of, out, checklist, verdicts, concurrency, delay, autothrottle, 
 @main.command()
 @click.argument("url")
 @with_options(politeness)
-def crawl(url, concurrency, delay, autothrottle, max_pages, network, profile, db, incremental, resume, time_budget):
+def crawl(url, concurrency, delay, autothrottle, max_pages, network, profile, db, incremental, revalidate_days, resume,
+          time_budget):
     """只抓取：把网站的栏目、文件和链接存入数据库，输出抓取编号。"""
     crawl_id = _crawl(url, db=db, profile=_load_profile(profile), concurrency=concurrency, delay=delay,
                       network=network, max_pages=max_pages, autothrottle=autothrottle, incremental=incremental,
-                      resume=resume, time_budget=time_budget)
+                      resume=resume, time_budget=time_budget, revalidate_days=revalidate_days)
     console.print(f"抓取完成，编号 {crawl_id}")
     click.echo(crawl_id)
 

@@ -256,9 +256,11 @@ notify_options = [
 @click.option("--network", type=click.Choice(["any", "loopback"]), default="any")
 @click.option("--time-budget", "time_budget", type=float, default=None,
               help="每个网站每晚最多抓取的分钟数；未抓完的部分下一晚接着抓")
+@click.option("--revalidate-days", "revalidate_days", type=click.IntRange(min=0), default=0,
+              help="列表条目未变的文件页面每 N 天才重新核验一次（各页轮流）；默认 0：每晚都核验")
 @with_options(notify_options)
-def nightly(target, out, db, checklist, as_of, concurrency, delay, network, time_budget, webhook, smtp, smtp_user, starttls,
-            mail_from, mail_to):
+def nightly(target, out, db, checklist, as_of, concurrency, delay, network, time_budget, revalidate_days, webhook, smtp,
+            smtp_user, starttls, mail_from, mail_to):
     """夜间运行：逐个网站抓取、检查、生成报告，同一网站不会同时运行两次；有新增问题时发送通知。"""
     from zwgk.store.lock import SiteBusy, site_lock
 
@@ -275,6 +277,7 @@ def nightly(target, out, db, checklist, as_of, concurrency, delay, network, time
         args += ["--concurrency", str(concurrency)] if concurrency else []
         args += ["--delay", str(delay)] if delay is not None else []
         args += ["--time-budget", str(time_budget)] if time_budget else []
+        args += ["--revalidate-days", str(revalidate_days)] if revalidate_days else []
         try:
             with site_lock(db, url):
                 click.echo(f"开始检查 {url}", err=True)
@@ -363,12 +366,16 @@ def install_systemd(units: dict[str, str]) -> Path:
 @click.option("--out", type=click.Path(file_okay=False), default="zwgk-out/nightly", help="输出目录")
 @click.option("--db", default=None, help="数据库 URL（默认 OUT/zwgk.db）")
 @click.option("--checklist", default=None)
+@click.option("--revalidate-days", "revalidate_days", type=click.IntRange(min=0), default=0,
+              help="传给 zwgk nightly：列表条目未变的文件页面每 N 天才重新核验一次")
 @with_options(notify_options)
-def schedule(target, at, kind, install, out, db, checklist, webhook, smtp, smtp_user, starttls, mail_from, mail_to):
+def schedule(target, at, kind, install, out, db, checklist, revalidate_days, webhook, smtp, smtp_user, starttls,
+             mail_from, mail_to):
     """生成（或安装）每晚运行 zwgk nightly 的 cron 行或 systemd 定时器。TARGET 为网址或网站列表 CSV。"""
     read_targets(target)  # a bad site list fails now, not at 02:30
     hm = _at(at)
     extra = ["--checklist", checklist] if checklist else []
+    extra += ["--revalidate-days", str(revalidate_days)] if revalidate_days else []
     for opt, val in (("--webhook", webhook), ("--smtp", smtp), ("--smtp-user", smtp_user), ("--mail-from", mail_from)):
         extra += [opt, val] if val else []
     extra += ["--starttls"] if starttls else []

@@ -16,12 +16,32 @@ What it leaves in `request.meta` for the spider and the pipeline (the spider hoo
   the spider yields a ReuseItem (the pipeline copies the rows with zwgk.store.incremental.reuse_many) instead of parsing, and follows the
   links of the reused page from the copied link / column_entry rows.
 
+With `ZWGK_REVALIDATE_DAYS = N` the spider goes further and does not ask at all for a document
+page that is still listed as it was (same column, title, date) and not yet due (see
+`due_for_revalidation`): its rows are copied as they were (the page row keeps the time the
+server last answered for it).
+
 A request with `meta["zwgk_unconditional"]` (link checks that must see tonight's status, robots.txt)
 is left alone. Stats: zwgk/incremental/conditional, …/not_modified, …/modified.
 """
 from __future__ import annotations
 
+import zlib
+from datetime import date
+
 from scrapy import signals
+
+
+def due_for_revalidation(url: str, verified: date, today: date, days: int) -> bool:
+    """Rolling revalidation (`--revalidate-days N`): must a page known unchanged be asked again tonight?
+
+    Each page has one night in `days` (its slot, from a stable hash of its URL), so a site's pages
+    are asked again at an even ~1/N a night; a page whose last answer from the server is `days` or
+    more old (nights missed) is due whatever its slot. `days` ≤ 0: every page, every night.
+    """
+    if days <= 0 or (today - verified).days >= days:
+        return True
+    return (today.toordinal() + zlib.crc32(url.encode("utf-8"))) % days == 0
 
 
 class ConditionalRequestMiddleware:

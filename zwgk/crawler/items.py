@@ -21,9 +21,11 @@ class PageItem:
 
 @dataclass
 class ReuseItem:
-    """A page not parsed again (a 304): copy what crawl `from_crawl` stored for it."""
+    """A page not parsed again: copy what crawl `from_crawl` stored for it. `asked`: the server
+    answered 304 tonight; False: not asked (rolling revalidation trusted the unchanged list entry)."""
     url: str
     from_crawl: int
+    asked: bool = True
 
 
 @dataclass

@@ -20,7 +20,8 @@ class SiteJob:
 
 def build_settings(*, db: str | None, concurrency: int | None = None, delay: float | None = None,
                    network: str = "any", max_pages: int | None = None, autothrottle: bool = False,
-                   profile: dict | None = None, incremental: bool = False, time_budget: float | None = None):
+                   profile: dict | None = None, incremental: bool = False, time_budget: float | None = None,
+                   revalidate_days: int = 0):
     """Scrapy settings for a run; per-run options override the profile, the profile the defaults."""
     from scrapy.settings import Settings
 
@@ -43,7 +44,8 @@ def build_settings(*, db: str | None, concurrency: int | None = None, delay: flo
         settings.set("CLOSESPIDER_PAGECOUNT", int(max_pages))
     settings.set("ZWGK_DB", db)
     settings.set("ZWGK_NETWORK", network)
-    settings.set("ZWGK_INCREMENTAL", incremental)
+    settings.set("ZWGK_INCREMENTAL", incremental or revalidate_days > 0)
+    settings.set("ZWGK_REVALIDATE_DAYS", max(0, int(revalidate_days or 0)))
     if time_budget:
         # a crawl stopped by its budget stays "interrupted": the next --resume carries on from it
         settings.set("CLOSESPIDER_TIMEOUT", float(time_budget) * 60)

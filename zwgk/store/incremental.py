@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
@@ -133,6 +134,27 @@ def stored_pages(session: Session, crawl_id: int) -> StoredPages:
                                           .where(m.Link.crawl_id == crawl_id)):
         grouped.setdefault(source, []).append(names.setdefault(target, target))
     return StoredPages(documents, {k: tuple(v) for k, v in grouped.items()})
+
+
+@dataclass
+class KnownDocuments:
+    """The previous crawl's document pages, for rolling revalidation: when the server last answered
+    for each (a 200 or a 304), and the list entries that pointed to them."""
+    crawl_id: int
+    verified: dict[str, date]                           # document url -> date of its last answer
+    entries: set[tuple[str, str, str, date | None]]     # (column url, url, title, date)
+
+
+def known_documents(session: Session, crawl_id: int) -> KnownDocuments:
+    """KnownDocuments of `crawl_id`: its parsed (or copied) document pages that answered 200."""
+    verified = {url: at.date() for url, at in session.execute(
+        select(m.Page.url, m.Page.fetched_at)
+        .join(m.Document, (m.Document.crawl_id == m.Page.crawl_id) & (m.Document.url == m.Page.url))
+        .where(m.Page.crawl_id == crawl_id, m.Page.status == 200))}
+    entries = {tuple(row) for row in session.execute(
+        select(m.ColumnEntry.column_url, m.ColumnEntry.url, m.ColumnEntry.title, m.ColumnEntry.date)
+        .where(m.ColumnEntry.crawl_id == crawl_id))}
+    return KnownDocuments(crawl_id, verified, entries)
 
 
 def stored_document_urls(session: Session, crawl_id: int) -> set[str]:

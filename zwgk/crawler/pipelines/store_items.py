@@ -61,7 +61,7 @@ class StoreItemsPipeline:
         self.db_url = crawler.settings.get("ZWGK_DB")
         self.flush_items = crawler.settings.getint("ZWGK_FLUSH_ITEMS", 500)
         self.buffer: dict[type, list[dict]] = {}
-        self.reuse: dict[int, list[str]] = {}  # previous crawl -> pages whose rows to copy (304s)
+        self.reuse: dict[tuple[int, bool], list[str]] = {}  # (previous crawl, asked) -> pages to copy
         self.pending = 0
         self.last_flush = time.monotonic()
 
@@ -86,7 +86,7 @@ class StoreItemsPipeline:
     def process_item(self, item):
         if isinstance(item, it.ReuseItem):
             # copied in bulk at the next flush, after the rows buffered before it
-            self.reuse.setdefault(item.from_crawl, []).append(item.url)
+            self.reuse.setdefault((item.from_crawl, item.asked), []).append(item.url)
             self.pending += 1
             return item
         if isinstance(item, it.PageLinksItem):
@@ -109,8 +109,8 @@ class StoreItemsPipeline:
         with self.Session.begin() as s:
             for model in (m.Page, m.SiteColumn, m.ColumnEntry, m.Document, m.Link, m.LinkTarget):
                 upsert_rows(s, model, self.buffer.get(model, []))
-            for from_crawl, urls in self.reuse.items():
-                reuse_many(s, from_crawl, self.crawl_id, urls)
+            for (from_crawl, asked), urls in self.reuse.items():
+                reuse_many(s, from_crawl, self.crawl_id, urls, asked=asked)
         self.buffer.clear()
         self.reuse.clear()
         self.pending = 0

@@ -39,6 +39,7 @@ from zwgk.crawler.facts import aaaa_records, find_search_form, ipv6_url, judge_s
 from zwgk.crawler.extractors.fields import extract_document
 from zwgk.crawler.extractors.links import (ATTACHMENT_EXTS, canonical_url, classify_href, page_links, url_ext,
                                             url_host)
+from zwgk.crawler.incremental import due_for_revalidation
 from zwgk.crawler.middlewares import is_loopback_host
 from zwgk.crawler.items import (ColumnItem, DocumentItem, EntryItem, LinkTargetItem, PageItem, PageLinksItem,
                                 ReuseItem)
@@ -152,6 +153,9 @@ class DisclosureSpider(scrapy.Spider):
         self.resume = bool(resume) and self.crawl_id is not None
         self.stored_docs: set[str] = set()  # a resumed crawl's documents already parsed
         self.stored: dict[int, object] = {}  # crawl id -> StoredPages, for pages not parsed again
+        self.revalidate_days = 0             # rolling revalidation, see crawler/incremental.py
+        self.known = None                    # KnownDocuments of the previous crawl, False if none
+        self.today = datetime.now(timezone.utc).date()
         self._db = None
         self.facts: dict = {}               # IPv6 and site search, see crawler/facts.py
         self.search_form: dict | None = None
@@ -184,10 +188,13 @@ class DisclosureSpider(scrapy.Spider):
         spider.blocked_retry_delay = float(spider.profile.get("blocked_retry_delay")
                                            or crawler.settings.getfloat("ZWGK_BLOCKED_RETRY_DELAY", 0.0))
         spider.probe_missing = crawler.settings.getbool("ZWGK_SOFT404_PROBE", True)
+        if crawler.settings.getbool("ZWGK_INCREMENTAL"):
+            spider.revalidate_days = crawler.settings.getint("ZWGK_REVALIDATE_DAYS", 0)
         return spider
 
     def run_settings(self) -> dict:
-        keys = ("CONCURRENT_REQUESTS_PER_DOMAIN", "DOWNLOAD_DELAY", "ROBOTSTXT_OBEY", "USER_AGENT", "ZWGK_NETWORK")
+        keys = ("CONCURRENT_REQUESTS_PER_DOMAIN", "DOWNLOAD_DELAY", "ROBOTSTXT_OBEY", "USER_AGENT", "ZWGK_NETWORK",
+                "ZWGK_INCREMENTAL", "ZWGK_REVALIDATE_DAYS")
         return {k: self.crawler.settings.get(k) for k in keys} | {"profile": self.profile}
 
     # ---- requests -------------------------------------------------------------------------
@@ -512,7 +519,8 @@ class DisclosureSpider(scrapy.Spider):
                 yield EntryItem(column_url=key, url=canonical_url(e.url), title=e.title, date=e.date,
                                 list_page=response.url)
                 if _ext(e.url) not in ATTACHMENT_EXT and self.in_scope(e.url):
-                    yield from self._document(e.url, column=key, list_title=e.title)
+                    yield from self._document(e.url, entry=(key, canonical_url(e.url), e.title, e.date),
+                                              column=key, list_title=e.title)
             if col["pages"] < self.max_list_pages:
                 for url in dsc.find_pagination(tree, response.url, html):
                     if self.in_scope(url):
@@ -564,18 +572,46 @@ class DisclosureSpider(scrapy.Spider):
             if self.in_scope(url) and _ext(url) not in ATTACHMENT_EXT:
                 yield from self._document(url, office=office)
 
-    def _document(self, url: str, **meta):
-        """A document page: requested, or — when this resumed crawl already parsed it — followed
-        up from what was stored (its 解读 / 原文 links and the links on it)."""
+    def _document(self, url: str, entry: tuple | None = None, **meta):
+        """A document page: requested, or — when this resumed crawl already parsed it, or rolling
+        revalidation trusts it — followed up from what was stored (its 解读 / 原文 links and the
+        links on it). `entry`: the list entry that led here, (column url, url, title, date)."""
         key = canonical_url(url)
         if self.resume and key in self.stored_docs and key not in self.requested:
             self.requested.add(key)
             self.resolved.add(key)
             yield from self._follow_stored(self.crawl_id, key, meta.get("office"))
             return
+        if self.revalidate_days and key not in self.requested:
+            prev = self._trusted(key, entry)
+            if prev is not None:
+                self.requested.add(key)
+                self.resolved.add(key)  # its link-target row is copied with it
+                self.crawler.stats.inc_value("zwgk/incremental/trusted")
+                yield ReuseItem(url=key, from_crawl=prev, asked=False)
+                yield from self._follow_stored(prev, key, meta.get("office"))
+                return
         req = self._request(url, self.parse_document, "document", **meta)
         if req:
             yield req
+
+    def _trusted(self, url: str, entry: tuple | None) -> int | None:
+        """The previous crawl whose rows for this document page can be copied without asking the
+        server: the page answered then, its list entry is unchanged, and it is not due tonight."""
+        if self.known is None:
+            from zwgk.store.incremental import known_documents, previous_crawl
+
+            with self.db()() as session:
+                prev = previous_crawl(session, self.start_url, exclude=self.crawl_id)
+                self.known = known_documents(session, prev) if prev is not None else False
+        if not self.known:
+            return None
+        verified = self.known.verified.get(url)
+        if verified is None or (entry is not None and entry not in self.known.entries):
+            return None  # new, or listed differently tonight (moved, renamed, re-dated): ask
+        if due_for_revalidation(url, verified, self.today, self.revalidate_days):
+            return None
+        return self.known.crawl_id
 
     def _stored(self, crawl_id: int):
         """What crawl `crawl_id` stored about its pages, read once (two queries) on first need."""
