@@ -97,6 +97,10 @@ def test_two_nightly_runs(db_url, tmp_path):
         if _key(f) in seen:
             assert f["first_seen"] == seen[_key(f)]
 
+    # the second (incremental) run reused the unchanged document pages and says so
+    assert first["crawl"]["not_modified"] == 0 and second["crawl"]["not_modified"] >= len(first["documents"]) - 5
+    assert f"{second['crawl']['not_modified']} 个文件页面经服务器确认未变化" in (run2 / "report.html").read_text(
+        encoding="utf-8")
     # the report shows the trend; the first one has nothing to compare with
     assert "（本次）" in (run2 / "report.html").read_text(encoding="utf-8")
     assert "（本次）" not in (run1 / "report.html").read_text(encoding="utf-8")

@@ -274,7 +274,12 @@ def run_audit(session: Session, crawl_id: int, checklist_name: str, as_of: date,
         "site": {"url": crawl.start_url, "name": site.name or _site_name(snap), "homepage_url": crawl.homepage_url},
         "crawl": {"id": crawl.id, "started_at": _iso(crawl.started_at), "finished_at": _iso(crawl.finished_at),
                   "status": crawl.status, "pages": len(snap.pages),
-                  "requests": stats.get("downloader/request_count"), "errors": stats.get("log_count/ERROR", 0)},
+                  "requests": stats.get("downloader/request_count"), "errors": stats.get("log_count/ERROR", 0),
+                  # incremental re-crawls: pages copied from the previous crawl after a 304, and copied
+                  # unasked under rolling revalidation (--revalidate-days)
+                  "not_modified": stats.get("zwgk/incremental/not_modified", 0),
+                  "trusted": stats.get("zwgk/incremental/trusted", 0),
+                  "revalidate_days": (crawl.settings or {}).get("ZWGK_REVALIDATE_DAYS") or 0},
         "as_of": as_of.isoformat(),
         "checklist": {"id": checklist.id, "title": checklist.title, "version": checklist.version,
                       "source": checklist.source},

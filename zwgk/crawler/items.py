@@ -29,6 +29,13 @@ class ReuseItem:
 
 
 @dataclass
+class ReuseTargetsItem:
+    """Link targets not checked again tonight (rolling revalidation): copy their rows from `from_crawl`."""
+    urls: list
+    from_crawl: int
+
+
+@dataclass
 class ColumnItem:
     url: str
     name: str

@@ -138,11 +138,14 @@ def stored_pages(session: Session, crawl_id: int) -> StoredPages:
 
 @dataclass
 class KnownDocuments:
-    """The previous crawl's document pages, for rolling revalidation: when the server last answered
-    for each (a 200 or a 304), and the list entries that pointed to them."""
+    """The previous crawl's document pages and link targets, for rolling revalidation: when the
+    server last answered for each page (a 200 or a 304), the list entries that pointed to them,
+    and when each link target last checked ok."""
     crawl_id: int
     verified: dict[str, date]                           # document url -> date of its last answer
     entries: set[tuple[str, str, str, date | None]]     # (column url, url, title, date)
+    targets: dict[str, date]                            # target url (state ok) -> date checked
+    listed: set[str]                                    # document urls some list showed
 
 
 def known_documents(session: Session, crawl_id: int) -> KnownDocuments:
@@ -154,7 +157,17 @@ def known_documents(session: Session, crawl_id: int) -> KnownDocuments:
     entries = {tuple(row) for row in session.execute(
         select(m.ColumnEntry.column_url, m.ColumnEntry.url, m.ColumnEntry.title, m.ColumnEntry.date)
         .where(m.ColumnEntry.crawl_id == crawl_id))}
-    return KnownDocuments(crawl_id, verified, entries)
+    targets = {url: at.date() for url, at in session.execute(
+        select(m.LinkTarget.url, m.LinkTarget.checked_at).where(m.LinkTarget.crawl_id == crawl_id,
+                                                                 m.LinkTarget.state == "ok"))}
+    return KnownDocuments(crawl_id, verified, entries, targets, {url for _, url, _, _ in entries})
+
+
+def reuse_targets(session: Session, from_crawl: int, to_crawl: int, urls: list[str]) -> int:
+    """Copy link-target rows (state, status, redirects, time checked) of `from_crawl` into `to_crawl`:
+    targets rolling revalidation did not ask again tonight. Idempotent; returns rows copied."""
+    return sum(_copy(session, m.LinkTarget, m.LinkTarget.url, urls[i:i + 500], from_crawl,
+                     {"crawl_id": literal(to_crawl)}) for i in range(0, len(urls), 500))
 
 
 def stored_document_urls(session: Session, crawl_id: int) -> set[str]:

@@ -11,7 +11,7 @@ from zwgk.crawler import items as it
 from zwgk.formats.dates import parse_date
 from zwgk.store import models as m
 from zwgk.store.db import open_db
-from zwgk.store.incremental import reuse_many
+from zwgk.store.incremental import reuse_many, reuse_targets
 from zwgk.store.write import now, start_crawl, upsert_rows
 
 
@@ -62,6 +62,7 @@ class StoreItemsPipeline:
         self.flush_items = crawler.settings.getint("ZWGK_FLUSH_ITEMS", 500)
         self.buffer: dict[type, list[dict]] = {}
         self.reuse: dict[tuple[int, bool], list[str]] = {}  # (previous crawl, asked) -> pages to copy
+        self.reuse_targets: dict[int, list[str]] = {}       # previous crawl -> link targets to copy
         self.pending = 0
         self.last_flush = time.monotonic()
 
@@ -89,6 +90,10 @@ class StoreItemsPipeline:
             self.reuse.setdefault((item.from_crawl, item.asked), []).append(item.url)
             self.pending += 1
             return item
+        if isinstance(item, it.ReuseTargetsItem):
+            self.reuse_targets.setdefault(item.from_crawl, []).extend(item.urls)
+            self.pending += len(item.urls)
+            return item
         if isinstance(item, it.PageLinksItem):
             rows = self.buffer.setdefault(m.Link, [])
             rows.extend({"crawl_id": self.crawl_id, "source_url": item.source_url, "target_url": t,
@@ -111,8 +116,11 @@ class StoreItemsPipeline:
                 upsert_rows(s, model, self.buffer.get(model, []))
             for (from_crawl, asked), urls in self.reuse.items():
                 reuse_many(s, from_crawl, self.crawl_id, urls, asked=asked)
+            for from_crawl, urls in self.reuse_targets.items():
+                reuse_targets(s, from_crawl, self.crawl_id, urls)
         self.buffer.clear()
         self.reuse.clear()
+        self.reuse_targets.clear()
         self.pending = 0
         self.last_flush = time.monotonic()
 

@@ -10,6 +10,8 @@ Roles of a request (meta['role']):
   probe     a URL that cannot exist, one per host and top directory: the site's own answer to a
             missing page, against which 200 pages are compared (soft 404s that do not say so)
   final     a data: request issued once when everything else is done, to emit late verdicts
+  copy      a data: request whose callback hands the pipeline link targets to copy from the last
+            crawl (rolling revalidation, --revalidate-days): nobody is asked
 
 Every link on every parsed page is stored with its source; each distinct target is requested
 once: targets that the crawl fetched anyway are not requested again, the rest are checked when
@@ -42,7 +44,7 @@ from zwgk.crawler.extractors.links import (ATTACHMENT_EXTS, canonical_url, class
 from zwgk.crawler.incremental import due_for_revalidation
 from zwgk.crawler.middlewares import is_loopback_host
 from zwgk.crawler.items import (ColumnItem, DocumentItem, EntryItem, LinkTargetItem, PageItem, PageLinksItem,
-                                ReuseItem)
+                                ReuseItem, ReuseTargetsItem)
 from zwgk.vocab import classify_column, norm_text
 
 ATTACHMENT_EXT = ATTACHMENT_EXTS
@@ -155,6 +157,7 @@ class DisclosureSpider(scrapy.Spider):
         self.stored: dict[int, object] = {}  # crawl id -> StoredPages, for pages not parsed again
         self.revalidate_days = 0             # rolling revalidation, see crawler/incremental.py
         self.known = None                    # KnownDocuments of the previous crawl, False if none
+        self.deferred: dict[str, dict] = {}  # documents waiting for their list entry (rolling revalidation)
         self.today = datetime.now(timezone.utc).date()
         self._db = None
         self.facts: dict = {}               # IPv6 and site search, see crawler/facts.py
@@ -583,6 +586,12 @@ class DisclosureSpider(scrapy.Spider):
             yield from self._follow_stored(self.crawl_id, key, meta.get("office"))
             return
         if self.revalidate_days and key not in self.requested:
+            known = self._known()
+            if entry is None and known and key in known.listed:
+                # reached through a 解读 / 原文 link before its list entry: the entry decides
+                # (on_idle asks for it if no list shows it tonight)
+                self.deferred[key] = meta
+                return
             prev = self._trusted(key, entry)
             if prev is not None:
                 self.requested.add(key)
@@ -595,23 +604,26 @@ class DisclosureSpider(scrapy.Spider):
         if req:
             yield req
 
-    def _trusted(self, url: str, entry: tuple | None) -> int | None:
-        """The previous crawl whose rows for this document page can be copied without asking the
-        server: the page answered then, its list entry is unchanged, and it is not due tonight."""
+    def _known(self):
+        """KnownDocuments of the previous finished crawl of this site (read once), or None."""
         if self.known is None:
             from zwgk.store.incremental import known_documents, previous_crawl
 
             with self.db()() as session:
                 prev = previous_crawl(session, self.start_url, exclude=self.crawl_id)
                 self.known = known_documents(session, prev) if prev is not None else False
-        if not self.known:
-            return None
-        verified = self.known.verified.get(url)
-        if verified is None or (entry is not None and entry not in self.known.entries):
+        return self.known or None
+
+    def _trusted(self, url: str, entry: tuple | None) -> int | None:
+        """The previous crawl whose rows for this document page can be copied without asking the
+        server: the page answered then, its list entry is unchanged, and it is not due tonight."""
+        known = self._known()
+        verified = known.verified.get(url) if known else None
+        if verified is None or (entry is not None and entry not in known.entries):
             return None  # new, or listed differently tonight (moved, renamed, re-dated): ask
         if due_for_revalidation(url, verified, self.today, self.revalidate_days):
             return None
-        return self.known.crawl_id
+        return known.crawl_id
 
     def _stored(self, crawl_id: int):
         """What crawl `crawl_id` stored about its pages, read once (two queries) on first need."""
@@ -756,6 +768,24 @@ class DisclosureSpider(scrapy.Spider):
         yield LinkTargetItem(url=key, state=state, kind=kind, status=None, error=error,
                              redirects=list(req.meta.get("redirect_urls", [])))
 
+    def _split_trusted_targets(self, urls: list[str]) -> tuple[list[str], list[str]]:
+        """(to check tonight, to copy from the previous crawl): under rolling revalidation a target
+        that checked ok and is not due is not asked; a broken or doubtful one always is, so a fix
+        shows the next night. #fragment targets are always fetched (their anchors are needed)."""
+        known = self._known().targets if self.revalidate_days and self._known() else {}
+        trusted = [u for u in urls if u in known and u not in self.fragments
+                   and not due_for_revalidation(u, known[u], self.today, self.revalidate_days)]
+        if trusted:
+            done = set(trusted)
+            self.requested.update(done)
+            self.resolved.update(done)
+            self.crawler.stats.inc_value("zwgk/incremental/trusted_targets", len(trusted))
+            urls = [u for u in urls if u not in done]
+        return urls, trusted
+
+    def parse_trusted_targets(self, response, urls):
+        yield ReuseTargetsItem(urls=urls, from_crawl=self.known.crawl_id)
+
     def parse_final(self, response):
         """Verdicts that need the whole crawl: time-outs on hosts that never answered, and
         #fragment links to pages whose anchors were kept."""
@@ -828,8 +858,21 @@ class DisclosureSpider(scrapy.Spider):
             if req is not None:
                 self.crawler.engine.crawl(req)
                 raise DontCloseSpider
+        waiting = [(u, meta) for u, meta in self.deferred.items() if u not in self.requested]
+        self.deferred.clear()
+        if waiting:  # listed last time, not on any list tonight: asked
+            for url, meta in waiting:
+                req = self._request(url, self.parse_document, "document", **meta)
+                if req:
+                    self.crawler.engine.crawl(req)
+            raise DontCloseSpider
         todo = [u for u in self.linked if u not in self.resolved and u not in self.requested]
         if todo:
+            todo, trusted = self._split_trusted_targets(todo)
+            if trusted:  # copied in the pipeline, through one request that asks nobody
+                self.crawler.engine.crawl(scrapy.Request("data:,", callback=self.parse_trusted_targets,
+                                                         dont_filter=True, cb_kwargs={"urls": trusted},
+                                                         meta={"role": "copy"}))
             for url in todo:
                 kind = self.linked[url]
                 method = "GET" if kind == "站内" or url in self.fragments else "HEAD"
