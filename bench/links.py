@@ -133,6 +133,9 @@ def run_linkinator(args, url, work: Path) -> dict:
            "--skip", SKIP_OFF_LOOPBACK, "--timeout", "30000"]
     wall, rss, rc = run_measured(cmd, out)
     text = out.read_text(encoding="utf-8", errors="replace")
+    if "{" not in text:  # it died before writing its report (seen at scale 62: an unhandled TimeoutError)
+        last = next((ln.strip() for ln in text.splitlines() if "Error" in ln), text.strip()[-200:])
+        return {"wall": wall, "rss": rss, "rc": rc, "broken": set(), "note": f"crashed, no report: {last}"}
     data = json.loads(text[text.index("{"):])
     broken = {norm(x["url"]) for x in data.get("links", []) if x.get("state") == "BROKEN"}
     return {"wall": wall, "rss": rss, "rc": rc, "broken": broken, "note": ""}

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 
 @dataclass
@@ -21,9 +20,9 @@ class PageItem:
 
 @dataclass
 class ReuseItem:
-    """A page not parsed again: copy what crawl `from_crawl` stored for it. `asked`: the server
+    """Pages not parsed again: copy what crawl `from_crawl` stored for them. `asked`: the server
     answered 304 tonight; False: not asked (rolling revalidation trusted the unchanged list entry)."""
-    url: str
+    urls: list
     from_crawl: int
     asked: bool = True
 
@@ -47,12 +46,11 @@ class ColumnItem:
 
 
 @dataclass
-class EntryItem:
+class EntriesItem:
+    """The entries of one list page in one item (Scrapy's cost is per item)."""
     column_url: str
-    url: str
-    title: str
-    date: date | None
-    list_page: str | None = None
+    list_page: str
+    entries: list  # [(url, title, date)]
 
 
 @dataclass

@@ -42,8 +42,6 @@ def _row(item) -> tuple[type, dict]:
         return m.Page, {**dataclasses.asdict(item), "fetched_at": now()}
     if isinstance(item, it.ColumnItem):
         return m.SiteColumn, dataclasses.asdict(item)
-    if isinstance(item, it.EntryItem):
-        return m.ColumnEntry, dataclasses.asdict(item)
     if isinstance(item, it.LinkTargetItem):
         return m.LinkTarget, {**dataclasses.asdict(item), "checked_at": now()}
     raise TypeError(f"unknown item {type(item).__name__}")
@@ -87,8 +85,14 @@ class StoreItemsPipeline:
     def process_item(self, item):
         if isinstance(item, it.ReuseItem):
             # copied in bulk at the next flush, after the rows buffered before it
-            self.reuse.setdefault((item.from_crawl, item.asked), []).append(item.url)
-            self.pending += 1
+            self.reuse.setdefault((item.from_crawl, item.asked), []).extend(item.urls)
+            self.pending += len(item.urls)
+            return item
+        if isinstance(item, it.EntriesItem):
+            rows = self.buffer.setdefault(m.ColumnEntry, [])
+            rows.extend({"crawl_id": self.crawl_id, "column_url": item.column_url, "url": url, "title": title,
+                         "date": day, "list_page": item.list_page} for url, title, day in item.entries)
+            self.pending += len(item.entries)
             return item
         if isinstance(item, it.ReuseTargetsItem):
             self.reuse_targets.setdefault(item.from_crawl, []).extend(item.urls)

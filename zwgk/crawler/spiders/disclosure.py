@@ -43,7 +43,7 @@ from zwgk.crawler.extractors.links import (ATTACHMENT_EXTS, canonical_url, class
                                             url_host)
 from zwgk.crawler.incremental import due_for_revalidation
 from zwgk.crawler.middlewares import is_loopback_host
-from zwgk.crawler.items import (ColumnItem, DocumentItem, EntryItem, LinkTargetItem, PageItem, PageLinksItem,
+from zwgk.crawler.items import (ColumnItem, DocumentItem, EntriesItem, LinkTargetItem, PageItem, PageLinksItem,
                                 ReuseItem, ReuseTargetsItem)
 from zwgk.vocab import classify_column, norm_text
 
@@ -158,6 +158,7 @@ class DisclosureSpider(scrapy.Spider):
         self.revalidate_days = 0             # rolling revalidation, see crawler/incremental.py
         self.known = None                    # KnownDocuments of the previous crawl, False if none
         self.deferred: dict[str, dict] = {}  # documents waiting for their list entry (rolling revalidation)
+        self.trusted_pages: dict[int, list] = {}  # previous crawl -> pages trusted, not yet handed on
         self.today = datetime.now(timezone.utc).date()
         self._db = None
         self.facts: dict = {}               # IPv6 and site search, see crawler/facts.py
@@ -518,9 +519,10 @@ class DisclosureSpider(scrapy.Spider):
             for c in subcols:
                 yield from self._column_request(c.url, c.name, c.kind, col["office"], key)
         else:
+            if entries:
+                yield EntriesItem(column_url=key, list_page=response.url,
+                                  entries=[(canonical_url(e.url), e.title, e.date) for e in entries])
             for e in entries:
-                yield EntryItem(column_url=key, url=canonical_url(e.url), title=e.title, date=e.date,
-                                list_page=response.url)
                 if _ext(e.url) not in ATTACHMENT_EXT and self.in_scope(e.url):
                     yield from self._document(e.url, entry=(key, canonical_url(e.url), e.title, e.date),
                                               column=key, list_title=e.title)
@@ -530,6 +532,7 @@ class DisclosureSpider(scrapy.Spider):
                         req = self._request(url, self.parse_column, "column", column=key)
                         if req:
                             yield req
+        yield from self._trusted_items()
         yield self._column_item(key)
 
     def parse_document(self, response):
@@ -542,7 +545,7 @@ class DisclosureSpider(scrapy.Spider):
             page = canonical_url(response.url)
             self._answered(response)
             self.resolved.add(page)
-            yield ReuseItem(url=page, from_crawl=prev)
+            yield ReuseItem(urls=[page], from_crawl=prev)
             yield LinkTargetItem(url=response.meta.get("target") or page, state="ok", kind=self._kind(page),
                                  status=304)
             yield from self._follow_stored(prev, page, office)
@@ -597,7 +600,7 @@ class DisclosureSpider(scrapy.Spider):
                 self.requested.add(key)
                 self.resolved.add(key)  # its link-target row is copied with it
                 self.crawler.stats.inc_value("zwgk/incremental/trusted")
-                yield ReuseItem(url=key, from_crawl=prev, asked=False)
+                self.trusted_pages.setdefault(prev, []).append(key)  # copied in one item per list page
                 yield from self._follow_stored(prev, key, meta.get("office"))
                 return
         req = self._request(url, self.parse_document, "document", **meta)
@@ -613,6 +616,11 @@ class DisclosureSpider(scrapy.Spider):
                 prev = previous_crawl(session, self.start_url, exclude=self.crawl_id)
                 self.known = known_documents(session, prev) if prev is not None else False
         return self.known or None
+
+    def _trusted_items(self):
+        for prev, urls in self.trusted_pages.items():
+            yield ReuseItem(urls=urls, from_crawl=prev, asked=False)
+        self.trusted_pages = {}
 
     def _trusted(self, url: str, entry: tuple | None) -> int | None:
         """The previous crawl whose rows for this document page can be copied without asking the
@@ -783,6 +791,9 @@ class DisclosureSpider(scrapy.Spider):
             urls = [u for u in urls if u not in done]
         return urls, trusted
 
+    def _copy_trusted(self, response):
+        yield from self._trusted_items()
+
     def parse_trusted_targets(self, response, urls):
         yield ReuseTargetsItem(urls=urls, from_crawl=self.known.crawl_id)
 
@@ -858,6 +869,10 @@ class DisclosureSpider(scrapy.Spider):
             if req is not None:
                 self.crawler.engine.crawl(req)
                 raise DontCloseSpider
+        if self.trusted_pages:  # trusted outside a list page (a 解读 link): handed on now
+            self.crawler.engine.crawl(scrapy.Request("data:,", callback=self._copy_trusted, dont_filter=True,
+                                                     meta={"role": "copy"}))
+            raise DontCloseSpider
         waiting = [(u, meta) for u, meta in self.deferred.items() if u not in self.requested]
         self.deferred.clear()
         if waiting:  # listed last time, not on any list tonight: asked
