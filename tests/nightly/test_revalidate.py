@@ -104,6 +104,9 @@ def test_rolling_revalidation_asks_only_what_is_due_or_listed_differently(tmp_pa
         second = crawl(server.url, db, "--revalidate-days", "7")
         asked_first = {p for _, p in server.requests[:mark]}
         asked = {p for _, p in server.requests[mark:]}
+        mark = len(server.requests)
+        third = crawl(server.url, db, "--revalidate-days", "7")
+        asked_third = {p for _, p in server.requests[mark:]}
     started = datetime.fromisoformat(q(db, "select started_at from crawl where id=?", second)[0][0]).date()
     verified = {u: datetime.fromisoformat(t).date() for u, t in q(
         db, "select p.url, p.fetched_at from page p join document d on d.crawl_id=p.crawl_id and d.url=p.url "
@@ -140,3 +143,13 @@ def test_rolling_revalidation_asks_only_what_is_due_or_listed_differently(tmp_pa
         stats = json.loads(c.execute("select stats from crawl where id=?", (second,)).fetchone()[0])
     assert stats["zwgk/incremental/trusted"] == len(trusted)
     assert stats["zwgk/incremental/trusted_targets"] > 0
+
+    # a third night builds on the second: every document known, only the due ones asked
+    started3 = datetime.fromisoformat(q(db, "select started_at from crawl where id=?", third)[0][0]).date()
+    verified2 = {u: datetime.fromisoformat(t).date() for u, t in q(
+        db, "select p.url, p.fetched_at from page p join document d on d.crawl_id=p.crawl_id and d.url=p.url "
+            "where p.crawl_id=? and p.status=200", second)}
+    assert set(verified2) == set(verified)
+    assert {u for u in verified2 if urlsplit(u).path in asked_third} == {
+        u for u, v in verified2.items() if due_for_revalidation(u, v, started3, 7)}
+    assert set(_docs(db, third)) == set(docs1)

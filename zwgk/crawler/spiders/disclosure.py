@@ -618,9 +618,11 @@ class DisclosureSpider(scrapy.Spider):
         return self.known or None
 
     def _trusted_items(self):
-        for prev, urls in self.trusted_pages.items():
+        # taken before the first yield: Scrapy resumes this generator between other responses'
+        # callbacks, which add to self.trusted_pages meanwhile
+        batch, self.trusted_pages = self.trusted_pages, {}
+        for prev, urls in batch.items():
             yield ReuseItem(urls=urls, from_crawl=prev, asked=False)
-        self.trusted_pages = {}
 
     def _trusted(self, url: str, entry: tuple | None) -> int | None:
         """The previous crawl whose rows for this document page can be copied without asking the
