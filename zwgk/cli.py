@@ -153,8 +153,9 @@ politeness = [
     click.option("--db", default=None, help="数据库 URL（默认 sqlite:///zwgk-out/zwgk.db，或环境变量 ZWGK_DB）"),
     click.option("--incremental", is_flag=True, help="增量抓取：上次抓取后未变化（304）的文件页面不再解析"),
     click.option("--revalidate-days", "revalidate_days", type=click.IntRange(min=0), default=0,
-                 help="增量抓取时，列表条目未变的文件页面每 N 天才向服务器重新核验一次（各页轮流）；"
-                      "其余夜里直接沿用上次结果。默认 0：每次都核验。隐含 --incremental"),
+                 help="增量抓取时，列表条目未变的文件页面和上次检查正常的链接每 N 天才向服务器重新核验"
+                      "一次（各自轮流）；其余夜里沿用最近一次核验的结果。新增、变化的条目和异常链接每次都核验。"
+                      "默认 0：每次都核验。隐含 --incremental"),
     click.option("--resume", is_flag=True, help="继续该网站上次被中断的抓取"),
     click.option("--time-budget", "time_budget", type=float, default=None,
                  help="本次抓取最多用时（分钟）；到时停止，下次用 --resume 接着抓"),

@@ -73,11 +73,13 @@ def test_no_notification_without_news(webhook):
 
 
 def test_schedule_prints_a_cron_line(tmp_path):
-    p = zwgk("schedule", SITE, "--at", "03:05", "--out", str(tmp_path), "--webhook", "http://127.0.0.1:1/h")
+    p = zwgk("schedule", SITE, "--at", "03:05", "--out", str(tmp_path), "--webhook", "http://127.0.0.1:1/h",
+             "--revalidate-days", "7")
     assert p.returncode == 0, p.stderr
     line = p.stdout.strip()
     assert line.startswith("5 3 * * * ") and line.endswith("# zwgk-nightly")
     assert f"-m zwgk.cli nightly {SITE} --out {tmp_path}" in line and "--webhook http://127.0.0.1:1/h" in line
+    assert "--revalidate-days 7" in line
 
 
 def test_schedule_rejects_a_bad_time():

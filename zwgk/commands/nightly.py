@@ -257,7 +257,7 @@ notify_options = [
 @click.option("--time-budget", "time_budget", type=float, default=None,
               help="每个网站每晚最多抓取的分钟数；未抓完的部分下一晚接着抓")
 @click.option("--revalidate-days", "revalidate_days", type=click.IntRange(min=0), default=0,
-              help="列表条目未变的文件页面每 N 天才重新核验一次（各页轮流）；默认 0：每晚都核验")
+              help="列表条目未变的文件页面和上次正常的链接每 N 天才重新核验一次（各自轮流）；默认 0：每晚都核验")
 @with_options(notify_options)
 def nightly(target, out, db, checklist, as_of, concurrency, delay, network, time_budget, revalidate_days, webhook, smtp,
             smtp_user, starttls, mail_from, mail_to):
@@ -367,7 +367,7 @@ def install_systemd(units: dict[str, str]) -> Path:
 @click.option("--db", default=None, help="数据库 URL（默认 OUT/zwgk.db）")
 @click.option("--checklist", default=None)
 @click.option("--revalidate-days", "revalidate_days", type=click.IntRange(min=0), default=0,
-              help="传给 zwgk nightly：列表条目未变的文件页面每 N 天才重新核验一次")
+              help="传给 zwgk nightly：列表条目未变的文件页面和上次正常的链接每 N 天才重新核验一次")
 @with_options(notify_options)
 def schedule(target, at, kind, install, out, db, checklist, revalidate_days, webhook, smtp, smtp_user, starttls,
              mail_from, mail_to):
