@@ -52,6 +52,16 @@ def test_incremental_recrawl_reuses_unchanged_pages_and_reparses_changed_ones(tm
     reused2 = {u for (u,) in q(db, "select url from page where crawl_id=? and reused_from is not null", second)}
     assert len(unchanged_304) >= 0.9 * len(key["documents"])
     assert len(reused2) == len(unchanged_304)
+    # list pages too were answered 304 and followed up from their stored listing: the same columns,
+    # entries and pagination as a crawl that parsed them
+    lists1 = {u for (u,) in q(db, "select url from page where crawl_id=? and kind='column' and status=200", first)}
+    lists2 = {u for (u,) in q(db, "select url from page where crawl_id=? and kind='column' and reused_from is not null",
+                               second)}
+    assert lists2 == lists1 and len(lists1) > 50
+    cols = "select url, name, kind, office, parent_url, list_pages, has_children from site_column where crawl_id=?"
+    assert set(q(db, cols, second)) == set(q(db, cols, first))
+    entries = "select column_url, url, title, date, list_page from column_entry where crawl_id=?"
+    assert set(q(db, entries, second)) == set(q(db, entries, first))
     # the third re-parsed exactly the changed pages
     reparsed3 = {u.split("/", 3)[3] for (u,) in q(
         db, "select url from page where crawl_id=? and kind='document' and status < 400 and reused_from is null", third)}

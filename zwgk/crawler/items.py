@@ -16,6 +16,7 @@ class PageItem:
     office: str | None = None
     etag: str | None = None           # validators for tomorrow's conditional request
     last_modified: str | None = None
+    listing: dict | None = None       # a list page: what it showed (crawler/listing.py)
 
 
 @dataclass

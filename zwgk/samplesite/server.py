@@ -170,7 +170,7 @@ class SiteHandler(_Quiet, BaseHTTPRequestHandler):
         # validators like nginx's: an unchanged file answers a conditional request with 304
         etag = '"%s"' % hashlib.sha1(data).hexdigest()[:16]
         if self.headers.get("If-None-Match") == etag:
-            self.not_modified.append(path)
+            self.not_modified.append(self.path)  # as requested, query included
             return self.send(304, b"", ctype, True, {"ETag": etag})
         self.send(200, data, ctype, head, {"ETag": etag})
 
@@ -254,7 +254,7 @@ class SampleServer:
         urls: dict[str, str] = {}
         # every request as (method, path), for tests that count what a crawler asked for
         self.requests: list[tuple[str, str]] = []
-        self.not_modified: list[str] = []  # paths answered 304
+        self.not_modified: list[str] = []  # request paths (with their query) answered 304
         self.external_requests: list[tuple[str, str]] = []
         extra = tuple((headers or {}).items())
         ext_handler = type("BoundExternalHandler", (ExternalHandler,),

@@ -32,10 +32,12 @@ def previous_validators(session: Session, crawl_id: int) -> dict[str, Validators
 
     A page that was itself a 304 reuse keeps the validators of the crawl it reused (copied with it).
     """
-    q = select(m.Page.url, m.Page.etag, m.Page.last_modified, m.Page.reused_from).where(
+    q = select(m.Page.url, m.Page.etag, m.Page.last_modified, m.Page.kind, m.Page.listing).where(
         m.Page.crawl_id == crawl_id, (m.Page.etag.is_not(None)) | (m.Page.last_modified.is_not(None)),
         m.Page.status == 200)
-    return {url: Validators(crawl_id, etag, lm) for url, etag, lm, _ in session.execute(q)}
+    # a list page is asked conditionally only if its listing was kept (a 304 is followed up from it)
+    return {url: Validators(crawl_id, etag, lm) for url, etag, lm, kind, listing in session.execute(q)
+            if kind != "column" or listing is not None}
 
 
 def reuse_rows(session: Session, from_crawl: int, to_crawl: int, url: str) -> dict[str, int]:
@@ -112,6 +114,7 @@ class StoredPages:
     it does not parse the page again (a 304, a resumed crawl, a page trusted without a request)."""
     documents: dict[str, tuple[str | None, tuple[str, ...]]]  # url -> (title, 解读 and 原文 urls)
     links: dict[str, tuple[str, ...]]                          # source page -> link targets on it
+    listings: dict[str, dict]                                  # list page -> what it showed (Page.listing)
 
     def document(self, url: str) -> tuple[dict | None, list[str]]:
         targets = list(self.links.get(url, ()))
@@ -133,7 +136,10 @@ def stored_pages(session: Session, crawl_id: int) -> StoredPages:
     for source, target in session.execute(select(m.Link.source_url, m.Link.target_url)
                                           .where(m.Link.crawl_id == crawl_id)):
         grouped.setdefault(source, []).append(names.setdefault(target, target))
-    return StoredPages(documents, {k: tuple(v) for k, v in grouped.items()})
+    listings = {url: listing for url, listing in session.execute(
+        select(m.Page.url, m.Page.listing).where(m.Page.crawl_id == crawl_id, m.Page.kind == "column"))
+        if listing is not None}
+    return StoredPages(documents, {k: tuple(v) for k, v in grouped.items()}, listings)
 
 
 @dataclass

@@ -69,6 +69,9 @@ class Page(Base):
     etag: Mapped[str | None] = mapped_column(String(200))
     last_modified: Mapped[str | None] = mapped_column(String(64))
     reused_from: Mapped[int | None] = mapped_column(Integer)
+    # a list page: what it showed ({entries, subcolumns, offices, pagination}, see
+    # crawler/listing.py), so that a 304 next night is followed up without the page
+    listing: Mapped[dict | None] = mapped_column(JSON)
 
 
 class SiteColumn(Base):

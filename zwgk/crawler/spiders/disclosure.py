@@ -42,6 +42,7 @@ from zwgk.crawler.extractors.fields import extract_document
 from zwgk.crawler.extractors.links import (ATTACHMENT_EXTS, canonical_url, classify_href, page_links, url_ext,
                                             url_host)
 from zwgk.crawler.incremental import due_for_revalidation
+from zwgk.crawler.listing import Listing, read_listing
 from zwgk.crawler.middlewares import is_loopback_host
 from zwgk.crawler.items import (ColumnItem, DocumentItem, EntriesItem, LinkTargetItem, PageItem, PageLinksItem,
                                 ReuseItem, ReuseTargetsItem)
@@ -215,8 +216,9 @@ class DisclosureSpider(scrapy.Spider):
         if key in self.requested:
             return None
         self.requested.add(key)
-        if role != "document":
-            # only document pages are asked conditionally: lists carry tonight's entries and pagination
+        if role not in ("document", "column"):
+            # document and list pages are asked conditionally (a list page's 304 is followed up from
+            # its stored listing); the rest must show tonight's state
             meta["zwgk_unconditional"] = True
         return scrapy.Request(url, callback=callback, errback=self.on_error,
                               meta={"role": role, "target": key, **meta}, dont_filter=True)
@@ -489,45 +491,68 @@ class DisclosureSpider(scrapy.Spider):
     def parse_column(self, response):
         key = response.meta["column"]
         col = self.columns[key]
+        if response.status == 304 and response.meta.get("zwgk_not_modified") is not None:
+            # unchanged since the last crawl: its rows are copied, its listing acted on as stored
+            prev = response.meta["zwgk_not_modified"]
+            data = self._stored(prev).listings.get(response.url)
+            if data is not None:
+                page = canonical_url(response.url)
+                self._answered(response)
+                self.resolved.add(page)
+                yield ReuseItem(urls=[response.url], from_crawl=prev)
+                yield LinkTargetItem(url=response.meta.get("target") or page, state="ok", kind=self._kind(page),
+                                     status=304)
+                yield from self._follow_stored(prev, response.url, col["office"])
+                yield from self._act_on_listing(key, col, Listing.from_json(data), response.url)
+                return
         items, res = self._split(self._parse_page(response, "column", office=col["office"],
                                                   keep_text=col["kind"] in TEXT_KINDS))
-        yield from items
         if res is None:
+            yield from items
             col["pages"] = max(col["pages"], 1)
             yield self._column_item(key)
             return
         html, tree = res
-        entries = dsc.find_entries(tree, response.url, html)
-        new = {canonical_url(e.url) for e in entries} - col["entries"]
+        listing = read_listing(tree, response.url, html)
+        for x in items:
+            if isinstance(x, PageItem):
+                x.listing = listing.to_json()  # for tomorrow's 304
+        yield from items
+        yield from self._act_on_listing(key, col, listing, response.url)
+
+    def _act_on_listing(self, key: str, col: dict, listing: Listing, page_url: str):
+        """Follow what a list page shows: office sub-sites, sub-columns, or entries and pagination."""
+        entries = listing.entries
+        new = {canonical_url(u) for u, _, _ in entries} - col["entries"]
         if new or col["pages"] == 0:
             col["pages"] += 1  # a list page that shows nothing new (?page=1 = the first page) is no new page
         col["entries"] |= new
-        subcols = [c for c in dsc.find_column_links(tree, response.url)
-                   if canonical_url(c.url) not in self.columns and canonical_url(c.url) not in self.roots
-                   and self.in_scope(c.url)]
-        offices = dsc.find_office_links(tree, response.url) if col["office"] is None and len(entries) < 3 else []
+        subcols = [c for c in listing.subcolumns
+                   if canonical_url(c[0]) not in self.columns and canonical_url(c[0]) not in self.roots
+                   and self.in_scope(c[0])]
+        offices = listing.offices if col["office"] is None else []
         if len(offices) >= 2 and col["pages"] == 1:
             # a 部门信息公开 page: a directory of department sub-sites, not a (blank) column
             col["children"] = True
-            for o in offices:
-                self.scope_hosts.add(_host(o.url))
-                req = self._request(o.url, self.parse_root, "root", office=o.text, depth=1)
+            for url, text in offices:
+                self.scope_hosts.add(_host(url))
+                req = self._request(url, self.parse_root, "root", office=text, depth=1)
                 if req:
                     yield req
         elif len(subcols) >= 2 and col["pages"] == 1:
             col["children"] = True
-            for c in subcols:
-                yield from self._column_request(c.url, c.name, c.kind, col["office"], key)
+            for url, name, kind in subcols:
+                yield from self._column_request(url, name, kind, col["office"], key)
         else:
             if entries:
-                yield EntriesItem(column_url=key, list_page=response.url,
-                                  entries=[(canonical_url(e.url), e.title, e.date) for e in entries])
-            for e in entries:
-                if _ext(e.url) not in ATTACHMENT_EXT and self.in_scope(e.url):
-                    yield from self._document(e.url, entry=(key, canonical_url(e.url), e.title, e.date),
-                                              column=key, list_title=e.title)
+                yield EntriesItem(column_url=key, list_page=page_url,
+                                  entries=[(canonical_url(u), t, d) for u, t, d in entries])
+            for url, title, day in entries:
+                if _ext(url) not in ATTACHMENT_EXT and self.in_scope(url):
+                    yield from self._document(url, entry=(key, canonical_url(url), title, day),
+                                              column=key, list_title=title)
             if col["pages"] < self.max_list_pages:
-                for url in dsc.find_pagination(tree, response.url, html):
+                for url in listing.pagination:
                     if self.in_scope(url):
                         req = self._request(url, self.parse_column, "column", column=key)
                         if req:

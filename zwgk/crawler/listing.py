@@ -1,0 +1,39 @@
+"""What a list page shows, read once: its entries, sub-column links, office (sub-site) links and
+pagination — kept with the page (Page.listing) so that when the server answers the next night's
+conditional request with 304 the spider acts on the same listing without the page."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from zwgk.crawler import discovery as dsc
+
+
+@dataclass
+class Listing:
+    entries: list = field(default_factory=list)      # [(url as linked, title, date | None)]
+    subcolumns: list = field(default_factory=list)   # [(url, name, kind)]
+    offices: list = field(default_factory=list)      # [(url, text)]
+    pagination: list = field(default_factory=list)   # [url]
+
+    def to_json(self) -> dict:
+        return {"entries": [[u, t, d.isoformat() if d else None] for u, t, d in self.entries],
+                "subcolumns": [list(c) for c in self.subcolumns], "offices": [list(o) for o in self.offices],
+                "pagination": list(self.pagination)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Listing":
+        return cls(entries=[(u, t, date.fromisoformat(d) if d else None) for u, t, d in data.get("entries", [])],
+                   subcolumns=[tuple(c) for c in data.get("subcolumns", [])],
+                   offices=[tuple(o) for o in data.get("offices", [])], pagination=list(data.get("pagination", [])))
+
+
+def read_listing(tree, url: str, html: str) -> Listing:
+    """The listing of a parsed list page. Office links are looked for only on a page with fewer
+    than three entries (a 部门信息公开 directory, not a list)."""
+    entries = dsc.find_entries(tree, url, html)
+    return Listing(
+        entries=[(e.url, e.title, e.date) for e in entries],
+        subcolumns=[(c.url, c.name, c.kind) for c in dsc.find_column_links(tree, url)],
+        offices=[(o.url, o.text) for o in dsc.find_office_links(tree, url)] if len(entries) < 3 else [],
+        pagination=list(dsc.find_pagination(tree, url, html)))
