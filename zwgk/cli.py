@@ -151,7 +151,7 @@ politeness = [
     click.option("--profile", type=click.Path(exists=True, dir_okay=False), default=None,
                  help="站点配置 YAML（起始网址、栏目、范围、编码、礼貌抓取参数）"),
     click.option("--db", default=None, help="数据库 URL（默认 sqlite:///zwgk-out/zwgk.db，或环境变量 ZWGK_DB）"),
-    click.option("--incremental", is_flag=True, help="增量抓取：上次抓取后未变化（304）的文件页面不再解析"),
+    click.option("--incremental", is_flag=True, help="增量抓取：上次抓取后未变化（304）的文件页面和列表页面不再解析"),
     click.option("--revalidate-days", "revalidate_days", type=click.IntRange(min=0), default=0,
                  help="增量抓取时，列表条目未变的文件页面和上次检查正常的链接每 N 天才向服务器重新核验"
                       "一次（各自轮流）；其余夜里沿用最近一次核验的结果。新增、变化的条目和异常链接每次都核验。"

@@ -9,12 +9,13 @@ of the latest finished crawl of the same site (`spider.start_url`, the site key)
 URL that crawl fetched with a 200 then carries If-None-Match / If-Modified-Since, the values
 echoed verbatim as RFC 9110 §13.1 asks.
 
-What it leaves in `request.meta` for the spider and the pipeline (the spider hooks, not here yet):
+What it leaves in `request.meta` for the spider and the pipeline:
 
 - `zwgk_validators`: {"etag", "last_modified"} of every 2xx answer — to be stored on the page row;
 - `zwgk_not_modified`: the crawl id whose rows for this URL are still valid, set on a 304 answer —
-  the spider yields a ReuseItem (the pipeline copies the rows with zwgk.store.incremental.reuse_many) instead of parsing, and follows the
-  links of the reused page from the copied link / column_entry rows.
+  the spider yields a ReuseItem (the pipeline copies the rows with zwgk.store.incremental.reuse_many)
+  instead of parsing, and follows the page up from what that crawl stored: a document's links and
+  解读 / 原文 links, a list page's listing (entries, sub-columns, office links, pagination).
 
 With `ZWGK_REVALIDATE_DAYS = N` the spider goes further and does not ask at all for a document
 page that is still listed as it was (same column, title, date) and not yet due (see

@@ -50,7 +50,7 @@ ITEM_PIPELINES = {
 
 # zwgk's own settings
 ZWGK_DB = None             # database URL; None = ZWGK_DB env or sqlite:///zwgk-out/zwgk.db
-ZWGK_INCREMENTAL = False  # conditional requests for document pages the last finished crawl fetched
+ZWGK_INCREMENTAL = False  # conditional requests for document and list pages the last finished crawl fetched
 ZWGK_REVALIDATE_DAYS = 0  # > 0 (with ZWGK_INCREMENTAL): a document still listed as before is asked
                           # again on one night in N only (rolling revalidation), else copied unasked
 ZWGK_NETWORK = "any"       # "loopback": refuse every request to a host off this machine (tests, demo)
