@@ -99,7 +99,7 @@ def test_two_nightly_runs(db_url, tmp_path):
 
     # the second (incremental) run reused the unchanged document pages and says so
     assert first["crawl"]["not_modified"] == 0 and second["crawl"]["not_modified"] >= len(first["documents"]) - 5
-    assert f"{second['crawl']['not_modified']} 个文件页面经服务器确认未变化" in (run2 / "report.html").read_text(
+    assert f"{second['crawl']['not_modified']} 个页面（文件页和列表页）经服务器确认未变化" in (run2 / "report.html").read_text(
         encoding="utf-8")
     # the report shows the trend; the first one has nothing to compare with
     assert "（本次）" in (run2 / "report.html").read_text(encoding="utf-8")

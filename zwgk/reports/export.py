@@ -127,7 +127,7 @@ def summary_rows(results: dict) -> list[tuple[str, Any]]:
     out: list[tuple[str, Any]] = [
         ("网站名称", site.get("name")), ("网站地址", site.get("url")),
         ("采集开始", crawl.get("started_at")), ("采集结束", crawl.get("finished_at")),
-        ("未变化沿用（304）", crawl.get("not_modified") or 0), ("轮换核验未请求", crawl.get("trusted") or 0),
+        ("未变化沿用的页面（304）", crawl.get("not_modified") or 0), ("轮换核验未请求", crawl.get("trusted") or 0),
         ("评估基准日", results.get("as_of")), ("评估指标", cl.get("title")), ("指标版本", cl.get("version")),
         ("总得分", s.get("score")), ("满分", s.get("max_score")), ("等次", s.get("grade")),
         ("一票否决项", "、".join(s.get("veto") or []) or "无"),
