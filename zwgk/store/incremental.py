@@ -8,7 +8,7 @@ from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
 from . import models as m
-from .write import UPSERT_KEYS, now
+from .write import UPSERT_KEYS, dialect_insert, now
 
 
 @dataclass(frozen=True)
@@ -59,21 +59,12 @@ _COPIED = ((m.Document, m.Document.url), (m.SiteColumn, m.SiteColumn.url),
            (m.ColumnEntry, m.ColumnEntry.list_page), (m.Link, m.Link.source_url))
 
 
-def _insert(session: Session):
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover - the two databases zwgk supports
-        raise NotImplementedError(f"incremental re-crawls need SQLite or PostgreSQL, not {dialect}")
-    return insert
-
-
 def _copy(session: Session, model, key_col, urls: list[str], from_crawl: int, override: dict) -> int:
     """INSERT INTO model SELECT … FROM model WHERE crawl_id = from_crawl AND key_col IN urls, with
     `override` (column → SQL expression) replacing copied values; one statement, in the database."""
-    insert = _insert(session)
+    insert = dialect_insert(session)
+    if insert is None:  # pragma: no cover - the two databases zwgk supports
+        raise NotImplementedError("incremental re-crawls need SQLite or PostgreSQL")
     cols = [c for c in model.__table__.columns if c.key != "id"]
     exprs = [override[c.key].label(c.key) if c.key in override else c for c in cols]
     q = select(*exprs).where(model.crawl_id == from_crawl, key_col.in_(urls))
@@ -103,8 +94,8 @@ def reuse_many(session: Session, from_crawl: int, to_crawl: int, urls: list[str]
         for model, col in _COPIED:
             counts[model.__tablename__] += _copy(session, model, col, chunk, from_crawl, {"crawl_id": crawl})
         if not asked:
-            counts["link_target"] = counts.get("link_target", 0) + _copy(
-                session, m.LinkTarget, m.LinkTarget.url, chunk, from_crawl, {"crawl_id": crawl})
+            counts["link_target"] = counts.get("link_target", 0) + reuse_targets(session, from_crawl, to_crawl,
+                                                                                  chunk)
     return counts
 
 
@@ -116,12 +107,9 @@ class StoredPages:
     links: dict[str, tuple[str, ...]]                          # source page -> link targets on it
     listings: dict[str, dict]                                  # list page -> what it showed (Page.listing)
 
-    def document(self, url: str) -> tuple[dict | None, list[str]]:
-        targets = list(self.links.get(url, ()))
-        doc = self.documents.get(url)
-        if doc is None:
-            return None, targets
-        return {"title": doc[0], "related": list(doc[1])}, targets
+    def document(self, url: str) -> tuple[tuple[str | None, tuple[str, ...]] | None, tuple[str, ...]]:
+        """((title, 解读 and 原文 urls) or None when no document was parsed from it, link targets)."""
+        return self.documents.get(url), self.links.get(url, ())
 
 
 def stored_pages(session: Session, crawl_id: int) -> StoredPages:

@@ -24,6 +24,18 @@ def now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def dialect_insert(session: Session):
+    """The `insert` construct with ON CONFLICT of the session's database (SQLite, PostgreSQL), or None."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        return None
+    return insert
+
+
 def upsert_rows(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
     """INSERT … ON CONFLICT for SQLite and PostgreSQL; rows with one key keep the last values."""
     if not rows:
@@ -33,12 +45,8 @@ def upsert_rows(session: Session, model: type, rows: list[dict[str, Any]]) -> No
     for r in rows:
         dedup[tuple(r[k] for k in keys)] = r
     rows = list(dedup.values())
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover - other databases: merge row by row
+    insert = dialect_insert(session)
+    if insert is None:  # pragma: no cover - other databases: merge row by row
         for r in rows:
             existing = session.scalars(select(model).filter_by(**{k: r[k] for k in keys})).first()
             if existing is None:

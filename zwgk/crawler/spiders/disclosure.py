@@ -493,16 +493,9 @@ class DisclosureSpider(scrapy.Spider):
         col = self.columns[key]
         if response.status == 304 and response.meta.get("zwgk_not_modified") is not None:
             # unchanged since the last crawl: its rows are copied, its listing acted on as stored
-            prev = response.meta["zwgk_not_modified"]
-            data = self._stored(prev).listings.get(response.url)
+            data = self._stored(response.meta["zwgk_not_modified"]).listings.get(response.url)
             if data is not None:
-                page = canonical_url(response.url)
-                self._answered(response)
-                self.resolved.add(page)
-                yield ReuseItem(urls=[response.url], from_crawl=prev)
-                yield LinkTargetItem(url=response.meta.get("target") or page, state="ok", kind=self._kind(page),
-                                     status=304)
-                yield from self._follow_stored(prev, response.url, col["office"])
+                yield from self._not_modified(response, response.url, col["office"])
                 yield from self._act_on_listing(key, col, Listing.from_json(data), response.url)
                 return
         items, res = self._split(self._parse_page(response, "column", office=col["office"],
@@ -519,6 +512,17 @@ class DisclosureSpider(scrapy.Spider):
                 x.listing = listing.to_json()  # for tomorrow's 304
         yield from items
         yield from self._act_on_listing(key, col, listing, response.url)
+
+    def _not_modified(self, response, url: str, office):
+        """A 304: the previous crawl's rows for the page (stored under `url`) are copied, its link
+        target is ok, and what the page links to is followed up from what that crawl stored."""
+        prev = response.meta["zwgk_not_modified"]
+        page = canonical_url(response.url)
+        self._answered(response)
+        self.resolved.add(page)
+        yield ReuseItem(urls=[url], from_crawl=prev)
+        yield LinkTargetItem(url=response.meta.get("target") or page, state="ok", kind=self._kind(page), status=304)
+        yield from self._follow_stored(prev, url, office)
 
     def _act_on_listing(self, key: str, col: dict, listing: Listing, page_url: str):
         """Follow what a list page shows: office sub-sites, sub-columns, or entries and pagination."""
@@ -566,14 +570,7 @@ class DisclosureSpider(scrapy.Spider):
         office = col["office"] if col else response.meta.get("office")
         if response.status == 304 and response.meta.get("zwgk_not_modified") is not None:
             # unchanged since the last crawl: its rows are copied, not parsed again
-            prev = response.meta["zwgk_not_modified"]
-            page = canonical_url(response.url)
-            self._answered(response)
-            self.resolved.add(page)
-            yield ReuseItem(urls=[page], from_crawl=prev)
-            yield LinkTargetItem(url=response.meta.get("target") or page, state="ok", kind=self._kind(page),
-                                 status=304)
-            yield from self._follow_stored(prev, page, office)
+            yield from self._not_modified(response, canonical_url(response.url), office)
             return
         items, res = self._split(self._parse_page(response, "document", office=office,
                                                   keep_text=bool(col) and col["kind"] in TEXT_KINDS))
@@ -680,10 +677,11 @@ class DisclosureSpider(scrapy.Spider):
                     self.resolved.add(target)
                     yield LinkTargetItem(url=target, state="wrong", kind=self._kind(target), error=problem)
         if doc is not None:
+            title, related = doc
             self.documents += 1
-            if doc["title"] and len(self.doc_titles) < 50:
-                self.doc_titles.append(doc["title"])
-            yield from self._related(office, doc["related"])
+            if title and len(self.doc_titles) < 50:
+                self.doc_titles.append(title)
+            yield from self._related(office, related)
 
     def parse_check(self, response):
         key = response.meta["target"]
@@ -807,7 +805,8 @@ class DisclosureSpider(scrapy.Spider):
         """(to check tonight, to copy from the previous crawl): under rolling revalidation a target
         that checked ok and is not due is not asked; a broken or doubtful one always is, so a fix
         shows the next night. #fragment targets are always fetched (their anchors are needed)."""
-        known = self._known().targets if self.revalidate_days and self._known() else {}
+        known = self._known() if self.revalidate_days else None
+        known = known.targets if known else {}
         trusted = [u for u in urls if u in known and u not in self.fragments
                    and not due_for_revalidation(u, known[u], self.today, self.revalidate_days)]
         if trusted:
@@ -818,11 +817,16 @@ class DisclosureSpider(scrapy.Spider):
             urls = [u for u in urls if u not in done]
         return urls, trusted
 
-    def _copy_trusted(self, response):
-        yield from self._trusted_items()
+    def _copy_request(self, targets: list[str] | None = None) -> scrapy.Request:
+        """A request that asks nobody: its callback hands the pipeline what rolling revalidation
+        carried over — trusted pages not yet handed on, and `targets` not checked tonight."""
+        return scrapy.Request("data:,", callback=self.parse_copy, dont_filter=True, cb_kwargs={"targets": targets},
+                              meta={"role": "copy"})
 
-    def parse_trusted_targets(self, response, urls):
-        yield ReuseTargetsItem(urls=urls, from_crawl=self.known.crawl_id)
+    def parse_copy(self, response, targets=None):
+        yield from self._trusted_items()
+        if targets:
+            yield ReuseTargetsItem(urls=targets, from_crawl=self.known.crawl_id)
 
     def parse_final(self, response):
         """Verdicts that need the whole crawl: time-outs on hosts that never answered, and
@@ -897,8 +901,7 @@ class DisclosureSpider(scrapy.Spider):
                 self.crawler.engine.crawl(req)
                 raise DontCloseSpider
         if self.trusted_pages:  # trusted outside a list page (a 解读 link): handed on now
-            self.crawler.engine.crawl(scrapy.Request("data:,", callback=self._copy_trusted, dont_filter=True,
-                                                     meta={"role": "copy"}))
+            self.crawler.engine.crawl(self._copy_request())
             raise DontCloseSpider
         waiting = [(u, meta) for u, meta in self.deferred.items() if u not in self.requested]
         self.deferred.clear()
@@ -911,10 +914,8 @@ class DisclosureSpider(scrapy.Spider):
         todo = [u for u in self.linked if u not in self.resolved and u not in self.requested]
         if todo:
             todo, trusted = self._split_trusted_targets(todo)
-            if trusted:  # copied in the pipeline, through one request that asks nobody
-                self.crawler.engine.crawl(scrapy.Request("data:,", callback=self.parse_trusted_targets,
-                                                         dont_filter=True, cb_kwargs={"urls": trusted},
-                                                         meta={"role": "copy"}))
+            if trusted:
+                self.crawler.engine.crawl(self._copy_request(trusted))
             for url in todo:
                 kind = self.linked[url]
                 method = "GET" if kind == "站内" or url in self.fragments else "HEAD"
