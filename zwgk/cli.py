@@ -24,17 +24,10 @@ def _date(value: str | None) -> date:
 
 
 def _load_profile(path: str | None) -> dict:
-    if not path:
-        return {}
-    import yaml
+    """The site profile, checked key by key (zwgk.profile); a bad one stops the command here."""
+    from zwgk.profile import load_profile
 
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise click.ClickException(f"站点配置文件 {path} 无法读取：{exc}")
-    if not isinstance(data, dict):
-        raise click.ClickException(f"站点配置文件 {path} 应为键值映射（YAML mapping）")
-    return data
+    return load_profile(path)
 
 
 def _crawl(url: str, *, db: str | None, profile: dict, concurrency: int | None, delay: float | None,
@@ -178,7 +171,8 @@ def run(url, as_of, out, checklist, verdicts, concurrency, delay, autothrottle, 
     from zwgk.auditor.checklist import ChecklistError, load_checklist
 
     as_of_d = _date(as_of)
-    try:  # a bad checklist or verdicts file fails before the crawl, not after it
+    site_profile = _load_profile(profile)  # a bad profile, checklist or verdicts file fails before the crawl
+    try:
         load_checklist(checklist)
     except ChecklistError as exc:
         raise click.ClickException(f"检查清单有误：{exc}")
@@ -186,7 +180,7 @@ def run(url, as_of, out, checklist, verdicts, concurrency, delay, autothrottle, 
     out_p = Path(out)
     out_p.mkdir(parents=True, exist_ok=True)
     db = db or f"sqlite:///{out_p / 'zwgk.db'}"
-    crawl_id = _crawl(url, db=db, profile=_load_profile(profile), concurrency=concurrency, delay=delay,
+    crawl_id = _crawl(url, db=db, profile=site_profile, concurrency=concurrency, delay=delay,
                       network=network, max_pages=max_pages, autothrottle=autothrottle, incremental=incremental,
                       resume=resume, time_budget=time_budget, revalidate_days=revalidate_days)
     results = _audit(db, crawl_id, checklist, as_of_d, out_p, verdicts)

@@ -57,6 +57,33 @@ def read_sites(path: Path) -> list[SiteRow]:
     return rows
 
 
+def profile_path(row: SiteRow, sites: Path) -> Path | None:
+    """A row's profile file: as written (relative to the working directory, as always), else
+    relative to the site list's folder (a scheduled run starts elsewhere)."""
+    if not row.profile:
+        return None
+    path = Path(row.profile)
+    if not path.is_absolute() and not path.exists() and (sites.parent / path).exists():
+        return sites.parent / path
+    return path
+
+
+def site_profiles(rows: list[SiteRow], sites: Path) -> list[dict]:
+    """Every row's profile, checked before any crawl starts; every bad one is reported at once,
+    each line naming the site list's row."""
+    from zwgk.profile import ProfileError, load_profile
+
+    profiles, errors = [], []
+    for r in rows:
+        try:
+            profiles.append(load_profile(profile_path(r, sites)))
+        except ProfileError as exc:
+            errors += [f"{sites}: 第{r.line}行（{r.name}）：{line}" for line in exc.message.splitlines()]
+    if errors:
+        raise click.ClickException("\n".join(errors))
+    return profiles
+
+
 def slug(i: int, name: str) -> str:
     return f"{i:03d}-" + re.sub(r"[^\w\u4e00-\u9fa5-]+", "_", name)[:40]
 
@@ -92,16 +119,17 @@ def ranking_rows(results: list[tuple[SiteRow, dict | None, str]]) -> list[dict]:
 @click.option("--prefix", default="zwgk", help="Redis 键前缀（与 zwgk worker 的 --prefix 相同）")
 def batch(sites, as_of, out, checklist, db, concurrency, delay, network, max_pages, redis, no_wait, prefix):
     """批量评估：按网站清单（CSV：名称、网址、评估对象、配置）逐一抓取检查，生成各站报告和排名。"""
-    from zwgk.cli import _audit, _date, _load_profile, _report, console
+    from zwgk.cli import _audit, _date, _report, console
     from zwgk.crawler.process import SiteJob, build_settings, run_crawls
     from zwgk.reports.render import render_ranking
 
     rows = read_sites(Path(sites))
+    profiles = site_profiles(rows, Path(sites))  # a bad profile stops the batch before any crawl
+    as_of_d = _date(as_of)
     out_p = Path(out)
     out_p.mkdir(parents=True, exist_ok=True)
     db = db or f"sqlite:///{out_p.resolve() / 'zwgk.db'}"
-    as_of_d = _date(as_of)
-    jobs = [SiteJob(r.url, _load_profile(r.profile), r.name) for r in rows]
+    jobs = [SiteJob(r.url, p, r.name) for r, p in zip(rows, profiles)]
     from zwgk.crawler.distributed import redis_url
 
     if redis_url(redis):

@@ -217,16 +217,21 @@ def notify(results: dict, *, webhook: str | None = None, smtp: str | None = None
 
 
 # ------------------------------------------------------------------------------------ nightly run
-def read_targets(target: str) -> list[str]:
-    """A site URL, or a site list (CSV with a url / 网址 column)."""
+def read_targets(target: str) -> list[tuple[str, Path | None]]:
+    """(site URL, its profile file or None) for a site URL, or for each row of a site list (CSV
+    with a url / 网址 column, optionally 配置 / profile). Every profile is checked now, so a bad
+    one stops the run before any crawl (and `zwgk schedule` refuses it at once)."""
     if re.match(r"https?://", target):
-        return [target]
+        return [(target, None)]
     path = Path(target)
     if not path.is_file():
         raise click.ClickException(f"{target} 既不是网址（http:// 或 https://），也不是网站列表文件")
-    from zwgk.commands.batch import read_sites
+    from zwgk.commands.batch import profile_path, read_sites, site_profiles
 
-    return [r.url for r in read_sites(path)]
+    rows = read_sites(path)
+    site_profiles(rows, path)
+    # absolute: the site's run is a child process, and a scheduled run starts in another folder
+    return [(r.url, p.resolve() if (p := profile_path(r, path)) else None) for r in rows]
 
 
 def site_folder(url: str) -> str:
@@ -264,11 +269,12 @@ def nightly(target, out, db, checklist, as_of, concurrency, delay, network, time
     """夜间运行：逐个网站抓取、检查、生成报告，同一网站不会同时运行两次；有新增问题时发送通知。"""
     from zwgk.store.lock import SiteBusy, site_lock
 
+    targets = read_targets(target)  # a bad site list or profile stops the run before any crawl
     out_p = Path(out)
     out_p.mkdir(parents=True, exist_ok=True)
     db = db or os.environ.get("ZWGK_DB") or f"sqlite:///{(out_p / 'zwgk.db').resolve()}"
     failed = 0
-    for url in read_targets(target):
+    for url, profile in targets:
         folder = out_p / site_folder(url)
         # nightly runs ask only for what changed, and finish a crawl a crash left unfinished
         args = [sys.executable, "-m", "zwgk.cli", "run", url, "--out", str(folder), "--db", db,
@@ -278,6 +284,7 @@ def nightly(target, out, db, checklist, as_of, concurrency, delay, network, time
         args += ["--delay", str(delay)] if delay is not None else []
         args += ["--time-budget", str(time_budget)] if time_budget else []
         args += ["--revalidate-days", str(revalidate_days)] if revalidate_days else []
+        args += ["--profile", str(profile)] if profile else []
         try:
             with site_lock(db, url):
                 click.echo(f"开始检查 {url}", err=True)
