@@ -6,6 +6,10 @@ import uuid
 
 import pytest
 
+# crawls started by tests (in-process or as `zwgk` subprocesses) pause 50 ms, not 1 s, before
+# retrying an error answer: the same retries, less waiting
+os.environ.setdefault("ZWGK_RETRY_BACKOFF", "0.05")
+
 
 @pytest.fixture
 def pg_url():

@@ -178,9 +178,21 @@ def test_holiday_trap_is_on_time(sample_run, findings):
 
 def test_each_url_requested_once(sample_run):
     # once per method: a HEAD answered 404/405 is asked again with GET before it is judged
+    # — and a server error (500) is asked again after a pause, RETRY_TIMES (3) more times, before
+    # it is judged: the site's 500 pages are asked exactly four times, every other URL once
+    from zwgk.crawler import settings
+
+    import json
+
+    cfg = json.loads((sample_run.out.parent / "site" / "_server.json").read_text(encoding="utf-8"))
+    errors = {p for p, status in cfg["status"].items() if status in settings.RETRY_HTTP_CODES}
+    assert errors, "the sample site answers some pages with a server error"
     counts = Counter(sample_run.requests)
-    twice = {p: n for p, n in counts.items() if n > 1}
+    twice = {p: n for p, n in counts.items() if n > 1 and p[1] not in errors}
     assert not twice, twice
+    for method, path in counts:
+        if path in errors:
+            assert counts[(method, path)] == settings.RETRY_TIMES + 1, (path, counts[(method, path)])
 
 
 def test_robots_txt_obeyed(sample_run):

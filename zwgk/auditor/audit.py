@@ -279,7 +279,9 @@ def run_audit(session: Session, crawl_id: int, checklist_name: str, as_of: date,
                   # unasked under rolling revalidation (--revalidate-days)
                   "not_modified": stats.get("zwgk/incremental/not_modified", 0),
                   "trusted": stats.get("zwgk/incremental/trusted", 0),
-                  "revalidate_days": (crawl.settings or {}).get("ZWGK_REVALIDATE_DAYS") or 0},
+                  "revalidate_days": (crawl.settings or {}).get("ZWGK_REVALIDATE_DAYS") or 0,
+                  # bounds the crawl hit (crawler/bounds.py): each with its value, count and examples
+                  "limits": (crawl.facts or {}).get("limits") or []},
         "as_of": as_of.isoformat(),
         "checklist": {"id": checklist.id, "title": checklist.title, "version": checklist.version,
                       "source": checklist.source},

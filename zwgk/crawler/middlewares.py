@@ -1,56 +1,83 @@
 """Downloader middleware that keeps requests on the networks a run may reach."""
 from __future__ import annotations
 
-import ipaddress
-from urllib.parse import urlsplit
+import asyncio
+import random
+import time
 
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 
-OFFLINE = "离线模式：未访问本机以外的地址"
-PRIVATE = "内网地址：未访问"
+from zwgk.crawler.netpolicy import NetworkPolicy, Refusal, is_loopback_host  # noqa: F401 - re-exported
 
 
-def _ip(host: str):
-    try:
-        return ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return None
+class PolicyRefused(IgnoreRequest):
+    """A request the network policy did not send; `refusal` says why (and whether it is a 错链)."""
+
+    def __init__(self, refusal: Refusal):
+        super().__init__(refusal.reason)
+        self.refusal = refusal
 
 
-def is_loopback_host(host: str) -> bool:
-    ip = _ip(host)
-    return host == "localhost" or (ip is not None and ip.is_loopback)
+def _resolve(host: str, port: int):
+    """A Deferred firing with the addresses `host` resolves to, through the reactor's resolver —
+    the one (with Scrapy's DNS cache) the download then connects with."""
+    from twisted.internet import defer, reactor
+    from twisted.internet.interfaces import IResolutionReceiver
+    from zope.interface import implementer
+
+    done, found = defer.Deferred(), []
+
+    @implementer(IResolutionReceiver)
+    class Receiver:
+        def resolutionBegan(self, resolution):
+            pass
+
+        def addressResolved(self, address):
+            found.append(address.host)
+
+        def resolutionComplete(self):
+            done.callback(found)
+
+    reactor.nameResolver.resolveHostName(Receiver(), host, port)
+    return done
 
 
 class NetworkPolicyMiddleware:
-    """Refuses, before any packet is sent, requests a run must not make.
-
-    - In loopback mode (tests, the demo) only 127.0.0.0/8, ::1 and localhost are reached;
-      a host name is not even resolved.
-    - In every mode, private, link-local and loopback addresses are reached only when the
-      run started on such a host: a link to http://192.168.x.x/ on a public site is a 错链,
-      reported without touching the intranet.
-    """
+    """Every request, redirect hop, robots.txt and link check passes here before a packet is sent
+    (a redirect's new request re-enters the downloader from the top). The spider's NetworkPolicy
+    decides (crawler/netpolicy.py); a refusal reaches the request's errback as PolicyRefused."""
 
     def __init__(self, crawler):
         self.crawler = crawler
-        self.mode = crawler.settings.get("ZWGK_NETWORK", "any")
+        self.addresses: dict[str, list[str]] = {}  # host -> the addresses it resolved to
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def process_request(self, request):
+    def _policy(self) -> NetworkPolicy:
+        policy = getattr(self.crawler.spider, "netpolicy", None)
+        if policy is None:  # a spider that brings none gets the strict default for the run's mode
+            policy = NetworkPolicy(self.crawler.settings.get("ZWGK_NETWORK") or "any")
+        return policy
+
+    async def process_request(self, request):
         if request.url.startswith("data:"):
-            return None  # no network: the spider's end-of-crawl marker
-        host = urlsplit(request.url).hostname or ""
-        if self.mode == "loopback" and not is_loopback_host(host):
-            raise IgnoreRequest(OFFLINE)
-        ip = _ip(host)
-        if ip is not None and (ip.is_private or ip.is_loopback or ip.is_link_local):
-            allowed = getattr(self.crawler.spider, "start_hosts", None) or set()
-            if host not in allowed and not (self.mode == "loopback" and ip.is_loopback):
-                raise IgnoreRequest(PRIVATE)
+            return None  # no network: the spider's internal callbacks
+        policy = self._policy()
+        refusal = policy.refusal(request.url)
+        if refusal is None and policy.needs_lookup(request.url):
+            from scrapy.utils.defer import maybe_deferred_to_future
+
+            from zwgk.crawler.netpolicy import origin
+
+            host, port = origin(request.url)
+            if host not in self.addresses:
+                self.addresses[host] = await maybe_deferred_to_future(_resolve(host, port or 80))
+            refusal = policy.resolved_refusal(request.url, self.addresses[host])
+        if refusal is not None:
+            raise PolicyRefused(refusal)
         return None
 
 
@@ -71,3 +98,34 @@ class RedirectLoopMiddleware:
                 request.meta["dont_redirect"] = True
                 request.meta["redirect_loop"] = True
         return response
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's RetryMiddleware, with a pause before each retry that grows (ZWGK_RETRY_BACKOFF s,
+    then 3×, 9× …, randomised 0.5–1.5×): a server that errors now and then (500, 502, a dropped
+    connection) is asked again before anything is judged, without hammering it. A 429/503 that
+    says when to come back (Retry-After) is left to the spider, which waits as asked."""
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.backoff = settings.getfloat("ZWGK_RETRY_BACKOFF", 1.0)
+
+    def process_response(self, request, response):
+        if response.status in (429, 503) and response.headers.get("Retry-After"):
+            return response
+        return super().process_response(request, response)
+
+    def _retry(self, request, reason):
+        new = super()._retry(request, reason)
+        if new is not None and self.backoff > 0:
+            n = new.meta.get("retry_times", 1)
+            new.meta["zwgk_retry_at"] = time.monotonic() + self.backoff * 3 ** (n - 1) * random.uniform(0.5, 1.5)
+        return new
+
+    async def process_request(self, request):
+        at = request.meta.pop("zwgk_retry_at", None)
+        if at is not None:
+            wait = at - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+        return None

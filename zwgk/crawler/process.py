@@ -9,6 +9,11 @@ from dataclasses import dataclass, field
 from rich.console import Console
 
 
+# settings an operator (or the test suite) may set in the environment; see docs/safety.md
+ENV_SETTINGS = ("ZWGK_RETRY_BACKOFF", "ZWGK_MAX_REQUESTS", "ZWGK_MAX_COLUMNS", "ZWGK_MAX_PATH_DEPTH",
+                "ZWGK_MAX_LIST_PAGES")
+
+
 @dataclass
 class SiteJob:
     url: str
@@ -50,6 +55,9 @@ def build_settings(*, db: str | None, concurrency: int | None = None, delay: flo
         # a crawl stopped by its budget stays "interrupted": the next --resume carries on from it
         settings.set("CLOSESPIDER_TIMEOUT", float(time_budget) * 60)
     settings.set("LOG_INSTALL_ROOT_HANDLER", False)
+    for key in ENV_SETTINGS:  # limits and the retry pause can be set from the environment
+        if os.environ.get(key):
+            settings.set(key, os.environ[key])
     return settings
 
 

@@ -16,9 +16,10 @@ RANDOMIZE_DOWNLOAD_DELAY = True
 AUTOTHROTTLE_ENABLED = False
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
-RETRY_TIMES = 1
-# transient gateway errors only: a 500 is the page's answer, a 429 is reported as inconclusive
-RETRY_HTTP_CODES = [502, 503, 504, 522, 524, 408]
+# a server that errors now and then is asked again, after a growing pause, before anything is
+# judged (BackoffRetryMiddleware; ZWGK_RETRY_BACKOFF); a 429 is reported as inconclusive
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]
 REDIRECT_MAX_TIMES = 10
 DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0
@@ -34,9 +35,14 @@ LOG_LEVEL = "WARNING"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
+# http(s) only: a link or redirect to file:, ftp: or s3: is judged, never fetched
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None}
+
 DOWNLOADER_MIDDLEWARES = {
     "zwgk.crawler.middlewares.NetworkPolicyMiddleware": 50,
-    "zwgk.crawler.middlewares.RedirectLoopMiddleware": 650,  # sees 3xx before RedirectMiddleware (600)
+    "zwgk.crawler.middlewares.RedirectLoopMiddleware": 650,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "zwgk.crawler.middlewares.BackoffRetryMiddleware": 550,  # Scrapy's place for retries  # sees 3xx before RedirectMiddleware (600)
     "zwgk.crawler.incremental.ConditionalRequestMiddleware": 580,  # off unless ZWGK_INCREMENTAL
     # per-host requests in flight, for all crawls of the process (or all workers, with Redis)
     "zwgk.crawler.hostlimit.HostLimitMiddleware": 950,
@@ -59,4 +65,8 @@ ZWGK_FLUSH_ITEMS = 500     # rows buffered before a database write
 ZWGK_RETRY_AFTER_MAX = 60.0     # a 429/503 asking to wait longer than this is not retried (stays inconclusive)
 ZWGK_BLOCKED_RETRY_DELAY = 0.0  # > 0: ask a 403/412/WAF-blocked target once more after this many seconds
                                 # (WAFs such as 创宇云防御 often let a client through again after a minute)
+ZWGK_RETRY_BACKOFF = 1.0        # seconds before the first retry of an error answer (then 3×, 9×)
+ZWGK_MAX_REQUESTS = 100_000     # per site: requests of every kind (pages, link checks)
+ZWGK_MAX_COLUMNS = 3000         # per site
+ZWGK_MAX_PATH_DEPTH = 12        # path segments of a page crawled into (links deeper are only checked)
 ZWGK_SOFT404_PROBE = True       # request one URL that cannot exist per host and top directory

@@ -1,7 +1,6 @@
 """Links on a page: absolute canonical URLs, their kind, and 错链 problems found offline."""
 from __future__ import annotations
 
-import ipaddress
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -10,6 +9,7 @@ from urllib.parse import urljoin, urlsplit
 from w3lib.url import canonicalize_url, safe_url_string
 
 from zwgk.crawler.extractors.encoding import parse_html
+from zwgk.crawler.netpolicy import is_internal_host
 from zwgk.formats.text import norm
 
 ATTACHMENT_EXTS = frozenset(
@@ -20,7 +20,6 @@ _OK_SCHEMES = ("http", "https", "ftp")
 _DRIVE = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\[^\\])")
 _EXT_IN_PATH = re.compile(r"\.([A-Za-z0-9]{1,5})$")
 _EXT_IN_QUERY = re.compile(r"\.([A-Za-z0-9]{1,5})(?:$|[&#])")
-_INTRANET_SUFFIXES = (".local", ".lan", ".internal", ".intranet", ".corp", ".home", ".localdomain")
 _TAG_ATTRS = (("a", "href"), ("area", "href"), ("img", "src"), ("iframe", "src"),
               ("frame", "src"), ("embed", "src"), ("link", "href"), ("script", "src"),
               ("object", "data"), ("source", "src"))
@@ -38,14 +37,36 @@ class Link:
     fragment: str | None = None
 
 
+# session ids some CMSs (Java and PHP servers, TRS, 大汉) add to every link of a response: the
+# same page under a new name each time, so never part of a URL's identity
+_SESSION_PATH = re.compile(r";(?:jsessionid|phpsessid|sessionid|sid)=[^?#/;]*", re.I)
+_SESSION_PARAM = re.compile(r"(?:jsessionid|phpsessid|aspsessionid[a-z]*|sessionid|cfid|cftoken)", re.I)
+
+
+def _drop_session_ids(url: str) -> str:
+    if ";" in url:
+        url = _SESSION_PATH.sub("", url)
+    q = url.find("?")
+    if q >= 0 and _SESSION_PARAM.search(url, q):
+        head, _, rest = url.partition("?")
+        query, hash_, frag = rest.partition("#")
+        kept = [p for p in query.split("&") if p and not _SESSION_PARAM.fullmatch(p.split("=", 1)[0])]
+        url = head + ("?" + "&".join(kept) if kept else "") + hash_ + frag
+    return url
+
+
 def canonical_url(url: str) -> str:
-    """The project's one URL canonicaliser: w3lib canonical form, fragment dropped, query kept."""
+    """The project's one URL canonicaliser: w3lib canonical form, fragment dropped, query kept,
+    session ids (;jsessionid=…, ?PHPSESSID=…) dropped."""
     if not url:
         return ""
+    url = url.strip()
+    if "sess" in url.lower() or ";sid=" in url.lower() or "cfid" in url.lower():
+        url = _drop_session_ids(url)
     try:
-        return canonicalize_url(url.strip(), keep_fragments=False)
+        return canonicalize_url(url, keep_fragments=False)
     except Exception:  # noqa: BLE001 - a malformed URL is returned as written
-        return url.strip()
+        return url
 
 
 def url_ext(url: str) -> str | None:
@@ -80,12 +101,7 @@ _host = url_host
 
 
 def _intranet(host: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return (host == "localhost" or host.endswith(_INTRANET_SUFFIXES)
-                or host.endswith(".localhost") or "." not in host)
-    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_unspecified or ip.is_reserved
+    return is_internal_host(host)  # any notation: 127.1, 0x7f000001, [::ffff:10.0.0.1], localhost, oa
 
 
 def _malformed(absolute: str) -> bool:

@@ -29,13 +29,14 @@ import re
 import secrets
 from email.utils import parsedate_to_datetime
 from datetime import datetime, timezone
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 
 from zwgk.crawler import discovery as dsc
+from zwgk.crawler.bounds import MAX_URL_CHARS, Limits, path_trap
 from zwgk.crawler.extractors.encoding import decode_html
 from zwgk.crawler.facts import aaaa_records, find_search_form, ipv6_url, judge_search, search_query, search_url
 from zwgk.crawler.extractors.fields import extract_document
@@ -43,7 +44,8 @@ from zwgk.crawler.extractors.links import (ATTACHMENT_EXTS, canonical_url, class
                                             url_host)
 from zwgk.crawler.incremental import due_for_revalidation
 from zwgk.crawler.listing import Listing, read_listing
-from zwgk.crawler.middlewares import is_loopback_host
+from zwgk.crawler.middlewares import PolicyRefused
+from zwgk.crawler.netpolicy import LOOPBACK, NetworkPolicy, is_loopback_host
 from zwgk.crawler.items import (ColumnItem, DocumentItem, EntriesItem, LinkTargetItem, PageItem, PageLinksItem,
                                 ReuseItem, ReuseTargetsItem)
 from zwgk.vocab import classify_column, norm_text
@@ -145,7 +147,6 @@ class DisclosureSpider(scrapy.Spider):
         self.crawl_id = int(crawl_id) if crawl_id else None
         self.homepage_url: str | None = None
         self.start_hosts = {_host(start_url)}
-        self.on_loopback = all(is_loopback_host(h) for h in self.start_hosts)
         self.scope_hosts = set(self.start_hosts) | set(self.profile.get("scope_hosts", []))
         self.requested: set[str] = set()       # canonical URLs requested (any role)
         self.linked: dict[str, str] = {}       # target -> link kind, for every link seen
@@ -183,7 +184,17 @@ class DisclosureSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
-        spider.max_list_pages = crawler.settings.getint("ZWGK_MAX_LIST_PAGES", 500)
+        st = crawler.settings
+        spider.max_list_pages = st.getint("ZWGK_MAX_LIST_PAGES", 500)
+        spider.max_requests = st.getint("ZWGK_MAX_REQUESTS", 100_000)
+        spider.max_columns = st.getint("ZWGK_MAX_COLUMNS", 3000)
+        spider.max_path_depth = st.getint("ZWGK_MAX_PATH_DEPTH", 12)
+        spider.limits = Limits(values={"list_pages": spider.max_list_pages, "requests": spider.max_requests,
+                                       "columns": spider.max_columns, "path_depth": spider.max_path_depth,
+                                       "url_length": MAX_URL_CHARS})
+        spider.netpolicy = NetworkPolicy(crawler.settings.get("ZWGK_NETWORK") or "any",
+                                         allowed=[spider.start_url, *spider.profile_urls()],
+                                         allowed_hosts=spider.profile.get("scope_hosts") or [])
         if spider.resume:
             from zwgk.store.incremental import stored_document_urls
 
@@ -196,6 +207,12 @@ class DisclosureSpider(scrapy.Spider):
         if crawler.settings.getbool("ZWGK_INCREMENTAL"):
             spider.revalidate_days = crawler.settings.getint("ZWGK_REVALIDATE_DAYS", 0)
         return spider
+
+    def profile_urls(self) -> list[str]:
+        """URLs the user named in the site profile: reached even when they are internal."""
+        p = self.profile
+        return [x["url"] if isinstance(x, dict) else x for key in ("roots", "columns", "offices")
+                for x in (p.get(key) or []) if x]
 
     def run_settings(self) -> dict:
         keys = ("CONCURRENT_REQUESTS_PER_DOMAIN", "DOWNLOAD_DELAY", "ROBOTSTXT_OBEY", "USER_AGENT", "ZWGK_NETWORK",
@@ -211,9 +228,25 @@ class DisclosureSpider(scrapy.Spider):
             self._db = open_db(self.crawler.settings.get("ZWGK_DB"))
         return self._db
 
+    def _limit(self, key: str, url: str | None) -> None:
+        self.limits.hit(key, url)
+        self.facts["limits"] = self.limits.to_json()  # stored with the crawl (crawl.facts)
+
+    def _within_limits(self, url: str, role: str) -> bool:
+        """Whether a request keeps the crawl bounded (crawler/bounds.py); a refusal is tallied."""
+        if role in ("root", "column", "document"):
+            trap = path_trap(url, self.max_path_depth)
+            if trap is not None:
+                self._limit(trap, url)
+                return False
+        if len(self.requested) >= self.max_requests:
+            self._limit("requests", url)
+            return False
+        return True
+
     def _request(self, url: str, callback, role: str, **meta) -> scrapy.Request | None:
         key = canonical_url(url)
-        if key in self.requested:
+        if key in self.requested or not self._within_limits(url, role):
             return None
         self.requested.add(key)
         if role not in ("document", "column"):
@@ -287,6 +320,12 @@ class DisclosureSpider(scrapy.Spider):
             state, error = "inconclusive", error or "服务器暂时不可用（503，Retry-After）"
         if response.meta.get("redirect_loop"):
             state, error = "broken", "重定向循环"
+        elif 300 <= response.status < 400 and response.status != 304 and response.headers.get("Location"):
+            # a redirect handed over unfollowed: Scrapy follows http(s) only (file:, ftp: … stay here)
+            target = urljoin(response.url, response.headers["Location"].decode("latin-1"))
+            refusal = self.netpolicy.refusal(target)
+            if refusal is not None:
+                state, error = refusal.state, f"重定向到{refusal.reason}"
         self.resolved.add(key)
         self.resolved.add(canonical_url(response.url))
         return LinkTargetItem(url=key, state=state, kind=kind, status=response.status, error=error,
@@ -318,9 +357,9 @@ class DisclosureSpider(scrapy.Spider):
                 continue  # the same link twice on a page (menus repeated in header and footer)
             seen.add(pair)
             rows.append((target, link.text or "", link.tag))
-            if problem and self.on_loopback and is_loopback_host(_host(link.url)):
-                # the audited site is itself on this machine (a test or a local copy): other
-                # loopback hosts stand for other sites, not for an intranet
+            if problem and self.netpolicy.mode == LOOPBACK and is_loopback_host(_host(link.url)):
+                # --network loopback (tests, the demo): other loopback hosts stand for other
+                # sites, not for an intranet
                 problem = None
             if link.url not in self.linked:
                 self.linked[link.url] = link.kind
@@ -475,12 +514,16 @@ class DisclosureSpider(scrapy.Spider):
 
     def _column_request(self, url, name, kind, office, parent):
         key = canonical_url(url)
-        if key in self.columns or key in self.roots:
+        if key in self.columns or key in self.roots or not self._within_limits(url, "column"):
             return
-        self.columns[key] = {"name": name, "kind": kind, "office": office, "parent": parent, "pages": 0,
+        if len(self.columns) >= self.max_columns:
+            self._limit("columns", url)
+            return
+        self.columns[key] = {"asked": 0, "name": name, "kind": kind, "office": office, "parent": parent, "pages": 0,
                              "children": False, "entries": set()}
         req = self._request(url, self.parse_column, "column", column=key)
         if req:
+            self.columns[key]["asked"] = 1
             yield req
 
     def _column_item(self, key):
@@ -528,7 +571,10 @@ class DisclosureSpider(scrapy.Spider):
         """Follow what a list page shows: office sub-sites, sub-columns, or entries and pagination."""
         entries = listing.entries
         new = {canonical_url(u) for u, _, _ in entries} - col["entries"]
-        if new or col["pages"] == 0:
+        # a list page that shows nothing new to its column (a calendar's next month, ?page=1 again)
+        # is not paged on: a widget that changes the query forever ends here
+        fresh = bool(new) or col["pages"] == 0
+        if fresh:
             col["pages"] += 1  # a list page that shows nothing new (?page=1 = the first page) is no new page
         col["entries"] |= new
         subcols = [c for c in listing.subcolumns
@@ -555,12 +601,16 @@ class DisclosureSpider(scrapy.Spider):
                 if _ext(url) not in ATTACHMENT_EXT and self.in_scope(url):
                     yield from self._document(url, entry=(key, canonical_url(url), title, day),
                                               column=key, list_title=title)
-            if col["pages"] < self.max_list_pages:
-                for url in listing.pagination:
-                    if self.in_scope(url):
-                        req = self._request(url, self.parse_column, "column", column=key)
-                        if req:
-                            yield req
+            for url in listing.pagination if fresh else ():
+                if not self.in_scope(url) or canonical_url(url) in self.requested:
+                    continue
+                if col["asked"] >= self.max_list_pages:  # every list page counts, new entries or not
+                    self._limit("list_pages", url)
+                    break
+                req = self._request(url, self.parse_column, "column", column=key)
+                if req:
+                    col["asked"] += 1
+                    yield req
         yield from self._trusted_items()
         yield self._column_item(key)
 
@@ -775,7 +825,11 @@ class DisclosureSpider(scrapy.Spider):
         exc = failure.value
         name = type(exc).__name__
         state, error = "broken", name
-        if isinstance(exc, IgnoreRequest):
+        if isinstance(exc, PolicyRefused):
+            state, error = exc.refusal.state, exc.refusal.reason
+            if req.meta.get("redirect_urls"):
+                error = f"重定向到{error}"
+        elif isinstance(exc, IgnoreRequest):
             msg = str(exc)
             if "robots" in msg.lower() or name == "IgnoreRequest" and "Forbidden by robots.txt" in msg:
                 state, error = "inconclusive", "robots.txt 禁止抓取，未检查"
@@ -822,6 +876,17 @@ class DisclosureSpider(scrapy.Spider):
         carried over — trusted pages not yet handed on, and `targets` not checked tonight."""
         return scrapy.Request("data:,", callback=self.parse_copy, dont_filter=True, cb_kwargs={"targets": targets},
                               meta={"role": "copy"})
+
+    def _unchecked_request(self, urls: list[str]) -> scrapy.Request:
+        """A request that asks nobody: its callback records links left unchecked by the request cap."""
+        self.resolved.update(urls)
+        return scrapy.Request("data:,", callback=self.parse_unchecked, dont_filter=True, cb_kwargs={"urls": urls},
+                              meta={"role": "copy"})
+
+    def parse_unchecked(self, response, urls):
+        for url in urls:
+            yield LinkTargetItem(url=url, state="inconclusive", kind=self.linked.get(url) or self._kind(url),
+                                 error="达到单站请求数上限，未检查")
 
     def parse_copy(self, response, targets=None):
         yield from self._trusted_items()
@@ -916,6 +981,12 @@ class DisclosureSpider(scrapy.Spider):
             todo, trusted = self._split_trusted_targets(todo)
             if trusted:
                 self.crawler.engine.crawl(self._copy_request(trusted))
+            room = max(0, self.max_requests - len(self.requested))
+            if len(todo) > room:
+                for url in todo[room:]:
+                    self._limit("requests", url)
+                self.crawler.engine.crawl(self._unchecked_request(todo[room:]))
+                todo = todo[:room]
             for url in todo:
                 kind = self.linked[url]
                 method = "GET" if kind == "站内" or url in self.fragments else "HEAD"
