@@ -8,6 +8,7 @@ from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
 from . import models as m
+from .models import key_of
 from .write import UPSERT_KEYS, dialect_insert, now
 
 
@@ -54,14 +55,18 @@ def reuse_rows(session: Session, from_crawl: int, to_crawl: int, url: str) -> di
     return counts if counts["page"] else {"page": 0}
 
 
-# what is copied besides the page row, and the column that ties each table's rows to the page
-_COPIED = ((m.Document, m.Document.url), (m.SiteColumn, m.SiteColumn.url),
-           (m.ColumnEntry, m.ColumnEntry.list_page), (m.Link, m.Link.source_url))
+# what is copied besides the page row, and the column that ties each table's rows to the page: a
+# key digest of the page's URL (indexed, see models.key_of) where the table has one
+_COPIED = ((m.Document, m.Document.url_key), (m.SiteColumn, m.SiteColumn.url_key),
+           (m.ColumnEntry, m.ColumnEntry.list_page), (m.Link, m.Link.source_key))
 
 
 def _copy(session: Session, model, key_col, urls: list[str], from_crawl: int, override: dict) -> int:
     """INSERT INTO model SELECT … FROM model WHERE crawl_id = from_crawl AND key_col IN urls, with
-    `override` (column → SQL expression) replacing copied values; one statement, in the database."""
+    `override` (column → SQL expression) replacing copied values; one statement, in the database.
+    A key digest column (…_key) is matched with the digests of `urls`."""
+    if key_col.key.endswith("_key"):
+        urls = [key_of(u) for u in urls]
     insert = dialect_insert(session)
     if insert is None:  # pragma: no cover - the two databases zwgk supports
         raise NotImplementedError("incremental re-crawls need SQLite or PostgreSQL")
@@ -90,7 +95,7 @@ def reuse_many(session: Session, from_crawl: int, to_crawl: int, urls: list[str]
         page_override["fetched_at"] = literal(now(), m.Page.fetched_at.type)
     for i in range(0, len(urls), 500):
         chunk = urls[i:i + 500]
-        counts["page"] += _copy(session, m.Page, m.Page.url, chunk, from_crawl, page_override)
+        counts["page"] += _copy(session, m.Page, m.Page.url_key, chunk, from_crawl, page_override)
         for model, col in _COPIED:
             counts[model.__tablename__] += _copy(session, model, col, chunk, from_crawl, {"crawl_id": crawl})
         if not asked:
@@ -146,7 +151,7 @@ def known_documents(session: Session, crawl_id: int) -> KnownDocuments:
     """KnownDocuments of `crawl_id`: its parsed (or copied) document pages that answered 200."""
     verified = {url: at.date() for url, at in session.execute(
         select(m.Page.url, m.Page.fetched_at)
-        .join(m.Document, (m.Document.crawl_id == m.Page.crawl_id) & (m.Document.url == m.Page.url))
+        .join(m.Document, (m.Document.crawl_id == m.Page.crawl_id) & (m.Document.url_key == m.Page.url_key))
         .where(m.Page.crawl_id == crawl_id, m.Page.status == 200))}
     entries = {tuple(row) for row in session.execute(
         select(m.ColumnEntry.column_url, m.ColumnEntry.url, m.ColumnEntry.title, m.ColumnEntry.date)
@@ -160,7 +165,7 @@ def known_documents(session: Session, crawl_id: int) -> KnownDocuments:
 def reuse_targets(session: Session, from_crawl: int, to_crawl: int, urls: list[str]) -> int:
     """Copy link-target rows (state, status, redirects, time checked) of `from_crawl` into `to_crawl`:
     targets rolling revalidation did not ask again tonight. Idempotent; returns rows copied."""
-    return sum(_copy(session, m.LinkTarget, m.LinkTarget.url, urls[i:i + 500], from_crawl,
+    return sum(_copy(session, m.LinkTarget, m.LinkTarget.url_key, urls[i:i + 500], from_crawl,
                      {"crawl_id": literal(to_crawl)}) for i in range(0, len(urls), 500))
 
 
@@ -173,7 +178,8 @@ def stored_document_urls(session: Session, crawl_id: int) -> set[str]:
 
 
 def unfinished_crawl(session: Session, start_url: str) -> int | None:
-    """The latest crawl of this start URL that did not finish (killed, interrupted)."""
+    """The latest crawl of this start URL that did not finish (killed, interrupted, or failed: a
+    refused write loses the rows of one batch, as a kill does, and --resume fetches them again)."""
     return session.scalars(select(m.Crawl.id).where(m.Crawl.start_url == start_url,
-                                                    m.Crawl.status.in_(("running", "interrupted")))
+                                                    m.Crawl.status.in_(("running", "interrupted", "failed")))
                            .order_by(m.Crawl.id.desc()).limit(1)).first()

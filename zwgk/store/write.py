@@ -8,16 +8,40 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import models as m
+from .models import key_of
 
-# table -> (model, unique key columns, update on conflict?)
+# table -> (unique key columns, update on conflict?); the keys are digests (models.key_of) of the
+# values in the model's KEYS, filled in by upsert_rows
 UPSERT_KEYS: dict[type, tuple[tuple[str, ...], bool]] = {
-    m.Page: (("crawl_id", "url"), True),
-    m.SiteColumn: (("crawl_id", "url"), True),
-    m.ColumnEntry: (("crawl_id", "column_url", "url", "title"), True),
-    m.Document: (("crawl_id", "url"), True),
-    m.Link: (("crawl_id", "source_url", "target_url", "text"), False),
-    m.LinkTarget: (("crawl_id", "url"), True),
+    m.Page: (("crawl_id", "url_key"), True),
+    m.SiteColumn: (("crawl_id", "url_key"), True),
+    m.ColumnEntry: (("crawl_id", "entry_key"), True),
+    m.Document: (("crawl_id", "url_key"), True),
+    m.Link: (("crawl_id", "source_key", "link_key"), False),
+    m.LinkTarget: (("crawl_id", "url_key"), True),
 }
+
+# The one place the store shortens a value, always with a visible marker (never silently): every
+# other column takes what it is given whole. Link text is bounded because a page's menu repeats
+# on every page of a site, and a link wrapping a whole article would be stored once per page.
+CLIP_MARK = "…[截断]"
+LINK_TEXT_MAX = 500
+
+
+def clip(value: str | None, limit: int) -> str | None:
+    """`value` if it has at most `limit` characters, else its start and CLIP_MARK (`limit` in all)."""
+    if value is None or len(value) <= limit:
+        return value
+    return value[:limit - len(CLIP_MARK)] + CLIP_MARK
+
+
+def with_keys(model: type, row: dict[str, Any]) -> dict[str, Any]:
+    """`row` with its key digests (and Link text clipped to LINK_TEXT_MAX first: the key is of what is stored)."""
+    if model is m.Link and row.get("text") and len(row["text"]) > LINK_TEXT_MAX:
+        row = {**row, "text": clip(row["text"], LINK_TEXT_MAX)}
+    for key, columns in model.KEYS.items():
+        row[key] = key_of(*(row.get(c) for c in columns))
+    return row
 
 
 def now() -> datetime:
@@ -43,6 +67,7 @@ def upsert_rows(session: Session, model: type, rows: list[dict[str, Any]]) -> No
     keys, update = UPSERT_KEYS[model]
     dedup: dict[tuple, dict] = {}
     for r in rows:
+        r = with_keys(model, r)
         dedup[tuple(r[k] for k in keys)] = r
     rows = list(dedup.values())
     insert = dialect_insert(session)
@@ -67,9 +92,9 @@ def upsert_rows(session: Session, model: type, rows: list[dict[str, Any]]) -> No
 
 
 def get_or_create_site(session: Session, url: str, name: str | None = None) -> m.Site:
-    site = session.scalars(select(m.Site).where(m.Site.url == url)).first()
+    site = session.scalars(select(m.Site).where(m.Site.url_key == key_of(url))).first()
     if site is None:
-        site = m.Site(url=url, name=name, created_at=now())
+        site = m.Site(url=url, url_key=key_of(url), name=name, created_at=now())
         session.add(site)
         session.flush()
     elif name and not site.name:
@@ -92,8 +117,8 @@ def start_page_state(session: Session, crawl_id: int, url: str) -> tuple[int | N
     page = session.scalars(select(m.Page).where(m.Page.crawl_id == crawl_id, m.Page.kind == "home")).first()
     if page is not None:
         return page.status, None
-    target = session.scalars(select(m.LinkTarget).where(m.LinkTarget.crawl_id == crawl_id,
-                                                        m.LinkTarget.url.in_((url, crawl.start_url)))).first()
+    target = session.scalars(select(m.LinkTarget).where(
+        m.LinkTarget.crawl_id == crawl_id, m.LinkTarget.url_key.in_((key_of(url), key_of(crawl.start_url))))).first()
     if target is not None:
         return target.status or None, target.error
     return None, None
