@@ -263,16 +263,38 @@ notify_options = [
               help="每个网站每晚最多抓取的分钟数；未抓完的部分下一晚接着抓")
 @click.option("--revalidate-days", "revalidate_days", type=click.IntRange(min=0), default=0,
               help="列表条目未变的文件页面和上次正常的链接每 N 天才重新核验一次（各自轮流）；默认 0：每晚都核验")
+@click.option("--grace", type=click.FloatRange(min=0), default=20.0, show_default=True,
+              help="本命令被终止（SIGTERM、SIGINT、SIGHUP）时，等待正在进行的网站检查自行结束的秒数，超时则强制结束")
 @with_options(notify_options)
-def nightly(target, out, db, checklist, as_of, concurrency, delay, network, time_budget, revalidate_days, webhook, smtp,
-            smtp_user, starttls, mail_from, mail_to):
+def nightly(target, out, db, checklist, as_of, concurrency, delay, network, time_budget, revalidate_days, grace, webhook,
+            smtp, smtp_user, starttls, mail_from, mail_to):
     """夜间运行：逐个网站抓取、检查、生成报告，同一网站不会同时运行两次；有新增问题时发送通知。"""
-    from zwgk.store.lock import SiteBusy, site_lock
+    from zwgk.commands.care import ChildCare, Stopped
 
     targets = read_targets(target)  # a bad site list or profile stops the run before any crawl
     out_p = Path(out)
     out_p.mkdir(parents=True, exist_ok=True)
     db = db or os.environ.get("ZWGK_DB") or f"sqlite:///{(out_p / 'zwgk.db').resolve()}"
+    # each site runs as a child process in this one's care: killing nightly ends the child first,
+    # and the site lock is held as long as the child runs (zwgk/commands/care.py)
+    with ChildCare(grace) as care:
+        try:
+            failed = _nightly_sites(care, targets, out_p, db, checklist, as_of, concurrency, delay, network,
+                                    time_budget, revalidate_days, dict(webhook=webhook, smtp=smtp, mail_from=mail_from,
+                                                                       mail_to=mail_to, smtp_user=smtp_user,
+                                                                       starttls=starttls))
+        except Stopped as stop:
+            click.echo(f"已中断：收到信号 {stop.name}，正在进行的检查已结束，未完成的抓取下次运行时继续", err=True)
+            sys.exit(stop.exit_code)
+    if failed:
+        sys.exit(1)
+
+
+def _nightly_sites(care, targets, out_p, db, checklist, as_of, concurrency, delay, network, time_budget,
+                   revalidate_days, notify_to: dict) -> int:
+    """Each site in turn, under its lock; the number of sites that failed or were skipped."""
+    from zwgk.store.lock import SiteBusy, site_lock
+
     failed = 0
     for url, profile in targets:
         folder = out_p / site_folder(url)
@@ -286,21 +308,22 @@ def nightly(target, out, db, checklist, as_of, concurrency, delay, network, time
         args += ["--revalidate-days", str(revalidate_days)] if revalidate_days else []
         args += ["--profile", str(profile)] if profile else []
         try:
-            with site_lock(db, url):
+            with site_lock(db, url) as lock:
                 click.echo(f"开始检查 {url}", err=True)
-                proc = subprocess.run(args)
+                # the child shares the lock's descriptors: were this process killed, the lock
+                # would still be held until the child is gone too
+                returncode = care.run(args, pass_fds=lock.fds)
         except SiteBusy as exc:
             click.echo(f"跳过：{exc}", err=True)
             failed += 1
             continue
-        if proc.returncode != 0:
-            click.echo(f"失败：{url} 的检查未能完成（退出码 {proc.returncode}）", err=True)
+        if returncode != 0:
+            click.echo(f"失败：{url} 的检查未能完成（退出码 {returncode}）", err=True)
             failed += 1
             continue
         results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
         try:
-            sent = notify(results, webhook=webhook, smtp=smtp, mail_from=mail_from, mail_to=mail_to,
-                          smtp_user=smtp_user, starttls=starttls)
+            sent = notify(results, **notify_to)
         except Exception as exc:  # a failed notification must not hide the finished run
             click.echo(f"通知发送失败：{exc}", err=True)
             failed += 1
@@ -308,8 +331,7 @@ def nightly(target, out, db, checklist, as_of, concurrency, delay, network, time
         ch = results.get("changes") or {}
         click.echo(f"{url}：新增 {ch.get('new', 0)}，已整改 {ch.get('fixed', 0)}，仍存在 {ch.get('persisting', 0)}"
                    + (f"；已通知（{'、'.join(sent)}）" if sent else ""))
-    if failed:
-        sys.exit(1)
+    return failed
 
 
 # ------------------------------------------------------------------------------------ schedule

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import os
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -12,6 +13,16 @@ from .db import resolve_url
 
 class SiteBusy(RuntimeError):
     """Another process is running this site; the message is for the user (Chinese)."""
+
+
+@dataclass(frozen=True)
+class HeldLock:
+    """A site lock being held. `fds` hold it too: a child process given them (subprocess
+    pass_fds) keeps the lock held until it exits, even when the holder dies first, because an
+    flock belongs to the open file and a PostgreSQL session (with its advisory lock) lasts as
+    long as its socket is open in some process."""
+
+    fds: tuple[int, ...] = ()
 
 
 def _key(site_url: str) -> int:
@@ -32,7 +43,7 @@ def _busy(site_url: str, how: str) -> SiteBusy:
 
 
 @contextmanager
-def site_lock(db_url: str | None, site_url: str) -> Iterator[None]:
+def site_lock(db_url: str | None, site_url: str) -> Iterator[HeldLock]:
     """Hold the site's lock for the block, or raise SiteBusy at once (never waits)."""
     url = resolve_url(db_url)
     if url.startswith("postgresql"):
@@ -48,7 +59,7 @@ def site_lock(db_url: str | None, site_url: str) -> Iterator[None]:
             if not got:
                 raise _busy(site_url, "PostgreSQL 咨询锁已被另一个进程持有")
             try:
-                yield
+                yield HeldLock(_socket_fds(conn))
             finally:
                 conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _key(site_url)})
                 conn.commit()
@@ -74,6 +85,14 @@ def site_lock(db_url: str | None, site_url: str) -> Iterator[None]:
             raise _busy(site_url, f"锁文件 {path} 被进程 {holder or '?'} 持有")
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()} {site_url}\n".encode("utf-8"), 0)
-        yield
+        yield HeldLock((fd,))
     finally:
         os.close(fd)  # closing releases the flock; a killed process releases it too
+
+
+def _socket_fds(conn) -> tuple[int, ...]:
+    """The socket of the connection holding an advisory lock (psycopg), or () when unknown."""
+    try:
+        return (int(conn.connection.dbapi_connection.fileno()),)
+    except Exception:  # noqa: BLE001 - another driver: the lock is still held by this process
+        return ()
