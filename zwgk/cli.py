@@ -30,6 +30,11 @@ def _load_profile(path: str | None) -> dict:
     return load_profile(path)
 
 
+class WriteFailed(click.ClickException):
+    """The database refused a write: the crawl (or audit) is incomplete and no report is made.
+    A separate class so that `zwgk batch` fails the run after finishing the other sites."""
+
+
 def _crawl(url: str, *, db: str | None, profile: dict, concurrency: int | None, delay: float | None,
            network: str, max_pages: int | None = None, autothrottle: bool = False, incremental: bool = False,
            resume: bool = False, time_budget: float | None = None, revalidate_days: int = 0) -> int:
@@ -54,6 +59,8 @@ def _crawl(url: str, *, db: str | None, profile: dict, concurrency: int | None, 
             console.print(f"继续未完成的抓取（编号 {job.crawl_id}）：已解析的文件不再重复抓取")
             job.resume = True
     [job] = run_crawls([job], settings, console)
+    if job.failure is not None:  # before the start page: rows lost in the database are not the site's fault
+        raise WriteFailed(job.failure.message())
     if job.crawl_id is None:
         raise click.ClickException("抓取未能开始，请检查网址和数据库设置")
     _check_start_page(db, job.crawl_id, url)
@@ -97,10 +104,22 @@ def _audit(db: str | None, crawl_id: int, checklist: str, as_of: date, out: Path
     from zwgk.auditor.verdicts import VerdictsError
     from zwgk.store.db import open_db
 
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from zwgk.store.errors import write_cause
+    from zwgk.store.models import Crawl
+
     Session = open_db(db)
+    with Session() as s:
+        crawl = s.get(Crawl, crawl_id)
+        if crawl is not None and crawl.status == "failed":  # what it stored is not the site
+            raise WriteFailed(f"抓取编号 {crawl_id} 因数据库写入失败而中止（{crawl.error or '原因未记录'}），结果不完整，"
+                              "未生成评估结果；排除故障后可用 zwgk run --resume 继续该次抓取")
     try:
         with Session.begin() as s:
             results = run_audit(s, crawl_id, checklist, as_of, verdicts=verdicts)
+    except SQLAlchemyError as exc:
+        raise WriteFailed(f"数据库读写失败（{write_cause(exc)}），评估结果未能保存；未生成评估报告")
     except ChecklistError as exc:
         raise click.ClickException(f"检查清单有误：{exc}")
     except VerdictsError as exc:

@@ -88,7 +88,8 @@ def slug(i: int, name: str) -> str:
     return f"{i:03d}-" + re.sub(r"[^\w\u4e00-\u9fa5-]+", "_", name)[:40]
 
 
-def ranking_rows(results: list[tuple[SiteRow, dict | None, str]]) -> list[dict]:
+def ranking_rows(results: list[tuple[SiteRow, dict | None, str]], errors: dict[str, str] | None = None) -> list[dict]:
+    """Ranking rows; a site without results shows its entry of `errors` (by URL), else a general failure."""
     rows = []
     for site, res, folder in results:
         s = (res or {}).get("summary", {})
@@ -96,7 +97,8 @@ def ranking_rows(results: list[tuple[SiteRow, dict | None, str]]) -> list[dict]:
                      "score": s.get("score"), "grade": s.get("grade"),
                      "findings": len((res or {}).get("findings", [])),
                      "broken_links": (res or {}).get("links", {}).get("broken"),
-                     "documents": s.get("documents"), "error": None if res else "抓取或检查失败"})
+                     "documents": s.get("documents"),
+                     "error": None if res else ((errors or {}).get(site.url) or "抓取或检查失败")})
     ranked = sorted(rows, key=lambda r: (r["score"] is None, -(r["score"] or 0), r["name"]))
     for i, r in enumerate(ranked, 1):
         r["rank"] = i if r["score"] is not None else None
@@ -119,7 +121,7 @@ def ranking_rows(results: list[tuple[SiteRow, dict | None, str]]) -> list[dict]:
 @click.option("--prefix", default="zwgk", help="Redis 键前缀（与 zwgk worker 的 --prefix 相同）")
 def batch(sites, as_of, out, checklist, db, concurrency, delay, network, max_pages, redis, no_wait, prefix):
     """批量评估：按网站清单（CSV：名称、网址、评估对象、配置）逐一抓取检查，生成各站报告和排名。"""
-    from zwgk.cli import _audit, _date, _report, console
+    from zwgk.cli import WriteFailed, _audit, _date, _report, console
     from zwgk.crawler.process import SiteJob, build_settings, run_crawls
     from zwgk.reports.render import render_ranking
 
@@ -140,21 +142,28 @@ def batch(sites, as_of, out, checklist, db, concurrency, delay, network, max_pag
             return
         for job, cid in zip(jobs, crawl_ids):
             job.crawl_id = cid
+        _unrecorded_ends(db, jobs)
     else:
         settings = build_settings(db=db, concurrency=concurrency, delay=delay, network=network, max_pages=max_pages)
         run_crawls(jobs, settings, console)
-    done = []
+    done, errors = [], {}
     for i, (row, job) in enumerate(zip(rows, jobs), 1):
         folder = slug(i, row.name)
         res = None
-        if job.crawl_id is not None:
+        if job.failure is not None:  # the database refused some of its rows: no audit of the rest
+            errors[row.url] = job.failure.message()
+        elif job.crawl_id is not None:
             try:
                 res = _audit(db, job.crawl_id, checklist, as_of_d, out_p / folder)
                 _report(res, out_p / folder)
+            except WriteFailed as exc:
+                errors[row.url] = exc.message
             except click.ClickException as exc:
                 console.print(f"[red]{row.name}：{exc.message}[/]")
+        if row.url in errors:
+            console.print(f"[red]{row.name}：{errors[row.url]}[/]")
         done.append((row, res, folder))
-    ranking = ranking_rows(done)
+    ranking = ranking_rows(done, errors)
     meta = {"as_of": as_of_d.isoformat(), "checklist": checklist, "sites": ranking}
     (out_p / "ranking.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     (out_p / "ranking.html").write_text(render_ranking(meta), encoding="utf-8")
@@ -162,6 +171,23 @@ def batch(sites, as_of, out, checklist, db, concurrency, delay, network, max_pag
         score = "—" if r["score"] is None else f"{r['score']:.1f}"
         console.print(f"{r['rank'] or '—':>3}  {score:>6}  {r['name']}  {r['url']}")
     console.print(f"排名：{(out_p / 'ranking.html').resolve()}")
+    if errors:  # lost writes fail the batch (exit 1), after every other site got its report
+        names = "、".join(r.name for r in rows if r.url in errors)
+        raise click.ClickException(f"{len(errors)} 个网站的结果不完整，未生成报告（原因见上）：{names}")
+
+
+def _unrecorded_ends(db, jobs) -> None:
+    """A crawl whose worker ended it without recording the end (the database refused even that;
+    the worker's output says why) is a failed crawl, not one to audit."""
+    from zwgk.store.db import open_db
+    from zwgk.store.errors import WriteFailure
+    from zwgk.store.models import Crawl
+
+    with open_db(db)() as s:
+        for job in jobs:
+            crawl = s.get(Crawl, job.crawl_id)
+            if crawl is not None and crawl.status in ("queued", "running"):
+                job.failure = WriteFailure("工作进程未能写入该次抓取的结束状态，原因见工作进程的输出")
 
 
 def _distributed(jobs, db, redis, prefix, no_wait, console, options) -> list[int] | None:

@@ -47,3 +47,5 @@ def worker(redis, db, sites, linger, lease, prefix, host_key):
     out = run_worker(registry, db, sites=sites, linger=linger, host_key=host_key, log=console.print)
     console.print(f"队列已空，工作进程退出：完成 {len(out['finished'])} 个网站，"
                   f"交回 {len(out['released'])} 个未完成的网站")
+    if out.get("failed"):  # lost writes: the supervisor sees a failed worker
+        raise click.ClickException(f"{len(out['failed'])} 个网站因数据库写入失败而中止（原因见上）")

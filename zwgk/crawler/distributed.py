@@ -177,7 +177,7 @@ def worker_name() -> str:
 def run_worker(registry: Registry, db: str | None, *, sites: int = 4, linger: float = 10.0,
                host_key: str = "host", log=print) -> dict:
     """Crawl queued sites, `sites` at a time, until no job has been left for `linger` seconds.
-    Returns {"finished": [...], "released": [...]} crawl ids."""
+    Returns {"finished": [...], "released": [...], "failed": [...]} crawl ids (failed: a write was refused)."""
     from scrapy.crawler import Crawler, CrawlerProcess
 
     from zwgk.crawler.process import build_settings, log_errors
@@ -200,7 +200,7 @@ def run_worker(registry: Registry, db: str | None, *, sites: int = 4, linger: fl
     process._initialized_reactor = True  # each site's Crawler checks the installed one
     from twisted.internet import reactor, task
     running: dict[int, tuple[SiteJob, Crawler]] = {}
-    outcome = {"finished": [], "released": []}
+    outcome = {"finished": [], "released": [], "failed": []}
     state = {"idle_since": None, "stopping": False}
 
     def ended(_, job, crawler):
@@ -209,7 +209,14 @@ def run_worker(registry: Registry, db: str | None, *, sites: int = 4, linger: fl
             reason = crawler.stats.get_value("finish_reason") or "?"
         except RuntimeError:  # the crawl never started
             reason = "?"
-        if reason in ("finished", "closespider_pagecount") or getattr(crawler, "zwgk_failed", False):
+        failure = getattr(crawler, "zwgk_write_failure", None)
+        if failure is not None:
+            # the database refused a write: taking the site over would meet the same database; the
+            # crawl row says "failed" (or, if even that was refused, the batch finds it unfinished)
+            registry.done(me, job.crawl_id)
+            outcome["failed"].append(job.crawl_id)
+            log(f"失败：{job.name or job.url}（抓取编号 {job.crawl_id}）：{failure.message()}")
+        elif reason in ("finished", "closespider_pagecount") or getattr(crawler, "zwgk_failed", False):
             # a crawl that failed outright is not retried for ever: the batch reports its error
             registry.done(me, job.crawl_id)
             outcome["finished"].append(job.crawl_id)

@@ -21,6 +21,7 @@ class SiteJob:
     name: str | None = None
     crawl_id: int | None = None      # filled by run_crawls; set beforehand with resume=True to continue it
     resume: bool = False
+    failure: object | None = None    # filled by run_crawls: a store.errors.WriteFailure when a write was refused
 
 
 def build_settings(*, db: str | None, concurrency: int | None = None, delay: float | None = None,
@@ -99,10 +100,17 @@ def run_crawls(jobs: list[SiteJob], settings, console: Console | None = None) ->
     log_errors()
     process = CrawlerProcess(settings)
     crawlers = []
+
+    def refused(failure, crawler):
+        if getattr(crawler, "zwgk_write_failure", None) is not None:
+            return None  # the database refused the crawl's start: the caller says why, once
+        return failure
+
     for job in jobs:
         crawler = process.create_crawler(DisclosureSpider)
-        process.crawl(crawler, start_url=job.url, profile=job.profile,
-                      crawl_id=job.crawl_id if job.resume else None, resume=job.resume)
+        d = process.crawl(crawler, start_url=job.url, profile=job.profile,
+                          crawl_id=job.crawl_id if job.resume else None, resume=job.resume)
+        d.addErrback(refused, crawler)
         crawlers.append(crawler)
 
     def line(job, crawler):
@@ -124,4 +132,7 @@ def run_crawls(jobs: list[SiteJob], settings, console: Console | None = None) ->
     for job, crawler in zip(jobs, crawlers):
         sp = getattr(crawler, "spider", None)
         job.crawl_id = sp.crawl_id if sp is not None else None
+        # a refused write (store_items.StoreItemsPipeline): the crawl's rows are incomplete, and
+        # its row may not even say so when the database took nothing more
+        job.failure = getattr(crawler, "zwgk_write_failure", None)
     return jobs

@@ -1,7 +1,16 @@
-"""StoreItemsPipeline: writes every item to the database, in batches, idempotently."""
+"""StoreItemsPipeline: writes every item to the database, in batches, idempotently.
+
+A write the database refuses (a full disk, a lost connection, a constraint) stops the crawl: the
+rows of that batch are lost, so whatever is audited afterwards would be an audit of what happened
+to get stored. The first refusal is recorded (`crawler.zwgk_write_failure`, and the crawl row's
+status "failed" with the cause when the database still takes that), the spider is closed with
+reason "store_error", and every item after it is let through unbuffered — one message, not one
+"Error processing" line per item.
+"""
 from __future__ import annotations
 
 import dataclasses
+import logging
 import time
 from datetime import date
 
@@ -11,8 +20,12 @@ from zwgk.crawler import items as it
 from zwgk.formats.dates import parse_date
 from zwgk.store import models as m
 from zwgk.store.db import open_db
+from zwgk.store.errors import WriteFailure, write_cause
 from zwgk.store.incremental import reuse_many, reuse_targets
 from zwgk.store.write import now, start_crawl, upsert_rows
+
+logger = logging.getLogger(__name__)
+STORE_ERROR = "store_error"  # the reason the spider is closed with when a write failed
 
 
 def _date(v) -> date | None:
@@ -63,6 +76,8 @@ class StoreItemsPipeline:
         self.reuse_targets: dict[int, list[str]] = {}       # previous crawl -> link targets to copy
         self.pending = 0
         self.last_flush = time.monotonic()
+        self.crawl_id: int | None = None
+        self.failure: WriteFailure | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -73,16 +88,49 @@ class StoreItemsPipeline:
 
     def open_spider(self):
         spider = self.crawler.spider
-        self.Session = open_db(self.db_url)
-        if getattr(spider, "crawl_id", None) is None:
-            with self.Session.begin() as s:
-                spider.crawl_id = start_crawl(s, spider.start_url, spider.run_settings()).id
-        else:  # resuming a crawl that was killed: it runs again
-            with self.Session.begin() as s:
-                s.get(m.Crawl, spider.crawl_id).status = "running"
+        try:
+            self.Session = open_db(self.db_url)
+            if getattr(spider, "crawl_id", None) is None:
+                with self.Session.begin() as s:
+                    spider.crawl_id = start_crawl(s, spider.start_url, spider.run_settings()).id
+            else:  # resuming a crawl that was killed, interrupted or failed: it runs again
+                with self.Session.begin() as s:
+                    crawl = s.get(m.Crawl, spider.crawl_id)
+                    crawl.status, crawl.error = "running", None
+        except Exception as exc:  # the crawl cannot start (Scrapy stops it): the caller says why, once
+            self._failed(exc, stop=False)
+            self.failure.started = False
+            raise
         self.crawl_id = spider.crawl_id
 
+    def _failed(self, exc: BaseException, stop: bool = True) -> None:
+        """Remember the first refused write, drop what was buffered, and stop the crawl."""
+        if self.failure is None:
+            self.failure = WriteFailure(write_cause(exc))
+            self.crawler.zwgk_write_failure = self.failure
+            logger.warning("数据库写入失败，停止抓取：%s", self.failure.cause, exc_info=exc)
+            if self.crawler.stats is not None:
+                self.crawler.stats.set_value("zwgk/store_error", self.failure.cause)
+        self.buffer.clear()
+        self.reuse.clear()
+        self.reuse_targets.clear()
+        self.pending = 0
+        engine = getattr(self.crawler, "engine", None)
+        if not stop or engine is None or getattr(engine, "spider", None) is None:
+            return  # not running yet or already closed
+        slot = getattr(engine, "_slot", None)
+        if slot is not None and slot.closing is not None:
+            return  # closing already (the last flush): spider_closed records the failure
+        if hasattr(engine, "close_spider_async"):  # Scrapy ≥ 2.14
+            from scrapy.utils.defer import deferred_from_coro
+
+            deferred_from_coro(engine.close_spider_async(reason=STORE_ERROR))
+        else:  # pragma: no cover - older Scrapy
+            engine.close_spider(self.crawler.spider, STORE_ERROR)
+
     def process_item(self, item):
+        if self.failure is not None:
+            return item  # the crawl is stopping: nothing more can be stored
         if isinstance(item, it.ReuseItem):
             # copied in bulk at the next flush, after the rows buffered before it
             self.reuse.setdefault((item.from_crawl, item.asked), []).extend(item.urls)
@@ -100,8 +148,9 @@ class StoreItemsPipeline:
             return item
         if isinstance(item, it.PageLinksItem):
             rows = self.buffer.setdefault(m.Link, [])
+            # text as found: the store bounds it, with a visible marker (store.write.clip)
             rows.extend({"crawl_id": self.crawl_id, "source_url": item.source_url, "target_url": t,
-                         "text": text[:500], "tag": tag} for t, text, tag in item.links)
+                         "text": text, "tag": tag} for t, text, tag in item.links)
             self.pending += len(item.links)
         else:
             model, row = _row(item)
@@ -113,15 +162,19 @@ class StoreItemsPipeline:
         return item
 
     def flush(self):
-        if not self.pending:
+        if not self.pending or self.failure is not None:
             return
-        with self.Session.begin() as s:
-            for model in (m.Page, m.SiteColumn, m.ColumnEntry, m.Document, m.Link, m.LinkTarget):
-                upsert_rows(s, model, self.buffer.get(model, []))
-            for (from_crawl, asked), urls in self.reuse.items():
-                reuse_many(s, from_crawl, self.crawl_id, urls, asked=asked)
-            for from_crawl, urls in self.reuse_targets.items():
-                reuse_targets(s, from_crawl, self.crawl_id, urls)
+        try:
+            with self.Session.begin() as s:
+                for model in (m.Page, m.SiteColumn, m.ColumnEntry, m.Document, m.Link, m.LinkTarget):
+                    upsert_rows(s, model, self.buffer.get(model, []))
+                for (from_crawl, asked), urls in self.reuse.items():
+                    reuse_many(s, from_crawl, self.crawl_id, urls, asked=asked)
+                for from_crawl, urls in self.reuse_targets.items():
+                    reuse_targets(s, from_crawl, self.crawl_id, urls)
+        except Exception as exc:  # any refused batch is lost rows, whatever the database's reason
+            self._failed(exc)
+            return
         self.buffer.clear()
         self.reuse.clear()
         self.reuse_targets.clear()
@@ -132,12 +185,27 @@ class StoreItemsPipeline:
         self.flush()
 
     def finish_crawl(self, spider, reason):
+        """The crawl's end: "finished" only when Scrapy ran out of work (or reached --max-pages)
+        and every write went through; "failed" with the cause when a write was refused;
+        "interrupted" otherwise (time budget, Ctrl-C, shutdown). A killed process writes nothing:
+        its crawl stays "running"; --resume carries on from either."""
+        if self.crawl_id is None:
+            return  # never started (open_spider failed)
         stats = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
                  for k, v in (self.crawler.stats.get_stats() or {}).items()}
-        with self.Session.begin() as s:
-            crawl = s.get(m.Crawl, self.crawl_id)
-            crawl.finished_at = now()
-            crawl.status = "finished" if reason in ("finished", "closespider_pagecount") else "interrupted"
-            crawl.homepage_url = getattr(spider, "homepage_url", None)
-            crawl.facts = getattr(spider, "facts", None) or None
-            crawl.stats = stats
+        try:
+            with self.Session.begin() as s:
+                crawl = s.get(m.Crawl, self.crawl_id)
+                crawl.finished_at = now()
+                if self.failure is not None:
+                    crawl.status, crawl.error = "failed", self.failure.cause
+                else:
+                    crawl.status = "finished" if reason in ("finished", "closespider_pagecount") else "interrupted"
+                crawl.homepage_url = getattr(spider, "homepage_url", None)
+                crawl.facts = getattr(spider, "facts", None) or None
+                crawl.stats = stats
+        except Exception as exc:  # not even the crawl's end could be written: the process still knows
+            self._failed(exc)
+            return
+        if self.failure is not None:
+            self.failure.recorded = True
