@@ -324,8 +324,8 @@ def _store(session: Session, crawl_id: int, checklist, as_of: date, results: dic
     session.add(audit)
     session.flush()
     core = {"id", "check", "url", "source", "office"}
-    session.add_all([m.Finding(audit_id=audit.id, check=f["check"], url=f["url"][:2048],
-                               source=(f["source"] or None) and f["source"][:2048], office=f["office"],
+    session.add_all([m.Finding(audit_id=audit.id, check=f["check"], url=f["url"],  # TEXT: stored whole
+                               source=f["source"] or None, office=f["office"],
                                details={k: v for k, v in f.items() if k not in core and v is not None})
                      for f in results["findings"]])
     results["audit_id"] = audit.id
