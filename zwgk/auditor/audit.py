@@ -44,6 +44,7 @@ def _columns(snap: SiteSnapshot) -> list[dict]:
         dates = [e.date for e in c.entries if e.date]
         out.append({"url": c.url, "name": c.name, "kind": c.kind, "office": c.office, "parent_url": c.parent_url,
                     "entries": len(c.entries), "list_pages": c.list_pages, "has_children": c.has_children,
+                    "read_error": c.read_error,
                     "last_update": _iso(max(dates)) if dates else None})
     return out
 

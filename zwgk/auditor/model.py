@@ -68,6 +68,7 @@ class Column:
     entries: tuple[ColumnEntry, ...] = ()
     list_pages: int = 1           # how many list pages were walked
     has_children: bool = False    # a parent column whose content sits in sub-columns
+    read_error: str | None = None  # why (part of) its list could not be read; never judged blank then
 
 
 @dataclass(frozen=True)

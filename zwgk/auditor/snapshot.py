@@ -68,7 +68,8 @@ def load_snapshot(session: Session, crawl_id: int, as_of: date) -> am.SiteSnapsh
         entries[e.column_url].append(am.ColumnEntry(e.url, e.title, e.date))
     columns = tuple(
         am.Column(url=c.url, name=c.name, kind=c.kind, office=c.office, parent_url=c.parent_url,
-                  entries=tuple(entries.get(c.url, ())), list_pages=c.list_pages, has_children=c.has_children)
+                  entries=tuple(entries.get(c.url, ())), list_pages=c.list_pages, has_children=c.has_children,
+                  read_error=c.read_error)
         for c in session.scalars(select(m.SiteColumn).where(m.SiteColumn.crawl_id == crawl_id)
                                  .order_by(m.SiteColumn.id)))
     listed_in: dict[str, am.Column] = {}

@@ -44,6 +44,9 @@ class ColumnItem:
     parent_url: str | None
     list_pages: int = 1
     has_children: bool = False
+    # why (some of) its list could not be read — robots.txt, an error after retries, a WAF page:
+    # such a column is never judged blank (needs review); None = every list page was read
+    read_error: str | None = None
 
 
 @dataclass

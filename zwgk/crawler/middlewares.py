@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 import time
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 
 from zwgk.crawler.netpolicy import NetworkPolicy, Refusal, is_loopback_host  # noqa: F401 - re-exported
@@ -129,3 +131,64 @@ class BackoffRetryMiddleware(RetryMiddleware):
             if wait > 0:
                 await asyncio.sleep(wait)
         return None
+
+
+class RobotsForbidden(IgnoreRequest):
+    """A request robots.txt forbids; `rule` is the Disallow line that matched (evidence)."""
+
+    def __init__(self, rule: str | None):
+        super().__init__("Forbidden by robots.txt")
+        self.rule = rule
+
+
+def robots_rule(body: bytes, url: str, agent: str = "zwgk") -> str | None:
+    """The Disallow line of robots.txt that forbids `url` (the longest match among the groups for
+    `agent` or *), as written; None when no line can be named."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    agents, applies, best = [], False, None
+    in_rules = False
+    for raw in body.decode("utf-8", "replace").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if ":" not in line:
+            continue
+        field, value = (x.strip() for x in line.split(":", 1))
+        field = field.lower()
+        if field == "user-agent":
+            if in_rules:
+                agents, in_rules = [], False
+            agents.append(value.lower())
+            applies = any(a == "*" or a in agent.lower() for a in agents)
+            continue
+        in_rules = True
+        if field != "disallow" or not applies or not value:
+            continue
+        pattern = "^" + re.escape(value).replace(r"\*", ".*")
+        pattern = pattern[:-2] + "$" if pattern.endswith(r"\$") else pattern
+        if re.match(pattern, target) and (best is None or len(value) > len(best)):
+            best = value
+    return f"Disallow: {best}" if best else None
+
+
+class ExplainedRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's RobotsTxtMiddleware, keeping each robots.txt so that a refusal names the rule:
+    a column robots.txt forbids is reported as 不允许抓取 with its Disallow line."""
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self._bodies: dict[str, bytes] = {}
+
+    async def _parse_robots(self, response, netloc, request):
+        self._bodies[netloc] = response.body if response.status == 200 else b""
+        await super()._parse_robots(response, netloc, request)
+
+    def process_request_2(self, rp, request):
+        try:
+            super().process_request_2(rp, request)
+        except IgnoreRequest:
+            from urllib.parse import urlsplit
+
+            body = self._bodies.get(urlsplit(request.url).netloc, b"")
+            raise RobotsForbidden(robots_rule(body, request.url)) from None

@@ -18,8 +18,20 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
 # a server that errors now and then is asked again, after a growing pause, before anything is
 # judged (BackoffRetryMiddleware; ZWGK_RETRY_BACKOFF); a 429 is reported as inconclusive
-RETRY_TIMES = 3
+RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]
+# Scrapy's list less a host name that does not resolve: NXDOMAIN is an answer, not a hiccup
+RETRY_EXCEPTIONS = [
+    "scrapy.exceptions.DownloadConnectionRefusedError",
+    "scrapy.exceptions.DownloadFailedError",
+    "scrapy.exceptions.DownloadTimeoutError",
+    "scrapy.exceptions.ResponseDataLossError",
+    "twisted.internet.error.ConnectionDone",
+    "twisted.internet.error.ConnectError",
+    "twisted.internet.error.ConnectionLost",
+    OSError,
+]
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"  # a target that keeps failing is a finding, not a program error
 REDIRECT_MAX_TIMES = 10
 DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0
@@ -40,9 +52,11 @@ DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None}
 
 DOWNLOADER_MIDDLEWARES = {
     "zwgk.crawler.middlewares.NetworkPolicyMiddleware": 50,
-    "zwgk.crawler.middlewares.RedirectLoopMiddleware": 650,
+    "zwgk.crawler.middlewares.RedirectLoopMiddleware": 650,  # sees 3xx before RedirectMiddleware (600)
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "zwgk.crawler.middlewares.BackoffRetryMiddleware": 550,  # Scrapy's place for retries  # sees 3xx before RedirectMiddleware (600)
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "zwgk.crawler.middlewares.ExplainedRobotsTxtMiddleware": 100,  # Scrapy's place for robots.txt
+    "zwgk.crawler.middlewares.BackoffRetryMiddleware": 550,  # Scrapy's place for retries
     "zwgk.crawler.incremental.ConditionalRequestMiddleware": 580,  # off unless ZWGK_INCREMENTAL
     # per-host requests in flight, for all crawls of the process (or all workers, with Redis)
     "zwgk.crawler.hostlimit.HostLimitMiddleware": 950,

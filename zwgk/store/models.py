@@ -129,6 +129,8 @@ class SiteColumn(Base):
     parent_url: Mapped[str | None] = mapped_column(URL)
     list_pages: Mapped[int] = mapped_column(Integer, default=1)
     has_children: Mapped[bool] = mapped_column(Boolean, default=False)
+    # why (part of) its list could not be read (robots.txt, errors after retries); None = read
+    read_error: Mapped[str | None] = mapped_column(Text)
 
 
 class ColumnEntry(Base):

@@ -42,17 +42,26 @@ def blank_column(snap: SiteSnapshot, column: str | Sequence[str] | None = None, 
     """Columns (all, or those `column` selects — a kind, a name, or a list of them) that list
     nothing: no entry and no document.
 
-    A parent column whose content sits in its sub-columns (`has_children`) is not blank.
+    A parent column whose content sits in its sub-columns (`has_children`) is not blank. A column
+    whose list could not be read (`read_error`: robots.txt, errors after retries, a WAF page) is not
+    judged: needs_review when it could change the outcome.
     Fails when at least `min_count` columns are blank (GB19 单项否决: 空白栏目 ≥ 5); below that
     it passes and the note names the blank columns. not_applicable when no column is selected.
     """
     cols = [c for c in select_columns(snap, column) if not c.has_children]
     index = documents_by_column(snap)
-    findings = []
+    findings, unread = [], []
     for c in cols:
         if not column_items(snap, [c], index):
-            findings.append(Finding("blank-column", c.url, c.parent_url, snap.office, {"column": c.name}))
+            if c.read_error:  # a list that could not be read is no evidence of a blank column
+                unread.append(c)
+            else:
+                findings.append(Finding("blank-column", c.url, c.parent_url, snap.office, {"column": c.name}))
     note = f"检查栏目 {len(cols)} 个，空白 {len(findings)} 个"
+    if unread and len(findings) < min_count:
+        names = "；".join(f"{c.name}（{c.read_error}）" for c in unread[:5])
+        return CheckResult("needs_review", tuple(findings), len(cols),
+                           f"{note}；{len(unread)} 个栏目列表无法读取，是否空白需人工核查：{names}")
     if findings and len(findings) < min_count:
         names = "、".join(f.details["column"] for f in findings[:10])
         return CheckResult("pass", (), len(cols), f"{note}（{names}），未达到 {min_count} 个")

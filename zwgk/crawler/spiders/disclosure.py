@@ -44,7 +44,7 @@ from zwgk.crawler.extractors.links import (ATTACHMENT_EXTS, canonical_url, class
                                             url_host)
 from zwgk.crawler.incremental import due_for_revalidation
 from zwgk.crawler.listing import Listing, read_listing
-from zwgk.crawler.middlewares import PolicyRefused
+from zwgk.crawler.middlewares import PolicyRefused, RobotsForbidden
 from zwgk.crawler.netpolicy import LOOPBACK, NetworkPolicy, is_loopback_host
 from zwgk.crawler.items import (ColumnItem, DocumentItem, EntriesItem, LinkTargetItem, PageItem, PageLinksItem,
                                 ReuseItem, ReuseTargetsItem)
@@ -178,6 +178,9 @@ class DisclosureSpider(scrapy.Spider):
         self.anchors: dict[str, frozenset] = {}  # parsed page -> its ids and <a name>s
         self.probed: set[str] = set()          # quick keys of directories already considered
         self.later = 0                         # retries waiting for their delay
+        self.beside_menu: dict[str, tuple] = {}  # documents listed beside a column menu, asked last
+        self.recovered: set[str] = set()       # netlocs that answered after erroring (retried)
+        self.server_errors: dict[str, LinkTargetItem] = {}  # targets still failing after retries
         self.finalized = False
 
     @classmethod
@@ -328,8 +331,12 @@ class DisclosureSpider(scrapy.Spider):
                 state, error = refusal.state, f"重定向到{refusal.reason}"
         self.resolved.add(key)
         self.resolved.add(canonical_url(response.url))
-        return LinkTargetItem(url=key, state=state, kind=kind, status=response.status, error=error,
+        item = LinkTargetItem(url=key, state=state, kind=kind, status=response.status, error=error,
                               redirects=redirects)
+        if state == "broken" and response.status >= 500 and response.meta.get("retry_times"):
+            item.error = f"{error or f'HTTP {response.status}'}（已重试 {response.meta['retry_times']} 次）"
+            self.server_errors[key] = item
+        return item
 
     def _kind(self, url: str) -> str:
         if _ext(url) in ATTACHMENT_EXT:
@@ -519,7 +526,7 @@ class DisclosureSpider(scrapy.Spider):
         if len(self.columns) >= self.max_columns:
             self._limit("columns", url)
             return
-        self.columns[key] = {"asked": 0, "name": name, "kind": kind, "office": office, "parent": parent, "pages": 0,
+        self.columns[key] = {"asked": 0, "unread": [], "name": name, "kind": kind, "office": office, "parent": parent, "pages": 0,
                              "children": False, "entries": set()}
         req = self._request(url, self.parse_column, "column", column=key)
         if req:
@@ -528,8 +535,13 @@ class DisclosureSpider(scrapy.Spider):
 
     def _column_item(self, key):
         c = self.columns[key]
+        unread = c["unread"]
+        read_error = None
+        if unread:
+            first = "部分列表页" if c["pages"] else "栏目列表"
+            read_error = f"{first}无法读取：{unread[0][1]}" + (f"（共 {len(unread)} 页）" if len(unread) > 1 else "")
         return ColumnItem(url=key, name=c["name"], kind=c["kind"], office=c["office"], parent_url=c["parent"],
-                          list_pages=max(1, c["pages"]), has_children=c["children"])
+                          list_pages=max(1, c["pages"]), has_children=c["children"], read_error=read_error)
 
     def parse_column(self, response):
         key = response.meta["column"]
@@ -545,7 +557,12 @@ class DisclosureSpider(scrapy.Spider):
                                                   keep_text=col["kind"] in TEXT_KINDS))
         if res is None:
             yield from items
-            col["pages"] = max(col["pages"], 1)
+            target = next((x for x in items if isinstance(x, LinkTargetItem)), None)
+            if response.status >= 400 or (target is not None and target.state != "ok"):
+                why = (target.error if target is not None else None) or f"HTTP {response.status}"
+                if response.meta.get("retry_times") and "已重试" not in why:
+                    why += f"（已重试 {response.meta['retry_times']} 次）"
+                col["unread"].append((response.url, why))
             yield self._column_item(key)
             return
         html, tree = res
@@ -593,6 +610,13 @@ class DisclosureSpider(scrapy.Spider):
             col["children"] = True
             for url, name, kind in subcols:
                 yield from self._column_request(url, name, kind, col["office"], key)
+            # entries beside the menu (an overview of the sub-columns' latest, or a list with a
+            # sidebar): their documents are asked when the crawl runs dry, unless a column's own
+            # list asked for them first — so whichever page is read first, a document keeps its column
+            for url, title, day in entries:
+                c = canonical_url(url)
+                if _ext(url) not in ATTACHMENT_EXT and self.in_scope(url) and c not in self.beside_menu:
+                    self.beside_menu[c] = (url, (key, c, title, day), key, title)
         else:
             if entries:
                 yield EntriesItem(column_url=key, list_page=page_url,
@@ -760,6 +784,8 @@ class DisclosureSpider(scrapy.Spider):
     def _answered(self, response):
         n = _netloc(response.url)
         self.answers[n] = self.answers.get(n, 0) + 1
+        if response.meta.get("retry_times") and response.status < 500:
+            self.recovered.add(n)  # errored, then answered when asked again: an intermittent server
 
     def _schedule_retry(self, response, verdict):
         """Ask once more later: after Retry-After for a 429/503 that sends one (up to the cap), after
@@ -829,6 +855,8 @@ class DisclosureSpider(scrapy.Spider):
             state, error = exc.refusal.state, exc.refusal.reason
             if req.meta.get("redirect_urls"):
                 error = f"重定向到{error}"
+        elif isinstance(exc, RobotsForbidden):
+            state, error = "inconclusive", "robots.txt 禁止抓取，未检查" + (f"（{exc.rule}）" if exc.rule else "")
         elif isinstance(exc, IgnoreRequest):
             msg = str(exc)
             if "robots" in msg.lower() or name == "IgnoreRequest" and "Forbidden by robots.txt" in msg:
@@ -837,7 +865,7 @@ class DisclosureSpider(scrapy.Spider):
                 state, error = "broken", "重定向过多或循环"
             else:
                 state, error = "inconclusive", msg or "未请求"
-        elif "DNSLookup" in name:
+        elif "DNSLookup" in name or "CannotResolveHost" in name:
             error = "域名解析失败"
         elif "Timeout" in name or "TimedOut" in name:
             # a host that answers other requests is up: this one may be slow or throttled.
@@ -848,12 +876,24 @@ class DisclosureSpider(scrapy.Spider):
             error = "连接被拒绝"
         elif "SSL" in name or "TLS" in name:
             error = "证书或TLS错误"
-        elif "ConnectionLost" in name or "ResponseFailed" in name or "ConnectionDone" in name:
+        elif ("ConnectionLost" in name or "ResponseFailed" in name or "ConnectionDone" in name
+              or "DataLoss" in name or "DownloadFailed" in name):
             error = "连接中断"
+        if req.meta.get("retry_times") and state == "broken":
+            error += f"（已重试 {req.meta['retry_times']} 次）"
         self.resolved.add(key)
         kind = self.linked.get(key) or self._kind(key)
-        yield LinkTargetItem(url=key, state=state, kind=kind, status=None, error=error,
-                             redirects=list(req.meta.get("redirect_urls", [])))
+        item = LinkTargetItem(url=key, state=state, kind=kind, status=None, error=error,
+                              redirects=list(req.meta.get("redirect_urls", [])))
+        if state == "broken" and req.meta.get("retry_times"):
+            self.server_errors[key] = item
+        yield item
+        column = req.meta.get("column") if req.meta.get("role") == "column" else None
+        if column in self.columns:
+            # a list page not read is said so: the column is never taken for a blank one
+            why = f"不允许抓取（robots.txt {exc.rule or '规则'}）" if isinstance(exc, RobotsForbidden) else error
+            self.columns[column]["unread"].append((req.url, why))
+            yield self._column_item(column)
 
     def _split_trusted_targets(self, urls: list[str]) -> tuple[list[str], list[str]]:
         """(to check tonight, to copy from the previous crawl): under rolling revalidation a target
@@ -888,14 +928,23 @@ class DisclosureSpider(scrapy.Spider):
             yield LinkTargetItem(url=url, state="inconclusive", kind=self.linked.get(url) or self._kind(url),
                                  error="达到单站请求数上限，未检查")
 
+    def parse_beside(self, response, beside):
+        for url, entry, column, title in beside:
+            yield from self._document(url, entry=entry, column=column, list_title=title)
+
     def parse_copy(self, response, targets=None):
         yield from self._trusted_items()
         if targets:
             yield ReuseTargetsItem(urls=targets, from_crawl=self.known.crawl_id)
 
     def parse_final(self, response):
-        """Verdicts that need the whole crawl: time-outs on hosts that never answered, and
-        #fragment links to pages whose anchors were kept."""
+        """Verdicts that need the whole crawl: time-outs on hosts that never answered, #fragment
+        links to pages whose anchors were kept, and server errors on a host that errs now and then
+        (another of its requests answered when asked again): not judged broken."""
+        for key, item in self.server_errors.items():
+            if _netloc(key) in self.recovered:
+                yield LinkTargetItem(url=key, state="inconclusive", kind=item.kind, status=item.status,
+                                     error=f"服务器时好时坏，{item.error or '出错'}，未能判断", redirects=item.redirects)
         for key, netloc in self.timeouts.items():
             if not self.answers.get(netloc):
                 yield LinkTargetItem(url=key, state="broken", kind=self.linked.get(key) or self._kind(key),
@@ -967,6 +1016,12 @@ class DisclosureSpider(scrapy.Spider):
                 raise DontCloseSpider
         if self.trusted_pages:  # trusted outside a list page (a 解读 link): handed on now
             self.crawler.engine.crawl(self._copy_request())
+            raise DontCloseSpider
+        beside = [v for k, v in sorted(self.beside_menu.items()) if k not in self.requested]
+        self.beside_menu.clear()
+        if beside:  # listed only beside a column menu: asked now, filed under that column
+            self.crawler.engine.crawl(scrapy.Request("data:,", callback=self.parse_beside, dont_filter=True,
+                                                     cb_kwargs={"beside": beside}, meta={"role": "copy"}))
             raise DontCloseSpider
         waiting = [(u, meta) for u, meta in self.deferred.items() if u not in self.requested]
         self.deferred.clear()
