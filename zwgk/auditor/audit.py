@@ -282,7 +282,9 @@ def run_audit(session: Session, crawl_id: int, checklist_name: str, as_of: date,
                   "trusted": stats.get("zwgk/incremental/trusted", 0),
                   "revalidate_days": (crawl.settings or {}).get("ZWGK_REVALIDATE_DAYS") or 0,
                   # bounds the crawl hit (crawler/bounds.py): each with its value, count and examples
-                  "limits": (crawl.facts or {}).get("limits") or []},
+                  "limits": (crawl.facts or {}).get("limits") or [],
+                  # error answers asked again after a pause, and those still failing after the last try
+                  "retries": stats.get("retry/count", 0), "retries_failed": stats.get("retry/max_reached", 0)},
         "as_of": as_of.isoformat(),
         "checklist": {"id": checklist.id, "title": checklist.title, "version": checklist.version,
                       "source": checklist.source},
