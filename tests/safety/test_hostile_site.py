@@ -105,3 +105,30 @@ def test_an_intermittent_server_gives_no_broken_links(hostile):
     assert flaky and all(state == "ok" for state, _ in flaky.values()), flaky
     # the column that always fails, on a host that errs now and then: not judged broken
     assert states[run["site_url"] + "xxgk/qtwj/"][0] == "inconclusive"
+
+
+def test_a_robots_disallowed_interpretation_column_is_not_not_applicable(hostile):
+    """The 政策解读 column robots.txt forbids is kept: its indicator needs review and says why."""
+    _, results, _, _ = hostile
+
+    def leaves(nodes):
+        for n in nodes:
+            yield from leaves(n.get("children") or []) if n.get("children") else [n]
+
+    [node] = [n for n in leaves(results["scores"]["tree"])
+              if n.get("check") == "stale-column" and (n.get("params") or {}).get("column") == "interpretation"]
+    assert node["outcome"] == "needs_review"
+    assert "不允许抓取" in node["note"] and "Disallow: /xxgk/zcjd/" in node["note"]
+
+
+def test_resume_does_not_walk_back_into_a_trap(tmp_path):
+    """A crawl cut by its time budget, then resumed: the resumed crawl meets the same bounds."""
+    subprocess.run(["unshare", "-n", "-m", sys.executable, str(ROOT / "tests/fixtures/hostile_run.py"), str(tmp_path),
+                    "--time-budget 0.01", "--resume"], check=True, timeout=900, cwd=ROOT)
+    run = json.loads((tmp_path / "hostile.json").read_text(encoding="utf-8"))
+    first, second = run["runs"]
+    assert second["returncode"] == 0, second["stderr"][-3000:]
+    assert run["canary"] == []
+    assert second["requests"] < 400  # both runs together: the bounds hold across --resume
+    paths = Counter(urlsplit(p).path for p in run["requests"])
+    assert paths["/xxgk/gzdt/"] <= 6 and sum(n for p, n in paths.items() if p.startswith("/xxgk/tzgg/")) < 120

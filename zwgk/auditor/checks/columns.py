@@ -15,8 +15,9 @@ from ._select import (
 @check(
     "column-exists",
     title="栏目已设置",
-    failure_title="未设置要求的栏目",
+    failure_title="缺少栏目",
     columns=[("url", "位置", "url"), ("column", "缺少的栏目", "text")],
+    finding="missing-column",
 )
 def column_exists(snap: SiteSnapshot, column: str) -> CheckResult:
     """The 评估对象 has a column called `column` (a kind key such as `normative`, or a name).
@@ -106,7 +107,7 @@ def stale_column(snap: SiteSnapshot, column: str | Sequence[str] | None = None, 
         limit = next((int(v) for k, v in (limits or {}).items() if column_matches(c, k)), max_days)
         last = newest(column_items(snap, [c], index), snap.as_of)
         if last is None:
-            undated.append(c.name)
+            undated.append(f"{c.name}（{c.read_error}）" if c.read_error else c.name)
             continue
         judged += 1
         days = (snap.as_of - last).days
@@ -127,8 +128,8 @@ def stale_column(snap: SiteSnapshot, column: str | Sequence[str] | None = None, 
 
 @check(
     "missing-period",
-    title="栏目按周期发布",
-    failure_title="栏目缺少应发布周期的信息",
+    title="栏目信息按期发布",
+    failure_title="栏目信息缺期",
     columns=[("url", "栏目", "url"), ("column", "栏目名称", "text"), ("period", "缺少的周期", "text")],
 )
 def missing_period(snap: SiteSnapshot, column: str, every: str = "month", year: int | str | None = None,

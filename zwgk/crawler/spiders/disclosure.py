@@ -25,15 +25,13 @@ or 503 carrying Retry-After is asked once more after that wait (ZWGK_RETRY_AFTER
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
-from email.utils import parsedate_to_datetime
 from datetime import datetime, timezone
 from urllib.parse import unquote, urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.exceptions import DontCloseSpider
 
 from zwgk.crawler import discovery as dsc
 from zwgk.crawler.bounds import MAX_URL_CHARS, Limits, path_trap
@@ -43,8 +41,10 @@ from zwgk.crawler.extractors.fields import extract_document
 from zwgk.crawler.extractors.links import (ATTACHMENT_EXTS, canonical_url, classify_href, page_links, url_ext,
                                             url_host)
 from zwgk.crawler.incremental import due_for_revalidation
+from zwgk.crawler.linkcheck.judge import (HEAD_FALLBACK_STATUS, IMPLICIT_FRAGMENTS, NO_ANCHORS, fingerprint,
+                                          is_waf_page, judge_failure, link_state, netloc_of, probe_dir, retry_after)
 from zwgk.crawler.listing import Listing, read_listing
-from zwgk.crawler.middlewares import PolicyRefused, RobotsForbidden
+from zwgk.crawler.middlewares import RobotsForbidden
 from zwgk.crawler.netpolicy import LOOPBACK, NetworkPolicy, is_loopback_host
 from zwgk.crawler.items import (ColumnItem, DocumentItem, EntriesItem, LinkTargetItem, PageItem, PageLinksItem,
                                 ReuseItem, ReuseTargetsItem)
@@ -53,79 +53,6 @@ from zwgk.vocab import classify_column, norm_text
 ATTACHMENT_EXT = ATTACHMENT_EXTS
 # columns whose pages' text the checks read (指南 items, leaders' fields, office contacts)
 TEXT_KINDS = {"guide", "leaders", "org"}
-INCONCLUSIVE_STATUS = {401, 403, 412, 429}
-HEAD_FALLBACK_STATUS = {400, 403, 404, 405, 406, 501}
-# anchors every browser honours without an element (HTML: "top" scrolls to the top)
-IMPLICIT_FRAGMENTS = {"", "top"}
-_NO_ANCHORS: frozenset = frozenset()
-# challenge / block pages of WAFs common on Chinese government sites (瑞数, 创宇盾/云防御, 安全狗,
-# 云锁, 360网站卫士, 加速乐) and of Cloudflare; they may come with 200, 202, 403, 412, 503
-WAF_MARKERS = re.compile(
-    r"\$_ts\s*=|_\$[a-z]{2}\(|创宇盾|云防御|知道创宇|安全狗|safedog|云锁|yunsuo|网站卫士|wzws|__jsl_clearance|"
-    r"加速乐|cf-browser-verification|cf-chl|Just a moment\.\.\.|Attention Required", re.I)
-
-
-WAF_PHRASES = re.compile(r"访问(?:请求)?已?被(?:拦截|阻断)|安全(?:检测|校验|验证)中|请(?:开启|启用)\s*JavaScript|人机验证|"
-                         r"滑动验证", re.I)
-
-
-def is_waf_page(text: str, body: bytes = b"") -> bool:
-    """A short page a firewall sends instead of the content (a challenge or a block notice):
-    a product's marks anywhere in a short page, or a block phrase in a very short one."""
-    if len(text) > 3000:
-        return False
-    if WAF_MARKERS.search(text) or (body and WAF_MARKERS.search(body[:20000].decode("utf-8", "ignore"))):
-        return True
-    return len(text) < 600 and bool(WAF_PHRASES.search(text))
-
-
-def retry_after(value: bytes | str | None) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds or an HTTP date)."""
-    if not value:
-        return None
-    v = value.decode("latin-1") if isinstance(value, bytes) else value
-    v = v.strip()
-    if v.isdigit():
-        return float(v)
-    try:
-        return max(0.0, (parsedate_to_datetime(v) - datetime.now(timezone.utc)).total_seconds())
-    except (TypeError, ValueError):
-        return None
-
-
-def _fingerprint(title: str | None, text: str, url: str) -> str:
-    """What two answers have in common when they are the same error page: the visible text with
-    the requested address, numbers and spaces taken out (pages often echo the URL and a time)."""
-    t = " ".join(text.split())
-    for u in {url, unquote(url), urlsplit(url).path, unquote(urlsplit(url).path)}:
-        if u and len(u) > 1:
-            t = t.replace(u, "")
-    t = re.sub(r"[\d\s]+", "", t)
-    return hashlib.sha1(f"{title or ''}\x00{t}".encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _netloc(url: str) -> str:
-    try:
-        return urlsplit(url).netloc.lower()
-    except ValueError:
-        return ""
-
-
-def _probe_dir(url: str) -> tuple[str, str] | None:
-    """(scheme://netloc, first directory) under which a site answers missing pages one way."""
-    try:
-        p = urlsplit(url)
-    except ValueError:
-        return None
-    segs = p.path.split("/")
-    top = f"/{segs[1]}/" if len(segs) > 2 and segs[1] else "/"
-    return f"{p.scheme}://{p.netloc}", top
-
-
-def link_state(status: int) -> str:
-    if status in INCONCLUSIVE_STATUS:
-        return "inconclusive"
-    return "ok" if status < 400 else "broken"
 
 
 def _host(url: str) -> str:
@@ -268,7 +195,7 @@ class DisclosureSpider(scrapy.Spider):
         if quick in self.probed:
             return None
         self.probed.add(quick)
-        d = _probe_dir(url)
+        d = probe_dir(url)
         if d is None or d in self.probes or not self.in_scope(url):
             return None
         self.probes[d] = None
@@ -380,14 +307,14 @@ class DisclosureSpider(scrapy.Spider):
         if rows:
             yield PageLinksItem(source_url=response.url, links=rows)
         # keep the page's anchors: #fragment links to it may still turn up on later pages
-        self.anchors[page] = frozenset(str(x) for x in tree.xpath("//@id | //a/@name")) or _NO_ANCHORS
+        self.anchors[page] = frozenset(str(x) for x in tree.xpath("//@id | //a/@name")) or NO_ANCHORS
         if page in self.fragments:
             yield from self._fragment_items(page, None)
 
     def _fragment_items(self, page: str, tree):
         """Judge the #fragment links to a page whose tree is at hand (or whose anchors were kept)."""
         if tree is not None:
-            self.anchors[page] = frozenset(str(x) for x in tree.xpath("//@id | //a/@name")) or _NO_ANCHORS
+            self.anchors[page] = frozenset(str(x) for x in tree.xpath("//@id | //a/@name")) or NO_ANCHORS
         names = self.anchors.get(page)
         if names is None:
             return
@@ -409,11 +336,11 @@ class DisclosureSpider(scrapy.Spider):
             return None
         if dsc.is_soft_404(title, text):
             return "broken", "soft-404"
-        d = _probe_dir(response.url)
+        d = probe_dir(response.url)
         if d is None or not self.in_scope(response.url):
             return None
         probe = self.probes.get(d)
-        fp = _fingerprint(title, text, response.url)
+        fp = fingerprint(title, text, response.url)
         redirected = bool(response.meta.get("redirect_urls"))
         if probe is None and d in self.probes:
             # the directory's probe has not answered yet: judge this page when it does
@@ -782,7 +709,7 @@ class DisclosureSpider(scrapy.Spider):
         yield self._target_item(response, *(verdict or (None, None)))
 
     def _answered(self, response):
-        n = _netloc(response.url)
+        n = netloc_of(response.url)
         self.answers[n] = self.answers.get(n, 0) + 1
         if response.meta.get("retry_times") and response.status < 500:
             self.recovered.add(n)  # errored, then answered when asked again: an intermittent server
@@ -832,7 +759,7 @@ class DisclosureSpider(scrapy.Spider):
                 title = norm_text(t.text_content()) if t is not None else None
                 text = tree.text_content()
                 text = norm_text(text) if len(text) < 5000 else text
-                probe = (_fingerprint(title, text, response.url), bool(response.meta.get("redirect_urls")))
+                probe = (fingerprint(title, text, response.url), bool(response.meta.get("redirect_urls")))
         self.probes[d] = probe
         for key, fp, redirected, status, kind, redirects in self.probe_wait.pop(d, []):
             if probe and probe[0] == fp and (redirected or not probe[1]):
@@ -849,36 +776,11 @@ class DisclosureSpider(scrapy.Spider):
         req = failure.request
         key = req.meta.get("target") or canonical_url(req.url)
         exc = failure.value
-        name = type(exc).__name__
-        state, error = "broken", name
-        if isinstance(exc, PolicyRefused):
-            state, error = exc.refusal.state, exc.refusal.reason
-            if req.meta.get("redirect_urls"):
-                error = f"重定向到{error}"
-        elif isinstance(exc, RobotsForbidden):
-            state, error = "inconclusive", "robots.txt 禁止抓取，未检查" + (f"（{exc.rule}）" if exc.rule else "")
-        elif isinstance(exc, IgnoreRequest):
-            msg = str(exc)
-            if "robots" in msg.lower() or name == "IgnoreRequest" and "Forbidden by robots.txt" in msg:
-                state, error = "inconclusive", "robots.txt 禁止抓取，未检查"
-            elif "redirect" in msg.lower():
-                state, error = "broken", "重定向过多或循环"
-            else:
-                state, error = "inconclusive", msg or "未请求"
-        elif "DNSLookup" in name or "CannotResolveHost" in name:
-            error = "域名解析失败"
-        elif "Timeout" in name or "TimedOut" in name:
+        state, error, timed_out = judge_failure(exc, redirected=bool(req.meta.get("redirect_urls")))
+        if timed_out:
             # a host that answers other requests is up: this one may be slow or throttled.
             # A host that answered nothing is judged at the end of the crawl (parse_final).
-            state, error = "inconclusive", "请求超时（该网站其他页面可以访问）"
-            self.timeouts[key] = _netloc(req.url)
-        elif "ConnectionRefused" in name:
-            error = "连接被拒绝"
-        elif "SSL" in name or "TLS" in name:
-            error = "证书或TLS错误"
-        elif ("ConnectionLost" in name or "ResponseFailed" in name or "ConnectionDone" in name
-              or "DataLoss" in name or "DownloadFailed" in name):
-            error = "连接中断"
+            self.timeouts[key] = netloc_of(req.url)
         if req.meta.get("retry_times") and state == "broken":
             error += f"（已重试 {req.meta['retry_times']} 次）"
         self.resolved.add(key)
@@ -942,11 +844,11 @@ class DisclosureSpider(scrapy.Spider):
         links to pages whose anchors were kept, and server errors on a host that errs now and then
         (another of its requests answered when asked again): not judged broken."""
         for key, item in self.server_errors.items():
-            if _netloc(key) in self.recovered:
+            if netloc_of(key) in self.recovered:
                 yield LinkTargetItem(url=key, state="inconclusive", kind=item.kind, status=item.status,
                                      error=f"服务器时好时坏，{item.error or '出错'}，未能判断", redirects=item.redirects)
-        for key, netloc in self.timeouts.items():
-            if not self.answers.get(netloc):
+        for key, host in self.timeouts.items():
+            if not self.answers.get(host):
                 yield LinkTargetItem(url=key, state="broken", kind=self.linked.get(key) or self._kind(key),
                                      status=None, error="请求超时，网站无响应")
         for page in list(self.fragments):
