@@ -31,7 +31,10 @@ def write_cause(exc: BaseException) -> str:
     if label is None:
         from sqlalchemy.exc import SQLAlchemyError
 
-        label = "数据库拒绝写入" if isinstance(exc, SQLAlchemyError) else "写入时出错"
+        if isinstance(exc, SQLAlchemyError):
+            label = "数据库拒绝写入"
+        else:  # not the database's refusal: a bug, named by its type (ZWGK_DEBUG=1 shows the traceback)
+            label, detail = "写入时出错", f"{type(orig).__name__}: {detail}"
     return f"{label}：{detail}"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import time
 from datetime import date
 
@@ -108,7 +109,9 @@ class StoreItemsPipeline:
         if self.failure is None:
             self.failure = WriteFailure(write_cause(exc))
             self.crawler.zwgk_write_failure = self.failure
-            logger.warning("数据库写入失败，停止抓取：%s", self.failure.cause, exc_info=exc)
+            # the command says it once on stderr; the traceback is for ZWGK_DEBUG=1 (process.log_errors)
+            logger.log(logging.ERROR if os.environ.get("ZWGK_DEBUG") else logging.WARNING,
+                       "数据库写入失败，停止抓取：%s", self.failure.cause, exc_info=exc)
             if self.crawler.stats is not None:
                 self.crawler.stats.set_value("zwgk/store_error", self.failure.cause)
         self.buffer.clear()
