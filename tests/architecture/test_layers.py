@@ -16,6 +16,12 @@ FORBIDDEN = {
     "store": ("scrapy", "zwgk.crawler", "zwgk.auditor", "zwgk.reports"),
 }
 
+# The only exceptions, each to exactly one module: (file under zwgk/, imported module).
+ALLOWED = {
+    # a results.json written before it carried `checks` is named by the live check registry
+    ("reports/checks.py", "zwgk.auditor.registry"),
+}
+
 
 def _imports(path: Path):
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -31,5 +37,6 @@ def test_stage_does_not_import_later_or_earlier_stages(stage):
     files = list((PKG / stage).rglob("*.py"))
     assert files, f"no modules in {stage}"
     bad = [(f.relative_to(PKG), name) for f in files for name in _imports(f)
-           if any(name == p or name.startswith(p + ".") for p in FORBIDDEN[stage])]
+           if any(name == p or name.startswith(p + ".") for p in FORBIDDEN[stage])
+           and (f.relative_to(PKG).as_posix(), name) not in ALLOWED]
     assert not bad, f"imports against the data flow: {bad}"

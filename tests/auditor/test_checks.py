@@ -35,6 +35,7 @@ def test_case(check_case):
     missing, extra = unmatched(res.findings, exp.get("findings") or [], check_id,
                                (case.get("snapshot") or {}).get("site_url", SITE))
     assert not missing and not extra, f"{name}: expected but not found {missing}; unexpected {extra}"
+    assert {f.check for f in res.findings} <= set(spec.finding_ids), "a finding id the registry does not name"
     if "checked" in exp:
         assert res.checked == exp["checked"]
     if "note_contains" in exp:
@@ -67,3 +68,48 @@ def test_check_is_documented(check_id):
     assert spec.scope in ("office", "site")
     for name, p in spec.params().items():
         assert p.kind is p.KEYWORD_ONLY or p.kind is p.POSITIONAL_OR_KEYWORD, name
+
+
+def test_every_check_and_finding_id_is_named_once_in_the_registry():
+    """title (indicator-style, 无断链), failure_title (the finding type, 存在断链) and evidence
+    columns for every check and for every finding id a check reports: results.json's `checks`."""
+    checks = registry.load_all()
+    voc = registry.vocabulary()
+    ids = set(checks) | {fid for spec in checks.values() for fid in spec.finding_ids}
+    assert set(voc) == ids
+    for cid, entry in voc.items():
+        assert entry["title"].strip() and entry["failure_title"].strip(), cid
+        assert entry["title"] != entry["failure_title"], cid
+        assert entry["columns"], f"{cid}: no evidence columns"
+        assert entry["columns"][0]["key"] == "url", f"{cid}: evidence starts with what is at fault"
+        keys = [c["key"] for c in entry["columns"]]
+        assert len(keys) == len(set(keys)), f"{cid}: a column twice"
+        for c in entry["columns"]:
+            assert set(c) == {"key", "label", "kind"} and c["label"].strip(), (cid, c)
+            assert c["kind"] in registry.COLUMN_KINDS, (cid, c)
+        if "check" in entry:  # a finding id of another check
+            assert entry["check"] in checks and cid in checks[entry["check"]].finding_ids
+    # one finding type, one name: only a check and the finding id it reports under share theirs
+    by_name: dict[str, set[str]] = {}
+    for cid, entry in voc.items():
+        by_name.setdefault(entry["failure_title"], set()).add(cid)
+    for name, owners in by_name.items():
+        assert len(owners) == 1 or any(checks[o].finding in owners for o in owners if o in checks), (name, owners)
+
+
+def test_evidence_columns_are_keys_the_findings_carry():
+    """Each evidence column names something the check's findings carry (in some case)."""
+    seen: dict[str, set[str]] = {}
+    for check_id, _, case in ALL_CASES:
+        spec = registry.get(check_id)
+        snap = build_snapshot(case.get("snapshot"))
+        if spec.scope == "office":
+            snap = snap.for_office(case.get("office"))
+        for f in registry.run_check(spec, snap, case.get("params") or {}).findings:
+            seen.setdefault(f.check, set()).update({"url", "office"} | ({"source"} if f.source else set())
+                                                    | set(f.details))
+    for fid, entry in registry.vocabulary().items():
+        if fid not in seen:
+            continue
+        missing = [c["key"] for c in entry["columns"] if c["key"] not in seen[fid]]
+        assert not missing, f"{fid}: evidence columns no finding carries: {missing}"

@@ -236,6 +236,45 @@ def test_results_json_contract(sample_run):
         walk(n)
 
 
+def test_results_json_names_every_check(sample_run):
+    """`checks`: the registry's names and evidence columns for every check and finding id (docs/results-json.md)."""
+    from zwgk.auditor.registry import vocabulary
+
+    checks = sample_run.results["checks"]
+    assert checks == vocabulary()
+    assert {f["check"] for f in sample_run.results["findings"]} <= set(checks)
+
+    def leaves(nodes):
+        for n in nodes:
+            yield from ([n] if n.get("leaf") else leaves(n.get("children") or []))
+
+    for leaf in leaves(sample_run.results["scores"]["tree"]):
+        if leaf["check"]:
+            assert leaf["check"] in checks
+            assert leaf["evidence"]["columns"] == checks[leaf["check"]]["columns"], leaf["id"]
+
+
+def test_report_names_findings_by_their_failure_title(sample_run):
+    """The report's finding types, and the type column of its link work list, are the checks' failure titles."""
+    import html as html_mod
+    import re
+
+    doc = (sample_run.out / "report.html").read_text(encoding="utf-8")
+    checks, findings = sample_run.results["checks"], sample_run.results["findings"]
+    start = doc.index('id="finding-counts"')
+    table = doc[start:doc.index("</table>", start)]
+    rows = {code: html_mod.unescape(name)
+            for name, code in re.findall(r"<tr><td>(.*?)</td><td><code>(.*?)</code></td>", table)}
+    assert rows == {f["check"]: checks[f["check"]]["failure_title"] for f in findings}
+    links = doc[doc.index('<section id="links"'):doc.index("</section>", doc.index('<section id="links"'))]
+    shown = [f for f in findings if f["check"].endswith("-link") and f'<code class="c">{f["id"]}</code>' in links]
+    assert shown
+    for f in shown:
+        row = links[links.index(f'<code class="c">{f["id"]}</code>'):]
+        row = row[:row.index("</tr>")]
+        assert f'<span class="t">{checks[f["check"]]["failure_title"]}</span>' in row, f["id"]
+
+
 def test_offices_ranked(sample_run):
     names = {norm_text(o.get("checklist_office") or o["name"]).removeprefix("示例")
              for o in sample_run.results["offices"]}

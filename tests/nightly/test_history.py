@@ -1,7 +1,16 @@
 """Pure history logic: new / fixed / persisting by (check, url, source), first-seen dates, days open."""
 from datetime import date
 
-from zwgk.auditor.history import Run, annotate, apply_to_results, compare, diff_lines, persist_phrase
+from zwgk.auditor import history
+from zwgk.auditor.history import (
+    Run,
+    annotate,
+    apply_to_results,
+    compare,
+    diff_lines,
+    persist_phrase,
+)
+from zwgk.auditor.registry import load_all, vocabulary
 
 
 def f(check, url, source=None, **kw):
@@ -42,9 +51,9 @@ def test_first_seen_is_the_earliest_run_that_had_the_finding():
 
 def test_persist_phrase_says_how_long_in_the_checks_words():
     assert persist_phrase({"check": "broken-link", "days_open": 12, "first_seen": "2024-03-01"}) == \
-        "断链已持续 12 天（自 2024-03-01 起）"
+        "存在断链已持续 12 天（自 2024-03-01 起）"
     assert persist_phrase({"check": "broken-link", "days_open": 0, "first_seen": "2024-03-01"}) == \
-        "断链已持续不足 1 天（自 2024-03-01 起）"
+        "存在断链已持续不足 1 天（自 2024-03-01 起）"
 
 
 def test_apply_to_results_adds_fields_and_changes():
@@ -71,4 +80,23 @@ def test_diff_lines_list_each_group():
     d = annotate([dict(A, days_open=None)], [Run(date(2024, 3, 1), [A, B])], date(2024, 3, 13))
     text = "\n".join(diff_lines(d))
     assert "新增问题 0 个，已整改 1 个，仍存在 1 个" in text
-    assert "断链已持续 12 天" in text and "要素缺失：http://x/doc2.html" in text
+    assert "存在断链已持续 12 天" in text and "文件缺少公开要素：http://x/doc2.html" in text
+
+
+def test_diff_and_history_names_are_the_registrys():
+    """`zwgk diff` and notifications name every finding id by its check's failure_title."""
+    voc = vocabulary()
+    for spec in load_all().values():
+        for fid in spec.finding_ids:
+            name = voc[fid]["failure_title"]
+            assert history.check_name(fid) == name == history.CHECK_NAMES[fid]
+            d = annotate([f(fid, "http://x/p.html", days_open=None)], [Run(date(2024, 3, 1), [f(fid, "http://x/p.html")])],
+                         date(2024, 3, 3))
+            lines = diff_lines(d)
+            assert f"  = {name}：http://x/p.html  {name}已持续 2 天（自 2024-03-01 起）" in lines, lines
+    assert set(history.CHECK_NAMES) == set(voc)
+    # a results.json's own `checks` wins; an unknown id stands for itself
+    checks = {"broken-link": dict(voc["broken-link"], failure_title="旧名称")}
+    assert history.check_name("broken-link", checks) == "旧名称"
+    assert "  + 旧名称：http://x/a.pdf （位于 http://x/doc1.html）" in diff_lines(compare([], [A]), checks=checks)
+    assert history.check_name("future-check") == "future-check"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from zwgk.auditor.registry import vocabulary
 from zwgk.commands.nightly import notify
 from zwgk.store.lock import SiteBusy, site_lock
 
@@ -61,7 +62,9 @@ def test_notify_posts_json_and_sends_mail(webhook, smtp_sink):
     assert mail["to"] == ["admin@example.org"]
     assert mail["message"]["Subject"] == "【zwgk】示例县人民政府 新增问题 1 个"
     body = mail["message"].get_content()
-    assert "断链：" + SITE + "a.pdf" in body and "blank-column" not in body
+    # the finding is named by its check's failure_title in the registry (存在断链)
+    assert "\n- " + vocabulary()["broken-link"]["failure_title"] + "：" + SITE + "a.pdf" in body
+    assert "blank-column" not in body
 
 
 def test_no_notification_without_news(webhook):

@@ -7,6 +7,7 @@ import json
 import openpyxl
 import pytest
 
+from zwgk.auditor.registry import vocabulary
 from zwgk.reports.export import excel_safe, write_csv, write_xlsx
 
 
@@ -26,7 +27,7 @@ def test_csv_files(golden, tmp_path):
     findings = _read_csv(tmp_path / "findings.csv")
     assert [r["编号"] for r in findings] == [f["id"] for f in golden["findings"]]
     f3 = next(r for r in findings if r["编号"] == "F0003")
-    assert f3["问题类型"] == "断链" and f3["状态码"] == "404" and f3["链接文字"] == "<img src=x onerror=alert(1)>"
+    assert f3["问题类型"] == vocabulary()["broken-link"]["failure_title"] and f3["状态码"] == "404" and f3["链接文字"] == "<img src=x onerror=alert(1)>"
     assert f3["所在页面标题"] == "<script>alert(1)</script>"
     scores = _read_csv(tmp_path / "scores.csv")
     assert len(scores) == _leaf_count(golden["scores"]["tree"])
@@ -77,3 +78,20 @@ def test_formula_injection_in_exports(golden, tmp_path):
                 assert not (isinstance(c.value, str) and c.value[:1] in "=+-@"), (ws.title, c.coordinate)
     cell = wb["文件"]["B2"]
     assert cell.value == "'" + r["documents"][0]["title"]
+
+
+def test_exports_name_findings_by_results_checks(golden, tmp_path):
+    r = json.loads(json.dumps(golden))
+    r["checks"] = {k: dict(v, failure_title=f"〔{k}〕") for k, v in vocabulary().items()}
+    r["checks"]["broken-link"]["columns"].append({"key": "widget", "label": "〔部件〕", "kind": "text"})
+    link = next(f for f in r["findings"] if f["check"] == "broken-link")
+    link["widget"] = "x"
+    write_csv(r, tmp_path)
+    findings = _read_csv(tmp_path / "findings.csv")
+    assert all(row["问题类型"] == f"〔{f['check']}〕" for row, f in zip(findings, r["findings"]))
+    # a key no fixed header covers is labelled by its check's evidence columns
+    assert next(row for row in findings if row["编号"] == link["id"])["〔部件〕"] == "x"
+    wb = openpyxl.load_workbook(write_xlsx(r, tmp_path / "x.xlsx"))
+    summary = {row[0]: row[1] for row in wb["汇总"].iter_rows(min_row=2, values_only=True)}
+    for check, n in r["summary"]["findings_by_check"].items():
+        assert summary[f"问题：〔{check}〕"] == n

@@ -5,7 +5,8 @@ import html
 import json
 import re
 
-from zwgk.reports.render import CHECK_NAMES, build_view, render_html, write_report
+from zwgk.auditor.registry import vocabulary
+from zwgk.reports.render import build_view, render_html, write_report
 
 from .conftest import earlier_run
 from .synth import big_results
@@ -34,13 +35,37 @@ def test_score_grade_and_header(golden, golden_html):
 
 
 def test_every_finding_id_and_check_shows(golden, golden_html):
+    # the golden results.json predates `checks`: the report names findings by the live registry
+    assert "checks" not in golden
+    names = {k: v["failure_title"] for k, v in vocabulary().items()}
     counts = _section(golden_html, "summary")
     for check in {f["check"] for f in golden["findings"]}:
         assert f"<code>{check}</code>" in counts
-        assert CHECK_NAMES[check] in counts
+        assert f"<tr><td>{names[check]}</td><td><code>{check}</code></td>" in counts
     body = golden_html.split('id="zwgk-data"')[0]
     for f in golden["findings"]:
         assert f'<code class="c">{f["id"]}</code>' in body, f["id"]
+
+
+def test_names_and_columns_come_from_results_checks(golden):
+    """With a `checks` object, the report names findings and lays out evidence by it alone."""
+    r = json.loads(json.dumps(golden))
+    r["checks"] = {k: dict(v, failure_title=f"〔{k}问题〕", title=f"〔{k}通过〕") for k, v in vocabulary().items()}
+    r["checks"]["doc-number-format"]["columns"] = [{"key": "url", "label": "〔文件地址〕", "kind": "url"},
+                                                   {"key": "doc_number", "label": "〔文号〕", "kind": "code"}]
+    doc = render_html(r)
+    counts = _section(doc, "summary")
+    for check in {f["check"] for f in r["findings"]}:
+        assert f"<tr><td>〔{check}问题〕</td><td><code>{check}</code></td>" in counts
+    for name in vocabulary().values():
+        assert f"<td>{name['failure_title']}</td>" not in counts
+    links = _section(doc, "links")
+    assert "〔broken-link问题〕" in links and "〔inconclusive-link问题〕" in links
+    other = _section(doc, "other")
+    assert "<h3>〔doc-number-format问题〕 <code>doc-number-format</code>" in other
+    assert '<th class="k-url">〔文件地址〕</th>' in other and '<th class="k-code">〔文号〕</th>' in other
+    assert "〔missing-field问题〕" in _section(doc, "documents")
+    assert "〔blank-column问题〕" in _section(doc, "columns")
 
 
 def test_unknown_check_shown_as_is(golden):
@@ -123,9 +148,13 @@ def test_work_lists(golden_html):
     assert "成文日期、有效性" in docs                     # both fields missing on one document
     assert "2023-04-02" in docs and "2023-05-19" in docs   # late publication: both dates
     assert '<span class="n">31</span>' in docs             # … and working days
-    assert "解读超期" in docs and "缺少解读" in docs and "解读未回链" in docs
+    names = {k: v["failure_title"] for k, v in vocabulary().items()}
+    for check in ("missing-interpretation", "late-interpretation", "interpretation-without-backlink",
+                  "missing-field", "late-publication"):
+        assert names[check] in docs
     cols = _section(golden_html, "columns")
-    for state in ("未及时更新", "空白", "缺期", "保留期不足", "缺失", "正常"):
+    for state in [names[c] for c in ("stale-column", "blank-column", "missing-period", "short-retention",
+                                     "missing-column")] + ["正常"]:
         assert state in cols
     offices = _section(golden_html, "offices")
     assert offices.index("县教育和体育局") < offices.index("县政府办公室")

@@ -14,7 +14,7 @@ from zwgk.store import models as m
 from . import registry
 from .checklist import load_checklist
 from .model import Document, SiteSnapshot
-from .scoring import Evaluator, grade, result_loss
+from .scoring import Evaluator, grade, is_deduction, points, total
 from .snapshot import load_snapshot
 from .verdicts import load_verdicts
 
@@ -59,9 +59,9 @@ def evaluate(snap: SiteSnapshot, checklist, baseline=None, verdicts=()) -> dict:
     `verdicts` (auditor/verdicts.py) settle manual indicators and open results of checks.
     """
     ev = Evaluator(snap, checklist.portal_office, tuple(checklist.offices), verdicts)
-    leaves: list[tuple] = []  # (indicator, LeafResult)
+    leaves: list[tuple] = []  # (indicator, LeafResult, Points): each leaf scored once, by scoring.points
     scoring = checklist.scoring or {}
-    deduction = scoring.get("strategy", "weighted") == "deduction"
+    deduction = is_deduction(scoring)
     pass_mark = scoring.get("pass_mark")
 
     def walk(node, level):
@@ -73,23 +73,22 @@ def evaluate(snap: SiteSnapshot, checklist, baseline=None, verdicts=()) -> dict:
                     "weight": max_score, "score": round(score, 4), "max_score": round(max_score, 4),
                     "judged": round(sum(k["judged"] for k in kids), 4), "children": kids}
         res = ev.leaf(node)
-        leaves.append((node, res))
+        pts = points(node, res.results, deduction)
+        leaves.append((node, res, pts))
         spec = registry.REGISTRY.get(node.check) if node.check else None
-        lost = round(sum(result_loss(node, r) for r in res.results) / max(1, len(res.results)), 4)
-        if deduction and res.outcome != "not_applicable":
-            res.score = round(res.max_score - lost, 4)
         return {"id": node.id, "name": node.text, "text": node.text, "level": level, "leaf": True,
                 "applies_to_text": node.applies_to_text, "basis": node.basis, "check": node.check,
                 "params": node.params or {}, "manual": bool(node.manual), "veto": bool(getattr(node, "veto", False)),
                 "hint": getattr(node, "hint", None), "weight": float(node.weight),
-                "score": res.score, "max_score": res.max_score, "judged": res.judged, "outcome": res.outcome,
-                "note": res.note, "results": res.results, "deduct": getattr(node, "deduct", None),
-                **({"lost": lost} if deduction else {}),
+                "score": round(pts.score, 4), "max_score": round(pts.max_score, 4), "judged": round(pts.judged, 4),
+                "outcome": res.outcome, "note": res.note, "results": res.results,
+                "deduct": getattr(node, "deduct", None),
+                **({"lost": round(pts.lost, 4)} if deduction else {}),
                 "evidence": {"columns": [{"key": c.key, "label": c.label, "kind": c.kind} for c in spec.columns]
                              if spec else [], "finding_keys": list(dict.fromkeys(res.finding_keys))}}
 
     tree = [walk(n, 1) for n in checklist.tree]
-    scored_ids = {ind.id for ind, _ in leaves}
+    scored_ids = {ind.id for ind, _, _ in leaves}
     if baseline is not None and baseline.id != checklist.id:
         for ind in baseline.iter_indicators():
             ev.leaf(ind)
@@ -115,19 +114,11 @@ def evaluate(snap: SiteSnapshot, checklist, baseline=None, verdicts=()) -> dict:
     for n in tree:
         fix_evidence(n)
 
-    total = sum(n["max_score"] for n in tree)
-    achieved = sum(n["score"] for n in tree)
-    judged = sum(n["judged"] for n in tree)
-    max_score = 100.0
-    if deduction:
-        # start from `total` (default: the weight of what applies), subtract each failed indicator's loss
-        max_score = float(scoring.get("total") or total)
-        lost = sum(result_loss(ind, res) / max(1, len(r.results)) for ind, r in leaves for res in r.results)
-        score = round(max(0.0, max_score - lost), 2) if judged else None
-    else:
-        score = round(100 * achieved / judged, 2) if judged else None
+    site = total((pts for _, _, pts in leaves), scoring)
+    score, max_score = site.score, site.max_score
+    achieved, judged = site.achieved, site.judged
     shares = weight_shares(leaves)
-    veto = [ind.id for ind, r in leaves if getattr(ind, "veto", False) and r.outcome == "fail"]
+    veto = [ind.id for ind, r, _ in leaves if getattr(ind, "veto", False) and r.outcome == "fail"]
 
     offices = _office_scores(snap, checklist, leaves, findings)
     _site_names(snap, checklist, offices, findings, tree)
@@ -137,9 +128,10 @@ def evaluate(snap: SiteSnapshot, checklist, baseline=None, verdicts=()) -> dict:
             "strategy": "deduction" if deduction else "weighted", "pass_mark": pass_mark,
             "passed": (None if score is None and not veto else
                        (not veto and (pass_mark is None or score >= pass_mark))),
-            "achieved_weight": round(achieved, 4), "judged_weight": round(judged, 4), "total_weight": round(total, 4),
+            "achieved_weight": round(achieved, 4), "judged_weight": round(judged, 4),
+            "total_weight": round(site.weight, 4),
             "findings_by_check": dict(Counter(f["check"] for f in findings)),
-            "outcomes": dict(Counter(r.outcome for _, r in leaves)),
+            "outcomes": dict(Counter(r.outcome for _, r, _ in leaves)),
             "weight_shares": shares,
             "verdicts": _verdict_counts(leaves, verdicts),
             "veto": veto,
@@ -187,23 +179,23 @@ def weight_shares(leaves) -> dict:
     verdict (`manual`), not judged yet (`open`: needs_review or error) — the three add up to 1 —
     and, beside them, the share carried by `manual: true` indicators (`manual_indicators`).
     An indicator judged for several 评估对象 splits its weight evenly among them."""
-    total = sum(float(ind.weight) for ind, _ in leaves) or 1.0
+    whole = sum(float(ind.weight) for ind, _, _ in leaves) or 1.0
     parts = {"automated": 0.0, "manual": 0.0, "open": 0.0}
-    for ind, r in leaves:
+    for ind, r, _ in leaves:
         w = float(ind.weight) / max(1, len(r.results))
         for res in r.results or [{"outcome": r.outcome}]:
             by = res.get("judged_by")
             if by is None and "judged_by" not in res:
                 by = "check" if res["outcome"] in ("pass", "fail", "not_applicable") else None
             parts["automated" if by == "check" else "manual" if by == "evaluator" else "open"] += w
-    out = {k: round(v / total, 4) for k, v in parts.items()}
-    out["manual_indicators"] = round(sum(float(i.weight) for i, _ in leaves if i.manual or not i.check) / total, 4)
+    out = {k: round(v / whole, 4) for k, v in parts.items()}
+    out["manual_indicators"] = round(sum(float(i.weight) for i, _, _ in leaves if i.manual or not i.check) / whole, 4)
     return out
 
 
 def _verdict_counts(leaves, verdicts) -> dict:
     """How many verdicts were given and how many settled a result (a judged check is not overridden)."""
-    used = {(res["verdict"]["file"], res["verdict"]["line"]) for _, r in leaves for res in r.results
+    used = {(res["verdict"]["file"], res["verdict"]["line"]) for _, r, _ in leaves for res in r.results
             if res.get("verdict")}
     given = list(verdicts)
     return {"given": len(given), "applied": sum((v.file, v.line) in used for v in given),
@@ -220,30 +212,21 @@ def _office_scores(snap, checklist, leaves, findings) -> list[dict]:
     for c in snap.columns:
         urls.setdefault(match_office(c.office, tuple(checklist.offices)) if c.office else portal, c.parent_url or c.url)
     scoring = checklist.scoring or {}
-    deduction = scoring.get("strategy", "weighted") == "deduction"
+    deduction = is_deduction(scoring)
     pass_mark = scoring.get("pass_mark")
     rows = []
     for name in names:
-        achieved = judged = lost = applicable = 0.0
-        veto = []
-        for ind, r in leaves:
+        parts, veto = [], []
+        for ind, r, _ in leaves:
             mine = [res for res in r.results
                     if res["office"] == name or (res["office"] is None and name == portal and len(r.results) == 1)]
-            if mine and r.outcome != "not_applicable":
-                applicable += float(ind.weight)
-            for res in mine:
-                if res["outcome"] in ("pass", "fail"):
-                    judged += float(ind.weight)
-                    achieved += float(ind.weight) * (res["outcome"] == "pass")
-                    lost += result_loss(ind, res)
-                    if res["outcome"] == "fail" and getattr(ind, "veto", False) and ind.id not in veto:
-                        veto.append(ind.id)
-        if deduction:
-            max_score = float(scoring.get("total") or applicable)
-            score = round(max(0.0, max_score - lost), 2) if judged else None
-        else:
-            max_score = 100.0
-            score = round(100 * achieved / judged, 2) if judged else None
+            if not mine:
+                continue
+            parts.append(points(ind, mine, deduction))  # the same rule as the site's, on this office's results
+            if getattr(ind, "veto", False) and any(res["outcome"] == "fail" for res in mine):
+                veto.append(ind.id)
+        t = total(parts, scoring)
+        score, max_score = t.score, t.max_score
         office_key = None if name == portal else name
         rows.append({"name": name, "url": urls.get(name), "score": score, "max_score": max_score,
                      "grade": grade(score, pass_mark, bool(veto)), "veto": veto,
@@ -288,6 +271,8 @@ def run_audit(session: Session, crawl_id: int, checklist_name: str, as_of: date,
         "as_of": as_of.isoformat(),
         "checklist": {"id": checklist.id, "title": checklist.title, "version": checklist.version,
                       "source": checklist.source},
+        # every check's names and evidence columns: the report, exports and diff read them here
+        "checks": registry.vocabulary(),
         **ev,
         "columns": _columns(snap),
         "documents": [document_dict(d) for d in snap.documents],

@@ -1,6 +1,7 @@
 """Findings across runs: what is new, fixed and persisting, and since when (pure functions)."""
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable
@@ -87,18 +88,40 @@ def changes_summary(diff: Diff, previous: Run | None) -> dict:
     }
 
 
-def diff_lines(diff: Diff, *, limit: int | None = None) -> list[str]:
-    """Human-readable Chinese lines: new, fixed, persisting with days open."""
+def check_names(checks: Mapping | None = None) -> dict[str, str]:
+    """Check and finding id → its finding type (`failure_title`, 存在断链): the live registry's,
+    overridden by a results.json's `checks` when given."""
+    from .registry import vocabulary
+
+    names = {k: v["failure_title"] for k, v in vocabulary().items()}
+    names.update({k: v["failure_title"] for k, v in (checks or {}).items()
+                  if isinstance(v, Mapping) and v.get("failure_title")})
+    return names
+
+
+def check_name(check: str | None, checks: Mapping | None = None) -> str | None:
+    """The finding type of one check or finding id (see check_names); the id itself when unknown.
+    `checks` may be a results.json's `checks` or the dict check_names() returned."""
+    if isinstance(checks, Mapping) and isinstance(checks.get(check), str):
+        return checks[check]
+    return check_names(checks).get(check, check)
+
+
+def diff_lines(diff: Diff, *, limit: int | None = None, checks: Mapping | None = None) -> list[str]:
+    """Human-readable Chinese lines: new, fixed, persisting with days open. Findings are named by
+    their check's `failure_title` (`checks`: a results.json's `checks`; default the registry's)."""
+    names = check_names(checks)
+
     def one(f: dict) -> str:
         where = f" （位于 {f['source']}）" if f.get("source") else ""
-        return f"{CHECK_NAMES.get(f.get('check'), f.get('check'))}：{f.get('url')}{where}"
+        return f"{names.get(f.get('check'), f.get('check'))}：{f.get('url')}{where}"
 
     out = [f"新增问题 {len(diff.new)} 个，已整改 {len(diff.fixed)} 个，仍存在 {len(diff.persisting)} 个"]
     for title, items, fmt in (
         ("新增", diff.new, lambda f: f"  + {one(f)}"),
         ("已整改", diff.fixed, lambda f: f"  - {one(f)}"),
         ("仍存在", sorted(diff.persisting, key=lambda f: -(f.get("days_open") or 0)),
-         lambda f: f"  = {one(f)}  {persist_phrase(f)}"),
+         lambda f: f"  = {one(f)}  {persist_phrase(f, names)}"),
     ):
         if not items:
             continue
@@ -110,10 +133,10 @@ def diff_lines(diff: Diff, *, limit: int | None = None) -> list[str]:
     return out
 
 
-def persist_phrase(f: dict) -> str:
-    """「断链已持续 12 天」: how long a finding has been open, in the check's own words."""
+def persist_phrase(f: dict, checks: Mapping | None = None) -> str:
+    """「存在断链已持续 12 天」: how long a finding has been open, named by its check's failure_title."""
     days = f.get("days_open")
-    name = CHECK_NAMES.get(f.get("check"), "问题")
+    name = check_name(f.get("check"), checks) or "问题"
     if days is None:
         return f"{name}持续天数未知"
     if days == 0:
@@ -121,14 +144,24 @@ def persist_phrase(f: dict) -> str:
     return f"{name}已持续 {days} 天（自 {f.get('first_seen')} 起）"
 
 
-CHECK_NAMES = {
-    "broken-link": "断链", "wrong-link": "错链", "inconclusive-link": "链接无法判定",
-    "missing-field": "要素缺失", "doc-number-format": "文号格式不规范", "date-order": "日期顺序错误",
-    "late-publication": "公开不及时", "missing-interpretation": "缺少解读", "late-interpretation": "解读不及时",
-    "interpretation-without-backlink": "解读未关联原文", "missing-column": "栏目缺失", "blank-column": "空白栏目",
-    "stale-column": "栏目不更新", "missing-period": "缺少期次", "missing-item": "缺少内容",
-    "short-retention": "保留年限不足", "site-identity": "网站标识缺失", "late-annual-report": "年报发布逾期",
-}
+class _RegistryNames(Mapping):
+    """Check id → failure_title, read from the registry (nothing is named here). Kept only for
+    callers that still index it (zwgk/commands/nightly.py mail_text); use `check_name()`."""
+
+    def _names(self) -> dict[str, str]:
+        return check_names()
+
+    def __getitem__(self, key: str) -> str:
+        return self._names()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+
+CHECK_NAMES: Mapping[str, str] = _RegistryNames()
 
 
 def run_from_stored(entry: dict) -> Run:

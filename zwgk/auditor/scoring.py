@@ -1,8 +1,11 @@
-"""Runs a checklist's checks on a snapshot and rolls the outcomes up the tree.
+"""Runs a checklist's checks on a snapshot and scores them (the one place points are computed).
 
 Scoring rules (documented for evaluators in the README):
 - a leaf is judged once per 评估对象 it applies to (site-scoped checks once for the site);
-  its score is weight × (share of judged 评估对象 that pass);
+  its score is weight × (share of its results that pass) — `points()`; under the `deduction`
+  strategy it is its weight less the points its failed results cost (`result_loss`);
+- a site's and a 评估对象's score add up the same `points()` of the indicators (all results, or
+  that 评估对象's) — `total()`;
 - fail outranks error, error outranks needs_review, needs_review outranks pass; all
   not_applicable → not_applicable, which leaves the indicator out of the maximum;
 - needs_review and error leaves are "open": they count in the maximum but not in the
@@ -28,12 +31,62 @@ RANK = {"fail": 4, "error": 3, "needs_review": 2, "pass": 1, "not_applicable": 0
 @dataclass
 class LeafResult:
     outcome: str
-    score: float
-    max_score: float
-    judged: float                    # weight judged pass/fail
-    results: list[dict]              # per office: {office, outcome, note, findings}
+    results: list[dict]              # per office: {office, outcome, note, findings, judged_by, verdict}
     finding_keys: list[tuple] = field(default_factory=list)
     note: str = ""
+
+
+@dataclass(frozen=True)
+class Points:
+    """What an indicator's results (all of them, or one 评估对象's) are worth."""
+
+    score: float       # weighted: weight × share passed; deduction: max_score − lost
+    max_score: float   # the weight; 0 when not applicable
+    judged: float      # the weight judged pass / fail
+    lost: float        # points its failed results cost (the deduction strategy deducts them)
+
+
+def points(ind, results: list[dict], deduction: bool = False) -> Points:
+    """The points of one indicator from `results` (per-评估对象 entries: outcome, findings).
+    Each result carries an even share of the weight."""
+    outcomes = [r["outcome"] for r in results]
+    if combine(outcomes) == "not_applicable":
+        return Points(0.0, 0.0, 0.0, 0.0)
+    w, n = float(ind.weight), len(outcomes)
+    lost = sum(result_loss(ind, r) for r in results) / n
+    judged = w * sum(o in ("pass", "fail") for o in outcomes) / n
+    score = w - lost if deduction else w * sum(o == "pass" for o in outcomes) / n
+    return Points(score, w, judged, lost)
+
+
+@dataclass(frozen=True)
+class Total:
+    score: float | None   # None when nothing was judged
+    max_score: float      # 100 (weighted), the checklist's `total` or the weight that applies (deduction)
+    achieved: float       # sum of the indicators' scores
+    judged: float
+    weight: float         # sum of the indicators' max_score: the weight that applies
+
+
+def total(parts, scoring: dict | None) -> Total:
+    """The score of a set of indicators' `points()` under the checklist's `scoring`:
+    weighted → 100 × achieved / judged; deduction → max_score − the points lost."""
+    parts = list(parts)
+    scoring = scoring or {}
+    achieved = sum(p.score for p in parts)
+    judged = sum(p.judged for p in parts)
+    weight = sum(p.max_score for p in parts)
+    if is_deduction(scoring):
+        max_score = float(scoring.get("total") or weight)
+        score = round(max(0.0, max_score - sum(p.lost for p in parts)), 2) if judged else None
+    else:
+        max_score = 100.0
+        score = round(100 * achieved / judged, 2) if judged else None
+    return Total(score, max_score, achieved, judged, weight)
+
+
+def is_deduction(scoring: dict | None) -> bool:
+    return (scoring or {}).get("strategy", "weighted") == "deduction"
 
 
 def combine(outcomes: list[str]) -> str:
@@ -104,8 +157,8 @@ class Evaluator:
         docs = tuple(d for d in portal.documents if doc_matches(d, column))
         return replace(view, columns=view.columns + cols, documents=view.documents + docs)
 
-    def _run(self, spec, params: dict, office, site_wide: bool, fallback: bool = False) -> CheckResult:
-        clean = {k: v for k, v in params.items() if k != "basis" and not k.endswith("_warn")}
+    def _run(self, spec, clean: dict, office, site_wide: bool, fallback: bool = False) -> CheckResult:
+        """Run a check with `clean` params (Indicator.call_params), once per distinct call."""
         fallback = fallback and bool(clean.get("column"))
         key = (spec.id, json.dumps(clean, sort_keys=True, ensure_ascii=False, default=str),
                None if site_wide else office, fallback)
@@ -122,7 +175,7 @@ class Evaluator:
         return self.cache[key]
 
     def leaf(self, ind) -> LeafResult:
-        w = float(ind.weight)
+        """The indicator's outcome and per-评估对象 results (scored by `points()`)."""
         verdicts = self.verdicts.get(ind.id, [])
         if ind.manual or not ind.check:
             results = self._manual_results(ind, verdicts)
@@ -136,16 +189,9 @@ class Evaluator:
                     v = _verdict_for(verdicts, r["office"], self.portal_office)
                     if v is not None:
                         _apply(r, v)
-        outcomes = [r["outcome"] for r in results]
-        outcome = combine(outcomes)
+        outcome = combine([r["outcome"] for r in results])
         note = "；".join(dict.fromkeys(r["note"] for r in results if r["note"]))[:300]
-        if outcome == "not_applicable":
-            return LeafResult(outcome, 0.0, 0.0, 0.0, results, keys, note=note)
-        judged = [o for o in outcomes if o in ("pass", "fail")]
-        share = (sum(o == "pass" for o in judged) / len(judged)) if judged else 0.0
-        judged_w = w * len(judged) / len(outcomes)
-        return LeafResult(outcome, round(w * share * len(judged) / len(outcomes), 4), w, judged_w, results, keys,
-                          note=note)
+        return LeafResult(outcome, results, keys, note=note)
 
     def _manual_results(self, ind, verdicts) -> list[dict]:
         """One result for the indicator as a whole, or — when the evaluator judged 评估对象 one by
@@ -178,7 +224,7 @@ class Evaluator:
                                             if ind.applies(self.names[o] if o else None, self.portal_office)]
         results, keys = [], []
         for office in offices:
-            res = self._run(spec, ind.params or {}, office, site_wide, fallback=not ind.applies_to.all)
+            res = self._run(spec, ind.call_params, office, site_wide, fallback=not ind.applies_to.all)
             for f in res.findings:
                 k = finding_key(f)
                 self.findings.setdefault(k, f)

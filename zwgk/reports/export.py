@@ -6,12 +6,15 @@ import json
 from pathlib import Path
 from typing import Any, Iterable
 
-from .render import CHECK_NAMES, OUTCOME_NAMES, PORTAL_NAME
+from .checks import Vocabulary
+from .render import OUTCOME_NAMES, PORTAL_NAME
 
 # a cell starting with one of these is read as a formula by Excel / LibreOffice (CSV injection)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-# known finding keys, in column order, with Chinese headers; other keys follow with their own name
+# The findings sheet holds every check's findings in one table: these keys, in this order, have
+# headers that fit all checks; other keys follow under the label the check's evidence columns give
+# them (results.json `checks`), else under their own name. Check names come from `checks` too.
 FINDING_KEYS: list[tuple[str, str]] = [
     ("id", "编号"), ("check", "问题编码"), ("check_name", "问题类型"), ("url", "问题对象地址"),
     ("source", "所在页面"), ("source_title", "所在页面标题"), ("office", "评估对象"),
@@ -62,25 +65,28 @@ def _flat(v: Any) -> Any:
     return v
 
 
-def _keys(rows: list[dict], known: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _keys(rows: list[dict], known: list[tuple[str, str]], labels: dict[str, str] | None = None) -> list[tuple[str, str]]:
     keys = list(known)
     have = {k for k, _ in keys}
     for r in rows:
         for k in r:
             if k not in have:
                 have.add(k)
-                keys.append((k, k))
+                keys.append((k, (labels or {}).get(k, k)))
     return keys
 
 
 def finding_rows(results: dict) -> tuple[list[tuple[str, str]], list[dict]]:
-    rows = []
+    vocab = Vocabulary.of(results)
+    rows, labels = [], {}
     for f in results.get("findings") or []:
         r = dict(f)
-        r["check_name"] = CHECK_NAMES.get(f.get("check"), f.get("check"))
+        r["check_name"] = vocab.name(f.get("check"))
         r["office"] = f.get("office") or PORTAL_NAME
         rows.append(r)
-    return _keys(rows, FINDING_KEYS), rows
+        for k, label, _ in vocab.columns(f.get("check")):
+            labels.setdefault(k, label)
+    return _keys(rows, FINDING_KEYS, labels), rows
 
 
 def score_rows(results: dict) -> tuple[list[tuple[str, str]], list[dict]]:
@@ -137,8 +143,9 @@ def summary_rows(results: dict) -> list[tuple[str, Any]]:
         out.append(({"automated": "自动评估权重占比", "manual": "人工评估权重占比", "open": "尚待核查权重占比"}.get(k, k), v))
     for k, v in (s.get("outcomes") or {}).items():
         out.append((f"指标结果：{OUTCOME_NAMES.get(k, k)}", v))
+    vocab = Vocabulary.of(results)
     for k, v in (s.get("findings_by_check") or {}).items():
-        out.append((f"问题：{CHECK_NAMES.get(k, k)}", v))
+        out.append((f"问题：{vocab.name(k)}", v))
     return out
 
 

@@ -10,6 +10,8 @@ from typing import Any, Iterable
 
 import jinja2
 
+from .checks import Col, Vocabulary
+
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 # rows rendered into the HTML per table; the rest is reachable through the JS pager
@@ -17,33 +19,6 @@ PAGE_ROWS = 50
 # source pages shown per page of the grouped link work list, and rows per group at first
 PAGE_GROUPS = 30
 GROUP_ROWS = 20
-
-CHECK_NAMES: dict[str, str] = {
-    "broken-link": "断链",
-    "wrong-link": "错链",
-    "inconclusive-link": "无法判定的链接",
-    "missing-field": "要素缺失",
-    "doc-number-format": "文号不规范",
-    "date-order": "日期颠倒",
-    "late-publication": "超期公开",
-    "missing-interpretation": "缺少解读",
-    "late-interpretation": "解读超期",
-    "interpretation-without-backlink": "解读未回链",
-    "missing-column": "栏目缺失",
-    "blank-column": "空白栏目",
-    "stale-column": "栏目未及时更新",
-    "missing-period": "缺期",
-    "missing-item": "缺少事项",
-    "short-retention": "保留期不足",
-    "site-identity": "网站标识缺失",
-    "late-annual-report": "年报超期/缺失",
-    "interpretation-forms": "解读形式单一",
-    "homepage-stale": "首页未及时更新",
-    "guide-contents": "公开指南要素缺失",
-    "leader-fields": "领导信息要素缺失",
-    "ipv6": "IPv6 未支持",
-    "site-search": "站内搜索不可用",
-}
 
 OUTCOMES: tuple[tuple[str, str], ...] = (
     ("pass", "通过"),
@@ -58,33 +33,19 @@ SHARE_NAMES = (("automated", "自动评估"), ("manual", "人工评估"), ("open
 
 PORTAL_NAME = "门户网站（本级）"
 
+# Finding ids with a dedicated work list; every other id is listed in 其他问题. Names and evidence
+# columns of every id come from results.json's `checks` (reports/checks.py), never from here.
 LINK_CHECKS = ("broken-link", "wrong-link", "inconclusive-link")
 INTERPRETATION_CHECKS = ("missing-interpretation", "late-interpretation", "interpretation-without-backlink")
-COLUMN_STATE_CHECKS = {
-    "missing-column": "缺失",
-    "blank-column": "空白",
-    "stale-column": "未及时更新",
-    "missing-period": "缺期",
-    "short-retention": "保留期不足",
-}
-# finding ids with a dedicated work list; every other id is listed in 其他问题
+COLUMN_STATE_CHECKS = ("missing-column", "blank-column", "stale-column", "missing-period", "short-retention")
 WORKLIST_CHECKS = set(LINK_CHECKS) | set(INTERPRETATION_CHECKS) | set(COLUMN_STATE_CHECKS) | {
     "missing-field",
     "late-publication",
 }
 
-Col = tuple[str, str, str]  # key, Chinese label, kind (url/text/date/count/code)
-
-# columns of the 其他问题 tables, by finding id (details keys from docs/results-json.md)
-OTHER_COLUMNS: dict[str, list[Col]] = {
-    "doc-number-format": [("url", "文件", "url"), ("title", "标题", "text"), ("doc_number", "文号", "code"), ("reason", "问题", "text")],
-    "date-order": [("url", "文件", "url"), ("title", "标题", "text"), ("written_date", "成文日期", "date"), ("publish_date", "发布日期", "date")],
-    "missing-item": [("url", "栏目或网站", "url"), ("office_name", "评估对象", "text"), ("item", "缺少事项", "text"), ("year", "年度", "count")],
-    "site-identity": [("url", "首页", "url"), ("mark", "缺少标识", "text")],
-    "late-annual-report": [("url", "年报页面或栏目", "url"), ("office_name", "评估对象", "text"), ("year", "年度", "count"), ("publish_date", "发布日期", "date"), ("deadline", "截止日期", "date")],
-    "interpretation-forms": [("url", "政策文件", "url"), ("title", "标题", "text"), ("forms", "现有解读形式", "text")],
-}
 ID_COL: Col = ("id", "编号", "code")
+OFFICE_COL: Col = ("office_name", "评估对象", "text")
+URL_COL: Col = ("url", "对象", "url")  # the columns of an id `checks` does not describe
 # keys never shown as generic columns of an unknown finding id
 _INTERNAL_KEYS = {"id", "check", "indicators", "check_name", "office_name"}
 
@@ -179,9 +140,9 @@ class _Tables:
         return table
 
 
-def _finding_view(f: dict, doc_titles: dict[str, str]) -> dict:
+def _finding_view(f: dict, doc_titles: dict[str, str], vocab: Vocabulary) -> dict:
     v = dict(f)
-    v["check_name"] = CHECK_NAMES.get(f.get("check"), f.get("check"))
+    v["check_name"] = vocab.name(f.get("check"))
     v["office_name"] = f.get("office") or PORTAL_NAME
     if not v.get("title") and f.get("url") in doc_titles:
         v["title"] = doc_titles[f["url"]]
@@ -203,7 +164,22 @@ def _leaves(nodes: list[dict]) -> Iterable[dict]:
             yield from _leaves(n["children"])
 
 
-def _tree_view(nodes: list[dict], tables: _Tables, findings: dict, path: tuple[str, ...] = ()) -> list[dict]:
+def _with_after(cols: list[Col], extra: list[Col], after: str = "url") -> list[Col]:
+    """`cols` with the `extra` columns it lacks placed after the column `after` (else first)."""
+    extra = [c for c in extra if c[0] not in {k for k, _, _ in cols}]
+    at = next((i + 1 for i, c in enumerate(cols) if c[0] == after), 0)
+    return cols[:at] + extra + cols[at:]
+
+
+def _union(*groups: list[Col]) -> list[Col]:
+    out: list[Col] = []
+    for cols in groups:
+        out += [c for c in cols if c[0] not in {k for k, _, _ in out}]
+    return out
+
+
+def _tree_view(nodes: list[dict], tables: _Tables, findings: dict, vocab: Vocabulary,
+               path: tuple[str, ...] = ()) -> list[dict]:
     out = []
     for n in nodes:
         leaf = bool(n.get("leaf") or not n.get("children"))
@@ -222,12 +198,15 @@ def _tree_view(nodes: list[dict], tables: _Tables, findings: dict, path: tuple[s
             outcome = n.get("outcome") or "needs_review"
             ev = n.get("evidence") or {}
             ids = [i for i in ev.get("finding_ids") or [] if i in findings]
-            cols = [ID_COL] + [(c["key"], c["label"], c["kind"]) for c in ev.get("columns") or []]
+            cols = [ID_COL] + ([(c["key"], c["label"], c["kind"]) for c in ev.get("columns") or []]
+                               or vocab.columns(n.get("check")))
             v.update(
                 text=n.get("text") or "",
                 applies_to_text=n.get("applies_to_text"),
                 basis=n.get("basis"),
                 check=n.get("check"),
+                check_title=vocab.title(n.get("check")) if n.get("check") in vocab else None,
+                check_failure=vocab.name(n.get("check")) if n.get("check") in vocab else None,
                 manual=bool(n.get("manual")),
                 outcome=outcome,
                 outcome_name=OUTCOME_NAMES.get(outcome, outcome),
@@ -249,7 +228,7 @@ def _tree_view(nodes: list[dict], tables: _Tables, findings: dict, path: tuple[s
                 missing_evidence=len(ev.get("finding_ids") or []) - len(ids),
             )
         else:
-            v["children"] = _tree_view(n.get("children") or [], tables, findings, path + (name,))
+            v["children"] = _tree_view(n.get("children") or [], tables, findings, vocab, path + (name,))
             counts = Counter(leaf_["outcome"] for leaf_ in _leaves(n["children"]))
             v["outcome_counts"] = [(k, label, counts[k]) for k, label in OUTCOMES if counts.get(k)]
         out.append(v)
@@ -308,7 +287,8 @@ def build_view(results: dict, history: list[dict] | None = None) -> dict:
     docs = results.get("documents") or []
     doc_titles = {d["url"]: d.get("title") for d in docs if d.get("url") and d.get("title")}
     raw_findings = results.get("findings") or []
-    findings = {f["id"]: _finding_view(f, doc_titles) for f in raw_findings if f.get("id")}
+    vocab = Vocabulary.of(results)
+    findings = {f["id"]: _finding_view(f, doc_titles, vocab) for f in raw_findings if f.get("id")}
     by_check: dict[str, list[dict]] = defaultdict(list)
     for f in findings.values():
         by_check[f.get("check")].append(f)
@@ -316,9 +296,8 @@ def build_view(results: dict, history: list[dict] | None = None) -> dict:
 
     # --- summary
     counts = summary.get("findings_by_check") or dict(Counter(f.get("check") for f in findings.values()))
-    known = [c for c in CHECK_NAMES if c in counts]
-    unknown = sorted(c for c in counts if c not in CHECK_NAMES)
-    finding_counts = [{"check": c, "name": CHECK_NAMES.get(c, c), "count": counts[c]} for c in known + unknown]
+    finding_counts = [{"check": c, "name": vocab.name(c), "count": counts[c]}
+                      for c in sorted(counts, key=lambda c: (-counts[c], str(c)))]
     outcomes = summary.get("outcomes") or {}
     tree = scores.get("tree") or []
     leaves = {n.get("id"): n for n in _leaves(tree)}
@@ -327,9 +306,9 @@ def build_view(results: dict, history: list[dict] | None = None) -> dict:
     shares = summary.get("weight_shares") or {}
 
     # --- work lists
-    link_cols: list[Col] = [ID_COL, ("check_name", "类型", "text"), ("link_text", "链接文字", "text"),
-                            ("url", "链接地址", "url"), ("link_kind", "链接类别", "text"),
-                            ("status", "状态码", "code"), ("error", "错误", "code")]
+    # grouped by the page the links sit on: that page is the group's header, not a column
+    link_cols: list[Col] = [ID_COL, ("check_name", "类型", "text")] + _union(
+        *(vocab.columns(c, drop=("source", "source_title", "pages")) for c in LINK_CHECKS), [URL_COL])
     groups: dict[str, list[str]] = defaultdict(list)
     for c in LINK_CHECKS:
         for f in by_check.get(c, []):
@@ -360,29 +339,30 @@ def build_view(results: dict, history: list[dict] | None = None) -> dict:
          "fields": "、".join(str(f.get("field")) for f in fs if f.get("field")), "ids": " ".join(f["id"] for f in fs)}
         for url, fs in sorted(by_doc.items(), key=lambda kv: kv[0] or "")
     ]
+    # one row per document, its missing fields together (the `field` column of missing-field)
+    mf_cols = [("fields" if k == "field" else k, label, kind)
+               for k, label, kind in vocab.columns("missing-field") or [URL_COL, ("field", "缺少要素", "text")]]
     missing_fields = tables.add(
-        [("ids", "编号", "code"), ("url", "文件", "url"), ("title", "标题", "text"),
-         ("office_name", "评估对象", "text"), ("fields", "缺少要素", "text")], missing_rows)
+        [("ids", "编号", "code")] + _with_after(mf_cols, [("title", "标题", "text"), OFFICE_COL], "title"),
+        missing_rows)
 
     late_pub = tables.add(
-        [ID_COL, ("url", "文件", "url"), ("title", "标题", "text"), ("office_name", "评估对象", "text"),
-         ("written_date", "成文日期", "date"), ("publish_date", "发布日期", "date"),
-         ("working_days", "间隔工作日", "count"), ("limit", "时限（工作日）", "count")],
+        [ID_COL] + _with_after(vocab.columns("late-publication") or [URL_COL], [OFFICE_COL], "title"),
         [f["id"] for f in by_check.get("late-publication", [])], findings=findings)
     interp_ids = [f["id"] for c in INTERPRETATION_CHECKS for f in by_check.get(c, [])]
     for i in interp_ids:  # the policy's title and date for 解读 findings that point at it
         f = findings[i]
         if f.get("policy_url") and not f.get("policy_title"):
             f["policy_title"] = doc_titles.get(f["policy_url"])
-    interpretations = tables.add(
-        [ID_COL, ("check_name", "问题", "text"), ("url", "政策文件或解读页面", "url"), ("title", "标题", "text"),
-         ("policy_url", "对应政策文件", "url"), ("publish_date", "政策发布日期", "date"),
-         ("interpretation_date", "解读发布日期", "date"), ("working_days", "间隔工作日", "count"),
-         ("limit", "时限（工作日）", "count")],
-        interp_ids, findings=findings)
+    # the three checks' columns in one table; its `url` is a policy or a 解读 page, by row
+    interp_cols = [("url", "政策文件或解读页面", "url") if k == "url" else (k, label, kind)
+                   for k, label, kind in _union([URL_COL], *(vocab.columns(c) for c in INTERPRETATION_CHECKS))]
+    interpretations = tables.add([ID_COL, ("check_name", "问题", "text")] + interp_cols, interp_ids,
+                                 findings=findings)
 
     col_states: dict[str, list[str]] = defaultdict(list)
-    for c, label in COLUMN_STATE_CHECKS.items():
+    for c in COLUMN_STATE_CHECKS:
+        label = vocab.name(c)
         for f in by_check.get(c, []):
             if label not in col_states[f.get("url")]:
                 col_states[f.get("url")].append(label)
@@ -397,7 +377,8 @@ def build_view(results: dict, history: list[dict] | None = None) -> dict:
                          "ok": not states})
     for f in by_check.get("missing-column", []):
         col_rows.append({"url": f.get("url"), "name": f.get("column"), "office_name": f.get("office_name"),
-                         "entries": None, "list_pages": None, "last_update": None, "state": "缺失", "ok": False})
+                         "entries": None, "list_pages": None, "last_update": None,
+                         "state": vocab.name("missing-column"), "ok": False})
     col_rows.sort(key=lambda r: (r["ok"], r["office_name"] or "", r["name"] or ""))
     columns = tables.add(
         [("name", "栏目", "text"), ("office_name", "评估对象", "text"), ("url", "地址", "url"),
@@ -405,21 +386,21 @@ def build_view(results: dict, history: list[dict] | None = None) -> dict:
          ("state", "状态", "text")], col_rows)
 
     other = []
-    for c in [c for c in CHECK_NAMES if c not in WORKLIST_CHECKS] + sorted(set(by_check) - set(CHECK_NAMES)):
-        fs = by_check.get(c)
-        if not fs:
-            continue
-        cols = OTHER_COLUMNS.get(c)
-        if cols is None:  # an id this renderer does not know: show what it carries
+    for c in sorted((c for c in by_check if c not in WORKLIST_CHECKS), key=lambda c: (c not in vocab, str(c))):
+        fs = by_check[c]
+        cols = vocab.columns(c)
+        if cols and vocab.scope(c) != "site":
+            cols = _with_after(cols, [OFFICE_COL], "title" if any(k == "title" for k, _, _ in cols) else "url")
+        if not cols:  # an id this renderer does not know: show what it carries
             keys: list[str] = []
             for f in fs:
                 keys += [k for k in f if k not in keys and k not in _INTERNAL_KEYS and k not in ("url", "source", "office")]
-            cols = [("url", "对象", "url"), ("source", "所在页面", "url"), ("office_name", "评估对象", "text")] + [
+            cols = [URL_COL, ("source", "所在页面", "url"), OFFICE_COL] + [
                 (k, k, "text") for k in keys]
-        other.append({"check": c, "name": CHECK_NAMES.get(c, c), "count": len(fs),
+        other.append({"check": c, "name": vocab.name(c), "count": len(fs),
                       "table": tables.add([ID_COL] + list(cols), [f["id"] for f in fs], findings=findings)})
 
-    tree_view = _tree_view(tree, tables, findings)
+    tree_view = _tree_view(tree, tables, findings, vocab)
 
     offices = sorted(results.get("offices") or [],
                      key=lambda o: (o.get("rank") is None, o.get("rank") or 0, -(o.get("score") or 0)))
@@ -455,6 +436,8 @@ def build_view(results: dict, history: list[dict] | None = None) -> dict:
         "pass_mark": summary.get("pass_mark"),
         "veto": veto,
         "finding_counts": finding_counts,
+        # finding type by id, for headings: every id of the registry, of a work list and of this run
+        "names": {c: vocab.name(c) for c in [*vocab, *sorted(WORKLIST_CHECKS), *sorted(counts, key=str)]},
         "finding_total": sum(counts.values()),
         "outcomes": [{"key": k, "name": label, "count": outcomes.get(k, 0)} for k, label in OUTCOMES],
         "shares": [{"key": k, "name": label, "value": shares.get(k)} for k, label in SHARE_NAMES],

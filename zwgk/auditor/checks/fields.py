@@ -69,7 +69,8 @@ def missing_field(snap: SiteSnapshot, column: str | None = None,
     "doc-number-format",
     title="文号格式规范",
     failure_title="文号格式不规范",
-    columns=[("url", "文件", "url"), ("doc_number", "文号", "code"), ("reason", "问题", "text")],
+    columns=[("url", "文件", "url"), ("title", "标题", "text"), ("doc_number", "文号", "code"),
+             ("reason", "问题", "text")],
 )
 def doc_number_format(snap: SiteSnapshot, column: str | None = None) -> CheckResult:
     """Every 文号 shown follows GB/T 9704-2012 §7.2.5: 机关代字〔年份〕序号号 — 六角括号, the year
@@ -99,7 +100,7 @@ def doc_number_format(snap: SiteSnapshot, column: str | None = None) -> CheckRes
     "date-order",
     title="成文日期与发布日期先后正确",
     failure_title="成文日期晚于发布日期",
-    columns=[("url", "文件", "url"), ("written_date", "成文日期", "date"),
+    columns=[("url", "文件", "url"), ("title", "标题", "text"), ("written_date", "成文日期", "date"),
              ("publish_date", "发布日期", "date")],
 )
 def date_order(snap: SiteSnapshot, column: str | None = None) -> CheckResult:

@@ -43,7 +43,7 @@ def missing_interpretation(snap: SiteSnapshot, column: str = "normative", since:
     "late-interpretation",
     title="解读与文件同步发布",
     failure_title="解读发布滞后",
-    columns=[("url", "解读", "url"), ("policy_url", "政策文件", "url"),
+    columns=[("url", "解读", "url"), ("title", "标题", "text"), ("policy_url", "政策文件", "url"),
              ("publish_date", "文件发布日期", "date"), ("interpretation_date", "解读发布日期", "date"),
              ("working_days", "间隔工作日", "count"), ("limit", "时限（工作日）", "count")],
 )
@@ -81,7 +81,7 @@ def late_interpretation(snap: SiteSnapshot, max_working_days: int = 3) -> CheckR
     "interpretation-without-backlink",
     title="文件与解读相互链接",
     failure_title="解读未链接回政策文件",
-    columns=[("url", "解读", "url"), ("policy_url", "政策文件", "url")],
+    columns=[("url", "解读", "url"), ("title", "标题", "text"), ("policy_url", "政策文件", "url")],
 )
 def interpretation_without_backlink(snap: SiteSnapshot) -> CheckResult:
     """A 解读 page that a policy page links to links back to that policy (链通).

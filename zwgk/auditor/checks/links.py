@@ -60,6 +60,8 @@ def _occurrence_findings(snap: SiteSnapshot, finding_id: str, targets: list[Link
     failure_title="存在断链",
     columns=_LINK_COLUMNS,
     scope="site",
+    also=[{"id": "inconclusive-link", "title": "链接均可判定", "failure_title": "链接无法判定",
+           "columns": _LINK_COLUMNS + [("pages", "出现页面数", "count")]}],
 )
 def broken_link(snap: SiteSnapshot, kinds: Sequence[str] | None = None) -> CheckResult:
     """Links that do not work (4xx/5xx, DNS failure, refused, soft 404), pages, attachments and

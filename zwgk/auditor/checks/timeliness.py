@@ -11,7 +11,7 @@ from ._select import iso, select_documents
     "late-publication",
     title="文件在规定时限内公开",
     failure_title="文件超期公开",
-    columns=[("url", "文件", "url"), ("written_date", "成文日期", "date"),
+    columns=[("url", "文件", "url"), ("title", "标题", "text"), ("written_date", "成文日期", "date"),
              ("publish_date", "发布日期", "date"), ("working_days", "间隔工作日", "count"),
              ("limit", "时限（工作日）", "count")],
 )
