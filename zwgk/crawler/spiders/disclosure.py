@@ -35,32 +35,22 @@ from scrapy.exceptions import DontCloseSpider
 
 from zwgk.crawler import discovery as dsc
 from zwgk.crawler.bounds import MAX_URL_CHARS, Limits, path_trap
-from zwgk.crawler.extractors.encoding import decode_html
 from zwgk.crawler.facts import aaaa_records, find_search_form, ipv6_url, judge_search, search_query, search_url
 from zwgk.crawler.extractors.fields import extract_document
-from zwgk.crawler.extractors.links import (ATTACHMENT_EXTS, canonical_url, classify_href, page_links, url_ext,
-                                            url_host)
+from zwgk.crawler.extractors.links import canonical_url, classify_href, page_links
 from zwgk.crawler.incremental import due_for_revalidation
 from zwgk.crawler.linkcheck.judge import (HEAD_FALLBACK_STATUS, IMPLICIT_FRAGMENTS, NO_ANCHORS, fingerprint,
                                           is_waf_page, judge_failure, link_state, netloc_of, probe_dir, retry_after)
 from zwgk.crawler.listing import Listing, read_listing
 from zwgk.crawler.middlewares import RobotsForbidden
 from zwgk.crawler.netpolicy import LOOPBACK, NetworkPolicy, is_loopback_host
+from zwgk.crawler.scope import Scope, host, is_attachment
 from zwgk.crawler.items import (ColumnItem, DocumentItem, EntriesItem, LinkTargetItem, PageItem, PageLinksItem,
                                 ReuseItem, ReuseTargetsItem)
 from zwgk.vocab import classify_column, norm_text
 
-ATTACHMENT_EXT = ATTACHMENT_EXTS
 # columns whose pages' text the checks read (指南 items, leaders' fields, office contacts)
 TEXT_KINDS = {"guide", "leaders", "org"}
-
-
-def _host(url: str) -> str:
-    return url_host(url) or ""  # "" for a malformed URL, itself a 错链
-
-
-def _ext(url: str) -> str:
-    return url_ext(url) or ""  # the extractors' reading, download scripts (downfile.jsp?f=a.pdf) included
 
 
 class DisclosureSpider(scrapy.Spider):
@@ -73,8 +63,7 @@ class DisclosureSpider(scrapy.Spider):
         self.profile = profile or {}
         self.crawl_id = int(crawl_id) if crawl_id else None
         self.homepage_url: str | None = None
-        self.start_hosts = {_host(start_url)}
-        self.scope_hosts = set(self.start_hosts) | set(self.profile.get("scope_hosts", []))
+        self.scope = Scope(start_url, self.profile.get("scope_hosts") or (), self.profile.get("encoding"))
         self.requested: set[str] = set()       # canonical URLs requested (any role)
         self.linked: dict[str, str] = {}       # target -> link kind, for every link seen
         self.resolved: set[str] = set()        # targets whose LinkTargetItem was yielded
@@ -196,7 +185,7 @@ class DisclosureSpider(scrapy.Spider):
             return None
         self.probed.add(quick)
         d = probe_dir(url)
-        if d is None or d in self.probes or not self.in_scope(url):
+        if d is None or d in self.probes or not self.scope.in_scope(url):
             return None
         self.probes[d] = None
         probe = f"{d[0]}{d[1]}zwgk-{self.token}-not-found.html"
@@ -227,24 +216,13 @@ class DisclosureSpider(scrapy.Spider):
             if req:
                 yield req
 
-    def in_scope(self, url: str) -> bool:
-        return _host(url) in self.scope_hosts
-
     # ---- common page handling -------------------------------------------------------------
-
-    def _decode(self, response):
-        header = response.headers.get("Content-Type", b"").decode("latin-1")
-        charset = self.profile.get("encoding")
-        if not charset and "charset=" in header.lower():
-            charset = header.lower().split("charset=", 1)[1].split(";")[0].strip()
-        html, enc = decode_html(response.body, charset)
-        return html, enc, dsc.parse_tree(html)
 
     def _target_item(self, response, state_override: str | None = None, error: str | None = None):
         key = response.meta.get("target") or canonical_url(response.url)
         chain = list(response.meta.get("redirect_urls", []))
         redirects = chain + [response.url] if chain else []
-        kind = self.linked.get(key) or self._kind(key)
+        kind = self.linked.get(key) or self.scope.kind(key)
         state = state_override or link_state(response.status)
         if response.status == 503 and response.headers.get("Retry-After"):
             state, error = "inconclusive", error or "服务器暂时不可用（503，Retry-After）"
@@ -265,13 +243,6 @@ class DisclosureSpider(scrapy.Spider):
             self.server_errors[key] = item
         return item
 
-    def _kind(self, url: str) -> str:
-        if _ext(url) in ATTACHMENT_EXT:
-            return "附件"
-        if _ext(url) in {"jpg", "jpeg", "png", "gif", "bmp", "webp", "svg"}:
-            return "图片"
-        return "站内" if self.in_scope(url) else "站外"
-
     def _links(self, tree, response):
         """Store every link of a parsed page; 错链 are resolved at once and never requested."""
         seen = set()
@@ -281,8 +252,8 @@ class DisclosureSpider(scrapy.Spider):
             problem = link.problem
             target = link.url
             frag = link.fragment
-            if frag is not None and frag not in IMPLICIT_FRAGMENTS and problem is None and self.in_scope(target) \
-                    and _ext(target) not in ATTACHMENT_EXT:
+            if frag is not None and frag not in IMPLICIT_FRAGMENTS and problem is None and self.scope.in_scope(target) \
+                    and not is_attachment(target):
                 # a #fragment link is its own target: the page may work while the anchor is gone
                 self.fragments.setdefault(target, set()).add(frag)
                 target = f"{target}#{frag}"
@@ -291,7 +262,7 @@ class DisclosureSpider(scrapy.Spider):
                 continue  # the same link twice on a page (menus repeated in header and footer)
             seen.add(pair)
             rows.append((target, link.text or "", link.tag))
-            if problem and self.netpolicy.mode == LOOPBACK and is_loopback_host(_host(link.url)):
+            if problem and self.netpolicy.mode == LOOPBACK and is_loopback_host(host(link.url)):
                 # --network loopback (tests, the demo): other loopback hosts stand for other
                 # sites, not for an intranet
                 problem = None
@@ -337,7 +308,7 @@ class DisclosureSpider(scrapy.Spider):
         if dsc.is_soft_404(title, text):
             return "broken", "soft-404"
         d = probe_dir(response.url)
-        if d is None or not self.in_scope(response.url):
+        if d is None or not self.scope.in_scope(response.url):
             return None
         probe = self.probes.get(d)
         fp = fingerprint(title, text, response.url)
@@ -346,7 +317,7 @@ class DisclosureSpider(scrapy.Spider):
             # the directory's probe has not answered yet: judge this page when it does
             self.probe_wait.setdefault(d, []).append(
                 (response.meta.get("target") or canonical_url(response.url), fp, redirected, response.status,
-                 self.linked.get(response.meta.get("target")) or self._kind(response.url),
+                 self.linked.get(response.meta.get("target")) or self.scope.kind(response.url),
                  list(response.meta.get("redirect_urls", [])) + ([response.url] if redirected else [])))
             return None
         if probe and probe[0] == fp and (redirected or not probe[1]):
@@ -356,7 +327,7 @@ class DisclosureSpider(scrapy.Spider):
     def _parse_page(self, response, kind: str, keep_text: bool = False, office=None):
         """Decode, yield the page and its link-target state. Returns (html, tree) or None when unusable."""
         self._answered(response)
-        html, enc, tree = self._decode(response)
+        html, enc, tree = self.scope.decode(response)
         title = None
         text = ""
         if tree is not None:
@@ -399,8 +370,7 @@ class DisclosureSpider(scrapy.Spider):
 
     def parse_home(self, response):
         self.homepage_url = response.url
-        self.start_hosts.add(_host(response.url))
-        self.scope_hosts.add(_host(response.url))
+        self.scope.add_start(response.url)
         items, res = self._split(self._parse_page(response, "home", keep_text=True))
         yield from items
         if res is None:
@@ -414,8 +384,8 @@ class DisclosureSpider(scrapy.Spider):
             yield from self._root(response, tree, office=None, depth=0)
         best = links[0:1] + [a for a in links[1:3] if dsc.DISCLOSURE_URL.search(a.url)]
         for a in best:
-            if self.in_scope(a.url) or not self.roots:
-                self.scope_hosts.add(_host(a.url))
+            if self.scope.in_scope(a.url) or not self.roots:
+                self.scope.add(a.url)
                 req = self._request(a.url, self.parse_root, "root", office=None, depth=0)
                 if req:
                     yield req
@@ -431,11 +401,11 @@ class DisclosureSpider(scrapy.Spider):
     def _root(self, response, tree, office, depth):
         cols = dsc.find_column_links(tree, response.url)
         for c in cols:
-            if self.in_scope(c.url):
+            if self.scope.in_scope(c.url):
                 yield from self._column_request(c.url, c.name, c.kind, office, response.url)
         if office is None:
             for o in dsc.find_office_links(tree, response.url):
-                self.scope_hosts.add(_host(o.url))
+                self.scope.add(o.url)
                 req = self._request(o.url, self.parse_root, "root", office=o.text, depth=depth + 1)
                 if req:
                     yield req
@@ -508,7 +478,7 @@ class DisclosureSpider(scrapy.Spider):
         self._answered(response)
         self.resolved.add(page)
         yield ReuseItem(urls=[url], from_crawl=prev)
-        yield LinkTargetItem(url=response.meta.get("target") or page, state="ok", kind=self._kind(page), status=304)
+        yield LinkTargetItem(url=response.meta.get("target") or page, state="ok", kind=self.scope.kind(page), status=304)
         yield from self._follow_stored(prev, url, office)
 
     def _act_on_listing(self, key: str, col: dict, listing: Listing, page_url: str):
@@ -523,13 +493,13 @@ class DisclosureSpider(scrapy.Spider):
         col["entries"] |= new
         subcols = [c for c in listing.subcolumns
                    if canonical_url(c[0]) not in self.columns and canonical_url(c[0]) not in self.roots
-                   and self.in_scope(c[0])]
+                   and self.scope.in_scope(c[0])]
         offices = listing.offices if col["office"] is None else []
         if len(offices) >= 2 and col["pages"] == 1:
             # a 部门信息公开 page: a directory of department sub-sites, not a (blank) column
             col["children"] = True
             for url, text in offices:
-                self.scope_hosts.add(_host(url))
+                self.scope.add(url)
                 req = self._request(url, self.parse_root, "root", office=text, depth=1)
                 if req:
                     yield req
@@ -542,18 +512,18 @@ class DisclosureSpider(scrapy.Spider):
             # list asked for them first — so whichever page is read first, a document keeps its column
             for url, title, day in entries:
                 c = canonical_url(url)
-                if _ext(url) not in ATTACHMENT_EXT and self.in_scope(url) and c not in self.beside_menu:
+                if not is_attachment(url) and self.scope.in_scope(url) and c not in self.beside_menu:
                     self.beside_menu[c] = (url, (key, c, title, day), key, title)
         else:
             if entries:
                 yield EntriesItem(column_url=key, list_page=page_url,
                                   entries=[(canonical_url(u), t, d) for u, t, d in entries])
             for url, title, day in entries:
-                if _ext(url) not in ATTACHMENT_EXT and self.in_scope(url):
+                if not is_attachment(url) and self.scope.in_scope(url):
                     yield from self._document(url, entry=(key, canonical_url(url), title, day),
                                               column=key, list_title=title)
             for url in listing.pagination if fresh else ():
-                if not self.in_scope(url) or canonical_url(url) in self.requested:
+                if not self.scope.in_scope(url) or canonical_url(url) in self.requested:
                     continue
                 if col["asked"] >= self.max_list_pages:  # every list page counts, new entries or not
                     self._limit("list_pages", url)
@@ -598,7 +568,7 @@ class DisclosureSpider(scrapy.Spider):
 
     def _related(self, office, urls):
         for url in urls:
-            if self.in_scope(url) and _ext(url) not in ATTACHMENT_EXT:
+            if self.scope.in_scope(url) and not is_attachment(url):
                 yield from self._document(url, office=office)
 
     def _document(self, url: str, entry: tuple | None = None, **meta):
@@ -673,10 +643,10 @@ class DisclosureSpider(scrapy.Spider):
         for target in targets:
             if target not in self.linked:
                 absolute, problem, _ = classify_href(target, url)
-                self.linked[target] = self._kind(target)
+                self.linked[target] = self.scope.kind(target)
                 if problem and target not in self.resolved:
                     self.resolved.add(target)
-                    yield LinkTargetItem(url=target, state="wrong", kind=self._kind(target), error=problem)
+                    yield LinkTargetItem(url=target, state="wrong", kind=self.scope.kind(target), error=problem)
         if doc is not None:
             title, related = doc
             self.documents += 1
@@ -690,14 +660,14 @@ class DisclosureSpider(scrapy.Spider):
         ctype = response.headers.get("Content-Type", b"").decode("latin-1").lower()
         if response.request.method == "HEAD" and not response.meta.get("redirect_loop") and (
                 response.status in HEAD_FALLBACK_STATUS or response.status == 200 and "html" in ctype
-                and self.linked.get(key, self._kind(key)) in ("附件", "图片")):
+                and self.linked.get(key, self.scope.kind(key)) in ("附件", "图片")):
             # many servers answer HEAD badly, and a file link answered with an HTML page is often
             # an error page: ask again with GET before judging
             yield response.request.replace(method="GET", callback=self.parse_check)
             return
         verdict = None
         if response.status in (200, 202, 403, 412, 503) and response.request.method == "GET" and "html" in ctype:
-            html, _, tree = self._decode(response)
+            html, _, tree = self.scope.decode(response)
             if tree is not None:
                 t = tree.find(".//title")
                 title = norm_text(t.text_content()) if t is not None else None
@@ -753,7 +723,7 @@ class DisclosureSpider(scrapy.Spider):
         ctype = response.headers.get("Content-Type", b"").decode("latin-1").lower()
         probe = False
         if response.status == 200 and "html" in ctype:
-            html, _, tree = self._decode(response)
+            html, _, tree = self.scope.decode(response)
             if tree is not None:
                 t = tree.find(".//title")
                 title = norm_text(t.text_content()) if t is not None else None
@@ -784,7 +754,7 @@ class DisclosureSpider(scrapy.Spider):
         if req.meta.get("retry_times") and state == "broken":
             error += f"（已重试 {req.meta['retry_times']} 次）"
         self.resolved.add(key)
-        kind = self.linked.get(key) or self._kind(key)
+        kind = self.linked.get(key) or self.scope.kind(key)
         item = LinkTargetItem(url=key, state=state, kind=kind, status=None, error=error,
                               redirects=list(req.meta.get("redirect_urls", [])))
         if state == "broken" and req.meta.get("retry_times"):
@@ -827,7 +797,7 @@ class DisclosureSpider(scrapy.Spider):
 
     def parse_unchecked(self, response, urls):
         for url in urls:
-            yield LinkTargetItem(url=url, state="inconclusive", kind=self.linked.get(url) or self._kind(url),
+            yield LinkTargetItem(url=url, state="inconclusive", kind=self.linked.get(url) or self.scope.kind(url),
                                  error="达到单站请求数上限，未检查")
 
     def parse_beside(self, response, beside):
@@ -847,9 +817,9 @@ class DisclosureSpider(scrapy.Spider):
             if netloc_of(key) in self.recovered:
                 yield LinkTargetItem(url=key, state="inconclusive", kind=item.kind, status=item.status,
                                      error=f"服务器时好时坏，{item.error or '出错'}，未能判断", redirects=item.redirects)
-        for key, host in self.timeouts.items():
-            if not self.answers.get(host):
-                yield LinkTargetItem(url=key, state="broken", kind=self.linked.get(key) or self._kind(key),
+        for key, netloc in self.timeouts.items():
+            if not self.answers.get(netloc):
+                yield LinkTargetItem(url=key, state="broken", kind=self.linked.get(key) or self.scope.kind(key),
                                      status=None, error="请求超时，网站无响应")
         for page in list(self.fragments):
             if page in self.anchors:
@@ -860,17 +830,17 @@ class DisclosureSpider(scrapy.Spider):
     # ---- site facts: IPv6, search ------------------------------------------------------------
 
     def _site_facts(self, response, tree):
-        host = _host(response.url)
+        site_host = host(response.url)
         self.search_form = find_search_form(tree, response.url)
         self.facts["search"] = {"found": self.search_form is not None,
                                 "url": self.search_form["url"] if self.search_form else None,
                                 "query": None, "status": None, "results": None, "hit": None, "error": None}
-        if self.crawler.settings.get("ZWGK_NETWORK") == "loopback" and not is_loopback_host(host):
-            self.facts["ipv6"] = {"host": host, "aaaa": [], "connect": None, "status": None,
+        if self.crawler.settings.get("ZWGK_NETWORK") == "loopback" and not is_loopback_host(site_host):
+            self.facts["ipv6"] = {"host": site_host, "aaaa": [], "connect": None, "status": None,
                                   "error": "离线模式：未查询"}
             return
-        addrs = aaaa_records(host)
-        self.facts["ipv6"] = {"host": host, "aaaa": addrs, "connect": None if not addrs else False,
+        addrs = aaaa_records(site_host)
+        self.facts["ipv6"] = {"host": site_host, "aaaa": addrs, "connect": None if not addrs else False,
                               "status": None, "error": None}
         if addrs:
             yield scrapy.Request(ipv6_url(response.url, addrs[0]), callback=self.parse_ipv6, errback=self.on_ipv6_error,
@@ -901,7 +871,7 @@ class DisclosureSpider(scrapy.Spider):
                               dont_filter=True, meta={"role": "fact", "query": query})
 
     def parse_search(self, response):
-        html, _, tree = self._decode(response)
+        html, _, tree = self.scope.decode(response)
         self.facts["search"].update(judge_search(tree.text_content() if tree is not None else "",
                                                  response.meta["query"], response.status))
         return []
