@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from zwgk.crawler.bounds import Limits, path_trap
+from zwgk.crawler.bounds import Budget, Limits, path_trap
 from zwgk.crawler.extractors.links import canonical_url
 
 
@@ -42,3 +42,15 @@ def test_limits_report_counts_and_examples():
     [row] = lim.to_json()
     assert row["count"] == 8 and row["value"] == 500 and len(row["examples"]) == 5
     assert row["label"] == "单个栏目列表页数达到上限"
+
+
+def test_budget_refuses_and_tallies():
+    told = []
+    b = Budget(list_pages=3, requests=2, columns=5, path_depth=4, on_hit=lambda lim: told.append(lim.to_json()))
+    assert b.allows("http://a.gov.cn/a/b/c.html", "document", 0)
+    assert not b.allows("http://a.gov.cn/a/b/c/d/e.html", "document", 0)       # deeper than 4
+    assert b.allows("http://a.gov.cn/a/b/c/d/e.html", "check", 0)              # only parsed pages obey paths
+    assert not b.allows("http://a.gov.cn/x.html", "check", 2)                  # the request cap
+    assert b.room(1) == 1 and b.room(5) == 0
+    assert [x["limit"] for x in told[-1]] == ["path_depth", "requests"]
+    assert {x["limit"]: x["value"] for x in told[-1]} == {"path_depth": 4, "requests": 2}

@@ -112,3 +112,20 @@ def test_search_form_helpers():
     assert "searchword=" in search_url(form, q) and "channelid=2" in search_url(form, q)
     assert judge_search("共 0 条", q, 200)["hit"] is False
     assert find_search_form(lxml.html.fromstring("<form><input type=password name=p></form>"), "http://x/") is None
+
+
+def test_site_facts_search_and_offline_ipv6():
+    from scrapy.http import HtmlResponse
+
+    from zwgk.crawler.facts import SiteFacts
+
+    site = SiteFacts()
+    home = HtmlResponse("http://www.a.gov.cn/", body=HOME.encode("utf-8"), encoding="utf-8")
+    assert site.home_requests(home, lxml.html.fromstring(HOME), True, None, None) == []
+    assert site.facts["ipv6"]["error"] == "离线模式：未查询" and site.facts["search"]["found"]
+    for i in range(60):
+        site.note_title(f"测试县人民政府关于印发河道采砂管理办法的通知{i}")
+    assert len(site.doc_titles) == 50
+    req = site.search_request(None, None)
+    assert site.search_done and req.meta["query"] == site.facts["search"]["query"] == "印发河道采砂管理"
+    assert parse_qs(urlsplit(req.url).query)["searchword"] == ["印发河道采砂管理"]

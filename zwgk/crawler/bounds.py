@@ -74,3 +74,46 @@ class Limits:
     def to_json(self) -> list[dict]:
         return [{"limit": k, "label": LABELS.get(k, k), "value": self.values.get(k), "count": n,
                  "examples": self.examples.get(k, [])} for k, n in sorted(self.hits.items())]
+
+
+class Budget:
+    """The bounds of one crawl (ZWGK_MAX_LIST_PAGES, _REQUESTS, _COLUMNS, _PATH_DEPTH) and the tally
+    of what they refused; `on_hit(limits)` is told after each refusal (the spider keeps the tally
+    in crawl.facts)."""
+
+    def __init__(self, list_pages: int = 500, requests: int = 100_000, columns: int = 3000, path_depth: int = 12,
+                 on_hit=None):
+        self.max_list_pages, self.max_requests = list_pages, requests
+        self.max_columns, self.max_path_depth = columns, path_depth
+        self.limits = Limits(values={"list_pages": list_pages, "requests": requests, "columns": columns,
+                                     "path_depth": path_depth, "url_length": MAX_URL_CHARS})
+        self.on_hit = on_hit
+
+    @classmethod
+    def from_settings(cls, settings, on_hit=None) -> "Budget":
+        return cls(list_pages=settings.getint("ZWGK_MAX_LIST_PAGES", 500),
+                   requests=settings.getint("ZWGK_MAX_REQUESTS", 100_000),
+                   columns=settings.getint("ZWGK_MAX_COLUMNS", 3000),
+                   path_depth=settings.getint("ZWGK_MAX_PATH_DEPTH", 12), on_hit=on_hit)
+
+    def hit(self, key: str, url: str | None) -> None:
+        self.limits.hit(key, url)
+        if self.on_hit is not None:
+            self.on_hit(self.limits)
+
+    def allows(self, url: str, role: str, requested: int) -> bool:
+        """Whether one more request (`requested` made so far) keeps the crawl bounded; a refusal is
+        tallied. Pages that are parsed (root, column, document) must also pass the path rules."""
+        if role in ("root", "column", "document"):
+            trap = path_trap(url, self.max_path_depth)
+            if trap is not None:
+                self.hit(trap, url)
+                return False
+        if requested >= self.max_requests:
+            self.hit("requests", url)
+            return False
+        return True
+
+    def room(self, requested: int) -> int:
+        """Requests still allowed."""
+        return max(0, self.max_requests - requested)

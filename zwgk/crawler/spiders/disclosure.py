@@ -27,15 +27,15 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timezone
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urljoin
 
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
 from zwgk.crawler import discovery as dsc
-from zwgk.crawler.bounds import MAX_URL_CHARS, Limits, path_trap
-from zwgk.crawler.facts import aaaa_records, find_search_form, ipv6_url, judge_search, search_query, search_url
+from zwgk.crawler.bounds import Budget
+from zwgk.crawler.facts import SiteFacts
 from zwgk.crawler.extractors.fields import extract_document
 from zwgk.crawler.extractors.links import canonical_url, classify_href, page_links
 from zwgk.crawler.incremental import due_for_revalidation
@@ -79,10 +79,7 @@ class DisclosureSpider(scrapy.Spider):
         self.trusted_pages: dict[int, list] = {}  # previous crawl -> pages trusted, not yet handed on
         self.today = datetime.now(timezone.utc).date()
         self._db = None
-        self.facts: dict = {}               # IPv6 and site search, see crawler/facts.py
-        self.search_form: dict | None = None
-        self.search_done = False
-        self.doc_titles: list[str] = []
+        self.site = SiteFacts()              # IPv6, site search, limits hit: crawl.facts
         self.documents = 0
         # link-checking state
         self.answers: dict[str, int] = {}      # netloc -> HTTP responses received
@@ -103,14 +100,7 @@ class DisclosureSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
-        st = crawler.settings
-        spider.max_list_pages = st.getint("ZWGK_MAX_LIST_PAGES", 500)
-        spider.max_requests = st.getint("ZWGK_MAX_REQUESTS", 100_000)
-        spider.max_columns = st.getint("ZWGK_MAX_COLUMNS", 3000)
-        spider.max_path_depth = st.getint("ZWGK_MAX_PATH_DEPTH", 12)
-        spider.limits = Limits(values={"list_pages": spider.max_list_pages, "requests": spider.max_requests,
-                                       "columns": spider.max_columns, "path_depth": spider.max_path_depth,
-                                       "url_length": MAX_URL_CHARS})
+        spider.budget = Budget.from_settings(crawler.settings, on_hit=spider.site.note_limits)
         spider.netpolicy = NetworkPolicy(crawler.settings.get("ZWGK_NETWORK") or "any",
                                          allowed=[spider.start_url, *spider.profile_urls()],
                                          allowed_hosts=spider.profile.get("scope_hosts") or [])
@@ -147,25 +137,14 @@ class DisclosureSpider(scrapy.Spider):
             self._db = open_db(self.crawler.settings.get("ZWGK_DB"))
         return self._db
 
-    def _limit(self, key: str, url: str | None) -> None:
-        self.limits.hit(key, url)
-        self.facts["limits"] = self.limits.to_json()  # stored with the crawl (crawl.facts)
-
-    def _within_limits(self, url: str, role: str) -> bool:
-        """Whether a request keeps the crawl bounded (crawler/bounds.py); a refusal is tallied."""
-        if role in ("root", "column", "document"):
-            trap = path_trap(url, self.max_path_depth)
-            if trap is not None:
-                self._limit(trap, url)
-                return False
-        if len(self.requested) >= self.max_requests:
-            self._limit("requests", url)
-            return False
-        return True
+    @property
+    def facts(self) -> dict:
+        """Stored with the crawl (crawl.facts) by the pipeline."""
+        return self.site.facts
 
     def _request(self, url: str, callback, role: str, **meta) -> scrapy.Request | None:
         key = canonical_url(url)
-        if key in self.requested or not self._within_limits(url, role):
+        if key in self.requested or not self.budget.allows(url, role, len(self.requested)):
             return None
         self.requested.add(key)
         if role not in ("document", "column"):
@@ -376,7 +355,8 @@ class DisclosureSpider(scrapy.Spider):
         if res is None:
             return
         html, tree = res
-        yield from self._site_facts(response, tree)
+        yield from self.site.home_requests(response, tree, self.crawler.settings.get("ZWGK_NETWORK") == "loopback",
+                                           self.parse_ipv6, self.on_ipv6_error)
         links = dsc.find_disclosure_links(tree, response.url)
         if dsc.looks_like_root(tree, response.url) or not links:
             # the start URL is the disclosure column itself (or nothing better is linked)
@@ -418,10 +398,10 @@ class DisclosureSpider(scrapy.Spider):
 
     def _column_request(self, url, name, kind, office, parent):
         key = canonical_url(url)
-        if key in self.columns or key in self.roots or not self._within_limits(url, "column"):
+        if key in self.columns or key in self.roots or not self.budget.allows(url, "column", len(self.requested)):
             return
-        if len(self.columns) >= self.max_columns:
-            self._limit("columns", url)
+        if len(self.columns) >= self.budget.max_columns:
+            self.budget.hit("columns", url)
             return
         self.columns[key] = {"asked": 0, "unread": [], "name": name, "kind": kind, "office": office, "parent": parent, "pages": 0,
                              "children": False, "entries": set()}
@@ -525,8 +505,8 @@ class DisclosureSpider(scrapy.Spider):
             for url in listing.pagination if fresh else ():
                 if not self.scope.in_scope(url) or canonical_url(url) in self.requested:
                     continue
-                if col["asked"] >= self.max_list_pages:  # every list page counts, new entries or not
-                    self._limit("list_pages", url)
+                if col["asked"] >= self.budget.max_list_pages:  # every list page counts, new entries or not
+                    self.budget.hit("list_pages", url)
                     break
                 req = self._request(url, self.parse_column, "column", column=key)
                 if req:
@@ -554,8 +534,7 @@ class DisclosureSpider(scrapy.Spider):
         if not (d.get("title") or d.get("publish_date") or d.get("body_chars")):
             return  # not a document page after all
         self.documents += 1
-        if d.get("title") and len(self.doc_titles) < 50:
-            self.doc_titles.append(d["title"])
+        self.site.note_title(d.get("title"))
         forms = [{"url": canonical_url(u), "text": t, "form": f} for u, t, f in fields.interpretation_links]
         kind = col["kind"] if col else ("interpretation" if d.get("is_interpretation") else None)
         if kind == "interpretation":
@@ -650,8 +629,7 @@ class DisclosureSpider(scrapy.Spider):
         if doc is not None:
             title, related = doc
             self.documents += 1
-            if title and len(self.doc_titles) < 50:
-                self.doc_titles.append(title)
+            self.site.note_title(title)
             yield from self._related(office, related)
 
     def parse_check(self, response):
@@ -829,60 +807,25 @@ class DisclosureSpider(scrapy.Spider):
 
     # ---- site facts: IPv6, search ------------------------------------------------------------
 
-    def _site_facts(self, response, tree):
-        site_host = host(response.url)
-        self.search_form = find_search_form(tree, response.url)
-        self.facts["search"] = {"found": self.search_form is not None,
-                                "url": self.search_form["url"] if self.search_form else None,
-                                "query": None, "status": None, "results": None, "hit": None, "error": None}
-        if self.crawler.settings.get("ZWGK_NETWORK") == "loopback" and not is_loopback_host(site_host):
-            self.facts["ipv6"] = {"host": site_host, "aaaa": [], "connect": None, "status": None,
-                                  "error": "离线模式：未查询"}
-            return
-        addrs = aaaa_records(site_host)
-        self.facts["ipv6"] = {"host": site_host, "aaaa": addrs, "connect": None if not addrs else False,
-                              "status": None, "error": None}
-        if addrs:
-            yield scrapy.Request(ipv6_url(response.url, addrs[0]), callback=self.parse_ipv6, errback=self.on_ipv6_error,
-                                 headers={"Host": urlsplit(response.url).netloc}, dont_filter=True,
-                                 meta={"role": "fact", "dont_obey_robotstxt": True, "dont_redirect": True})
-
     def parse_ipv6(self, response):
-        self.facts["ipv6"].update(connect=True, status=response.status)
+        self.site.ipv6_answer(response)
         return []
 
     def on_ipv6_error(self, failure):
-        self.facts["ipv6"].update(connect=False, error=type(failure.value).__name__)
+        self.site.ipv6_failed(failure)
         return []
 
-    def _search_request(self):
-        """Search for a stretch of a document title the crawl found: a working search finds it."""
-        self.search_done = True
-        form = self.search_form
-        if not form or form["method"] != "get":
-            if form:
-                self.facts["search"]["error"] = "搜索表单使用 POST，未自动检索"
-            return None
-        query = search_query(self.doc_titles)
-        if not query:
-            return None
-        self.facts["search"]["query"] = query
-        return scrapy.Request(search_url(form, query), callback=self.parse_search, errback=self.on_search_error,
-                              dont_filter=True, meta={"role": "fact", "query": query})
-
     def parse_search(self, response):
-        html, _, tree = self.scope.decode(response)
-        self.facts["search"].update(judge_search(tree.text_content() if tree is not None else "",
-                                                 response.meta["query"], response.status))
+        self.site.search_answer(response, self.scope.decode(response)[2])
         return []
 
     def on_search_error(self, failure):
-        self.facts["search"]["error"] = str(failure.value)[:200] or type(failure.value).__name__
+        self.site.search_failed(failure)
         return []
 
     def on_idle(self):
-        if not self.search_done:
-            req = self._search_request()
+        if not self.site.search_done:
+            req = self.site.search_request(self.parse_search, self.on_search_error)
             if req is not None:
                 self.crawler.engine.crawl(req)
                 raise DontCloseSpider
@@ -908,10 +851,10 @@ class DisclosureSpider(scrapy.Spider):
             todo, trusted = self._split_trusted_targets(todo)
             if trusted:
                 self.crawler.engine.crawl(self._copy_request(trusted))
-            room = max(0, self.max_requests - len(self.requested))
+            room = self.budget.room(len(self.requested))
             if len(todo) > room:
                 for url in todo[room:]:
-                    self._limit("requests", url)
+                    self.budget.hit("requests", url)
                 self.crawler.engine.crawl(self._unchecked_request(todo[room:]))
                 todo = todo[:room]
             for url in todo:
