@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timezone
 from urllib.parse import unquote, urljoin
 
 import scrapy
@@ -38,7 +37,7 @@ from zwgk.crawler.bounds import Budget
 from zwgk.crawler.facts import SiteFacts
 from zwgk.crawler.extractors.fields import extract_document
 from zwgk.crawler.extractors.links import canonical_url, classify_href, page_links
-from zwgk.crawler.incremental import due_for_revalidation
+from zwgk.crawler.carryover import DEFER, RESUMED, TRUSTED, CarryOver
 from zwgk.crawler.linkcheck.judge import (HEAD_FALLBACK_STATUS, IMPLICIT_FRAGMENTS, NO_ANCHORS, fingerprint,
                                           is_waf_page, judge_failure, link_state, netloc_of, probe_dir, retry_after)
 from zwgk.crawler.listing import Listing, read_listing
@@ -70,14 +69,9 @@ class DisclosureSpider(scrapy.Spider):
         self.columns: dict[str, dict] = {}     # column url -> {name, kind, office, pages}
         self.roots: set[str] = set()
         self.pages_parsed = 0
-        self.resume = bool(resume) and self.crawl_id is not None
-        self.stored_docs: set[str] = set()  # a resumed crawl's documents already parsed
-        self.stored: dict[int, object] = {}  # crawl id -> StoredPages, for pages not parsed again
-        self.revalidate_days = 0             # rolling revalidation, see crawler/incremental.py
-        self.known = None                    # KnownDocuments of the previous crawl, False if none
-        self.deferred: dict[str, dict] = {}  # documents waiting for their list entry (rolling revalidation)
-        self.trusted_pages: dict[int, list] = {}  # previous crawl -> pages trusted, not yet handed on
-        self.today = datetime.now(timezone.utc).date()
+        # what earlier crawls stored: --resume, 304s, rolling revalidation (--revalidate-days)
+        self.carry = CarryOver(start_url, self.db, lambda: self.crawl_id,
+                               resume=bool(resume) and self.crawl_id is not None)
         self._db = None
         self.site = SiteFacts()              # IPv6, site search, limits hit: crawl.facts
         self.documents = 0
@@ -104,17 +98,14 @@ class DisclosureSpider(scrapy.Spider):
         spider.netpolicy = NetworkPolicy(crawler.settings.get("ZWGK_NETWORK") or "any",
                                          allowed=[spider.start_url, *spider.profile_urls()],
                                          allowed_hosts=spider.profile.get("scope_hosts") or [])
-        if spider.resume:
-            from zwgk.store.incremental import stored_document_urls
-
-            with spider.db()() as session:
-                spider.stored_docs = stored_document_urls(session, spider.crawl_id)
+        if spider.carry.resume:
+            spider.carry.load_resumed()
         spider.retry_after_max = crawler.settings.getfloat("ZWGK_RETRY_AFTER_MAX", 60.0)
         spider.blocked_retry_delay = float(spider.profile.get("blocked_retry_delay")
                                            or crawler.settings.getfloat("ZWGK_BLOCKED_RETRY_DELAY", 0.0))
         spider.probe_missing = crawler.settings.getbool("ZWGK_SOFT404_PROBE", True)
         if crawler.settings.getbool("ZWGK_INCREMENTAL"):
-            spider.revalidate_days = crawler.settings.getint("ZWGK_REVALIDATE_DAYS", 0)
+            spider.carry.revalidate_days = crawler.settings.getint("ZWGK_REVALIDATE_DAYS", 0)
         return spider
 
     def profile_urls(self) -> list[str]:
@@ -425,7 +416,7 @@ class DisclosureSpider(scrapy.Spider):
         col = self.columns[key]
         if response.status == 304 and response.meta.get("zwgk_not_modified") is not None:
             # unchanged since the last crawl: its rows are copied, its listing acted on as stored
-            data = self._stored(response.meta["zwgk_not_modified"]).listings.get(response.url)
+            data = self.carry.stored_pages(response.meta["zwgk_not_modified"]).listings.get(response.url)
             if data is not None:
                 yield from self._not_modified(response, response.url, col["office"])
                 yield from self._act_on_listing(key, col, Listing.from_json(data), response.url)
@@ -512,7 +503,7 @@ class DisclosureSpider(scrapy.Spider):
                 if req:
                     col["asked"] += 1
                     yield req
-        yield from self._trusted_items()
+        yield from self.carry.trusted_items()
         yield self._column_item(key)
 
     def parse_document(self, response):
@@ -555,70 +546,23 @@ class DisclosureSpider(scrapy.Spider):
         revalidation trusts it — followed up from what was stored (its 解读 / 原文 links and the
         links on it). `entry`: the list entry that led here, (column url, url, title, date)."""
         key = canonical_url(url)
-        if self.resume and key in self.stored_docs and key not in self.requested:
-            self.requested.add(key)
-            self.resolved.add(key)
-            yield from self._follow_stored(self.crawl_id, key, meta.get("office"))
-            return
-        if self.revalidate_days and key not in self.requested:
-            known = self._known()
-            if entry is None and known and key in known.listed:
-                # reached through a 解读 / 原文 link before its list entry: the entry decides
-                # (on_idle asks for it if no list shows it tonight)
-                self.deferred[key] = meta
-                return
-            prev = self._trusted(key, entry)
-            if prev is not None:
+        if key not in self.requested:
+            decision, prev = self.carry.decide(key, entry, meta)
+            if decision == DEFER:
+                return  # reached through a 解读 / 原文 link before its list entry: on_idle asks if no list shows it
+            if decision in (RESUMED, TRUSTED):
                 self.requested.add(key)
                 self.resolved.add(key)  # its link-target row is copied with it
-                self.crawler.stats.inc_value("zwgk/incremental/trusted")
-                self.trusted_pages.setdefault(prev, []).append(key)  # copied in one item per list page
+                if decision == TRUSTED:
+                    self.crawler.stats.inc_value("zwgk/incremental/trusted")
                 yield from self._follow_stored(prev, key, meta.get("office"))
                 return
         req = self._request(url, self.parse_document, "document", **meta)
         if req:
             yield req
 
-    def _known(self):
-        """KnownDocuments of the previous finished crawl of this site (read once), or None."""
-        if self.known is None:
-            from zwgk.store.incremental import known_documents, previous_crawl
-
-            with self.db()() as session:
-                prev = previous_crawl(session, self.start_url, exclude=self.crawl_id)
-                self.known = known_documents(session, prev) if prev is not None else False
-        return self.known or None
-
-    def _trusted_items(self):
-        # taken before the first yield: Scrapy resumes this generator between other responses'
-        # callbacks, which add to self.trusted_pages meanwhile
-        batch, self.trusted_pages = self.trusted_pages, {}
-        for prev, urls in batch.items():
-            yield ReuseItem(urls=urls, from_crawl=prev, asked=False)
-
-    def _trusted(self, url: str, entry: tuple | None) -> int | None:
-        """The previous crawl whose rows for this document page can be copied without asking the
-        server: the page answered then, its list entry is unchanged, and it is not due tonight."""
-        known = self._known()
-        verified = known.verified.get(url) if known else None
-        if verified is None or (entry is not None and entry not in known.entries):
-            return None  # new, or listed differently tonight (moved, renamed, re-dated): ask
-        if due_for_revalidation(url, verified, self.today, self.revalidate_days):
-            return None
-        return known.crawl_id
-
-    def _stored(self, crawl_id: int):
-        """What crawl `crawl_id` stored about its pages, read once (two queries) on first need."""
-        stored = self.stored.get(crawl_id)
-        if stored is None:
-            from zwgk.store.incremental import stored_pages
-
-            with self.db()() as session:
-                stored = self.stored[crawl_id] = stored_pages(session, crawl_id)
-        return stored
-
     def _follow_stored(self, crawl_id: int, url: str, office):
-        doc, targets = self._stored(crawl_id).document(url)
+        doc, targets = self.carry.stored_pages(crawl_id).document(url)
         for target in targets:
             if target not in self.linked:
                 absolute, problem, _ = classify_href(target, url)
@@ -745,22 +689,6 @@ class DisclosureSpider(scrapy.Spider):
             self.columns[column]["unread"].append((req.url, why))
             yield self._column_item(column)
 
-    def _split_trusted_targets(self, urls: list[str]) -> tuple[list[str], list[str]]:
-        """(to check tonight, to copy from the previous crawl): under rolling revalidation a target
-        that checked ok and is not due is not asked; a broken or doubtful one always is, so a fix
-        shows the next night. #fragment targets are always fetched (their anchors are needed)."""
-        known = self._known() if self.revalidate_days else None
-        known = known.targets if known else {}
-        trusted = [u for u in urls if u in known and u not in self.fragments
-                   and not due_for_revalidation(u, known[u], self.today, self.revalidate_days)]
-        if trusted:
-            done = set(trusted)
-            self.requested.update(done)
-            self.resolved.update(done)
-            self.crawler.stats.inc_value("zwgk/incremental/trusted_targets", len(trusted))
-            urls = [u for u in urls if u not in done]
-        return urls, trusted
-
     def _copy_request(self, targets: list[str] | None = None) -> scrapy.Request:
         """A request that asks nobody: its callback hands the pipeline what rolling revalidation
         carried over — trusted pages not yet handed on, and `targets` not checked tonight."""
@@ -783,9 +711,9 @@ class DisclosureSpider(scrapy.Spider):
             yield from self._document(url, entry=entry, column=column, list_title=title)
 
     def parse_copy(self, response, targets=None):
-        yield from self._trusted_items()
+        yield from self.carry.trusted_items()
         if targets:
-            yield ReuseTargetsItem(urls=targets, from_crawl=self.known.crawl_id)
+            yield ReuseTargetsItem(urls=targets, from_crawl=self.carry.known().crawl_id)
 
     def parse_final(self, response):
         """Verdicts that need the whole crawl: time-outs on hosts that never answered, #fragment
@@ -829,7 +757,7 @@ class DisclosureSpider(scrapy.Spider):
             if req is not None:
                 self.crawler.engine.crawl(req)
                 raise DontCloseSpider
-        if self.trusted_pages:  # trusted outside a list page (a 解读 link): handed on now
+        if self.carry.trusted_pages:  # trusted outside a list page (a 解读 link): handed on now
             self.crawler.engine.crawl(self._copy_request())
             raise DontCloseSpider
         beside = [v for k, v in sorted(self.beside_menu.items()) if k not in self.requested]
@@ -838,8 +766,7 @@ class DisclosureSpider(scrapy.Spider):
             self.crawler.engine.crawl(scrapy.Request("data:,", callback=self.parse_beside, dont_filter=True,
                                                      cb_kwargs={"beside": beside}, meta={"role": "copy"}))
             raise DontCloseSpider
-        waiting = [(u, meta) for u, meta in self.deferred.items() if u not in self.requested]
-        self.deferred.clear()
+        waiting = self.carry.take_deferred(self.requested)
         if waiting:  # listed last time, not on any list tonight: asked
             for url, meta in waiting:
                 req = self._request(url, self.parse_document, "document", **meta)
@@ -848,8 +775,11 @@ class DisclosureSpider(scrapy.Spider):
             raise DontCloseSpider
         todo = [u for u in self.linked if u not in self.resolved and u not in self.requested]
         if todo:
-            todo, trusted = self._split_trusted_targets(todo)
+            todo, trusted = self.carry.split_trusted_targets(todo, self.fragments)
             if trusted:
+                self.requested.update(trusted)
+                self.resolved.update(trusted)
+                self.crawler.stats.inc_value("zwgk/incremental/trusted_targets", len(trusted))
                 self.crawler.engine.crawl(self._copy_request(trusted))
             room = self.budget.room(len(self.requested))
             if len(todo) > room:

@@ -1,0 +1,80 @@
+"""CarryOver: what a crawl takes from an earlier crawl instead of asking (no database: the
+previous crawl's KnownDocuments are given)."""
+from __future__ import annotations
+
+import zlib
+from datetime import date, timedelta
+
+from zwgk.crawler.carryover import ASK, DEFER, RESUMED, TRUSTED, CarryOver
+from zwgk.crawler.items import ReuseItem
+from zwgk.store.incremental import KnownDocuments
+
+TODAY = date(2026, 12, 2)
+COL = "http://a.gov.cn/xxgk/gfxwj/"
+
+
+def _not_due(url: str, days: int) -> bool:
+    return (TODAY.toordinal() + zlib.crc32(url.encode("utf-8"))) % days != 0
+
+
+def _urls(n: int, days: int, due: bool) -> list[str]:
+    out = [f"http://a.gov.cn/xxgk/gfxwj/t{i}.html" for i in range(200)]
+    return [u for u in out if _not_due(u, days) != due][:n]
+
+
+def _carry(known, days=7, resume=False, crawl=9):
+    c = CarryOver("http://a.gov.cn/", open_db=None, current_crawl=lambda: crawl, resume=resume,
+                  revalidate_days=days, today=TODAY)
+    c.known_docs = known
+    return c
+
+
+def _known(urls, verified=TODAY - timedelta(days=1)):
+    entries = {(COL, u, f"标题{i}", date(2026, 1, 1)) for i, u in enumerate(urls)}
+    return KnownDocuments(crawl_id=8, verified={u: verified for u in urls}, entries=entries,
+                          targets={u: verified for u in urls}, listed=set(urls))
+
+
+def test_listed_as_before_and_not_due_is_copied_in_one_item():
+    a, b = _urls(2, 7, due=False)
+    c = _carry(_known([a, b]))
+    assert c.decide(a, (COL, a, "标题0", date(2026, 1, 1)), {}) == (TRUSTED, 8)
+    assert c.decide(b, (COL, b, "标题1", date(2026, 1, 1)), {}) == (TRUSTED, 8)
+    items = list(c.trusted_items())
+    assert items == [ReuseItem(urls=[a, b], from_crawl=8, asked=False)] and not c.trusted_pages
+
+
+def test_renamed_due_new_or_stale_pages_are_asked():
+    a = _urls(1, 7, due=False)[0]
+    due = _urls(1, 7, due=True)[0]
+    c = _carry(_known([a, due]))
+    assert c.decide(a, (COL, a, "改了标题", date(2026, 1, 1)), {}) == (ASK, None)
+    assert c.decide(due, (COL, due, "标题1", date(2026, 1, 1)), {}) == (ASK, None)
+    assert c.decide("http://a.gov.cn/new.html", None, {}) == (ASK, None)
+    stale = _carry(_known([a], verified=TODAY - timedelta(days=7)))
+    assert stale.decide(a, (COL, a, "标题0", date(2026, 1, 1)), {}) == (ASK, None)
+    assert _carry(None, days=0).decide(a, None, {}) == (ASK, None)  # no rolling revalidation
+
+
+def test_reached_before_its_list_entry_waits_for_it():
+    a, b = _urls(2, 7, due=False)
+    c = _carry(_known([a, b]))
+    assert c.decide(a, None, {"office": "财政局"}) == (DEFER, None)
+    assert c.decide(b, None, {}) == (DEFER, None)
+    assert c.take_deferred({b}) == [(a, {"office": "财政局"})] and not c.deferred
+
+
+def test_resumed_crawl_keeps_what_it_parsed():
+    c = _carry(None, days=0, resume=True, crawl=9)
+    c.stored_docs = {"http://a.gov.cn/t1.html"}
+    assert c.decide("http://a.gov.cn/t1.html", None, {}) == (RESUMED, 9)
+    assert c.decide("http://a.gov.cn/t2.html", None, {}) == (ASK, None)
+
+
+def test_trusted_targets_but_never_fragment_pages_or_due_ones():
+    a, b = _urls(2, 7, due=False)
+    due = _urls(1, 7, due=True)[0]
+    c = _carry(_known([a, b, due]))
+    todo, trusted = c.split_trusted_targets([a, b, due, "http://x.cn/"], fragments={b: {"s1"}})
+    assert trusted == [a] and todo == [b, due, "http://x.cn/"]
+    assert _carry(_known([a]), days=0).split_trusted_targets([a], {}) == ([a], [])

@@ -1,0 +1,124 @@
+"""What a crawl carries over from an earlier crawl of the same site instead of asking the server.
+
+- a resumed crawl (--resume): documents it already parsed before it stopped are not asked again;
+- rolling revalidation (--revalidate-days N, see crawler/incremental.py): a document page still
+  listed as it was and not due tonight is copied from the previous finished crawl, and so is a
+  link target that checked ok and is not due;
+- a 304: the previous crawl's rows are copied, the page followed up from what that crawl stored.
+
+CarryOver decides per URL (ask / copy from crawl N / defer until its list entry is seen), caches
+what earlier crawls stored (read lazily, through zwgk.store.incremental) and batches the pages
+trusted without a request into ReuseItems. The spider keeps the requests and the link targets.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from zwgk.crawler.incremental import due_for_revalidation
+from zwgk.crawler.items import ReuseItem
+
+ASK = "ask"          # request the page
+RESUMED = "resumed"  # parsed by this crawl before it was resumed: follow it up from its own rows
+TRUSTED = "trusted"  # copy the previous crawl's rows without asking
+DEFER = "defer"      # reached before its list entry: the entry decides (asked at idle if none)
+
+
+class CarryOver:
+    def __init__(self, start_url: str, open_db, current_crawl, resume: bool = False, revalidate_days: int = 0,
+                 today: date | None = None):
+        """`open_db()`: a session factory (read on first need); `current_crawl()`: this crawl's id
+        (the pipeline may only assign it when the crawl opens)."""
+        self.start_url = start_url
+        self.open_db = open_db
+        self.current_crawl = current_crawl
+        self.resume = resume
+        self.revalidate_days = revalidate_days
+        self.today = today or datetime.now(timezone.utc).date()
+        self.stored_docs: set[str] = set()   # a resumed crawl's documents already parsed
+        self.stored: dict[int, object] = {}  # crawl id -> StoredPages, for pages not parsed again
+        self.known_docs = None               # KnownDocuments of the previous crawl, False if none
+        self.deferred: dict[str, dict] = {}  # documents waiting for their list entry
+        self.trusted_pages: dict[int, list] = {}  # previous crawl -> pages trusted, not yet handed on
+
+    def load_resumed(self) -> None:
+        """The documents this (resumed) crawl already stored."""
+        from zwgk.store.incremental import stored_document_urls
+
+        with self.open_db()() as session:
+            self.stored_docs = stored_document_urls(session, self.current_crawl())
+
+    def decide(self, key: str, entry: tuple | None, meta: dict) -> tuple[str, int | None]:
+        """(ASK | RESUMED | TRUSTED | DEFER, the crawl whose rows are used) for a document page not
+        requested yet. `entry`: the list entry that led here, (column url, url, title, date)."""
+        if self.resume and key in self.stored_docs:
+            return RESUMED, self.current_crawl()
+        if self.revalidate_days:
+            known = self.known()
+            if entry is None and known and key in known.listed:
+                # reached through a 解读 / 原文 link before its list entry: the entry decides
+                self.deferred[key] = meta
+                return DEFER, None
+            prev = self.trusted(key, entry)
+            if prev is not None:
+                self.trusted_pages.setdefault(prev, []).append(key)  # copied in one item per list page
+                return TRUSTED, prev
+        return ASK, None
+
+    def known(self):
+        """KnownDocuments of the previous finished crawl of this site (read once), or None."""
+        if self.known_docs is None:
+            from zwgk.store.incremental import known_documents, previous_crawl
+
+            with self.open_db()() as session:
+                prev = previous_crawl(session, self.start_url, exclude=self.current_crawl())
+                self.known_docs = known_documents(session, prev) if prev is not None else False
+        return self.known_docs or None
+
+    def trusted(self, url: str, entry: tuple | None) -> int | None:
+        """The previous crawl whose rows for this document page can be copied without asking the
+        server: the page answered then, its list entry is unchanged, and it is not due tonight."""
+        known = self.known()
+        verified = known.verified.get(url) if known else None
+        if verified is None or (entry is not None and entry not in known.entries):
+            return None  # new, or listed differently tonight (moved, renamed, re-dated): ask
+        if due_for_revalidation(url, verified, self.today, self.revalidate_days):
+            return None
+        return known.crawl_id
+
+    def trusted_items(self):
+        """ReuseItems for the pages trusted since the last call."""
+        # taken before the first yield: Scrapy resumes this generator between other responses'
+        # callbacks, which add to trusted_pages meanwhile
+        batch, self.trusted_pages = self.trusted_pages, {}
+        for prev, urls in batch.items():
+            yield ReuseItem(urls=urls, from_crawl=prev, asked=False)
+
+    def take_deferred(self, requested) -> list[tuple[str, dict]]:
+        """Documents deferred for a list entry that no list showed tonight (those not requested meanwhile)."""
+        waiting = [(u, meta) for u, meta in self.deferred.items() if u not in requested]
+        self.deferred.clear()
+        return waiting
+
+    def split_trusted_targets(self, urls: list[str], fragments) -> tuple[list[str], list[str]]:
+        """(to check tonight, to copy from the previous crawl): under rolling revalidation a target
+        that checked ok and is not due is not asked; a broken or doubtful one always is, so a fix
+        shows the next night. #fragment targets (keys of `fragments`) are always fetched (their
+        anchors are needed)."""
+        known = self.known() if self.revalidate_days else None
+        known = known.targets if known else {}
+        trusted = [u for u in urls if u in known and u not in fragments
+                   and not due_for_revalidation(u, known[u], self.today, self.revalidate_days)]
+        if trusted:
+            done = set(trusted)
+            urls = [u for u in urls if u not in done]
+        return urls, trusted
+
+    def stored_pages(self, crawl_id: int):
+        """What crawl `crawl_id` stored about its pages, read once (two queries) on first need."""
+        stored = self.stored.get(crawl_id)
+        if stored is None:
+            from zwgk.store.incremental import stored_pages
+
+            with self.open_db()() as session:
+                stored = self.stored[crawl_id] = stored_pages(session, crawl_id)
+        return stored
