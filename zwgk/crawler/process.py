@@ -119,7 +119,7 @@ def run_crawls(jobs: list[SiteJob], settings, console: Console | None = None) ->
         if sp is None:
             return f"正在启动抓取 {job.url}"
         return (f"[bold]正在抓取[/] {job.name or job.url}  页面 {st.get('response_received_count', 0)}  "
-                f"文件 {sp.documents}  栏目 {len(sp.columns)}  链接 {len(sp.linked)}  已检查 {len(sp.resolved)}")
+                f"文件 {sp.documents}  栏目 {len(sp.columns)}  链接 {len(sp.links.linked)}  已检查 {len(sp.links.resolved)}")
 
     def status():
         return "\n".join(line(j, c) for j, c in zip(jobs, crawlers))

@@ -25,8 +25,6 @@ or 503 carrying Retry-After is asked once more after that wait (ZWGK_RETRY_AFTER
 from __future__ import annotations
 
 import hashlib
-import secrets
-from urllib.parse import unquote, urljoin
 
 import scrapy
 from scrapy import signals
@@ -34,19 +32,17 @@ from scrapy.exceptions import DontCloseSpider
 
 from zwgk.crawler import discovery as dsc
 from zwgk.crawler.bounds import Budget
-from zwgk.crawler.facts import SiteFacts
-from zwgk.crawler.extractors.fields import extract_document
-from zwgk.crawler.extractors.links import canonical_url, classify_href, page_links
 from zwgk.crawler.carryover import DEFER, RESUMED, TRUSTED, CarryOver
-from zwgk.crawler.linkcheck.judge import (HEAD_FALLBACK_STATUS, IMPLICIT_FRAGMENTS, NO_ANCHORS, fingerprint,
-                                          is_waf_page, judge_failure, link_state, netloc_of, probe_dir, retry_after)
+from zwgk.crawler.extractors.fields import extract_document
+from zwgk.crawler.extractors.links import canonical_url
+from zwgk.crawler.facts import SiteFacts
+from zwgk.crawler.items import ColumnItem, DocumentItem, EntriesItem, LinkTargetItem, PageItem, ReuseItem, ReuseTargetsItem
+from zwgk.crawler.linkcheck.tracker import JUDGED_STATUS, Callbacks, LinkTracker
 from zwgk.crawler.listing import Listing, read_listing
 from zwgk.crawler.middlewares import RobotsForbidden
-from zwgk.crawler.netpolicy import LOOPBACK, NetworkPolicy, is_loopback_host
-from zwgk.crawler.scope import Scope, host, is_attachment
-from zwgk.crawler.items import (ColumnItem, DocumentItem, EntriesItem, LinkTargetItem, PageItem, PageLinksItem,
-                                ReuseItem, ReuseTargetsItem)
-from zwgk.vocab import classify_column, norm_text
+from zwgk.crawler.netpolicy import NetworkPolicy
+from zwgk.crawler.scope import Scope, is_attachment, short_norm, title_and_text
+from zwgk.vocab import classify_column
 
 # columns whose pages' text the checks read (指南 items, leaders' fields, office contacts)
 TEXT_KINDS = {"guide", "leaders", "org"}
@@ -64,8 +60,6 @@ class DisclosureSpider(scrapy.Spider):
         self.homepage_url: str | None = None
         self.scope = Scope(start_url, self.profile.get("scope_hosts") or (), self.profile.get("encoding"))
         self.requested: set[str] = set()       # canonical URLs requested (any role)
-        self.linked: dict[str, str] = {}       # target -> link kind, for every link seen
-        self.resolved: set[str] = set()        # targets whose LinkTargetItem was yielded
         self.columns: dict[str, dict] = {}     # column url -> {name, kind, office, pages}
         self.roots: set[str] = set()
         self.pages_parsed = 0
@@ -75,19 +69,11 @@ class DisclosureSpider(scrapy.Spider):
         self._db = None
         self.site = SiteFacts()              # IPv6, site search, limits hit: crawl.facts
         self.documents = 0
-        # link-checking state
-        self.answers: dict[str, int] = {}      # netloc -> HTTP responses received
-        self.timeouts: dict[str, str] = {}     # target -> netloc, for targets that timed out
-        self.token = secrets.token_hex(6)      # makes probe URLs that cannot exist
-        self.probes: dict[tuple, object] = {}  # (origin, dir) -> None pending | False (404) | (fp, redirected)
-        self.probe_wait: dict[tuple, list] = {}  # pages judged before their directory's probe answered
-        self.fragments: dict[str, set] = {}    # target page -> fragments linked to it
-        self.anchors: dict[str, frozenset] = {}  # parsed page -> its ids and <a name>s
-        self.probed: set[str] = set()          # quick keys of directories already considered
+        # link targets: every link seen, each target's state (linkcheck/tracker.py)
+        self.links = LinkTracker(self.scope, Callbacks(self.parse_probe, self.on_probe_error, self.parse_check,
+                                                       self.on_error))
         self.later = 0                         # retries waiting for their delay
         self.beside_menu: dict[str, tuple] = {}  # documents listed beside a column menu, asked last
-        self.recovered: set[str] = set()       # netlocs that answered after erroring (retried)
-        self.server_errors: dict[str, LinkTargetItem] = {}  # targets still failing after retries
         self.finalized = False
 
     @classmethod
@@ -100,10 +86,12 @@ class DisclosureSpider(scrapy.Spider):
                                          allowed_hosts=spider.profile.get("scope_hosts") or [])
         if spider.carry.resume:
             spider.carry.load_resumed()
-        spider.retry_after_max = crawler.settings.getfloat("ZWGK_RETRY_AFTER_MAX", 60.0)
-        spider.blocked_retry_delay = float(spider.profile.get("blocked_retry_delay")
-                                           or crawler.settings.getfloat("ZWGK_BLOCKED_RETRY_DELAY", 0.0))
-        spider.probe_missing = crawler.settings.getbool("ZWGK_SOFT404_PROBE", True)
+        links = spider.links
+        links.netpolicy, links.logger = spider.netpolicy, spider.logger
+        links.retry_after_max = crawler.settings.getfloat("ZWGK_RETRY_AFTER_MAX", 60.0)
+        links.blocked_retry_delay = float(spider.profile.get("blocked_retry_delay")
+                                          or crawler.settings.getfloat("ZWGK_BLOCKED_RETRY_DELAY", 0.0))
+        links.probe_missing = crawler.settings.getbool("ZWGK_SOFT404_PROBE", True)
         if crawler.settings.getbool("ZWGK_INCREMENTAL"):
             spider.carry.revalidate_days = crawler.settings.getint("ZWGK_REVALIDATE_DAYS", 0)
         return spider
@@ -145,23 +133,6 @@ class DisclosureSpider(scrapy.Spider):
         return scrapy.Request(url, callback=callback, errback=self.on_error,
                               meta={"role": role, "target": key, **meta}, dont_filter=True)
 
-    def _probe(self, url: str) -> scrapy.Request | None:
-        """The site's answer to a URL that cannot exist, once per host and top directory."""
-        if not self.probe_missing:
-            return None
-        parts = url.split("/", 4)  # scheme:, "", netloc, first segment, rest
-        quick = "/".join(parts[:4]) if len(parts) == 5 else "/".join(parts[:3])
-        if quick in self.probed:
-            return None
-        self.probed.add(quick)
-        d = probe_dir(url)
-        if d is None or d in self.probes or not self.scope.in_scope(url):
-            return None
-        self.probes[d] = None
-        probe = f"{d[0]}{d[1]}zwgk-{self.token}-not-found.html"
-        return scrapy.Request(probe, callback=self.parse_probe, errback=self.on_probe_error, priority=100,
-                              meta={"role": "probe", "probe": d}, dont_filter=True)
-
     async def start(self):
         for req in self.start_requests():
             yield req
@@ -188,160 +159,39 @@ class DisclosureSpider(scrapy.Spider):
 
     # ---- common page handling -------------------------------------------------------------
 
-    def _target_item(self, response, state_override: str | None = None, error: str | None = None):
-        key = response.meta.get("target") or canonical_url(response.url)
-        chain = list(response.meta.get("redirect_urls", []))
-        redirects = chain + [response.url] if chain else []
-        kind = self.linked.get(key) or self.scope.kind(key)
-        state = state_override or link_state(response.status)
-        if response.status == 503 and response.headers.get("Retry-After"):
-            state, error = "inconclusive", error or "服务器暂时不可用（503，Retry-After）"
-        if response.meta.get("redirect_loop"):
-            state, error = "broken", "重定向循环"
-        elif 300 <= response.status < 400 and response.status != 304 and response.headers.get("Location"):
-            # a redirect handed over unfollowed: Scrapy follows http(s) only (file:, ftp: … stay here)
-            target = urljoin(response.url, response.headers["Location"].decode("latin-1"))
-            refusal = self.netpolicy.refusal(target)
-            if refusal is not None:
-                state, error = refusal.state, f"重定向到{refusal.reason}"
-        self.resolved.add(key)
-        self.resolved.add(canonical_url(response.url))
-        item = LinkTargetItem(url=key, state=state, kind=kind, status=response.status, error=error,
-                              redirects=redirects)
-        if state == "broken" and response.status >= 500 and response.meta.get("retry_times"):
-            item.error = f"{error or f'HTTP {response.status}'}（已重试 {response.meta['retry_times']} 次）"
-            self.server_errors[key] = item
-        return item
-
-    def _links(self, tree, response):
-        """Store every link of a parsed page; 错链 are resolved at once and never requested."""
-        seen = set()
-        rows = []
-        page = response.meta.get("target") or canonical_url(response.url)
-        for link in page_links(tree, response.url):
-            problem = link.problem
-            target = link.url
-            frag = link.fragment
-            if frag is not None and frag not in IMPLICIT_FRAGMENTS and problem is None and self.scope.in_scope(target) \
-                    and not is_attachment(target):
-                # a #fragment link is its own target: the page may work while the anchor is gone
-                self.fragments.setdefault(target, set()).add(frag)
-                target = f"{target}#{frag}"
-            pair = (target, link.text)
-            if pair in seen:
-                continue  # the same link twice on a page (menus repeated in header and footer)
-            seen.add(pair)
-            rows.append((target, link.text or "", link.tag))
-            if problem and self.netpolicy.mode == LOOPBACK and is_loopback_host(host(link.url)):
-                # --network loopback (tests, the demo): other loopback hosts stand for other
-                # sites, not for an intranet
-                problem = None
-            if link.url not in self.linked:
-                self.linked[link.url] = link.kind
-                if problem is None and link.kind != "站外":
-                    probe = self._probe(link.url)
-                    if probe is not None:
-                        yield probe
-            if problem and link.url not in self.resolved:
-                self.resolved.add(link.url)
-                yield LinkTargetItem(url=link.url, state="wrong", kind=link.kind, error=problem)
-        if rows:
-            yield PageLinksItem(source_url=response.url, links=rows)
-        # keep the page's anchors: #fragment links to it may still turn up on later pages
-        self.anchors[page] = frozenset(str(x) for x in tree.xpath("//@id | //a/@name")) or NO_ANCHORS
-        if page in self.fragments:
-            yield from self._fragment_items(page, None)
-
-    def _fragment_items(self, page: str, tree):
-        """Judge the #fragment links to a page whose tree is at hand (or whose anchors were kept)."""
-        if tree is not None:
-            self.anchors[page] = frozenset(str(x) for x in tree.xpath("//@id | //a/@name")) or NO_ANCHORS
-        names = self.anchors.get(page)
-        if names is None:
-            return
-        for frag in sorted(self.fragments.get(page, ())):
-            key = f"{page}#{frag}"
-            if key in self.resolved:
-                continue
-            self.resolved.add(key)
-            ok = frag in names or unquote(frag) in names
-            yield LinkTargetItem(url=key, state="ok" if ok else "broken", kind="站内", status=None,
-                                 error=None if ok else "页面内锚点不存在")
-
-    def _judge_page(self, response, tree, title: str | None, text: str):
-        """State of a 200 HTML answer: a WAF page, a soft 404 (by its words, or by being the same
-        page the site sends for a URL that cannot exist), or ok (None)."""
-        if is_waf_page(text, response.body if len(text) < 200 else b""):
-            return "inconclusive", "疑似防火墙（WAF）拦截页面，未能判断"
-        if response.status != 200:
-            return None
-        if dsc.is_soft_404(title, text):
-            return "broken", "soft-404"
-        d = probe_dir(response.url)
-        if d is None or not self.scope.in_scope(response.url):
-            return None
-        probe = self.probes.get(d)
-        fp = fingerprint(title, text, response.url)
-        redirected = bool(response.meta.get("redirect_urls"))
-        if probe is None and d in self.probes:
-            # the directory's probe has not answered yet: judge this page when it does
-            self.probe_wait.setdefault(d, []).append(
-                (response.meta.get("target") or canonical_url(response.url), fp, redirected, response.status,
-                 self.linked.get(response.meta.get("target")) or self.scope.kind(response.url),
-                 list(response.meta.get("redirect_urls", [])) + ([response.url] if redirected else [])))
-            return None
-        if probe and probe[0] == fp and (redirected or not probe[1]):
-            return "broken", "soft-404（与不存在页面的返回相同）"
-        return None
-
     def _parse_page(self, response, kind: str, keep_text: bool = False, office=None):
-        """Decode, yield the page and its link-target state. Returns (html, tree) or None when unusable."""
-        self._answered(response)
+        """Decode a page: (items — the page, its link-target state, probes, its links —, (html, tree)
+        or None when the page is unusable: an error, a WAF or soft-404 page, hopeless markup)."""
+        self.links.answered(response)
         html, enc, tree = self.scope.decode(response)
-        title = None
-        text = ""
-        if tree is not None:
-            t = tree.find(".//title")
-            title = norm_text(t.text_content()) if t is not None else None
-            text = tree.text_content()
+        title, text = title_and_text(tree) if tree is not None else (None, "")
         verdict = None
-        if tree is not None and response.status in (200, 202, 403, 412, 503):
-            verdict = self._judge_page(response, tree, title, norm_text(text) if len(text) < 5000 else text)
+        if tree is not None and response.status in JUDGED_STATUS:
+            verdict = self.links.judge_page(response, title, short_norm(text))
         self._schedule_retry(response, verdict)
         self.pages_parsed += 1
         if keep_text and tree is not None:
             # marks shown as images (党政机关网站标识, 公安备案 badges) speak through alt / title
             text += " " + " ".join(v for img in tree.iter("img") for v in (img.get("alt"), img.get("title")) if v)
-        yield PageItem(url=response.url, kind=kind, status=response.status, title=title,
-                       text=" ".join(text.split()) if keep_text else None, encoding=enc,
-                       content_hash=hashlib.sha256(response.body).hexdigest(), office=office,
-                       **(response.meta.get("zwgk_validators") or {}))
-        yield self._target_item(response, *(verdict or (None, None)))
+        items = [PageItem(url=response.url, kind=kind, status=response.status, title=title,
+                          text=" ".join(text.split()) if keep_text else None, encoding=enc,
+                          content_hash=hashlib.sha256(response.body).hexdigest(), office=office,
+                          **(response.meta.get("zwgk_validators") or {})),
+                 self.links.target_item(response, *(verdict or (None, None)))]
         if response.status >= 400 or verdict or tree is None:
-            return
-        probe = self._probe(response.url)
+            return items, None
+        probe = self.links.probe(response.url)
         if probe is not None:
-            yield probe
-        yield from self._links(tree, response)
-        yield (html, tree)
-
-    @staticmethod
-    def _split(gen):
-        """Separate the items of _parse_page from its final (html, tree) result."""
-        items, result = [], None
-        for x in gen:
-            if isinstance(x, tuple):
-                result = x
-            else:
-                items.append(x)
-        return items, result
+            items.append(probe)
+        items += self.links.page_links(tree, response)
+        return items, (html, tree)
 
     # ---- callbacks ------------------------------------------------------------------------
 
     def parse_home(self, response):
         self.homepage_url = response.url
         self.scope.add_start(response.url)
-        items, res = self._split(self._parse_page(response, "home", keep_text=True))
+        items, res = self._parse_page(response, "home", keep_text=True)
         yield from items
         if res is None:
             return
@@ -364,7 +214,7 @@ class DisclosureSpider(scrapy.Spider):
     def parse_root(self, response):
         office, depth = response.meta.get("office"), response.meta.get("depth", 0)
         self.roots.add(canonical_url(response.url))
-        items, res = self._split(self._parse_page(response, "root", keep_text=True, office=office))
+        items, res = self._parse_page(response, "root", keep_text=True, office=office)
         yield from items
         if res is not None:
             yield from self._root(response, res[1], office, depth)
@@ -421,8 +271,7 @@ class DisclosureSpider(scrapy.Spider):
                 yield from self._not_modified(response, response.url, col["office"])
                 yield from self._act_on_listing(key, col, Listing.from_json(data), response.url)
                 return
-        items, res = self._split(self._parse_page(response, "column", office=col["office"],
-                                                  keep_text=col["kind"] in TEXT_KINDS))
+        items, res = self._parse_page(response, "column", office=col["office"], keep_text=col["kind"] in TEXT_KINDS)
         if res is None:
             yield from items
             target = next((x for x in items if isinstance(x, LinkTargetItem)), None)
@@ -445,11 +294,9 @@ class DisclosureSpider(scrapy.Spider):
         """A 304: the previous crawl's rows for the page (stored under `url`) are copied, its link
         target is ok, and what the page links to is followed up from what that crawl stored."""
         prev = response.meta["zwgk_not_modified"]
-        page = canonical_url(response.url)
-        self._answered(response)
-        self.resolved.add(page)
+        target = self.links.not_modified_item(response)
         yield ReuseItem(urls=[url], from_crawl=prev)
-        yield LinkTargetItem(url=response.meta.get("target") or page, state="ok", kind=self.scope.kind(page), status=304)
+        yield target
         yield from self._follow_stored(prev, url, office)
 
     def _act_on_listing(self, key: str, col: dict, listing: Listing, page_url: str):
@@ -514,8 +361,8 @@ class DisclosureSpider(scrapy.Spider):
             # unchanged since the last crawl: its rows are copied, not parsed again
             yield from self._not_modified(response, canonical_url(response.url), office)
             return
-        items, res = self._split(self._parse_page(response, "document", office=office,
-                                                  keep_text=bool(col) and col["kind"] in TEXT_KINDS))
+        items, res = self._parse_page(response, "document", office=office,
+                                      keep_text=bool(col) and col["kind"] in TEXT_KINDS)
         yield from items
         if res is None:
             return
@@ -552,7 +399,7 @@ class DisclosureSpider(scrapy.Spider):
                 return  # reached through a 解读 / 原文 link before its list entry: on_idle asks if no list shows it
             if decision in (RESUMED, TRUSTED):
                 self.requested.add(key)
-                self.resolved.add(key)  # its link-target row is copied with it
+                self.links.resolved.add(key)  # its link-target row is copied with it
                 if decision == TRUSTED:
                     self.crawler.stats.inc_value("zwgk/incremental/trusted")
                 yield from self._follow_stored(prev, key, meta.get("office"))
@@ -563,13 +410,7 @@ class DisclosureSpider(scrapy.Spider):
 
     def _follow_stored(self, crawl_id: int, url: str, office):
         doc, targets = self.carry.stored_pages(crawl_id).document(url)
-        for target in targets:
-            if target not in self.linked:
-                absolute, problem, _ = classify_href(target, url)
-                self.linked[target] = self.scope.kind(target)
-                if problem and target not in self.resolved:
-                    self.resolved.add(target)
-                    yield LinkTargetItem(url=target, state="wrong", kind=self.scope.kind(target), error=problem)
+        yield from self.links.stored_links(targets, url)
         if doc is not None:
             title, related = doc
             self.documents += 1
@@ -577,57 +418,25 @@ class DisclosureSpider(scrapy.Spider):
             yield from self._related(office, related)
 
     def parse_check(self, response):
-        key = response.meta["target"]
-        self._answered(response)
-        ctype = response.headers.get("Content-Type", b"").decode("latin-1").lower()
-        if response.request.method == "HEAD" and not response.meta.get("redirect_loop") and (
-                response.status in HEAD_FALLBACK_STATUS or response.status == 200 and "html" in ctype
-                and self.linked.get(key, self.scope.kind(key)) in ("附件", "图片")):
+        self.links.answered(response)
+        if self.links.head_fallback(response):
             # many servers answer HEAD badly, and a file link answered with an HTML page is often
             # an error page: ask again with GET before judging
             yield response.request.replace(method="GET", callback=self.parse_check)
             return
-        verdict = None
-        if response.status in (200, 202, 403, 412, 503) and response.request.method == "GET" and "html" in ctype:
-            html, _, tree = self.scope.decode(response)
-            if tree is not None:
-                t = tree.find(".//title")
-                title = norm_text(t.text_content()) if t is not None else None
-                text = tree.text_content()
-                verdict = self._judge_page(response, tree, title, norm_text(text) if len(text) < 5000 else text)
-                if verdict is None and key in self.fragments:
-                    yield from self._fragment_items(key, tree)
+        items, verdict = self.links.check_items(response)
         self._schedule_retry(response, verdict)
-        yield self._target_item(response, *(verdict or (None, None)))
-
-    def _answered(self, response):
-        n = netloc_of(response.url)
-        self.answers[n] = self.answers.get(n, 0) + 1
-        if response.meta.get("retry_times") and response.status < 500:
-            self.recovered.add(n)  # errored, then answered when asked again: an intermittent server
+        yield from items
 
     def _schedule_retry(self, response, verdict):
-        """Ask once more later: after Retry-After for a 429/503 that sends one (up to the cap), after
-        ZWGK_BLOCKED_RETRY_DELAY for a 403/412/WAF page when that is set. The first answer is
-        stored now (inconclusive); the retry's answer replaces it."""
-        req = response.request
-        if req.meta.get("zwgk_retried") or req.meta.get("role") in ("probe", "final"):
-            return
-        delay = None
-        wait = retry_after(response.headers.get("Retry-After"))
-        if response.status in (429, 503) and wait is not None:
-            if wait <= self.retry_after_max:
-                delay = wait
-            else:
-                self.logger.info("%s asks to wait %.0f s (more than %.0f s): not retried", req.url, wait,
-                                 self.retry_after_max)
-        elif self.blocked_retry_delay > 0 and (response.status in (403, 412)
-                                               or verdict and verdict[0] == "inconclusive"):
-            delay = self.blocked_retry_delay
+        """Ask once more later (LinkTracker.retry_delay: Retry-After, ZWGK_BLOCKED_RETRY_DELAY). The
+        first answer is stored now (inconclusive); the retry's answer replaces it."""
+        delay = self.links.retry_delay(response, verdict)
         if delay is None:
             return
         from twisted.internet import reactor
 
+        req = response.request
         again = req.replace(dont_filter=True, meta={**req.meta, "zwgk_retried": True})
         for k in ("redirect_urls", "redirect_reasons", "redirect_times", "redirect_ttl", "download_slot"):
             again.meta.pop(k, None)
@@ -640,51 +449,20 @@ class DisclosureSpider(scrapy.Spider):
         reactor.callLater(max(0.0, delay), send)
 
     def parse_probe(self, response):
-        d = response.meta["probe"]
-        self._answered(response)
-        ctype = response.headers.get("Content-Type", b"").decode("latin-1").lower()
-        probe = False
-        if response.status == 200 and "html" in ctype:
-            html, _, tree = self.scope.decode(response)
-            if tree is not None:
-                t = tree.find(".//title")
-                title = norm_text(t.text_content()) if t is not None else None
-                text = tree.text_content()
-                text = norm_text(text) if len(text) < 5000 else text
-                probe = (fingerprint(title, text, response.url), bool(response.meta.get("redirect_urls")))
-        self.probes[d] = probe
-        for key, fp, redirected, status, kind, redirects in self.probe_wait.pop(d, []):
-            if probe and probe[0] == fp and (redirected or not probe[1]):
-                yield LinkTargetItem(url=key, state="broken", kind=kind, status=status,
-                                     error="soft-404（与不存在页面的返回相同）", redirects=redirects)
+        return self.links.probe_answer(response)
 
     def on_probe_error(self, failure):
-        d = failure.request.meta["probe"]
-        self.probes[d] = False
-        self.probe_wait.pop(d, None)
+        self.links.probe_failed(failure)
         return []
 
     def on_error(self, failure):
-        req = failure.request
-        key = req.meta.get("target") or canonical_url(req.url)
-        exc = failure.value
-        state, error, timed_out = judge_failure(exc, redirected=bool(req.meta.get("redirect_urls")))
-        if timed_out:
-            # a host that answers other requests is up: this one may be slow or throttled.
-            # A host that answered nothing is judged at the end of the crawl (parse_final).
-            self.timeouts[key] = netloc_of(req.url)
-        if req.meta.get("retry_times") and state == "broken":
-            error += f"（已重试 {req.meta['retry_times']} 次）"
-        self.resolved.add(key)
-        kind = self.linked.get(key) or self.scope.kind(key)
-        item = LinkTargetItem(url=key, state=state, kind=kind, status=None, error=error,
-                              redirects=list(req.meta.get("redirect_urls", [])))
-        if state == "broken" and req.meta.get("retry_times"):
-            self.server_errors[key] = item
+        item, error = self.links.failure_item(failure)
         yield item
+        req = failure.request
         column = req.meta.get("column") if req.meta.get("role") == "column" else None
         if column in self.columns:
             # a list page not read is said so: the column is never taken for a blank one
+            exc = failure.value
             why = f"不允许抓取（robots.txt {exc.rule or '规则'}）" if isinstance(exc, RobotsForbidden) else error
             self.columns[column]["unread"].append((req.url, why))
             yield self._column_item(column)
@@ -697,14 +475,12 @@ class DisclosureSpider(scrapy.Spider):
 
     def _unchecked_request(self, urls: list[str]) -> scrapy.Request:
         """A request that asks nobody: its callback records links left unchecked by the request cap."""
-        self.resolved.update(urls)
+        self.links.resolved.update(urls)
         return scrapy.Request("data:,", callback=self.parse_unchecked, dont_filter=True, cb_kwargs={"urls": urls},
                               meta={"role": "copy"})
 
     def parse_unchecked(self, response, urls):
-        for url in urls:
-            yield LinkTargetItem(url=url, state="inconclusive", kind=self.linked.get(url) or self.scope.kind(url),
-                                 error="达到单站请求数上限，未检查")
+        return self.links.unchecked_items(urls)
 
     def parse_beside(self, response, beside):
         for url, entry, column, title in beside:
@@ -716,20 +492,8 @@ class DisclosureSpider(scrapy.Spider):
             yield ReuseTargetsItem(urls=targets, from_crawl=self.carry.known().crawl_id)
 
     def parse_final(self, response):
-        """Verdicts that need the whole crawl: time-outs on hosts that never answered, #fragment
-        links to pages whose anchors were kept, and server errors on a host that errs now and then
-        (another of its requests answered when asked again): not judged broken."""
-        for key, item in self.server_errors.items():
-            if netloc_of(key) in self.recovered:
-                yield LinkTargetItem(url=key, state="inconclusive", kind=item.kind, status=item.status,
-                                     error=f"服务器时好时坏，{item.error or '出错'}，未能判断", redirects=item.redirects)
-        for key, netloc in self.timeouts.items():
-            if not self.answers.get(netloc):
-                yield LinkTargetItem(url=key, state="broken", kind=self.linked.get(key) or self.scope.kind(key),
-                                     status=None, error="请求超时，网站无响应")
-        for page in list(self.fragments):
-            if page in self.anchors:
-                yield from self._fragment_items(page, None)
+        """Verdicts that need the whole crawl (LinkTracker.final_items)."""
+        return self.links.final_items()
 
     # ---- link checks when the crawl runs dry -----------------------------------------------
 
@@ -773,12 +537,12 @@ class DisclosureSpider(scrapy.Spider):
                 if req:
                     self.crawler.engine.crawl(req)
             raise DontCloseSpider
-        todo = [u for u in self.linked if u not in self.resolved and u not in self.requested]
+        todo = self.links.to_check(self.requested)
         if todo:
-            todo, trusted = self.carry.split_trusted_targets(todo, self.fragments)
+            todo, trusted = self.carry.split_trusted_targets(todo, self.links.fragments)
             if trusted:
                 self.requested.update(trusted)
-                self.resolved.update(trusted)
+                self.links.resolved.update(trusted)
                 self.crawler.stats.inc_value("zwgk/incremental/trusted_targets", len(trusted))
                 self.crawler.engine.crawl(self._copy_request(trusted))
             room = self.budget.room(len(self.requested))
@@ -788,12 +552,8 @@ class DisclosureSpider(scrapy.Spider):
                 self.crawler.engine.crawl(self._unchecked_request(todo[room:]))
                 todo = todo[:room]
             for url in todo:
-                kind = self.linked[url]
-                method = "GET" if kind == "站内" or url in self.fragments else "HEAD"
                 self.requested.add(url)
-                req = scrapy.Request(url, method=method, callback=self.parse_check, errback=self.on_error,
-                                     meta={"role": "check", "target": url}, dont_filter=True)
-                self.crawler.engine.crawl(req)
+                self.crawler.engine.crawl(self.links.check_request(url))
             raise DontCloseSpider
         if self.later:
             raise DontCloseSpider  # retries waiting for their Retry-After

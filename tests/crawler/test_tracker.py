@@ -1,0 +1,96 @@
+"""LinkTracker: link targets seen on pages, #fragment verdicts, probes, final verdicts (no crawl)."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import lxml.html
+from scrapy.http import HtmlResponse, Request
+
+from zwgk.crawler.items import LinkTargetItem, PageLinksItem
+from zwgk.crawler.linkcheck.tracker import Callbacks, LinkTracker
+from zwgk.crawler.netpolicy import NetworkPolicy
+from zwgk.crawler.scope import Scope
+
+SITE = "http://www.a.gov.cn"
+
+
+def _cb(*a, **k):
+    return []
+
+
+def _tracker(probe_missing=False):
+    return LinkTracker(Scope(SITE + "/"), Callbacks(_cb, _cb, _cb, _cb),
+                       netpolicy=NetworkPolicy("any", allowed=[SITE + "/"]), probe_missing=probe_missing)
+
+
+def _page(url: str, html: str):
+    r = HtmlResponse(url, body=html.encode("utf-8"), encoding="utf-8", request=Request(url, meta={"target": url}))
+    return r, lxml.html.fromstring(html)
+
+
+def _states(items):
+    return {i.url: (i.state, i.error) for i in items if isinstance(i, LinkTargetItem)}
+
+
+def test_fragment_links_are_judged_against_the_anchors_of_their_page():
+    t = _tracker()
+    r, tree = _page(SITE + "/a.html", '<html><body><a href="/b.html#s1">一</a><a href="/b.html#gone">二</a>'
+                                      '<a href="/b.html#top">顶部</a><a href="/a.html#%E7%AC%AC1">本页</a>'
+                                      '<h2 id="第1">第1</h2></body></html>')
+    items = t.page_links(tree, r)
+    links = next(i for i in items if isinstance(i, PageLinksItem)).links
+    assert {x[0] for x in links} == {SITE + "/b.html#s1", SITE + "/b.html#gone", SITE + "/b.html",
+                                     SITE + "/a.html#%E7%AC%AC1"}
+    # the page itself is parsed: its own #fragment is judged at once (a percent-encoded id too)
+    assert _states(items) == {SITE + "/a.html#%E7%AC%AC1": ("ok", None)}
+    assert t.fragments[SITE + "/b.html"] == {"s1", "gone"}
+    # b.html answers later, with one of the two anchors
+    r2, tree2 = _page(SITE + "/b.html", '<html><body><a name="s1">一</a></body></html>')
+    assert _states(t.fragment_items(SITE + "/b.html", tree2)) == {
+        SITE + "/b.html#s1": ("ok", None), SITE + "/b.html#gone": ("broken", "页面内锚点不存在")}
+    assert t.fragment_items(SITE + "/b.html", tree2) == []  # each judged once
+    assert list(t.final_items()) == []
+
+
+def test_malformed_links_are_wrong_at_once_and_the_rest_wait_for_idle():
+    t = _tracker()
+    r, tree = _page(SITE + "/a.html", '<html><body><a href="http://www.b.gov.cn/">外</a>'
+                                      '<a href="http://[bad/x">坏</a><a href="/c.pdf">附件</a></body></html>')
+    items = t.page_links(tree, r)
+    wrong = [i for i in items if isinstance(i, LinkTargetItem)]
+    assert len(wrong) == 1 and wrong[0].state == "wrong"
+    todo = t.to_check(requested=set())
+    assert set(todo) == {"http://www.b.gov.cn/", SITE + "/c.pdf"}
+    assert t.kind("http://www.b.gov.cn/") == "站外" and t.kind(SITE + "/c.pdf") == "附件"
+    assert t.check_request(SITE + "/c.pdf").method == "HEAD"
+    assert t.to_check(requested={"http://www.b.gov.cn/"}) == [SITE + "/c.pdf"]
+
+
+def test_same_page_as_the_probe_is_a_soft_404_even_when_the_probe_answers_later():
+    t = _tracker(probe_missing=True)
+    probe = t.probe(SITE + "/xxgk/t1.html")
+    assert probe is not None and probe.meta["role"] == "probe" and t.probe(SITE + "/xxgk/t2.html") is None
+    missing = "<html><head><title>提示</title></head><body>您访问的页面正在维护 %s</body></html>"
+    r, tree = _page(SITE + "/xxgk/t1.html", missing % "/xxgk/t1.html")
+    assert t.judge_page(r, "提示", tree.text_content()) is None  # waits for the probe
+    # the site echoes the path asked for (judge.fingerprint takes it out)
+    answer = HtmlResponse(probe.url, body=(missing % urlsplit(probe.url).path).encode("utf-8"), encoding="utf-8",
+                          headers={"Content-Type": "text/html"}, request=probe)
+    assert _states(t.probe_answer(answer)) == {SITE + "/xxgk/t1.html": ("broken", "soft-404（与不存在页面的返回相同）")}
+    r, tree = _page(SITE + "/xxgk/t9.html", missing % "/xxgk/t9.html")
+    assert t.judge_page(r, "提示", tree.text_content()) == ("broken", "soft-404（与不存在页面的返回相同）")
+
+
+def test_timeouts_on_a_host_that_never_answered_are_broken_at_the_end():
+    from twisted.internet.error import TimeoutError
+    from twisted.python.failure import Failure
+
+    t = _tracker()
+    for url in ("http://slow.cn/a", "http://up.cn/b"):
+        t.linked[url] = "站外"
+        f = Failure(TimeoutError())
+        f.request = Request(url, meta={"target": url})
+        item, _ = t.failure_item(f)
+        assert item.state == "inconclusive"
+    t.answered(HtmlResponse("http://up.cn/c", body=b"", request=Request("http://up.cn/c")))
+    assert _states(t.final_items()) == {"http://slow.cn/a": ("broken", "请求超时，网站无响应")}
