@@ -69,3 +69,14 @@ def test_loopback_mode_reaches_this_machine_only_and_resolves_nothing():
     assert policy.refusal("http://www.gov.cn/").state == "inconclusive"  # offline, not a site defect
     assert policy.refusal("http://192.168.1.1/").state == "wrong"
     assert not policy.needs_lookup("http://www.gov.cn/")
+
+
+def test_policy_for_a_site_allows_what_its_profile_names():
+    profile = {"roots": ["http://10.3.3.3/"], "columns": [{"url": "http://10.2.2.2/xxgk/", "name": "栏目"}],
+               "scope_hosts": ["10.1.1.1"]}
+    policy = NetworkPolicy.for_site(None, "http://www.example.gov.cn/", profile)
+    assert policy.mode == ANY
+    for url in ("http://10.3.3.3/a.html", "http://10.2.2.2/xxgk/", "http://10.1.1.1/b.html"):
+        assert policy.refusal(url) is None, url
+    assert policy.refusal("http://10.9.9.9/") is not None
+    assert NetworkPolicy.for_site("loopback", "http://127.0.0.1:8000/", {}).mode == LOOPBACK

@@ -40,6 +40,14 @@ class CarryOver:
         self.deferred: dict[str, dict] = {}  # documents waiting for their list entry
         self.trusted_pages: dict[int, list] = {}  # previous crawl -> pages trusted, not yet handed on
 
+    def configure(self, settings) -> None:
+        """A run's settings (ZWGK_INCREMENTAL with ZWGK_REVALIDATE_DAYS: rolling revalidation); a
+        resumed crawl reads the documents it already stored."""
+        if self.resume:
+            self.load_resumed()
+        if settings.getbool("ZWGK_INCREMENTAL"):
+            self.revalidate_days = settings.getint("ZWGK_REVALIDATE_DAYS", 0)
+
     def load_resumed(self) -> None:
         """The documents this (resumed) crawl already stored."""
         from zwgk.store.incremental import stored_document_urls

@@ -130,6 +130,14 @@ class NetworkPolicy:
             if o:
                 self.allowed_hosts.add(o[0])
 
+    @classmethod
+    def for_site(cls, mode: str | None, start_url: str, profile: dict) -> "NetworkPolicy":
+        """The policy of one site's crawl: the start URL and the URLs the user named in the site
+        profile are reached even when they are internal, and so are its scope hosts."""
+        named = [x["url"] if isinstance(x, dict) else x for key in ("roots", "columns", "offices")
+                 for x in (profile.get(key) or []) if x]
+        return cls(mode or ANY, allowed=[start_url, *named], allowed_hosts=profile.get("scope_hosts") or [])
+
     def allow(self, url: str) -> None:
         o = origin(url)
         if o is not None:

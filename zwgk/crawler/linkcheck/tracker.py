@@ -61,6 +61,16 @@ class LinkTracker:
         self.probed: set[str] = set()          # quick keys of directories already considered
         self.recovered: set[str] = set()       # netlocs that answered after erroring (retried)
         self.server_errors: dict[str, LinkTargetItem] = {}  # targets still failing after retries
+        self.later = 0                         # retries waiting for their delay
+
+    def configure(self, settings, profile: dict, netpolicy, logger=None) -> None:
+        """A run's settings: ZWGK_SOFT404_PROBE, ZWGK_RETRY_AFTER_MAX, ZWGK_BLOCKED_RETRY_DELAY (the
+        profile's blocked_retry_delay first), and its network policy."""
+        self.netpolicy, self.logger = netpolicy, logger
+        self.retry_after_max = settings.getfloat("ZWGK_RETRY_AFTER_MAX", 60.0)
+        self.blocked_retry_delay = float(profile.get("blocked_retry_delay")
+                                         or settings.getfloat("ZWGK_BLOCKED_RETRY_DELAY", 0.0))
+        self.probe_missing = settings.getbool("ZWGK_SOFT404_PROBE", True)
 
     def kind(self, key: str) -> str:
         """The kind of a target: as linked, else by its URL."""
@@ -269,6 +279,35 @@ class LinkTracker:
                                                or verdict and verdict[0] == "inconclusive"):
             return self.blocked_retry_delay
         return None
+
+    def retry_request(self, response, verdict) -> tuple[float, scrapy.Request] | None:
+        """(delay, the request to send again then) or None (see retry_delay). The first answer is
+        stored now (inconclusive); the retry's answer replaces it."""
+        delay = self.retry_delay(response, verdict)
+        if delay is None:
+            return None
+        req = response.request
+        again = req.replace(dont_filter=True, meta={**req.meta, "zwgk_retried": True})
+        for k in ("redirect_urls", "redirect_reasons", "redirect_times", "redirect_ttl", "download_slot"):
+            again.meta.pop(k, None)
+        return max(0.0, delay), again
+
+    def schedule_retry(self, response, verdict, send) -> None:
+        """Ask once more later when retry_request says so: `send(request)` queues it then. `later`
+        counts the retries waiting (the crawl does not end before they are sent)."""
+        retry = self.retry_request(response, verdict)
+        if retry is None:
+            return
+        from twisted.internet import reactor
+
+        delay, again = retry
+        self.later += 1
+
+        def fire():
+            self.later -= 1
+            send(again)
+
+        reactor.callLater(delay, fire)
 
     def probe_answer(self, response) -> list:
         """A probe answered: pages of its directory judged meanwhile that look the same are soft 404s."""

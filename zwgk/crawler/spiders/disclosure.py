@@ -1,21 +1,29 @@
 """The disclosure spider: from a homepage or a disclosure-column URL to every document and link.
 
-Roles of a request (meta['role']):
-  home      the start page: identity marks, the way into the disclosure column
-  root      a disclosure column (the portal's, or a department's): its columns and sub-sites
-  column    a list page of one column: entries, pagination, sub-columns
-  document  a document page: fields, attachments, 解读 links
-  check     a link target that is only checked (HEAD, or GET for in-site pages), never parsed
+The spider holds the callbacks and the idle phases; each concern is an object it composes:
+  scope    Scope (crawler/scope.py): start and scope hosts, in_scope, a target's kind, decoding
+  columns  Columns (crawler/columns.py): columns and roots, list pages read or unread, ColumnItems
+  links    LinkTracker (crawler/linkcheck/tracker.py): every link target's state — links seen,
+           #fragments and anchors, soft-404 probes, answers, time-outs, intermittent hosts, retries
+           — and its LinkTargetItems; the verdicts are pure functions (linkcheck/judge.py)
+  carry    CarryOver (crawler/carryover.py): what earlier crawls stored — --resume, 304s, rolling
+           revalidation (--revalidate-days): ask, copy from crawl N, or defer
+  site     SiteFacts (crawler/facts.py): IPv6, site search, limits hit — crawl.facts
+  budget   Budget (crawler/bounds.py): path rules, caps on requests, columns and list pages
+Requests those objects build call back spider methods, which the spider passes in (Scrapy, and
+scrapy-redis which names a request's callback by its spider method, need them on the spider).
 
-  probe     a URL that cannot exist, one per host and top directory: the site's own answer to a
-            missing page, against which 200 pages are compared (soft 404s that do not say so)
-  final     a data: request issued once when everything else is done, to emit late verdicts
-  copy      a data: request whose callback hands the pipeline link targets to copy from the last
-            crawl (rolling revalidation, --revalidate-days): nobody is asked
+Roles of a request (meta['role']): home (the start page: identity marks, the way into the
+disclosure column), root (a disclosure column, the portal's or a department's: its columns and
+sub-sites), column (a list page: entries, pagination, sub-columns), document (fields,
+attachments, 解读 links), check (a link target only checked: HEAD, or GET for in-site pages),
+probe (a URL that cannot exist, one per host and top directory: the site's answer to a missing
+page, against which 200 pages are compared), fact (IPv6, site search), final and copy (data:
+requests asking nobody: late verdicts; rows copied from the last crawl).
 
-Every link on every parsed page is stored with its source; each distinct target is requested
-once: targets that the crawl fetched anyway are not requested again, the rest are checked when
-the crawl runs dry (spider_idle).
+Each distinct link target is requested once: targets the crawl fetched anyway are not asked
+again, the rest are checked when the crawl runs dry (on_idle, in phases: site search, trusted
+pages, documents listed beside a menu, deferred documents, link checks, retries, final verdicts).
 
 Link states: ok | broken | inconclusive | wrong. Inconclusive (never counted as broken): 401/403/
 412/429, a WAF challenge page, a time-out on a host that answers other requests, robots.txt. A 429
@@ -32,11 +40,12 @@ from scrapy.exceptions import DontCloseSpider
 
 from zwgk.crawler import discovery as dsc
 from zwgk.crawler.bounds import Budget
+from zwgk.crawler.columns import Columns
 from zwgk.crawler.carryover import DEFER, RESUMED, TRUSTED, CarryOver
 from zwgk.crawler.extractors.fields import extract_document
 from zwgk.crawler.extractors.links import canonical_url
 from zwgk.crawler.facts import SiteFacts
-from zwgk.crawler.items import ColumnItem, DocumentItem, EntriesItem, LinkTargetItem, PageItem, ReuseItem, ReuseTargetsItem
+from zwgk.crawler.items import DocumentItem, EntriesItem, LinkTargetItem, PageItem, ReuseItem, ReuseTargetsItem
 from zwgk.crawler.linkcheck.tracker import JUDGED_STATUS, Callbacks, LinkTracker
 from zwgk.crawler.listing import Listing, read_listing
 from zwgk.crawler.middlewares import RobotsForbidden
@@ -60,8 +69,7 @@ class DisclosureSpider(scrapy.Spider):
         self.homepage_url: str | None = None
         self.scope = Scope(start_url, self.profile.get("scope_hosts") or (), self.profile.get("encoding"))
         self.requested: set[str] = set()       # canonical URLs requested (any role)
-        self.columns: dict[str, dict] = {}     # column url -> {name, kind, office, pages}
-        self.roots: set[str] = set()
+        self.columns = Columns()               # columns, roots, documents listed beside a menu
         self.pages_parsed = 0
         # what earlier crawls stored: --resume, 304s, rolling revalidation (--revalidate-days)
         self.carry = CarryOver(start_url, self.db, lambda: self.crawl_id,
@@ -72,42 +80,23 @@ class DisclosureSpider(scrapy.Spider):
         # link targets: every link seen, each target's state (linkcheck/tracker.py)
         self.links = LinkTracker(self.scope, Callbacks(self.parse_probe, self.on_probe_error, self.parse_check,
                                                        self.on_error))
-        self.later = 0                         # retries waiting for their delay
-        self.beside_menu: dict[str, tuple] = {}  # documents listed beside a column menu, asked last
         self.finalized = False
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
-        spider.budget = Budget.from_settings(crawler.settings, on_hit=spider.site.note_limits)
-        spider.netpolicy = NetworkPolicy(crawler.settings.get("ZWGK_NETWORK") or "any",
-                                         allowed=[spider.start_url, *spider.profile_urls()],
-                                         allowed_hosts=spider.profile.get("scope_hosts") or [])
-        if spider.carry.resume:
-            spider.carry.load_resumed()
-        links = spider.links
-        links.netpolicy, links.logger = spider.netpolicy, spider.logger
-        links.retry_after_max = crawler.settings.getfloat("ZWGK_RETRY_AFTER_MAX", 60.0)
-        links.blocked_retry_delay = float(spider.profile.get("blocked_retry_delay")
-                                          or crawler.settings.getfloat("ZWGK_BLOCKED_RETRY_DELAY", 0.0))
-        links.probe_missing = crawler.settings.getbool("ZWGK_SOFT404_PROBE", True)
-        if crawler.settings.getbool("ZWGK_INCREMENTAL"):
-            spider.carry.revalidate_days = crawler.settings.getint("ZWGK_REVALIDATE_DAYS", 0)
+        st = crawler.settings
+        spider.budget = Budget.from_settings(st, on_hit=spider.site.note_limits)
+        spider.netpolicy = NetworkPolicy.for_site(st.get("ZWGK_NETWORK"), spider.start_url, spider.profile)
+        spider.carry.configure(st)
+        spider.links.configure(st, spider.profile, spider.netpolicy, spider.logger)
         return spider
-
-    def profile_urls(self) -> list[str]:
-        """URLs the user named in the site profile: reached even when they are internal."""
-        p = self.profile
-        return [x["url"] if isinstance(x, dict) else x for key in ("roots", "columns", "offices")
-                for x in (p.get(key) or []) if x]
 
     def run_settings(self) -> dict:
         keys = ("CONCURRENT_REQUESTS_PER_DOMAIN", "DOWNLOAD_DELAY", "ROBOTSTXT_OBEY", "USER_AGENT", "ZWGK_NETWORK",
                 "ZWGK_INCREMENTAL", "ZWGK_REVALIDATE_DAYS")
         return {k: self.crawler.settings.get(k) for k in keys} | {"profile": self.profile}
-
-    # ---- requests -------------------------------------------------------------------------
 
     def db(self):
         if self._db is None:
@@ -133,6 +122,11 @@ class DisclosureSpider(scrapy.Spider):
         return scrapy.Request(url, callback=callback, errback=self.on_error,
                               meta={"role": role, "target": key, **meta}, dont_filter=True)
 
+    def _ask(self, url: str, callback, role: str, **meta) -> list:
+        """_request, as what a callback yields (nothing when refused or asked already)."""
+        req = self._request(url, callback, role, **meta)
+        return [req] if req else []
+
     async def start(self):
         for req in self.start_requests():
             yield req
@@ -140,22 +134,16 @@ class DisclosureSpider(scrapy.Spider):
     def start_requests(self):
         roots = self.profile.get("roots") or []
         for r in roots:
-            self.roots.add(canonical_url(r["url"] if isinstance(r, dict) else r))
-        req = self._request(self.start_url, self.parse_home, "home")
-        if req:
-            yield req
+            self.columns.roots.add(canonical_url(r["url"] if isinstance(r, dict) else r))
+        yield from self._ask(self.start_url, self.parse_home, "home")
         for r in roots:
             url, office = (r["url"], r.get("office")) if isinstance(r, dict) else (r, None)
-            req = self._request(url, self.parse_root, "root", office=office, depth=0)
-            if req:
-                yield req
+            yield from self._ask(url, self.parse_root, "root", office=office, depth=0)
         for c in self.profile.get("columns") or []:
             yield from self._column_request(c["url"], c["name"], c.get("kind") or classify_column(c["name"]),
                                             c.get("office"), None)
         for o in self.profile.get("offices") or []:
-            req = self._request(o["url"], self.parse_root, "root", office=o["name"], depth=0)
-            if req:
-                yield req
+            yield from self._ask(o["url"], self.parse_root, "root", office=o["name"], depth=0)
 
     # ---- common page handling -------------------------------------------------------------
 
@@ -168,7 +156,7 @@ class DisclosureSpider(scrapy.Spider):
         verdict = None
         if tree is not None and response.status in JUDGED_STATUS:
             verdict = self.links.judge_page(response, title, short_norm(text))
-        self._schedule_retry(response, verdict)
+        self.links.schedule_retry(response, verdict, self._send)
         self.pages_parsed += 1
         if keep_text and tree is not None:
             # marks shown as images (党政机关网站标识, 公安备案 badges) speak through alt / title
@@ -201,19 +189,17 @@ class DisclosureSpider(scrapy.Spider):
         links = dsc.find_disclosure_links(tree, response.url)
         if dsc.looks_like_root(tree, response.url) or not links:
             # the start URL is the disclosure column itself (or nothing better is linked)
-            self.roots.add(canonical_url(response.url))
+            self.columns.roots.add(canonical_url(response.url))
             yield from self._root(response, tree, office=None, depth=0)
         best = links[0:1] + [a for a in links[1:3] if dsc.DISCLOSURE_URL.search(a.url)]
         for a in best:
-            if self.scope.in_scope(a.url) or not self.roots:
+            if self.scope.in_scope(a.url) or not self.columns.roots:
                 self.scope.add(a.url)
-                req = self._request(a.url, self.parse_root, "root", office=None, depth=0)
-                if req:
-                    yield req
+                yield from self._ask(a.url, self.parse_root, "root", office=None, depth=0)
 
     def parse_root(self, response):
         office, depth = response.meta.get("office"), response.meta.get("depth", 0)
-        self.roots.add(canonical_url(response.url))
+        self.columns.roots.add(canonical_url(response.url))
         items, res = self._parse_page(response, "root", keep_text=True, office=office)
         yield from items
         if res is not None:
@@ -227,39 +213,24 @@ class DisclosureSpider(scrapy.Spider):
         if office is None:
             for o in dsc.find_office_links(tree, response.url):
                 self.scope.add(o.url)
-                req = self._request(o.url, self.parse_root, "root", office=o.text, depth=depth + 1)
-                if req:
-                    yield req
+                yield from self._ask(o.url, self.parse_root, "root", office=o.text, depth=depth + 1)
         if not cols and depth < 2:
             # a department's homepage: its own disclosure column is one link further
             for a in dsc.find_disclosure_links(tree, response.url)[:1]:
-                req = self._request(a.url, self.parse_root, "root", office=office, depth=depth + 1)
-                if req:
-                    yield req
+                yield from self._ask(a.url, self.parse_root, "root", office=office, depth=depth + 1)
 
     def _column_request(self, url, name, kind, office, parent):
         key = canonical_url(url)
-        if key in self.columns or key in self.roots or not self.budget.allows(url, "column", len(self.requested)):
+        if self.columns.known(url) or not self.budget.allows(url, "column", len(self.requested)):
             return
         if len(self.columns) >= self.budget.max_columns:
             self.budget.hit("columns", url)
             return
-        self.columns[key] = {"asked": 0, "unread": [], "name": name, "kind": kind, "office": office, "parent": parent, "pages": 0,
-                             "children": False, "entries": set()}
+        col = self.columns.add(key, name, kind, office, parent)
         req = self._request(url, self.parse_column, "column", column=key)
         if req:
-            self.columns[key]["asked"] = 1
+            col["asked"] = 1
             yield req
-
-    def _column_item(self, key):
-        c = self.columns[key]
-        unread = c["unread"]
-        read_error = None
-        if unread:
-            first = "部分列表页" if c["pages"] else "栏目列表"
-            read_error = f"{first}无法读取：{unread[0][1]}" + (f"（共 {len(unread)} 页）" if len(unread) > 1 else "")
-        return ColumnItem(url=key, name=c["name"], kind=c["kind"], office=c["office"], parent_url=c["parent"],
-                          list_pages=max(1, c["pages"]), has_children=c["children"], read_error=read_error)
 
     def parse_column(self, response):
         key = response.meta["column"]
@@ -274,13 +245,8 @@ class DisclosureSpider(scrapy.Spider):
         items, res = self._parse_page(response, "column", office=col["office"], keep_text=col["kind"] in TEXT_KINDS)
         if res is None:
             yield from items
-            target = next((x for x in items if isinstance(x, LinkTargetItem)), None)
-            if response.status >= 400 or (target is not None and target.state != "ok"):
-                why = (target.error if target is not None else None) or f"HTTP {response.status}"
-                if response.meta.get("retry_times") and "已重试" not in why:
-                    why += f"（已重试 {response.meta['retry_times']} 次）"
-                col["unread"].append((response.url, why))
-            yield self._column_item(key)
+            self.columns.page_unread(key, response, next((x for x in items if isinstance(x, LinkTargetItem)), None))
+            yield self.columns.item(key)
             return
         html, tree = res
         listing = read_listing(tree, response.url, html)
@@ -302,25 +268,15 @@ class DisclosureSpider(scrapy.Spider):
     def _act_on_listing(self, key: str, col: dict, listing: Listing, page_url: str):
         """Follow what a list page shows: office sub-sites, sub-columns, or entries and pagination."""
         entries = listing.entries
-        new = {canonical_url(u) for u, _, _ in entries} - col["entries"]
-        # a list page that shows nothing new to its column (a calendar's next month, ?page=1 again)
-        # is not paged on: a widget that changes the query forever ends here
-        fresh = bool(new) or col["pages"] == 0
-        if fresh:
-            col["pages"] += 1  # a list page that shows nothing new (?page=1 = the first page) is no new page
-        col["entries"] |= new
-        subcols = [c for c in listing.subcolumns
-                   if canonical_url(c[0]) not in self.columns and canonical_url(c[0]) not in self.roots
-                   and self.scope.in_scope(c[0])]
+        fresh = self.columns.list_page(col, entries)  # not paged on when it shows nothing new
+        subcols = [c for c in listing.subcolumns if not self.columns.known(c[0]) and self.scope.in_scope(c[0])]
         offices = listing.offices if col["office"] is None else []
         if len(offices) >= 2 and col["pages"] == 1:
             # a 部门信息公开 page: a directory of department sub-sites, not a (blank) column
             col["children"] = True
             for url, text in offices:
                 self.scope.add(url)
-                req = self._request(url, self.parse_root, "root", office=text, depth=1)
-                if req:
-                    yield req
+                yield from self._ask(url, self.parse_root, "root", office=text, depth=1)
         elif len(subcols) >= 2 and col["pages"] == 1:
             col["children"] = True
             for url, name, kind in subcols:
@@ -328,10 +284,7 @@ class DisclosureSpider(scrapy.Spider):
             # entries beside the menu (an overview of the sub-columns' latest, or a list with a
             # sidebar): their documents are asked when the crawl runs dry, unless a column's own
             # list asked for them first — so whichever page is read first, a document keeps its column
-            for url, title, day in entries:
-                c = canonical_url(url)
-                if not is_attachment(url) and self.scope.in_scope(url) and c not in self.beside_menu:
-                    self.beside_menu[c] = (url, (key, c, title, day), key, title)
+            self.columns.beside(key, entries, lambda u: not is_attachment(u) and self.scope.in_scope(u))
         else:
             if entries:
                 yield EntriesItem(column_url=key, list_page=page_url,
@@ -351,7 +304,7 @@ class DisclosureSpider(scrapy.Spider):
                     col["asked"] += 1
                     yield req
         yield from self.carry.trusted_items()
-        yield self._column_item(key)
+        yield self.columns.item(key)
 
     def parse_document(self, response):
         key = response.meta.get("column")
@@ -404,9 +357,7 @@ class DisclosureSpider(scrapy.Spider):
                     self.crawler.stats.inc_value("zwgk/incremental/trusted")
                 yield from self._follow_stored(prev, key, meta.get("office"))
                 return
-        req = self._request(url, self.parse_document, "document", **meta)
-        if req:
-            yield req
+        yield from self._ask(url, self.parse_document, "document", **meta)
 
     def _follow_stored(self, crawl_id: int, url: str, office):
         doc, targets = self.carry.stored_pages(crawl_id).document(url)
@@ -425,28 +376,8 @@ class DisclosureSpider(scrapy.Spider):
             yield response.request.replace(method="GET", callback=self.parse_check)
             return
         items, verdict = self.links.check_items(response)
-        self._schedule_retry(response, verdict)
+        self.links.schedule_retry(response, verdict, self._send)
         yield from items
-
-    def _schedule_retry(self, response, verdict):
-        """Ask once more later (LinkTracker.retry_delay: Retry-After, ZWGK_BLOCKED_RETRY_DELAY). The
-        first answer is stored now (inconclusive); the retry's answer replaces it."""
-        delay = self.links.retry_delay(response, verdict)
-        if delay is None:
-            return
-        from twisted.internet import reactor
-
-        req = response.request
-        again = req.replace(dont_filter=True, meta={**req.meta, "zwgk_retried": True})
-        for k in ("redirect_urls", "redirect_reasons", "redirect_times", "redirect_ttl", "download_slot"):
-            again.meta.pop(k, None)
-        self.later += 1
-
-        def send():
-            self.later -= 1
-            self.crawler.engine.crawl(again)
-
-        reactor.callLater(max(0.0, delay), send)
 
     def parse_probe(self, response):
         return self.links.probe_answer(response)
@@ -464,22 +395,19 @@ class DisclosureSpider(scrapy.Spider):
             # a list page not read is said so: the column is never taken for a blank one
             exc = failure.value
             why = f"不允许抓取（robots.txt {exc.rule or '规则'}）" if isinstance(exc, RobotsForbidden) else error
-            self.columns[column]["unread"].append((req.url, why))
-            yield self._column_item(column)
+            self.columns.unread(column, req.url, why)
+            yield self.columns.item(column)
 
-    def _copy_request(self, targets: list[str] | None = None) -> scrapy.Request:
-        """A request that asks nobody: its callback hands the pipeline what rolling revalidation
-        carried over — trusted pages not yet handed on, and `targets` not checked tonight."""
-        return scrapy.Request("data:,", callback=self.parse_copy, dont_filter=True, cb_kwargs={"targets": targets},
-                              meta={"role": "copy"})
+    def _send(self, request) -> None:
+        self.crawler.engine.crawl(request)
 
-    def _unchecked_request(self, urls: list[str]) -> scrapy.Request:
-        """A request that asks nobody: its callback records links left unchecked by the request cap."""
-        self.links.resolved.update(urls)
-        return scrapy.Request("data:,", callback=self.parse_unchecked, dont_filter=True, cb_kwargs={"urls": urls},
-                              meta={"role": "copy"})
+    @staticmethod
+    def _data_request(callback, role: str = "copy", **cb_kwargs) -> scrapy.Request:
+        """A request that asks nobody: its callback runs when the scheduler reaches it."""
+        return scrapy.Request("data:,", callback=callback, dont_filter=True, cb_kwargs=cb_kwargs, meta={"role": role})
 
     def parse_unchecked(self, response, urls):
+        """Links left unchecked by the request cap."""
         return self.links.unchecked_items(urls)
 
     def parse_beside(self, response, beside):
@@ -487,6 +415,8 @@ class DisclosureSpider(scrapy.Spider):
             yield from self._document(url, entry=entry, column=column, list_title=title)
 
     def parse_copy(self, response, targets=None):
+        """What rolling revalidation carried over: trusted pages not yet handed on, and `targets`
+        not checked tonight."""
         yield from self.carry.trusted_items()
         if targets:
             yield ReuseTargetsItem(urls=targets, from_crawl=self.carry.known().crawl_id)
@@ -494,8 +424,6 @@ class DisclosureSpider(scrapy.Spider):
     def parse_final(self, response):
         """Verdicts that need the whole crawl (LinkTracker.final_items)."""
         return self.links.final_items()
-
-    # ---- link checks when the crawl runs dry -----------------------------------------------
 
     # ---- site facts: IPv6, search ------------------------------------------------------------
 
@@ -522,13 +450,11 @@ class DisclosureSpider(scrapy.Spider):
                 self.crawler.engine.crawl(req)
                 raise DontCloseSpider
         if self.carry.trusted_pages:  # trusted outside a list page (a 解读 link): handed on now
-            self.crawler.engine.crawl(self._copy_request())
+            self.crawler.engine.crawl(self._data_request(self.parse_copy, targets=None))
             raise DontCloseSpider
-        beside = [v for k, v in sorted(self.beside_menu.items()) if k not in self.requested]
-        self.beside_menu.clear()
+        beside = self.columns.take_beside(self.requested)
         if beside:  # listed only beside a column menu: asked now, filed under that column
-            self.crawler.engine.crawl(scrapy.Request("data:,", callback=self.parse_beside, dont_filter=True,
-                                                     cb_kwargs={"beside": beside}, meta={"role": "copy"}))
+            self.crawler.engine.crawl(self._data_request(self.parse_beside, beside=beside))
             raise DontCloseSpider
         waiting = self.carry.take_deferred(self.requested)
         if waiting:  # listed last time, not on any list tonight: asked
@@ -544,21 +470,21 @@ class DisclosureSpider(scrapy.Spider):
                 self.requested.update(trusted)
                 self.links.resolved.update(trusted)
                 self.crawler.stats.inc_value("zwgk/incremental/trusted_targets", len(trusted))
-                self.crawler.engine.crawl(self._copy_request(trusted))
+                self.crawler.engine.crawl(self._data_request(self.parse_copy, targets=trusted))
             room = self.budget.room(len(self.requested))
             if len(todo) > room:
                 for url in todo[room:]:
                     self.budget.hit("requests", url)
-                self.crawler.engine.crawl(self._unchecked_request(todo[room:]))
+                self.links.resolved.update(todo[room:])
+                self.crawler.engine.crawl(self._data_request(self.parse_unchecked, urls=todo[room:]))
                 todo = todo[:room]
             for url in todo:
                 self.requested.add(url)
                 self.crawler.engine.crawl(self.links.check_request(url))
             raise DontCloseSpider
-        if self.later:
+        if self.links.later:
             raise DontCloseSpider  # retries waiting for their Retry-After
         if not self.finalized:
             self.finalized = True
-            self.crawler.engine.crawl(scrapy.Request("data:,", callback=self.parse_final, dont_filter=True,
-                                                     meta={"role": "final"}))
+            self.crawler.engine.crawl(self._data_request(self.parse_final, role="final"))
             raise DontCloseSpider
