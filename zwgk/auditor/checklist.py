@@ -166,10 +166,14 @@ class Checklist:
 
 
 def checklist_dirs() -> list[Path]:
-    """Where bare checklist names are looked up: the repository's checklists/, then a copy
-    packaged inside zwgk (zwgk/checklists/), if either exists."""
+    """Where bare checklist names are looked up, whichever exist: the repository's checklists/
+    in a source checkout (also `pip install -e .`), then zwgk/checklists/ inside the package,
+    where a built wheel carries a copy of them (setup.py adds them to the build)."""
     pkg = Path(zwgk.__file__).resolve().parent
-    cands = [pkg.parent / "checklists", pkg / "checklists"]
+    cands = [pkg / "checklists"]
+    # beside an installed zwgk is site-packages, whose checklists/ (if any) is not ours
+    if (pkg.parent / "pyproject.toml").is_file():
+        cands.insert(0, pkg.parent / "checklists")
     return [d for d in cands if d.is_dir()]
 
 
