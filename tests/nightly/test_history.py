@@ -89,12 +89,19 @@ def test_diff_and_history_names_are_the_registrys():
     for spec in load_all().values():
         for fid in spec.finding_ids:
             name = voc[fid]["failure_title"]
-            assert history.check_name(fid) == name == history.CHECK_NAMES[fid]
+            assert history.check_name(fid) == name
             d = annotate([f(fid, "http://x/p.html", days_open=None)], [Run(date(2024, 3, 1), [f(fid, "http://x/p.html")])],
                          date(2024, 3, 3))
             lines = diff_lines(d)
             assert f"  = {name}：http://x/p.html  {name}已持续 2 天（自 2024-03-01 起）" in lines, lines
-    assert set(history.CHECK_NAMES) == set(voc)
+    assert set(history.check_names()) == set(voc)
+    # the e-mail of new findings names them the same way
+    from zwgk.commands.nightly import mail_text, notification
+
+    payload = notification({"changes": {"new_ids": ["F1"], "new": 1}, "site": {"url": "http://x/"},
+                            "findings": [{"id": "F1", "check": "broken-link", "url": "http://x/a.html"}]})
+    assert payload["new_findings"][0]["check_name"] == voc["broken-link"]["failure_title"]
+    assert f"- {voc['broken-link']['failure_title']}：http://x/a.html" in mail_text(payload)[1]
     # a results.json's own `checks` wins; an unknown id stands for itself
     checks = {"broken-link": dict(voc["broken-link"], failure_title="旧名称")}
     assert history.check_name("broken-link", checks) == "旧名称"

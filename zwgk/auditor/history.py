@@ -1,7 +1,7 @@
 """Findings across runs: what is new, fixed and persisting, and since when (pure functions)."""
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable
@@ -142,26 +142,6 @@ def persist_phrase(f: dict, checks: Mapping | None = None) -> str:
     if days == 0:
         return f"{name}已持续不足 1 天（自 {f.get('first_seen') or '今天'} 起）"
     return f"{name}已持续 {days} 天（自 {f.get('first_seen')} 起）"
-
-
-class _RegistryNames(Mapping):
-    """Check id → failure_title, read from the registry (nothing is named here). Kept only for
-    callers that still index it (zwgk/commands/nightly.py mail_text); use `check_name()`."""
-
-    def _names(self) -> dict[str, str]:
-        return check_names()
-
-    def __getitem__(self, key: str) -> str:
-        return self._names()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._names())
-
-    def __len__(self) -> int:
-        return len(self._names())
-
-
-CHECK_NAMES: Mapping[str, str] = _RegistryNames()
 
 
 def run_from_stored(entry: dict) -> Run:

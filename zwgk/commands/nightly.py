@@ -146,7 +146,10 @@ def diff(site_url, db, checklist, limit, as_json):
 
 # ------------------------------------------------------------------------------------ notifications
 def notification(results: dict) -> dict:
-    """The payload sent when a run has new findings (webhook JSON; the e-mail says the same)."""
+    """The payload sent when a run has new findings (webhook JSON; the e-mail says the same).
+    Each finding carries its check's name as results.json `checks` states it."""
+    from zwgk.auditor.history import check_name
+
     ch = results.get("changes") or {}
     ids = set(ch.get("new_ids") or ())
     new = [f for f in results.get("findings") or [] if f.get("id") in ids]
@@ -155,19 +158,18 @@ def notification(results: dict) -> dict:
             "audit_id": results.get("audit_id"), "as_of": results.get("as_of"),
             "score": (results.get("summary") or {}).get("score"),
             "new": ch.get("new", 0), "fixed": ch.get("fixed", 0), "persisting": ch.get("persisting", 0),
-            "new_findings": [{k: f.get(k) for k in ("check", "url", "source", "office", "status")} for f in new]}
+            "new_findings": [{**{k: f.get(k) for k in ("check", "url", "source", "office", "status")},
+                              "check_name": check_name(f.get("check"), results.get("checks"))} for f in new]}
 
 
 def mail_text(payload: dict) -> tuple[str, str]:
-    from zwgk.auditor.history import CHECK_NAMES
-
     name = payload.get("site_name") or payload.get("site")
     subject = f"【zwgk】{name} 新增问题 {payload['new']} 个"
     lines = [f"网站：{payload.get('site')}", f"评估基准日：{payload.get('as_of')}",
              f"新增问题 {payload['new']} 个，已整改 {payload['fixed']} 个，仍存在 {payload['persisting']} 个", ""]
     for f in payload["new_findings"]:
         where = f"（位于 {f['source']}）" if f.get("source") else ""
-        lines.append(f"- {CHECK_NAMES.get(f['check'], f['check'])}：{f['url']}{where}")
+        lines.append(f"- {f.get('check_name') or f['check']}：{f['url']}{where}")
     return subject, "\n".join(lines) + "\n"
 
 
