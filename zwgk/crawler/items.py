@@ -69,6 +69,29 @@ class DocumentItem:
     reasons: dict = field(default_factory=dict)
     list_title: str | None = None
 
+    @classmethod
+    def from_fields(cls, fields, url: str, column: dict | None, column_url: str | None, office: str | None,
+                    list_title: str | None) -> "DocumentItem | None":
+        """The item for what the extractor read on a page (extractors.fields.DocumentFields), filed
+        under `column` (the Columns entry, if a list led here); None when the page shows no title,
+        date or body: not a document page after all."""
+        from zwgk.crawler.extractors.links import canonical_url
+
+        d = fields.to_dict()
+        if not (d.get("title") or d.get("publish_date") or d.get("body_chars")):
+            return None
+        forms = [{"url": canonical_url(u), "text": t, "form": f} for u, t, f in fields.interpretation_links]
+        kind = column["kind"] if column else ("interpretation" if d.get("is_interpretation") else None)
+        if kind == "interpretation":
+            d["is_interpretation"] = True
+        return cls(url=canonical_url(url), fields=d, column=column["name"] if column else None,
+                   column_url=column_url, column_kind=kind, office=office, interpretation_links=forms,
+                   reasons=dict(fields.reasons), list_title=list_title)
+
+    def related(self) -> list[str]:
+        """解读 and the policies they interpret: documents too, wherever they are listed."""
+        return [x["url"] for x in self.interpretation_links] + list(self.fields.get("policy_urls") or [])
+
 
 @dataclass
 class PageLinksItem:

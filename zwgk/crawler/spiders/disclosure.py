@@ -319,22 +319,15 @@ class DisclosureSpider(scrapy.Spider):
         yield from items
         if res is None:
             return
-        html, tree = res
-        fields = extract_document(html, response.url)
-        d = fields.to_dict()
-        if not (d.get("title") or d.get("publish_date") or d.get("body_chars")):
+        doc = DocumentItem.from_fields(extract_document(res[0], response.url), response.url, col, key, office,
+                                       response.meta.get("list_title"))
+        if doc is None:
             return  # not a document page after all
         self.documents += 1
-        self.site.note_title(d.get("title"))
-        forms = [{"url": canonical_url(u), "text": t, "form": f} for u, t, f in fields.interpretation_links]
-        kind = col["kind"] if col else ("interpretation" if d.get("is_interpretation") else None)
-        if kind == "interpretation":
-            d["is_interpretation"] = True
-        yield DocumentItem(url=canonical_url(response.url), fields=d, column=col["name"] if col else None,
-                           column_url=key, column_kind=kind, office=office, interpretation_links=forms,
-                           reasons=dict(fields.reasons), list_title=response.meta.get("list_title"))
-        # 解读 and the policies they interpret are documents too, wherever they are listed
-        yield from self._related(office, [x["url"] for x in forms] + list(d.get("policy_urls") or []))
+        self.site.note_title(doc.fields.get("title"))
+        related = doc.related()  # 解读 and the policies they interpret are documents too
+        yield doc
+        yield from self._related(office, related)
 
     def _related(self, office, urls):
         for url in urls:
