@@ -3,149 +3,12 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 from zwgk.commands import with_options
-
-console = Console(stderr=True)
-
-
-def _date(value: str | None) -> date:
-    if not value:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"日期格式应为 YYYY-MM-DD，收到「{value}」")
-
-
-def _load_profile(path: str | None) -> dict:
-    """The site profile, checked key by key (zwgk.profile); a bad one stops the command here."""
-    from zwgk.profile import load_profile
-
-    return load_profile(path)
-
-
-class WriteFailed(click.ClickException):
-    """The database refused a write: the crawl (or audit) is incomplete and no report is made.
-    A separate class so that `zwgk batch` fails the run after finishing the other sites."""
-
-
-def _crawl(url: str, *, db: str | None, profile: dict, concurrency: int | None, delay: float | None,
-           network: str, max_pages: int | None = None, autothrottle: bool = False, incremental: bool = False,
-           resume: bool = False, time_budget: float | None = None, revalidate_days: int = 0) -> int:
-    """Run the spider in this process with a progress display; returns the crawl id."""
-    from zwgk.crawler.process import SiteJob, build_settings, run_crawls
-
-    _check_url(url)
-
-    settings = build_settings(db=db, concurrency=concurrency, delay=delay, network=network, max_pages=max_pages,
-                              autothrottle=autothrottle, profile=profile, incremental=incremental,
-                              time_budget=time_budget, revalidate_days=revalidate_days)
-    job = SiteJob(url, profile)
-    if resume:
-        from zwgk.store.db import open_db
-        from zwgk.store.incremental import unfinished_crawl
-
-        with open_db(db)() as s:
-            job.crawl_id = unfinished_crawl(s, url)
-        if job.crawl_id is None:
-            console.print("没有未完成的抓取，将重新开始一次抓取")
-        else:
-            console.print(f"继续未完成的抓取（编号 {job.crawl_id}）：已解析的文件不再重复抓取")
-            job.resume = True
-    [job] = run_crawls([job], settings, console)
-    if job.failure is not None:  # before the start page: rows lost in the database are not the site's fault
-        raise WriteFailed(job.failure.message())
-    if job.crawl_id is None:
-        raise click.ClickException("抓取未能开始，请检查网址和数据库设置")
-    _check_start_page(db, job.crawl_id, url)
-    from zwgk.store.db import open_db
-    from zwgk.store.models import Crawl
-
-    with open_db(db)() as s:
-        if s.get(Crawl, job.crawl_id).status != "finished":
-            console.print("[yellow]抓取未完成（时间预算用尽或被中断），以下结果只反映已抓取的部分；"
-                          "可用 --resume 继续抓取。[/]")
-    return job.crawl_id
-
-
-def _check_url(url: str) -> None:
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        parts = None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-        raise click.ClickException(f"网址应以 http:// 或 https:// 开头并包含域名，收到「{url}」")
-
-
-def _check_start_page(db: str | None, crawl_id: int, url: str) -> None:
-    """A site whose start page could not be fetched is not audited: a report of zeros would
-    read as a verdict on the site. The crawl stays in the database with what it saw."""
-    from zwgk.store.db import open_db
-    from zwgk.store.write import start_page_state
-
-    with open_db(db)() as s:
-        status, error = start_page_state(s, crawl_id, url)
-    if status is None or status >= 400:
-        why = error or (f"HTTP {status}" if status else "没有响应")
-        raise click.ClickException(f"无法访问 {url}（{why}），未生成评估报告。请检查网址、网络或站点的访问限制。")
-
-
-def _audit(db: str | None, crawl_id: int, checklist: str, as_of: date, out: Path, verdicts: str | None = None) -> dict:
-    from zwgk.auditor.audit import run_audit, write_results
-    from zwgk.auditor.checklist import ChecklistError
-    from zwgk.auditor.verdicts import VerdictsError
-    from zwgk.store.db import open_db
-
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from zwgk.store.errors import write_cause
-    from zwgk.store.models import Crawl
-
-    Session = open_db(db)
-    with Session() as s:
-        crawl = s.get(Crawl, crawl_id)
-        if crawl is not None and crawl.status == "failed":  # what it stored is not the site
-            raise WriteFailed(f"抓取编号 {crawl_id} 因数据库写入失败而中止（{crawl.error or '原因未记录'}），结果不完整，"
-                              "未生成评估结果；排除故障后可用 zwgk run --resume 继续该次抓取")
-    try:
-        with Session.begin() as s:
-            results = run_audit(s, crawl_id, checklist, as_of, verdicts=verdicts)
-    except SQLAlchemyError as exc:
-        raise WriteFailed(f"数据库读写失败（{write_cause(exc)}），评估结果未能保存；未生成评估报告")
-    except ChecklistError as exc:
-        raise click.ClickException(f"检查清单有误：{exc}")
-    except VerdictsError as exc:
-        raise click.ClickException(f"人工核查结论文件有误：\n{exc}")
-    except LookupError as exc:
-        raise click.ClickException(str(exc))
-    write_results(results, out / "results.json")
-    return results
-
-
-def _report(results: dict, out: Path, history: list[dict] | None = None) -> Path:
-    from zwgk.reports.render import render_html
-
-    path = out / "report.html"
-    path.write_text(render_html(results, history=history), encoding="utf-8")
-    return path
-
-
-def _summary(results: dict, out: Path) -> None:
-    s = results["summary"]
-    score = "未评分" if s["score"] is None else f"{s['score']:.1f}"
-    console.print(f"[bold green]完成[/]  得分 {score}（{s['grade']}）  问题 {len(results['findings'])} 项  "
-                  f"文件 {s.get('documents', 0)} 篇  栏目 {s.get('columns', 0)} 个")
-    console.print(f"报告：{(out / 'report.html').resolve()}")
-    console.print(f"结果：{(out / 'results.json').resolve()}")
-
+from zwgk.orchestrate import audit_crawl, console, crawl_site, load_site_profile, parse_date, print_summary, write_report
 
 @click.group()
 @click.version_option(package_name="zwgk")
@@ -189,8 +52,8 @@ def run(url, as_of, out, checklist, verdicts, concurrency, delay, autothrottle, 
 
     from zwgk.auditor.checklist import ChecklistError, load_checklist
 
-    as_of_d = _date(as_of)
-    site_profile = _load_profile(profile)  # a bad profile, checklist or verdicts file fails before the crawl
+    as_of_d = parse_date(as_of)
+    site_profile = load_site_profile(profile)  # a bad profile, checklist or verdicts file fails before the crawl
     try:
         load_checklist(checklist)
     except ChecklistError as exc:
@@ -199,14 +62,14 @@ def run(url, as_of, out, checklist, verdicts, concurrency, delay, autothrottle, 
     out_p = Path(out)
     out_p.mkdir(parents=True, exist_ok=True)
     db = db or f"sqlite:///{out_p / 'zwgk.db'}"
-    crawl_id = _crawl(url, db=db, profile=site_profile, concurrency=concurrency, delay=delay,
+    crawl_id = crawl_site(url, db=db, profile=site_profile, concurrency=concurrency, delay=delay,
                       network=network, max_pages=max_pages, autothrottle=autothrottle, incremental=incremental,
                       resume=resume, time_budget=time_budget, revalidate_days=revalidate_days)
-    results = _audit(db, crawl_id, checklist, as_of_d, out_p, verdicts)
+    results = audit_crawl(db, crawl_id, checklist, as_of_d, out_p, verdicts)
     from zwgk.commands.nightly import report_history  # the site's earlier runs (trends, new/fixed)
 
-    _report(results, out_p, history=report_history(results, db=db))
-    _summary(results, out_p)
+    write_report(results, out_p, history=report_history(results, db=db))
+    print_summary(results, out_p)
 
 
 @main.command()
@@ -215,7 +78,7 @@ def run(url, as_of, out, checklist, verdicts, concurrency, delay, autothrottle, 
 def crawl(url, concurrency, delay, autothrottle, max_pages, network, profile, db, incremental, revalidate_days, resume,
           time_budget):
     """只抓取：把网站的栏目、文件和链接存入数据库，输出抓取编号。"""
-    crawl_id = _crawl(url, db=db, profile=_load_profile(profile), concurrency=concurrency, delay=delay,
+    crawl_id = crawl_site(url, db=db, profile=load_site_profile(profile), concurrency=concurrency, delay=delay,
                       network=network, max_pages=max_pages, autothrottle=autothrottle, incremental=incremental,
                       resume=resume, time_budget=time_budget, revalidate_days=revalidate_days)
     console.print(f"抓取完成，编号 {crawl_id}")
@@ -236,7 +99,7 @@ def audit(crawl_id, checklist, as_of, out, db, verdicts):
     from zwgk.auditor.snapshot import latest_crawl_id
     from zwgk.store.db import open_db
 
-    as_of_d = _date(as_of)  # the user's inputs first, the database after
+    as_of_d = parse_date(as_of)  # the user's inputs first, the database after
     try:
         load_checklist(checklist)
     except ChecklistError as exc:
@@ -247,7 +110,7 @@ def audit(crawl_id, checklist, as_of, out, db, verdicts):
         if crawl_id is None:
             raise click.ClickException("数据库中还没有抓取记录，请先运行 zwgk crawl")
     out_p = Path(out)
-    _audit(db, crawl_id, checklist, as_of_d, out_p, verdicts)
+    audit_crawl(db, crawl_id, checklist, as_of_d, out_p, verdicts)
     console.print(f"检查完成：{(out_p / 'results.json').resolve()}")
 
 
@@ -345,10 +208,10 @@ def demo(out, checklist, scale):
     db = f"sqlite:///{db_path}"
     with serve(site_dir) as server:
         console.print(f"示例网站已在 {server.url} 启动（仅本机）")
-        crawl_id = _crawl(server.url, db=db, profile={}, concurrency=8, delay=0.0, network="loopback")
-    results = _audit(db, crawl_id, checklist, _date(key["as_of"]), out_p)
-    _report(results, out_p)
-    _summary(results, out_p)
+        crawl_id = crawl_site(server.url, db=db, profile={}, concurrency=8, delay=0.0, network="loopback")
+    results = audit_crawl(db, crawl_id, checklist, parse_date(key["as_of"]), out_p)
+    write_report(results, out_p)
+    print_summary(results, out_p)
 
 
 def _register_commands() -> None:

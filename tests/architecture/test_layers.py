@@ -40,3 +40,20 @@ def test_stage_does_not_import_later_or_earlier_stages(stage):
            if any(name == p or name.startswith(p + ".") for p in FORBIDDEN[stage])
            and (f.relative_to(PKG).as_posix(), name) not in ALLOWED]
     assert not bad, f"imports against the data flow: {bad}"
+
+
+def test_no_module_imports_the_cli_or_another_modules_private_names():
+    """The CLI parses options and calls zwgk.orchestrate; nothing calls back into it, and no module
+    reaches for another module's private (_underscored) names."""
+    bad = []
+    for f in PKG.rglob("*.py"):
+        rel = f.relative_to(PKG).as_posix()
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                if node.module == "zwgk.cli" and rel != "__main__.py":
+                    bad.append((rel, "zwgk.cli"))
+                bad += [(rel, f"{node.module}.{a.name}") for a in node.names
+                        if a.name.startswith("_") and not a.name.startswith("__") and node.module.startswith("zwgk")]
+            elif isinstance(node, ast.Import):
+                bad += [(rel, a.name) for a in node.names if a.name == "zwgk.cli"]
+    assert not bad, bad

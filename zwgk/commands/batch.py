@@ -121,13 +121,13 @@ def ranking_rows(results: list[tuple[SiteRow, dict | None, str]], errors: dict[s
 @click.option("--prefix", default="zwgk", help="Redis 键前缀（与 zwgk worker 的 --prefix 相同）")
 def batch(sites, as_of, out, checklist, db, concurrency, delay, network, max_pages, redis, no_wait, prefix):
     """批量评估：按网站清单（CSV：名称、网址、评估对象、配置）逐一抓取检查，生成各站报告和排名。"""
-    from zwgk.cli import WriteFailed, _audit, _date, _report, console
+    from zwgk.orchestrate import WriteFailed, audit_crawl, console, parse_date, write_report
     from zwgk.crawler.process import SiteJob, build_settings, run_crawls
     from zwgk.reports.render import render_ranking
 
     rows = read_sites(Path(sites))
     profiles = site_profiles(rows, Path(sites))  # a bad profile stops the batch before any crawl
-    as_of_d = _date(as_of)
+    as_of_d = parse_date(as_of)
     out_p = Path(out)
     out_p.mkdir(parents=True, exist_ok=True)
     db = db or f"sqlite:///{out_p.resolve() / 'zwgk.db'}"
@@ -154,8 +154,8 @@ def batch(sites, as_of, out, checklist, db, concurrency, delay, network, max_pag
             errors[row.url] = job.failure.message()
         elif job.crawl_id is not None:
             try:
-                res = _audit(db, job.crawl_id, checklist, as_of_d, out_p / folder)
-                _report(res, out_p / folder)
+                res = audit_crawl(db, job.crawl_id, checklist, as_of_d, out_p / folder)
+                write_report(res, out_p / folder)
             except WriteFailed as exc:
                 errors[row.url] = exc.message
             except click.ClickException as exc:

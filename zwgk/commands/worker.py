@@ -36,7 +36,7 @@ def worker(redis, db, sites, linger, lease, prefix, host_key):
     """分布式抓取工作进程：从 Redis 领取网站，抓取结果写入共享数据库；可在多台机器上启动任意多个。"""
     import os
 
-    from zwgk.cli import console
+    from zwgk.orchestrate import console
     from zwgk.crawler.distributed import run_worker
 
     if sites < 1:
