@@ -314,16 +314,22 @@ def find_pagination(tree, base: str, raw_html: str = "") -> list[str]:
     urls: list[str] = []
     for m in TRS_PAGER.finditer(raw_html or ""):
         # the classic template passes variables: var countPage = 3; createPageHTML(countPage, …)
-        args = [_js_value(x.strip().strip("'\""), raw_html) for x in m.group(1).split(",")]
+        raw_args = [x.strip() for x in m.group(1).split(",")]
+        args = [_js_value(x.strip("'\""), raw_html) for x in raw_args]
         ints = [int(x) for x in args if x.isdigit()]
-        strs = [x for x in args if x and not x.isdigit()]
-        ext = next((s for s in strs if s.lower() in ("html", "htm", "shtml", "jhtml")), None)
-        prefix = next((s for s in strs if s != ext and re.fullmatch(r"[\w-]+", s)), "index")
-        if ext and ints:
-            # createPageHTML(total, current, "index", "html") and the newer
-            # createPageHTML("div_id", total, current, "index", "html", records): total is the first int
-            total = min(ints[0], 2000)
-            # page 0 is "index.html", the page we are on (or its directory URL): not a new page
+        ext = next((s for s in args if s.lower() in ("html", "htm", "shtml", "jhtml")), None)
+        if not ext or not ints:
+            continue
+        total = min(ints[0], 2000)  # the page count is the first number in both forms
+        before = args[args.index(ext) - 1] if args.index(ext) > 0 else ""
+        prefix = before if re.fullmatch(r"[\w-]+", before) and not before.isdigit() else "index"
+        if raw_args and raw_args[0][:1] in "'\"" and not args[0].isdigit():
+            # the newer form names its pager element first — createPageHTML('page_div', 11, 1,
+            # 'list', 'shtml', 154) — and numbers pages from 1: list.shtml, list_2.shtml … list_11.shtml
+            urls += [urljoin(base, f"{prefix}_{i}.{ext}") for i in range(2, total + 1)]
+        else:
+            # createPageHTML(total, current, "index", "html"): index.html (the page we are on, or
+            # its directory URL), then index_1.html … index_{total-1}.html
             urls += [urljoin(base, f"{prefix}_{i}.{ext}") for i in range(1, total)]
     for a, url in anchors(tree, base):
         text = norm_text(a.text_content())
