@@ -94,3 +94,12 @@ def test_timeouts_on_a_host_that_never_answered_are_broken_at_the_end():
         assert item.state == "inconclusive"
     t.answered(HtmlResponse("http://up.cn/c", body=b"", request=Request("http://up.cn/c")))
     assert _states(t.final_items()) == {"http://slow.cn/a": ("broken", "请求超时，网站无响应")}
+
+
+def test_fingerprint_of_a_page_echoing_its_full_url_does_not_depend_on_set_order():
+    """Two missing pages that echo their full URL are the same error page, in every run."""
+    from zwgk.crawler.linkcheck.judge import fingerprint
+
+    a = fingerprint("404", "您访问的 http://a.gov.cn/x/t1.html 不存在", "http://a.gov.cn/x/t1.html")
+    b = fingerprint("404", "您访问的 http://a.gov.cn/y/zz.html 不存在", "http://a.gov.cn/y/zz.html")
+    assert a == b

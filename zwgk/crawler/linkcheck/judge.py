@@ -61,7 +61,9 @@ def fingerprint(title: str | None, text: str, url: str) -> str:
     """What two answers have in common when they are the same error page: the visible text with
     the requested address, numbers and spaces taken out (pages often echo the URL and a time)."""
     t = " ".join(text.split())
-    for u in {url, unquote(url), urlsplit(url).path, unquote(urlsplit(url).path)}:
+    # longest first: the full URL before its path, whatever order a set would give (else a page
+    # echoing its full URL keeps a leftover 'http://host' in some runs and not others)
+    for u in sorted({url, unquote(url), urlsplit(url).path, unquote(urlsplit(url).path)}, key=lambda x: (-len(x), x)):
         if u and len(u) > 1:
             t = t.replace(u, "")
     t = re.sub(r"[\d\s]+", "", t)
