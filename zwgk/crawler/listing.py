@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from zwgk.crawler import discovery as dsc
+from zwgk.crawler.lists import ListRead, ListRequest, read_page
 
 
 @dataclass
@@ -15,25 +16,39 @@ class Listing:
     subcolumns: list = field(default_factory=list)   # [(url, name, kind)]
     offices: list = field(default_factory=list)      # [(url, text)]
     pagination: list = field(default_factory=list)   # [url]
+    requests: list = field(default_factory=list)     # [lists.ListRequest]: what list adapters ask besides
+    expected: dict = field(default_factory=dict)     # what the list says it holds: {records, pages}
+    directory: bool = False                          # an adapter found a directory of columns (gkmlpt TREE)
 
     def to_json(self) -> dict:
         return {"entries": [[u, t, d.isoformat() if d else None] for u, t, d in self.entries],
                 "subcolumns": [list(c) for c in self.subcolumns], "offices": [list(o) for o in self.offices],
-                "pagination": list(self.pagination)}
+                "pagination": list(self.pagination), "requests": [r.to_json() for r in self.requests],
+                "expected": dict(self.expected), "directory": self.directory}
 
     @classmethod
     def from_json(cls, data: dict) -> "Listing":
         return cls(entries=[(u, t, date.fromisoformat(d) if d else None) for u, t, d in data.get("entries", [])],
                    subcolumns=[tuple(c) for c in data.get("subcolumns", [])],
-                   offices=[tuple(o) for o in data.get("offices", [])], pagination=list(data.get("pagination", [])))
+                   offices=[tuple(o) for o in data.get("offices", [])], pagination=list(data.get("pagination", [])),
+                   requests=[ListRequest.from_json(r) for r in data.get("requests", [])],
+                   expected=dict(data.get("expected") or {}), directory=bool(data.get("directory")))
+
+    @classmethod
+    def from_read(cls, read: ListRead) -> "Listing":
+        """The listing of a list adapter's (non-HTML) answer."""
+        return cls(entries=list(read.entries), subcolumns=list(read.subcolumns), requests=list(read.requests),
+                   expected=dict(read.expected))
 
 
 def read_listing(tree, url: str, html: str) -> Listing:
     """The listing of a parsed list page. Office links are looked for only on a page with fewer
     than three entries (a 部门信息公开 directory, not a list)."""
     entries = dsc.find_entries(tree, url, html)
+    extra = read_page(tree, url, html, len(entries))  # list adapters: JCMS dataproxy, gkmlpt, iframes …
     return Listing(
-        entries=[(e.url, e.title, e.date) for e in entries],
-        subcolumns=[(c.url, c.name, c.kind) for c in dsc.find_column_links(tree, url)],
+        entries=[(e.url, e.title, e.date) for e in entries] + extra.entries,
+        subcolumns=[(c.url, c.name, c.kind) for c in dsc.find_column_links(tree, url)] + extra.subcolumns,
         offices=[(o.url, o.text) for o in dsc.find_office_links(tree, url)] if len(entries) < 3 else [],
-        pagination=list(dsc.find_pagination(tree, url, html)))
+        pagination=list(dsc.find_pagination(tree, url, html)), requests=extra.requests, expected=extra.expected,
+        directory=bool(extra.subcolumns))

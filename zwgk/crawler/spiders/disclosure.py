@@ -47,6 +47,7 @@ from zwgk.crawler.extractors.links import canonical_url
 from zwgk.crawler.facts import SiteFacts
 from zwgk.crawler.items import DocumentItem, EntriesItem, LinkTargetItem, PageItem, ReuseItem, ReuseTargetsItem
 from zwgk.crawler.linkcheck.tracker import JUDGED_STATUS, Callbacks, LinkTracker
+from zwgk.crawler import lists
 from zwgk.crawler.listing import Listing, read_listing
 from zwgk.crawler.middlewares import RobotsForbidden
 from zwgk.crawler.netpolicy import NetworkPolicy
@@ -242,6 +243,11 @@ class DisclosureSpider(scrapy.Spider):
                 yield from self._not_modified(response, response.url, col["office"])
                 yield from self._act_on_listing(key, col, Listing.from_json(data), response.url)
                 return
+        ctype = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+        adapter = lists.answer_adapter(response.url, ctype, response.meta.get("list_adapter"))
+        if adapter is not None:  # a list adapter's data answer (XML, JSON): no page to parse
+            yield from self._list_answer(response, key, col, adapter)
+            return
         items, res = self._parse_page(response, "column", office=col["office"], keep_text=col["kind"] in TEXT_KINDS)
         if res is None:
             yield from items
@@ -255,6 +261,42 @@ class DisclosureSpider(scrapy.Spider):
                 x.listing = listing.to_json()  # for tomorrow's 304
         yield from items
         yield from self._act_on_listing(key, col, listing, response.url)
+
+    def _list_answer(self, response, key: str, col: dict, adapter: str):
+        """The answer to a list adapter's request (JCMS dataproxy XML, gkmlpt JSON …): its entries
+        and further requests are acted on like a list page's."""
+        self.links.answered(response)
+        text, enc, _ = self.scope.decode(response)
+        target = self.links.target_item(response)
+        listing = Listing.from_read(lists.read_answer(adapter, response.url, text)) if response.status < 400 else None
+        yield PageItem(url=response.url, kind="column", status=response.status, title=None, text=None, encoding=enc,
+                       content_hash=hashlib.sha256(response.body).hexdigest(), office=col["office"],
+                       listing=listing.to_json() if listing else None)
+        yield target
+        if listing is None:
+            self.columns.page_unread(key, response, target)
+            yield self.columns.item(key)
+            return
+        yield from self._act_on_listing(key, col, listing, response.url)
+
+    def _list_requests(self, key: str, col: dict, requests):
+        """A list adapter's further requests for column `key` (GET or POST): list pages like any other."""
+        for r in requests:
+            ident = canonical_url(r.url) if not r.body else r.key()
+            if not self.scope.in_scope(r.url) or ident in self.requested:
+                continue
+            if col["asked"] >= self.budget.max_list_pages:
+                self.budget.hit("list_pages", r.url)
+                break
+            if not self.budget.allows(r.url, "column", len(self.requested)):
+                continue
+            self.requested.add(ident)
+            col["asked"] += 1
+            headers = {"Content-Type": "application/x-www-form-urlencoded"} if r.method == "POST" else None
+            yield scrapy.Request(r.url, method=r.method, body=r.body or None, headers=headers, callback=self.parse_column,
+                                 errback=self.on_error, dont_filter=True,
+                                 meta={"role": "column", "target": canonical_url(r.url), "column": key,
+                                       "list_adapter": r.adapter, "zwgk_unconditional": r.method != "GET"})
 
     def _not_modified(self, response, url: str, office):
         """A 304: the previous crawl's rows for the page (stored under `url`) are copied, its link
@@ -277,8 +319,9 @@ class DisclosureSpider(scrapy.Spider):
             for url, text in offices:
                 self.scope.add(url)
                 yield from self._ask(url, self.parse_root, "root", office=text, depth=1)
-        elif len(subcols) >= 2 and col["pages"] == 1:
+        elif (len(subcols) >= 2 or listing.directory) and col["pages"] == 1:
             col["children"] = True
+            yield from self._list_requests(key, col, listing.requests if fresh else ())
             for url, name, kind in subcols:
                 yield from self._column_request(url, name, kind, col["office"], key)
             # entries beside the menu (an overview of the sub-columns' latest, or a list with a
@@ -303,6 +346,7 @@ class DisclosureSpider(scrapy.Spider):
                 if req:
                     col["asked"] += 1
                     yield req
+            yield from self._list_requests(key, col, listing.requests if fresh else ())
         yield from self.carry.trusted_items()
         yield self.columns.item(key)
 

@@ -1,0 +1,84 @@
+"""List mechanisms as adapters: how a column's entries beyond its HTML are reached.
+
+A list page is read by `discovery` (entries, pagination links, sub-column menus); each adapter
+here recognises one further mechanism on the page and says what else to ask (ListRequest: GET or
+POST, and which adapter reads the answer), and, for answers that are not HTML (XML, JSON), reads
+their entries. Adding a CMS family = adding a module with `read_page` and, when its answers are
+data, `answers` + `read_answer`, and listing it in ADAPTERS.
+
+  jcms     大汉 JCMS: the first records inline in <datastore>, the rest from dataproxy.jsp (XML)
+  gkmlpt   Guangdong 政府信息公开目录: an SPA shell (window._CONFIG SID/TREE), lists from a JSON API
+  iframe   a list inside a same-host <iframe>
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ListRequest:
+    """One more request for a column's list: its answer is read by `adapter` ('html': an
+    ordinary list page)."""
+    url: str
+    method: str = "GET"
+    body: str = ""        # form-encoded, for POST
+    adapter: str = "html"
+
+    def key(self) -> str:
+        """Identity among requests: a POST's body is part of it."""
+        return self.url if not self.body else f"{self.url}\x00{self.method}\x00{self.body}"
+
+    def to_json(self) -> list:
+        return [self.url, self.method, self.body, self.adapter]
+
+    @classmethod
+    def from_json(cls, row: list) -> "ListRequest":
+        return cls(*row)
+
+
+@dataclass
+class ListRead:
+    """What an adapter read: entries (url, title, date | None), sub-columns (url, name, kind),
+    further requests, and what the list says it holds (records, pages) for the coverage account."""
+    entries: list = field(default_factory=list)
+    subcolumns: list = field(default_factory=list)
+    requests: list[ListRequest] = field(default_factory=list)
+    expected: dict = field(default_factory=dict)
+
+    def merge(self, other: "ListRead") -> "ListRead":
+        self.entries += other.entries
+        self.subcolumns += other.subcolumns
+        self.requests += other.requests
+        for k, v in other.expected.items():
+            if v is not None:
+                self.expected[k] = max(v, self.expected.get(k) or 0)
+        return self
+
+
+def _adapters():
+    from zwgk.crawler.lists import gkmlpt, iframe, jcms
+
+    return {"jcms": jcms, "gkmlpt": gkmlpt, "iframe": iframe}
+
+
+def read_page(tree, url: str, html: str, entries: int) -> ListRead:
+    """What the adapters find on an HTML list page that already showed `entries` entries."""
+    out = ListRead()
+    for mod in _adapters().values():
+        out.merge(mod.read_page(tree, url, html, entries))
+    return out
+
+
+def answer_adapter(url: str, content_type: str, meta_adapter: str | None = None) -> str | None:
+    """The adapter that reads a (non-HTML) answer: named by the request, or recognised by URL."""
+    if meta_adapter and meta_adapter != "html":
+        return meta_adapter
+    for name, mod in _adapters().items():
+        answers = getattr(mod, "answers", None)
+        if answers is not None and answers(url, content_type):
+            return name
+    return None
+
+
+def read_answer(adapter: str, url: str, text: str) -> ListRead:
+    return _adapters()[adapter].read_answer(url, text)
