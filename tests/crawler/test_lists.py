@@ -87,3 +87,12 @@ def test_listing_with_requests_survives_storage():
 
     again = Listing.from_json(json.loads(json.dumps(listing.to_json())))
     assert again.requests == listing.requests and again.expected == listing.expected
+
+
+def test_an_image_link_to_the_disclosure_area_is_found_by_its_alt_text():
+    from zwgk.crawler.discovery import find_disclosure_links
+
+    html = ('<html><body><div class="nav"><a href="/col/col100/index.html"><img src="/images/xxgk.png" '
+            'alt="政府信息公开"></a></div></body></html>')
+    assert [a.url for a in find_disclosure_links(parse_tree(html), "http://a.gov.cn/")] == [
+        "http://a.gov.cn/col/col100/index.html"]

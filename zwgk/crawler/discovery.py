@@ -67,6 +67,8 @@ def anchor_text(a) -> str:
     # list entries are often cut short ("关于印发…的通知") with the full title in @title
     if title and (not text or text.endswith(("…", "...", "..")) or (len(title) > len(text) and text[:4] in title)):
         return title
+    if not text:  # an image link (a homepage's 政府信息公开 banner): its alt text names it
+        text = norm_text(" ".join(img.get("alt") or img.get("title") or "" for img in a.iter("img")))
     return text
 
 
