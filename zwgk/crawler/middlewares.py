@@ -97,9 +97,55 @@ class RedirectLoopMiddleware:
             target = urljoin(request.url, response.headers["Location"].decode("latin-1"))
             seen = set(request.meta.get("redirect_urls", [])) | {request.url}
             if target in seen:
+                if response.headers.getlist("Set-Cookie") and not request.meta.get("zwgk_cookie_hop"):
+                    # a gate (openresty and the like) sends the client back to the same URL once
+                    # with a cookie: followed once, with the cookie, not called a loop
+                    request.meta["zwgk_cookie_hop"] = True
+                    return response
                 request.meta["dont_redirect"] = True
                 request.meta["redirect_loop"] = True
         return response
+
+
+JSL_COOKIE = re.compile(r"document\.cookie\s*=\s*(.+?)\s*;\s*(?:location|window\.location|setTimeout|</script>)", re.S)
+JS_STRING = re.compile(r"'([^'\\]*)'|\"([^\"\\]*)\"")
+
+
+def gate_cookie(body: str) -> tuple[str, str] | None:
+    """The cookie a script-only gate (加速乐's 521 answer) sets before reloading the page, when
+    the script builds it from string literals alone (document.cookie=('__jsl_clearance_s=')+('…')):
+    what a plain client can do without running the script. None for anything cleverer."""
+    m = JSL_COOKIE.search(body)
+    if m is None:
+        return None
+    expr = m.group(1)
+    if re.sub(JS_STRING, "", expr).strip(" ()+\n\t"):
+        return None  # arithmetic, function calls …: needs a real browser
+    value = "".join(a or b for a, b in JS_STRING.findall(expr)).split(";", 1)[0]
+    if "=" not in value:
+        return None
+    name, _, val = value.partition("=")
+    return (name.strip(), val.strip()) if name.strip() else None
+
+
+class CookieGateMiddleware:
+    """Passes cookie gates a plain client can pass: an answer (often HTTP 521) whose script only
+    sets a cookie and reloads is asked once more with that cookie. A gate that needs a real
+    browser (瑞数 412 with $_ts) is left to the spider, which reports it could not be read."""
+
+    def process_response(self, request, response):
+        if request.meta.get("zwgk_gate_passed") or response.status not in (200, 202, 403, 503, 521):
+            return response
+        if len(response.body) > 20000 or b"document.cookie" not in response.body:
+            return response
+        found = gate_cookie(response.body.decode("utf-8", "replace"))
+        if found is None:
+            return response
+        name, value = found
+        again = request.replace(dont_filter=True, cookies={**(request.cookies if isinstance(request.cookies, dict) else {}),
+                                                           name: value})
+        again.meta["zwgk_gate_passed"] = True
+        return again
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

@@ -52,6 +52,7 @@ DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None}
 
 DOWNLOADER_MIDDLEWARES = {
     "zwgk.crawler.middlewares.NetworkPolicyMiddleware": 50,
+    "zwgk.crawler.middlewares.CookieGateMiddleware": 720,  # before CookiesMiddleware (700) sends the cookie
     "zwgk.crawler.middlewares.RedirectLoopMiddleware": 650,  # sees 3xx before RedirectMiddleware (600)
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,

@@ -28,7 +28,7 @@ from zwgk.crawler.netpolicy import LOOPBACK, is_loopback_host
 from zwgk.crawler.scope import Scope, host, is_attachment, short_norm, title_and_text
 
 # answers whose HTML is judged (a WAF page may come with any of them)
-JUDGED_STATUS = (200, 202, 403, 412, 503)
+JUDGED_STATUS = (200, 202, 403, 412, 503, 521)  # 521: 加速乐's gate
 
 
 class Callbacks(NamedTuple):
