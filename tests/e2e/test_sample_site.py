@@ -311,3 +311,16 @@ def test_extract_one_saved_page(sample_run, tmp_path):
     assert p.returncode == 0, p.stderr
     got = json.loads(p.stdout)
     assert got["doc_number"] == d["doc_number"] and got["written_date"] == d["written_date"]
+
+
+def test_every_listed_entry_is_fetched_or_has_a_reason(sample_run):
+    """The coverage account adds up, and on a whole crawl no entry is simply 'not reached'."""
+    from zwgk.auditor.coverage import NOT_REACHED
+
+    cov = sample_run.results["coverage"]
+    assert cov["entries"] > 300 and cov["share"] >= 0.995
+    for c in cov["columns"]:
+        assert c["documents"] + c["not_fetched_count"] == c["entries"], c["name"]
+        assert all(m["reason"] and m["reason"] != NOT_REACHED for m in c["not_fetched"]), c["not_fetched"]
+    html = (sample_run.out / "report.html").read_text(encoding="utf-8")
+    assert "抓取覆盖" in html and f"已抓取文件页面 {cov['documents']} 个" in html

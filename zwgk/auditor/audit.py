@@ -13,6 +13,7 @@ from zwgk.store import models as m
 
 from . import registry
 from .checklist import load_checklist
+from .coverage import coverage
 from .model import Document, SiteSnapshot
 from .scoring import Evaluator, grade, is_deduction, points, total
 from .snapshot import load_snapshot
@@ -276,6 +277,8 @@ def run_audit(session: Session, crawl_id: int, checklist_name: str, as_of: date,
         **ev,
         "columns": _columns(snap),
         "documents": [document_dict(d) for d in snap.documents],
+        # how much of what the site lists was read, and why the rest was not (auditor/coverage.py)
+        "coverage": coverage(snap, _expected(session, crawl_id)),
         "links": {"checked": len(snap.links), "ok": links["ok"], "broken": links["broken"],
                   "inconclusive": links["inconclusive"], "wrong": links["wrong"]},
     }
@@ -284,6 +287,28 @@ def run_audit(session: Session, crawl_id: int, checklist_name: str, as_of: date,
     _store(session, crawl_id, checklist, as_of, results)
     _history(session, crawl_id, checklist.id, results)
     return results
+
+
+def _expected(session: Session, crawl_id: int) -> dict[str, dict]:
+    """Column url → what its list pages say the list holds ({records, pages}: a JCMS
+    <totalrecord>, a gkmlpt post_count …), from the listings stored with the pages."""
+    from sqlalchemy import select
+
+    column_of = dict(session.execute(select(m.ColumnEntry.list_page, m.ColumnEntry.column_url)
+                                     .where(m.ColumnEntry.crawl_id == crawl_id).distinct()).all())
+    columns = set(session.scalars(select(m.SiteColumn.url).where(m.SiteColumn.crawl_id == crawl_id)))
+    out: dict[str, dict] = {}
+    for url, listing in session.execute(select(m.Page.url, m.Page.listing)
+                                        .where(m.Page.crawl_id == crawl_id, m.Page.listing.is_not(None))):
+        stated = (listing or {}).get("expected") or {}
+        column = column_of.get(url) or (url if url in columns else None)
+        if not stated or column is None:
+            continue
+        mine = out.setdefault(column, {})
+        for k, v in stated.items():
+            if isinstance(v, int):
+                mine[k] = max(v, mine.get(k) or 0)
+    return out
 
 
 def _history(session: Session, crawl_id: int, checklist_id: str, results: dict) -> None:

@@ -424,6 +424,7 @@ def build_view(results: dict, history: list[dict] | None = None) -> dict:
         "title": f"{site.get('name') or site.get('url') or '网站'}政务公开评估报告",
         "site": site,
         "crawl": crawl,
+        "coverage": results.get("coverage") or {},
         "crawl_span": fmt_span(crawl.get("started_at"), crawl.get("finished_at")),
         "as_of": results.get("as_of"),
         "checklist": checklist,
