@@ -120,6 +120,10 @@ class DisclosureSpider(scrapy.Spider):
             # document and list pages are asked conditionally (a list page's 304 is followed up from
             # its stored listing); the rest must show tonight's state
             meta["zwgk_unconditional"] = True
+        # dont_filter: the spider's own `requested` set (canonical URLs: session ids dropped, POST
+        # bodies kept) decides what is asked once. Scrapy's duplicate filter (scrapy-redis' too)
+        # would also drop a redirect hop to a page already fetched — silently, with no callback
+        # and no errback — leaving the redirecting link never judged.
         return scrapy.Request(url, callback=callback, errback=self.on_error,
                               meta={"role": role, "target": key, **meta}, dont_filter=True)
 
