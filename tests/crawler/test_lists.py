@@ -96,3 +96,22 @@ def test_an_image_link_to_the_disclosure_area_is_found_by_its_alt_text():
             'alt="政府信息公开"></a></div></body></html>')
     assert [a.url for a in find_disclosure_links(parse_tree(html), "http://a.gov.cn/")] == [
         "http://a.gov.cn/col/col100/index.html"]
+
+
+def test_gkmlpt_tree_with_counts_and_links_out_gives_leaves_only():
+    html = ('<script>window._CONFIG = {SID: "757001", SITE_NAME: "教育局", TREE: [{"id": 2, "name": "通知公告", '
+            '"parent": 0, "post_count": 37, "children": []}, {"id": 4, "name": "政策文件", "parent": 0, "post_count": 23, '
+            '"children": [{"id": 5, "name": "规范性文件", "parent": 4, "post_count": 14, "children": []}, {"id": 6, '
+            '"name": "其他文件", "parent": 4, "post_count": 9, "children": []}]}, {"id": 8, "name": "依申请公开", '
+            '"parent": 0, "children": [], "jump_url": "/ysqgk/"}], THEME: "blue"};</script>')
+    listing = read_listing(parse_tree(html), "http://a.gov.cn/jyj/gkmlpt/index", html)
+    assert [n for _, n, _ in listing.subcolumns] == ["通知公告", "规范性文件", "其他文件"]
+
+
+def test_gkmlpt_count_in_classify():
+    url = "http://a.gov.cn/jyj/gkmlpt/api/all/5?page=1&sid=757001"
+    arts = [{"title": f"规范{i}", "url": f"/jyj/gkmlpt/content/5/{i}/post_{i}.html", "first_publish_time": 1694736000}
+            for i in range(10)]
+    read = lists.read_answer("gkmlpt", url, json.dumps({"articles": arts, "classify": {"id": 5, "post_count": 14},
+                                                        "total": 14, "page": 1}))
+    assert read.expected["records"] == 14 and len(read.requests) == 1

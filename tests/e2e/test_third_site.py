@@ -287,7 +287,6 @@ def shuffled(tmp_path_factory) -> list[Run]:
     return [_run(tmp_path_factory.mktemp(f"third-seed{s}"), max_delay=MAX_DELAY, seed=s) for s in SEEDS]
 
 
-@pytest.mark.xfail(strict=False, reason=ADAPTERS_PENDING)
 def test_listed_documents_are_found(baseline):
     docs = baseline.documents()
     missing = [d for d in KEY["documents"] if d["path"] not in docs]
@@ -300,7 +299,6 @@ def test_listed_documents_are_found(baseline):
                             f"({share:.1%} found); by column: {by_column}; missing: {[d['path'] for d in missing]}")
 
 
-@pytest.mark.xfail(strict=False, reason=ADAPTERS_PENDING)
 def test_response_order_does_not_change_results(baseline, shuffled):
     want_docs, want_findings = baseline.documents(), baseline.findings()
     diffs = []

@@ -234,10 +234,23 @@ def find_office_links(tree, base: str) -> list[Anchor]:
                 groups.setdefault(box, []).append(Anchor(url, name))
     out: dict[str, Anchor] = {}
     for box, items in groups.items():
-        if len(items) >= 2 and box not in tops:
+        if box not in tops and (len(items) >= 2 or _headed_as_offices(box)):
             for it in items:
                 out.setdefault(it.url, it)
     return list(out.values())
+
+
+OFFICES_HEADING = re.compile(r"(?:部门|乡镇|街道|镇街|单位|区县|县区)(?:信息)?公开|部门(?:网站|链接|导航)")
+
+
+def _headed_as_offices(box) -> bool:
+    """A block of one office link under a heading that says what it is (部门信息公开 …)."""
+    prev = box.getprevious()
+    heading = norm_text(prev.text_content()) if prev is not None else ""
+    if not heading and box.getparent() is not None:
+        first = next(iter(box.getparent()), None)
+        heading = norm_text(first.text_content()) if first is not None and first is not box else ""
+    return bool(heading) and len(heading) <= 12 and bool(OFFICES_HEADING.search(heading))
 
 
 def _row(a):

@@ -19,7 +19,6 @@ from zwgk.crawler.lists import ListRead, ListRequest
 CONFIG = re.compile(r"_CONFIG\s*=\s*\{", re.S)
 SID = re.compile(r"""['"]?SID['"]?\s*:\s*['"]?(\w+)""")
 NODE = re.compile(r"""['"]?id['"]?\s*:\s*['"]?(\d+)['"]?\s*,\s*['"]?name['"]?\s*:\s*['"]([^'"]+)['"]""")
-HAS_CHILDREN = re.compile(r"""\s*,\s*['"]?children['"]?\s*:\s*\[\s*\{""")
 CHINA = timezone(timedelta(hours=8))
 
 
@@ -34,13 +33,61 @@ def read_page(tree, url: str, html: str, entries: int) -> ListRead:
         return out
     from zwgk.vocab import classify_column
 
-    tree_at = cfg.find("TREE")
-    nodes = list(NODE.finditer(cfg, tree_at))
-    leaves = [n for n in nodes if not HAS_CHILDREN.match(cfg, n.end())]
-    for n in leaves or nodes:
-        cat, name = n.group(1), n.group(2)
+    for cat, name in _leaves(cfg[cfg.find("TREE"):]):
         api = urljoin(url, f"api/all/{cat}?{urlencode({'page': 1, 'sid': sid.group(1)})}")
         out.subcolumns.append((api, name, classify_column(name)))
+    return out
+
+
+def _array(text: str) -> str | None:
+    """The bracketed array that starts at the first '[' of `text` (strings respected)."""
+    start = text.find("[")
+    if start < 0:
+        return None
+    depth, quote, i = 0, None, start
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == quote:
+                quote = None
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+            if depth == 0:
+                return text[start:i + 1]
+        i += 1
+    return None
+
+
+def _leaves(tree_text: str) -> list[tuple[str, str]]:
+    """(id, name) of the TREE's leaf categories (a parent's API list is the union of its children:
+    reading both would file a document under whichever came first)."""
+    raw = _array(tree_text)
+    if raw is None:
+        return []
+    js = re.sub(r"([{,]\s*)([A-Za-z_]\w*)\s*:", r'\1"\2":', raw)  # a JS literal as JSON
+    js = re.sub(r"'([^'\\]*)'", lambda m: json.dumps(m.group(1), ensure_ascii=False), js)
+    try:
+        nodes = json.loads(js)
+    except ValueError:
+        return [(m.group(1), m.group(2)) for m in NODE.finditer(raw)]
+    out: list[tuple[str, str]] = []
+
+    def walk(items):
+        for n in items if isinstance(items, list) else []:
+            if not isinstance(n, dict) or n.get("id") is None or not n.get("name"):
+                continue
+            kids = n.get("children") or []
+            if kids:
+                walk(kids)
+            elif not n.get("jump_url"):  # a category that only links elsewhere lists nothing here
+                out.append((str(n["id"]), str(n["name"])))
+    walk(nodes)
     return out
 
 
@@ -72,10 +119,16 @@ def read_answer(url: str, text: str) -> ListRead:
             when = next((a.get(k) for k in ("display_publish_time", "first_publish_time", "publish_time", "date")
                          if a.get(k)), None)
             out.entries.append((urljoin(url, str(a["url"])), str(a["title"]).strip(), _day(when)))
-    total = next((data.get(k) for k in ("post_count", "total", "count") if isinstance(data.get(k), int)), None)
+    classify = data.get("classify") if isinstance(data.get("classify"), dict) else {}
+    total = next((v for v in (classify.get("post_count"), data.get("post_count"), data.get("total"), data.get("count"))
+                  if isinstance(v, int)), None)
     parts = urlsplit(url)
     query = parse_qs(parts.query)
     page = int((query.get("page") or ["1"])[0] or 1)
+    if total is None and articles:
+        # no count given: page on while pages come full (an empty page, or nothing new, ends it)
+        q = {k: v[0] for k, v in query.items()} | {"page": page + 1}
+        out.requests.append(ListRequest(urlunsplit(parts._replace(query=urlencode(q))), adapter="gkmlpt"))
     if total is not None:
         out.expected["records"] = total
         per = len(articles) if page == 1 and articles else 0

@@ -70,6 +70,7 @@ class DisclosureSpider(scrapy.Spider):
         self.homepage_url: str | None = None
         self.scope = Scope(start_url, self.profile.get("scope_hosts") or (), self.profile.get("encoding"))
         self.requested: set[str] = set()       # canonical URLs requested (any role)
+        self.related_later: dict[str, tuple] = {}  # documents reached by 解读 / 原文 links, asked last
         self.columns = Columns()               # columns, roots, documents listed beside a menu
         self.pages_parsed = 0
         # what earlier crawls stored: --resume, 304s, rolling revalidation (--revalidate-days)
@@ -195,7 +196,7 @@ class DisclosureSpider(scrapy.Spider):
         if dsc.looks_like_root(tree, response.url) or not links:
             # the start URL is the disclosure column itself (or nothing better is linked)
             self.columns.roots.add(canonical_url(response.url))
-            yield from self._root(response, tree, office=None, depth=0)
+            yield from self._root(response, res, office=None, depth=0)
         best = links[0:1] + [a for a in links[1:3] if dsc.DISCLOSURE_URL.search(a.url)]
         for a in best:
             if self.scope.in_scope(a.url) or not self.columns.roots:
@@ -208,10 +209,14 @@ class DisclosureSpider(scrapy.Spider):
         items, res = self._parse_page(response, "root", keep_text=True, office=office)
         yield from items
         if res is not None:
-            yield from self._root(response, res[1], office, depth)
+            yield from self._root(response, res, office, depth)
 
-    def _root(self, response, tree, office, depth):
-        cols = dsc.find_column_links(tree, response.url)
+    def _root(self, response, page, office, depth):
+        html, tree = page
+        # the column menu, and columns a list adapter finds (a gkmlpt shell lists its categories
+        # only in script)
+        cols = dsc.find_column_links(tree, response.url) + [
+            dsc.ColumnLink(u, n, k) for u, n, k in lists.read_page(tree, response.url, html, 0).subcolumns]
         for c in cols:
             if self.scope.in_scope(c.url):
                 yield from self._column_request(c.url, c.name, c.kind, office, response.url)
@@ -378,9 +383,13 @@ class DisclosureSpider(scrapy.Spider):
         yield from self._related(office, related)
 
     def _related(self, office, urls):
+        """解读 and the policies they interpret are documents too: asked when the crawl runs dry,
+        unless a list asked for them first — so a document is filed under the column that lists
+        it, whichever page the crawl happened to read first."""
         for url in urls:
             if self.scope.in_scope(url) and not is_attachment(url):
-                yield from self._document(url, office=office)
+                self.related_later.setdefault(canonical_url(url), (url, office))
+        return ()
 
     def _document(self, url: str, entry: tuple | None = None, **meta):
         """A document page: requested, or — when this resumed crawl already parsed it, or rolling
@@ -451,6 +460,10 @@ class DisclosureSpider(scrapy.Spider):
         """Links left unchecked by the request cap."""
         return self.links.unchecked_items(urls)
 
+    def parse_related(self, response, related):
+        for url, office in related:
+            yield from self._document(url, office=office)
+
     def parse_beside(self, response, beside):
         for url, entry, column, title in beside:
             yield from self._document(url, entry=entry, column=column, list_title=title)
@@ -496,6 +509,11 @@ class DisclosureSpider(scrapy.Spider):
         beside = self.columns.take_beside(self.requested)
         if beside:  # listed only beside a column menu: asked now, filed under that column
             self.crawler.engine.crawl(self._data_request(self.parse_beside, beside=beside))
+            raise DontCloseSpider
+        related = [v for k, v in sorted(self.related_later.items()) if k not in self.requested]
+        self.related_later.clear()
+        if related:  # reached only through 解读 / 原文 links: asked now, filed under no column
+            self.crawler.engine.crawl(self._data_request(self.parse_related, related=related))
             raise DontCloseSpider
         waiting = self.carry.take_deferred(self.requested)
         if waiting:  # listed last time, not on any list tonight: asked
