@@ -13,6 +13,7 @@ import hashlib
 import json
 import mimetypes
 import posixpath
+import random
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -93,6 +94,8 @@ class SiteHandler(_Quiet, BaseHTTPRequestHandler):
 
     gauge: Gauge | None = None
     latency = 0.0
+    jitter = None  # random.Random: a delay of 0 … max_jitter s per answer, so answers come back in another order
+    max_jitter = 0.0
 
     def do_HEAD(self) -> None:
         self.answer(head=True)
@@ -101,10 +104,14 @@ class SiteHandler(_Quiet, BaseHTTPRequestHandler):
         self.answer(head=False)
 
     def answer(self, head: bool) -> None:
-        if self.gauge is None and not self.latency:
+        if self.gauge is None and not self.latency and self.jitter is None:
             return self.handle_request(head)
         with self.gauge or Gauge():
-            time.sleep(self.latency)  # a server that takes its time: requests overlap
+            delay = self.latency
+            if self.jitter is not None:
+                with self.gauge_lock:
+                    delay += self.jitter.uniform(0, self.max_jitter)
+            time.sleep(delay)  # a server that takes its time: requests overlap
             self.handle_request(head)
 
     # --------------------------------------------------------------------------------------------
@@ -245,7 +252,8 @@ class SampleServer:
     """The running pair of servers. `url` is the site, `external_url` the stand-in for other hosts."""
 
     def __init__(self, root: Path, host: str = LOOPBACK, port: int = 0, *, verbose: bool = False,
-                 gauge: Gauge | None = None, latency: float = 0.0, headers: dict[str, str] | None = None):
+                 gauge: Gauge | None = None, latency: float = 0.0, headers: dict[str, str] | None = None,
+                 jitter: tuple[int, float] | None = None):
         if host not in (LOOPBACK, "localhost"):
             raise ValueError("the sample site binds 127.0.0.1 only")
         self.root = Path(root)
@@ -263,7 +271,9 @@ class SampleServer:
         site_handler = type("BoundSiteHandler", (SiteHandler,),
                             {"root": self.root, "cfg": cfg, "urls": urls, "verbose": verbose,
                              "log": self.requests, "not_modified": self.not_modified, "gauge": gauge,
-                             "latency": latency, "extra_headers": extra})
+                             "latency": latency, "extra_headers": extra,
+                             "jitter": random.Random(jitter[0]) if jitter else None,
+                             "max_jitter": jitter[1] if jitter else 0.0, "gauge_lock": threading.Lock()})
         self._external = _Server((LOOPBACK, 0), ext_handler)
         try:
             self._site = _Server((LOOPBACK, port), site_handler)
@@ -300,8 +310,11 @@ class SampleServer:
 
 
 def serve(root: Path, host: str = LOOPBACK, port: int = 0, *, verbose: bool = False, gauge: Gauge | None = None,
-          latency: float = 0.0, headers: dict[str, str] | None = None) -> SampleServer:
+          latency: float = 0.0, headers: dict[str, str] | None = None,
+          jitter: tuple[int, float] | None = None) -> SampleServer:
     """Start the sample site under `root` on 127.0.0.1 (port 0 = any free port) and its external stand-in.
     `gauge` counts the site's requests in flight; `latency` delays every answer by that many seconds;
-    `headers` are added to every answer of both servers."""
-    return SampleServer(root, host, port, verbose=verbose, gauge=gauge, latency=latency, headers=headers)
+    `headers` are added to every answer of both servers; `jitter` = (seed, max seconds) delays each
+    answer by a seeded random amount, so the same site answers in another order."""
+    return SampleServer(root, host, port, verbose=verbose, gauge=gauge, latency=latency, headers=headers,
+                        jitter=jitter)
