@@ -1,0 +1,92 @@
+"""Coverage benchmark: each fixture site crawled and audited (`zwgk run`, loopback, concurrency 8,
+delay 0); the share of its answer key's listed documents reached, wall time and requests.
+
+    .venv/bin/python bench/coverage.py [--scale 1]
+
+Sites: the bundled sample county (zwgk/samplesite, at --scale), the second fixture county
+(tests/fixtures/othersite.py, no profile) and the third (tests/fixtures/thirdsite.py: JCMS
+dataproxy, gkmlpt, iframe). Prints a Markdown table for docs/benchmarks.md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def _path(url: str) -> str:
+    return re.sub(r"^https?://[^/]+", "", url)
+
+
+def run(url: str, as_of: str, out: Path) -> tuple[float, dict, str]:
+    t = time.perf_counter()
+    p = subprocess.run([sys.executable, "-m", "zwgk.cli", "run", url, "--as-of", as_of, "--out", str(out),
+                        "--network", "loopback", "--concurrency", "8", "--delay", "0"],
+                       capture_output=True, text=True, cwd=ROOT)
+    took = time.perf_counter() - t
+    if p.returncode:
+        return took, {}, p.stderr[-500:]
+    return took, json.loads((out / "results.json").read_text(encoding="utf-8")), ""
+
+
+@contextmanager
+def sample(scale: int, tmp: Path):
+    from zwgk.samplesite.generator import generate
+    from zwgk.samplesite.server import serve
+
+    key = generate(tmp / "sample", scale=scale)
+    with serve(tmp / "sample") as srv:
+        yield f"sample county (scale {scale})", srv.url, key["as_of"], [d["path"] for d in key["documents"]], srv.requests
+
+
+@contextmanager
+def other(tmp: Path):
+    from tests.fixtures import othersite
+
+    key = othersite.build(tmp / "other")
+    with othersite.serve(tmp / "other") as srv:
+        yield "second county (othersite)", srv.url, key["as_of"], [d["path"] for d in key["documents"]], srv.requests
+
+
+@contextmanager
+def third(tmp: Path):
+    from tests.fixtures import thirdsite
+
+    key = thirdsite.answer_key()
+    with thirdsite.serve() as srv:
+        yield "third county (thirdsite)", srv.url, key["as_of"], [d["path"] for d in key["documents"]], srv.requests
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--scale", type=int, default=1)
+    a = ap.parse_args()
+    print("| site | listed documents | reached | share | coverage account (entries / fetched) | wall s | requests |")
+    print("|---|---:|---:|---:|---|---:|---:|")
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        for site in (sample(a.scale, tmp), other(tmp), third(tmp)):
+            with site as (name, url, as_of, listed, requests):
+                took, results, err = run(url, as_of, tmp / f"out-{len(name)}")
+                asked = len(requests)
+            if err:
+                print(f"| {name} | {len(listed)} | — | — | failed: {err!r} | {took:.1f} | {asked} |")
+                continue
+            docs = {_path(x["url"]) for x in results["documents"]}
+            reached = sum(1 for p in listed if p in docs)
+            cov = results.get("coverage") or {}
+            print(f"| {name} | {len(listed)} | {reached} | {reached / len(listed):.4f} | "
+                  f"{cov.get('entries')} / {cov.get('documents')} | {took:.1f} | {asked} |")
+
+
+if __name__ == "__main__":
+    main()
