@@ -23,7 +23,7 @@ def _leaf_count(nodes):
 
 def test_csv_files(golden, tmp_path):
     paths = write_csv(golden, tmp_path)
-    assert [p.name for p in paths] == ["findings.csv", "scores.csv", "documents.csv"]
+    assert [p.name for p in paths] == ["findings.csv", "scores.csv", "documents.csv", "summary.csv"]
     findings = _read_csv(tmp_path / "findings.csv")
     assert [r["编号"] for r in findings] == [f["id"] for f in golden["findings"]]
     f3 = next(r for r in findings if r["编号"] == "F0003")

@@ -13,7 +13,7 @@ from zwgk.store import models as m
 
 from . import registry
 from .checklist import load_checklist
-from .coverage import coverage
+from .coverage import NOT_REACHED, coverage
 from .model import Document, SiteSnapshot
 from .scoring import Evaluator, grade, is_deduction, points, total
 from .snapshot import load_snapshot
@@ -53,13 +53,14 @@ def _columns(snap: SiteSnapshot) -> list[dict]:
 BASELINE = "baseline"
 
 
-def evaluate(snap: SiteSnapshot, checklist, baseline=None, verdicts=()) -> dict:
+def evaluate(snap: SiteSnapshot, checklist, baseline=None, verdicts=(), partial=()) -> dict:
     """The scores tree, findings and per-office scores of one checklist on one snapshot.
 
     `baseline` (checklists/baseline.yaml) runs too: its findings are reported, it is not scored.
     `verdicts` (auditor/verdicts.py) settle manual indicators and open results of checks.
+    `partial`: why the crawl is partial (`partial_reasons`); absence failures then need review.
     """
-    ev = Evaluator(snap, checklist.portal_office, tuple(checklist.offices), verdicts)
+    ev = Evaluator(snap, checklist.portal_office, tuple(checklist.offices), verdicts, partial)
     leaves: list[tuple] = []  # (indicator, LeafResult, Points): each leaf scored once, by scoring.points
     scoring = checklist.scoring or {}
     deduction = is_deduction(scoring)
@@ -250,9 +251,13 @@ def run_audit(session: Session, crawl_id: int, checklist_name: str, as_of: date,
     snap = load_snapshot(session, crawl_id, as_of)
     crawl = session.get(m.Crawl, crawl_id)
     site = session.get(m.Site, crawl.site_id)
-    ev = evaluate(snap, checklist, baseline, given)
     links = Counter(t.state for t in snap.links)
     stats = crawl.stats or {}
+    limits = (crawl.facts or {}).get("limits") or []
+    columns = _columns(snap)
+    cov = coverage(snap, _expected(session, crawl_id))
+    partial = partial_reasons(crawl.status, stats, limits, columns, cov)
+    ev = evaluate(snap, checklist, baseline, given, partial)
     results = {
         "schema": SCHEMA,
         "tool": {"name": "zwgk", "version": __version__},
@@ -266,7 +271,9 @@ def run_audit(session: Session, crawl_id: int, checklist_name: str, as_of: date,
                   "trusted": stats.get("zwgk/incremental/trusted", 0),
                   "revalidate_days": (crawl.settings or {}).get("ZWGK_REVALIDATE_DAYS") or 0,
                   # bounds the crawl hit (crawler/bounds.py): each with its value, count and examples
-                  "limits": (crawl.facts or {}).get("limits") or [],
+                  "limits": limits,
+                  # only part of the site was read: absence findings need review (docs/results-json.md)
+                  "partial": bool(partial), "partial_reasons": partial,
                   # error answers asked again after a pause, and those still failing after the last try
                   "retries": stats.get("retry/count", 0), "retries_failed": stats.get("retry/max_reached", 0)},
         "as_of": as_of.isoformat(),
@@ -275,10 +282,10 @@ def run_audit(session: Session, crawl_id: int, checklist_name: str, as_of: date,
         # every check's names and evidence columns: the report, exports and diff read them here
         "checks": registry.vocabulary(),
         **ev,
-        "columns": _columns(snap),
+        "columns": columns,
         "documents": [document_dict(d) for d in snap.documents],
         # how much of what the site lists was read, and why the rest was not (auditor/coverage.py)
-        "coverage": coverage(snap, _expected(session, crawl_id)),
+        "coverage": cov,
         "links": {"checked": len(snap.links), "ok": links["ok"], "broken": links["broken"],
                   "inconclusive": links["inconclusive"], "wrong": links["wrong"]},
     }
@@ -287,6 +294,40 @@ def run_audit(session: Session, crawl_id: int, checklist_name: str, as_of: date,
     _store(session, crawl_id, checklist, as_of, results)
     _history(session, crawl_id, checklist.id, results)
     return results
+
+
+FINISH_REASONS = {
+    "closespider_timeout": "时间预算用尽（--time-budget），抓取提前结束",
+    "shutdown": "抓取被手动中断（Ctrl-C 或进程被终止）",
+    "closespider_pagecount": "达到页面数上限（--max-pages），抓取提前结束",
+}
+
+
+def partial_reasons(status: str | None, stats: dict, limits: list, columns: list[dict], cov: dict) -> list[str]:
+    """Why only part of the site was read (results.json `crawl.partial_reasons`); [] = whole.
+
+    The crawl's own stops — interrupted (time budget, Ctrl-C), the page cap, any bound of
+    crawler/bounds.py — columns whose list could not be read, and list entries never reached.
+    An entry not fetched for a reason of its own (a broken link, an attachment, another site)
+    is a finding about the site, not a gap in the crawl."""
+    out = []
+    finish = (stats or {}).get("finish_reason")
+    if finish in FINISH_REASONS:
+        out.append(FINISH_REASONS[finish])
+    elif status == "interrupted":
+        out.append("抓取被中断（时间预算用尽或手动中断）")
+    for x in limits or []:
+        label = x.get("label") or x.get("limit") or "抓取限制"
+        value = f"（上限 {x['value']}）" if x.get("value") else ""
+        out.append(f"{label}{value}，{x.get('count') or 0} 个网址未抓取")
+    unread = [c for c in columns if c.get("read_error")]
+    if unread:
+        names = "、".join(f"“{c.get('name') or c.get('url')}”" for c in unread[:3])
+        out.append(f"{len(unread)} 个栏目列表无法读取（{names}{'等' if len(unread) > 3 else ''}）")
+    reached = (cov.get("reasons") or {}).get(NOT_REACHED, 0)
+    if reached:
+        out.append(f"{reached} 个栏目条目未抓取")
+    return out
 
 
 def _expected(session: Session, crawl_id: int) -> dict[str, dict]:

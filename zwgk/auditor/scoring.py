@@ -9,7 +9,9 @@ Scoring rules (documented for evaluators in the README):
 - fail outranks error, error outranks needs_review, needs_review outranks pass; all
   not_applicable → not_applicable, which leaves the indicator out of the maximum;
 - needs_review and error leaves are "open": they count in the maximum but not in the
-  judged weight, so the summary score is over what was judged, with the open share beside it.
+  judged weight, so the summary score is over what was judged, with the open share beside it;
+- on a partial crawl (results.json `crawl.partial`) a check that fails because something was
+  not found (ABSENCE_CHECKS) is needs_review, not fail: what is missing may only be unread.
 """
 from __future__ import annotations
 
@@ -24,6 +26,12 @@ from dataclasses import replace
 
 from .checks._select import doc_matches, select_columns
 from .model import CheckResult, Finding, SiteSnapshot
+
+# Checks whose failure rests on something not being found — a column, an item, a period's entry,
+# a recent or an old enough entry, an annual report, a 解读 — which a partial crawl may only
+# not have reached. On a partial crawl their failures are needs_review (Evaluator._absence).
+ABSENCE_CHECKS = frozenset({"column-exists", "missing-column", "missing-item", "missing-period", "blank-column",
+                            "stale-column", "short-retention", "late-annual-report", "missing-interpretation"})
 
 RANK = {"fail": 4, "error": 3, "needs_review": 2, "pass": 1, "not_applicable": 0}
 
@@ -124,8 +132,10 @@ class Evaluator:
     """Evaluates indicators, caching check runs: one (check, params, office) runs once."""
 
     def __init__(self, snapshot: SiteSnapshot, portal_office: str | None, known_offices: tuple[str, ...] = (),
-                 verdicts=()):
+                 verdicts=(), partial: list[str] | tuple[str, ...] = ()):
+        """`partial`: why the crawl is partial (results.json `crawl.partial_reasons`); empty = whole."""
         self.snap = snapshot
+        self.partial = tuple(partial)
         self.known = tuple(known_offices)
         self.verdicts: dict[str, list] = {}
         for v in verdicts:
@@ -232,10 +242,23 @@ class Evaluator:
                 if ind.id not in self.finding_indicators[k]:
                     self.finding_indicators[k].append(ind.id)
                 keys.append(k)
+            outcome, note = self._absence(spec, res.outcome, res.note)
             results.append({"office": None if site_wide else (self.names[office] if office else self.portal_office),
-                            "outcome": res.outcome,
-                            "note": res.note, "findings": len(res.findings)})
+                            "outcome": outcome,
+                            "note": note, "findings": len(res.findings)})
         return results, keys
+
+    def _absence(self, spec, outcome: str, note: str) -> tuple[str, str]:
+        """On a partial crawl, a failure that rests on absence (ABSENCE_CHECKS) is needs_review:
+        the findings stay listed as evidence, the indicator is left to an evaluator (a verdict
+        may settle it)."""
+        if outcome != "fail" or not self.partial or not ({spec.id, getattr(spec, "finding", None)} & ABSENCE_CHECKS):
+            return outcome, note
+        why = "；".join(self.partial)
+        if len(why) > 80:
+            why = why[:78] + "…"
+        lead = f"抓取不完整（{why}），缺失类问题需人工核查"
+        return "needs_review", f"{lead}：{note}" if note else lead
 
 
 DECIDED = ("pass", "fail", "not_applicable")

@@ -89,19 +89,32 @@ def slug(i: int, name: str) -> str:
 
 
 def ranking_rows(results: list[tuple[SiteRow, dict | None, str]], errors: dict[str, str] | None = None) -> list[dict]:
-    """Ranking rows; a site without results shows its entry of `errors` (by URL), else a general failure."""
+    """Ranking rows; a site without results shows its entry of `errors` (by URL), else a general failure.
+
+    Only complete crawls are ranked. A partial one (results.json crawl.partial: a page cap, a time
+    budget, an interruption, unread lists) was judged on part of the site — and its absence
+    findings were set aside for review — so its score is not comparable: it is listed after
+    every ranked site, `partial` with its reasons and no rank, then the sites without a score."""
     rows = []
     for site, res, folder in results:
         s = (res or {}).get("summary", {})
+        crawl = (res or {}).get("crawl") or {}
         rows.append({"name": site.name, "url": site.url, "office": site.office, "folder": folder,
                      "score": s.get("score"), "grade": s.get("grade"),
                      "findings": len((res or {}).get("findings", [])),
                      "broken_links": (res or {}).get("links", {}).get("broken"),
                      "documents": s.get("documents"),
+                     "partial": bool(crawl.get("partial")),
+                     "partial_reasons": list(crawl.get("partial_reasons") or []),
                      "error": None if res else ((errors or {}).get(site.url) or "抓取或检查失败")})
-    ranked = sorted(rows, key=lambda r: (r["score"] is None, -(r["score"] or 0), r["name"]))
-    for i, r in enumerate(ranked, 1):
-        r["rank"] = i if r["score"] is not None else None
+    ranked = sorted(rows, key=lambda r: (r["score"] is None, r["partial"], -(r["score"] or 0), r["name"]))
+    i = 0
+    for r in ranked:
+        if r["score"] is not None and not r["partial"]:
+            i += 1
+            r["rank"] = i
+        else:
+            r["rank"] = None
     return ranked
 
 
@@ -169,7 +182,8 @@ def batch(sites, as_of, out, checklist, db, concurrency, delay, network, max_pag
     (out_p / "ranking.html").write_text(render_ranking(meta), encoding="utf-8")
     for r in ranking:
         score = "—" if r["score"] is None else f"{r['score']:.1f}"
-        console.print(f"{r['rank'] or '—':>3}  {score:>6}  {r['name']}  {r['url']}")
+        flag = "  [yellow]抓取不完整，未参与排名[/]" if r["partial"] else ""
+        console.print(f"{r['rank'] or '—':>3}  {score:>6}  {r['name']}  {r['url']}{flag}")
     console.print(f"排名：{(out_p / 'ranking.html').resolve()}")
     if errors:  # lost writes fail the batch (exit 1), after every other site got its report
         names = "、".join(r.name for r in rows if r.url in errors)

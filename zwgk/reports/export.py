@@ -127,10 +127,19 @@ def column_rows(results: dict) -> tuple[list[tuple[str, str]], list[dict]]:
     return _keys(rows, COLUMN_KEYS), rows
 
 
+def partial_text(crawl: dict) -> str:
+    """What the summary says of a crawl's completeness (results.json crawl.partial)."""
+    if not crawl.get("partial"):
+        return "完整"
+    why = "；".join(crawl.get("partial_reasons") or []) or "原因未记录"
+    return f"本次抓取不完整：{why}。以下结果只反映已抓取部分，缺失类问题需人工核查"
+
+
 def summary_rows(results: dict) -> list[tuple[str, Any]]:
     site, s = results.get("site") or {}, results.get("summary") or {}
     crawl, cl = results.get("crawl") or {}, results.get("checklist") or {}
     out: list[tuple[str, Any]] = [
+        ("抓取完整性", partial_text(crawl)),
         ("网站名称", site.get("name")), ("网站地址", site.get("url")),
         ("采集开始", crawl.get("started_at")), ("采集结束", crawl.get("finished_at")),
         ("未变化沿用的页面（304）", crawl.get("not_modified") or 0), ("轮换核验未请求", crawl.get("trusted") or 0),
@@ -164,13 +173,15 @@ def _write_csv(path: Path, keys: list[tuple[str, str]], rows: list[dict]) -> Pat
 
 
 def write_csv(results: dict, out_dir: Path) -> list[Path]:
-    """findings.csv, scores.csv, documents.csv in out_dir."""
+    """findings.csv, scores.csv, documents.csv and summary.csv (the 汇总 sheet: completeness first) in out_dir."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     return [
         _write_csv(out_dir / "findings.csv", *finding_rows(results)),
         _write_csv(out_dir / "scores.csv", *score_rows(results)),
         _write_csv(out_dir / "documents.csv", *document_rows(results)),
+        _write_csv(out_dir / "summary.csv", [("k", "项目"), ("v", "内容")],
+                   [{"k": k, "v": v} for k, v in summary_rows(results)]),
     ]
 
 

@@ -424,6 +424,9 @@ def build_view(results: dict, history: list[dict] | None = None) -> dict:
         "title": f"{site.get('name') or site.get('url') or '网站'}政务公开评估报告",
         "site": site,
         "crawl": crawl,
+        # a partial crawl (results.json crawl.partial): the banner at the top says why
+        "partial": bool(crawl.get("partial")),
+        "partial_reasons": list(crawl.get("partial_reasons") or []) or (["原因未记录"] if crawl.get("partial") else []),
         "coverage": results.get("coverage") or {},
         "crawl_span": fmt_span(crawl.get("started_at"), crawl.get("finished_at")),
         "as_of": results.get("as_of"),
