@@ -25,7 +25,7 @@ from zwgk.samplesite.server import serve
 from .conftest import zwgk
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "auditor"))
-from snapshot_yaml import build_snapshot  # noqa: E402
+from snapshot_yaml import build_snapshot
 
 
 def _leaves(nodes):

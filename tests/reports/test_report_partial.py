@@ -45,7 +45,7 @@ def test_ranking_lists_partial_sites_after_ranked_ones(golden):
     whole["summary"]["score"] = 40.0
     part = _partial(golden)
     part["summary"]["score"] = 90.0  # higher, but on part of the site
-    row = lambda i, n: SiteRow(i, n, f"http://{n}.example/", None, None)  # noqa: E731
+    row = lambda i, n: SiteRow(i, n, f"http://{n}.example/", None, None)
     ranked = ranking_rows([(row(2, "甲县"), part, "001"), (row(3, "乙县"), whole, "002"),
                            (row(4, "丙县"), None, "003")])
     assert [(r["name"], r["rank"], r["partial"]) for r in ranked] == [
