@@ -16,6 +16,8 @@ The cases in tests/auditor/cases/<check-id>.yaml look like this (every key optio
               column: 行政规范性文件                      # column_kind defaults to its class
               publish_date: 2023-09-28
               interpretation_urls: [/j1.html]
+              malformed_dates: {成文日期: 2023年13月45日}   # shown but no date (Document.malformed_dates)
+              validity_evidence: [本办法自2020年1月1日起废止。]  # the page's words on its validity
           columns:
             - name: 财政收支
               entries: [2023-07-05, {title: 2023年8月财政收支, date: null}, "2023-09-03 九月情况"]
@@ -111,6 +113,8 @@ def build_snapshot(spec: dict | None) -> SiteSnapshot:
             policy_urls=tuple(u(x) for x in d.get("policy_urls") or ()),
             attachments=tuple(Attachment(u(a["url"]), a.get("name", ""), a.get("ext", ""))
                               for a in d.get("attachments") or ()),
+            malformed_dates=tuple((k, str(v)) for k, v in (d.get("malformed_dates") or {}).items()),
+            validity_evidence=tuple(d.get("validity_evidence") or ()),
         ))
 
     cols = []

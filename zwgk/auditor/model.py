@@ -45,6 +45,12 @@ class Document:
     policy_urls: tuple[str, ...] = ()           # on a 解读 page: links back to the policies
     attachments: tuple[Attachment, ...] = ()
     first_seen: datetime | None = None
+    # dates the page shows that cannot be dates, as printed: (("成文日期", "2023年13月45日"), …);
+    # such a field is present but wrong (malformed-date), not missing (missing-field)
+    malformed_dates: tuple[tuple[str, str], ...] = ()
+    # what the page itself says about its validity: body sentences and metadata lines naming
+    # 废止/失效/有效期, as the extractor kept them (reasons["validity_evidence"]); read by validity-conflict
+    validity_evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,30 @@ def latest_crawl_id(session: Session, site_url: str | None = None) -> int | None
     return session.scalars(q.limit(1)).first()
 
 
+# keys and markers of document.reasons the extractor writes (zwgk/crawler/extractors/fields.py:
+# UNREADABLE_DATE, VALIDITY_EVIDENCE); repeated here so that the auditor imports no crawler code
+UNREADABLE_DATE = "无法识别的日期："
+VALIDITY_EVIDENCE = "validity_evidence"
+_DATE_FIELDS = (("written_date", "成文日期"), ("publish_date", "发布日期"))
+
+
+def _malformed_dates(reasons: dict) -> tuple[tuple[str, str], ...]:
+    out = []
+    for key, name in _DATE_FIELDS:
+        why = reasons.get(key)
+        if isinstance(why, str) and why.startswith(UNREADABLE_DATE) and why[len(UNREADABLE_DATE):].strip():
+            out.append((name, why[len(UNREADABLE_DATE):].strip()))
+    return tuple(out)
+
+
+def _validity_evidence(reasons: dict) -> tuple[str, ...]:
+    text = reasons.get(VALIDITY_EVIDENCE)
+    return tuple(ln for ln in text.split("\n") if ln.strip()) if isinstance(text, str) else ()
+
+
 def _document(d: m.Document) -> am.Document:
     links = d.interpretation_links or []
+    reasons = d.reasons if isinstance(d.reasons, dict) else {}
     return am.Document(
         url=d.url, title=d.title, doc_number=d.doc_number, written_date=d.written_date,
         publish_date=d.publish_date, validity=d.validity, index_no=d.index_no, publisher=d.publisher,
@@ -35,6 +57,7 @@ def _document(d: m.Document) -> am.Document:
         interpretation_forms=tuple(x.get("form") or "文字" for x in links),
         policy_urls=tuple(d.policy_urls or ()),
         attachments=tuple(am.Attachment(a["url"], a.get("name") or "", a.get("ext") or "") for a in d.attachments or ()),
+        malformed_dates=_malformed_dates(reasons), validity_evidence=_validity_evidence(reasons),
     )
 
 

@@ -16,13 +16,20 @@ _PRESENT: dict[str, Callable[[Document], bool]] = {
     # the body may be published as an attachment (a PDF of the 红头文件)
     "正文": lambda d: d.body_chars > 0 or bool(d.attachments),
     "文号": lambda d: bool(norm_text(d.doc_number)),
-    "成文日期": lambda d: d.written_date is not None,
-    "发布日期": lambda d: d.publish_date is not None,
+    # a date shown but not a date (2023年13月45日) is present, just wrong: malformed-date's business
+    "成文日期": lambda d: d.written_date is not None or _shown_malformed(d, "成文日期"),
+    "发布日期": lambda d: d.publish_date is not None or _shown_malformed(d, "发布日期"),
     "有效性": lambda d: bool(norm_text(d.validity)),
     "索引号": lambda d: bool(norm_text(d.index_no)),
     "发布机构": lambda d: bool(norm_text(d.publisher)),
     "主题分类": lambda d: bool(norm_text(d.topic)),
 }
+
+
+def _shown_malformed(d: Document, name: str) -> bool:
+    return any(f == name for f, _ in d.malformed_dates)
+
+
 # other labels seen on pages and in checklists (DOMAIN.md (e))
 _SYNONYMS = {
     "名称": "标题", "发文字号": "文号", "文件编号": "文号", "发文日期": "成文日期", "生成日期": "成文日期",
@@ -53,7 +60,8 @@ def missing_field(snap: SiteSnapshot, column: str | None = None,
 
     Fields: 标题, 正文 (body text or an attachment), 文号, 成文日期, 发布日期, 有效性, 索引号,
     发布机构, 主题分类, and the synonyms seen on pages (发文字号, 发布时间, 时效 …). An unknown
-    field name is an error. 解读 pages are skipped unless `column` selects a 解读 column.
+    field name is an error. A 成文日期/发布日期 the page shows but that is no date (2023年13月45日)
+    is not missing: `malformed-date` reports it. 解读 pages are skipped unless `column` selects a 解读 column.
     not_applicable when there is no document.
     """
     wanted = [_field(f) for f in ([fields] if isinstance(fields, str) else fields)]
@@ -114,3 +122,27 @@ def date_order(snap: SiteSnapshot, column: str | None = None) -> CheckResult:
                 for d in docs if d.written_date > d.publish_date]
     return outcome(findings, len(docs), f"检查文件 {len(docs)} 件，日期颠倒 {len(findings)} 件",
                    empty_note="没有同时标注成文日期和发布日期的文件")
+
+
+@check(
+    "malformed-date",
+    title="日期格式正确",
+    failure_title="日期无法识别",
+    columns=[("url", "文件", "url"), ("title", "标题", "text"), ("field", "要素", "text"),
+             ("raw", "页面所示", "code")],
+)
+def malformed_date(snap: SiteSnapshot, column: str | None = None) -> CheckResult:
+    """Every 成文日期 and 发布日期 a document shows is a real date: a `malformed-date` finding,
+    with the field and the text as printed on the page, for 2023年13月45日, 二〇二三年九月三十一日,
+    2023-02-30 and the like (the extractor keeps such text in the document's reasons).
+
+    Such a field is present but wrong, so `missing-field` does not report it too. Documents
+    without any date are not examined; 解读 pages are skipped unless `column` selects them.
+    """
+    docs = [d for d in select_documents(snap, column)
+            if d.written_date or d.publish_date or d.malformed_dates]
+    findings = [Finding("malformed-date", d.url, office=d.office,
+                        details={"field": name, "raw": raw, "title": d.title})
+                for d in docs for name, raw in d.malformed_dates]
+    return outcome(findings, len(docs), f"检查文件 {len(docs)} 件，日期无法识别 {len(findings)} 处",
+                   empty_note="没有标注日期的文件")

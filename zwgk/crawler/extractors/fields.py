@@ -26,6 +26,12 @@ FIELDS = ("title", "doc_number", "written_date", "publish_date", "validity", "in
 NOT_SHOWN = "页面未标注"
 WEAK = 3  # label priority from which a label is too generic to trust inside running text
 EMPTY_VALUE = "标注为空"
+# reasons[written_date|publish_date] when the page shows a date that cannot be one (2023年13月45日):
+# the prefix, then the date as printed. The auditor's malformed-date check reads it.
+UNREADABLE_DATE = "无法识别的日期："
+# reasons key (not a field): what the page itself says about its validity — the sentences of the
+# body and the metadata lines naming 废止/失效/有效期, one a line (validity_evidence()).
+VALIDITY_EVIDENCE = "validity_evidence"
 
 # --- label table: field -> (label, priority); lower priority wins -------------------------
 LABELS: dict[str, tuple[tuple[str, int], ...]] = {
@@ -341,6 +347,20 @@ def _clean_date(value: str) -> dt.date | None:
     return parse_date(value)
 
 
+# What is written as a date, whether or not it is one (2023年13月45日, 二〇二三年九月三十一日, 2023-02-30).
+_DATE_LIKE = re.compile(
+    r"\d{4} ?年 ?\d{1,2} ?月 ?\d{1,2} ?[日号]|\d{4} ?([-/.．]) ?\d{1,2} ?\1 ?\d{1,2}(?!\d)"
+    r"|[〇○零一二三四五六七八九]{4} ?年 ?[〇○零一二三四五六七八九十]{1,3} ?月 ?[〇○零一二三四五六七八九十]{1,4} ?[日号]")
+
+
+def date_like(value: str | None) -> str | None:
+    """The date as printed when `value` shows one that is not a valid date, else None."""
+    if not value or parse_date(value) is not None:
+        return None
+    m = _DATE_LIKE.search(squash(value))
+    return m.group(0) if m else None
+
+
 _CLEANERS = {
     "title": lambda v: (lambda t: t if t and len(t) >= 4 else None)(_clean_text(v, 300)),
     "doc_number": _clean_doc_number,
@@ -363,6 +383,10 @@ def pick(pairs: list[Pair], name: str) -> tuple[object, str | None]:
         if value is not None:
             return value, None
     p = cands[0]
+    if name in ("written_date", "publish_date"):
+        raw = date_like(p.value)
+        if raw:
+            return None, f"{UNREADABLE_DATE}{raw}"
     if not nospace(p.value):
         return None, f"「{p.label}」{EMPTY_VALUE}"
     if _PLACEHOLDER.match(nospace(p.value)):
@@ -532,6 +556,48 @@ def seal_date(lines: list[str]) -> dt.date | None:
             if d:
                 return d
     return None
+
+
+def malformed_seal_date(lines: list[str]) -> str | None:
+    """A date-only line near the end of the body that is no valid date (二〇二三年九月三十一日
+    above the seal), as printed; None when there is none."""
+    for ln in reversed(lines[-15:]):
+        n = norm(ln).replace(" ", "")
+        if len(n) <= 50 and _DATE_LINE.match(n):
+            return date_like(squash(ln))
+    return None
+
+
+# --- validity evidence (what the page says about its own validity) -------------------------
+_VALIDITY_WORD = re.compile(r"废止|失效|有效期")
+_VALIDITY_LABEL = re.compile(r"(?:废止|失效)(?:日期|时间)|有效期|(?:状态|效力) ?[:：] ?(?:已经?)?(?:废止|失效)")
+_SENTENCE = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
+MAX_EVIDENCE = 6
+EVIDENCE_CHARS = 160
+
+
+def validity_evidence(lines: list[str], body_lines: list[str]) -> str | None:
+    """The page's own words about its validity, kept small for the auditor's validity-conflict
+    check: every body sentence naming 废止/失效/有效期 and every short metadata line labelled
+    废止日期/失效日期/有效期 (at most MAX_EVIDENCE, each cut to EVIDENCE_CHARS around the word),
+    one a line; None when the page says nothing of it."""
+    out: list[str] = []
+    body = set(body_lines)
+    for ln in lines:
+        if ln not in body and len(ln) <= 80 and _VALIDITY_LABEL.search(ln):
+            out.append(ln)
+    for ln in body_lines:
+        for m in _SENTENCE.finditer(ln):
+            sent = m.group(0).strip()
+            hit = _VALIDITY_WORD.search(sent)
+            if not hit:
+                continue
+            if len(sent) > EVIDENCE_CHARS:
+                start = max(0, min(hit.start() - EVIDENCE_CHARS // 2, len(sent) - EVIDENCE_CHARS))
+                sent = sent[start:start + EVIDENCE_CHARS]
+            out.append(sent)
+    out = list(dict.fromkeys(out))[:MAX_EVIDENCE]
+    return "\n".join(out) or None
 
 
 def _info_bar_date(lines: list[str], title: str | None, body_lines: list[str]) -> dt.date | None:
@@ -821,6 +887,9 @@ def _extract(root, url: str, encoding: str) -> DocumentFields:
     if not doc.title:
         doc.reasons["title"] = NOT_SHOWN
     _fallbacks(doc, metas, lines, body_lines)
+    evidence = validity_evidence(lines, body_lines)
+    if evidence:
+        doc.reasons[VALIDITY_EVIDENCE] = evidence
 
     crumbs = _breadcrumb(lines)
     doc.column = crumbs[-1] if crumbs else metas.get("columnname")
@@ -853,6 +922,9 @@ def _fallbacks(doc: DocumentFields, metas: dict[str, str], lines: list[str],
         doc.doc_number = doc_number_in_lines(body_lines[:8]) or _doc_number_under_title(lines, doc.title)
     if doc.written_date is None and doc.reasons.get("written_date") == NOT_SHOWN:
         doc.written_date = seal_date(body_lines)
+        raw = malformed_seal_date(body_lines) if doc.written_date is None else None
+        if raw:
+            doc.reasons["written_date"] = f"{UNREADABLE_DATE}{raw}"
     if doc.publish_date is None and doc.reasons.get("publish_date") == NOT_SHOWN:
         for key in _PUBLISH_METAS:
             if metas.get(key) and "生成" not in metas[key]:
