@@ -103,3 +103,26 @@ def test_fingerprint_of_a_page_echoing_its_full_url_does_not_depend_on_set_order
     a = fingerprint("404", "您访问的 http://a.gov.cn/x/t1.html 不存在", "http://a.gov.cn/x/t1.html")
     b = fingerprint("404", "您访问的 http://a.gov.cn/y/zz.html 不存在", "http://a.gov.cn/y/zz.html")
     assert a == b
+
+
+def test_a_removed_document_refreshing_to_its_column_is_a_soft_404():
+    from zwgk.crawler.linkcheck.judge import moved_up
+
+    assert moved_up(SITE + "/xxgk/tzgg/t20230901_1.html", SITE + "/xxgk/tzgg/")
+    assert moved_up(SITE + "/xxgk/tzgg/t20230901_1.html", SITE + "/")
+    assert not moved_up(SITE + "/xxgk/index.html", SITE + "/xxgk/")        # the same page
+    assert not moved_up(SITE + "/xxgk/tzgg/", SITE + "/xxgk/tzgg/index.html")
+    assert not moved_up(SITE + "/bsfw/", SITE + "/zwfw/bszn/")             # moved elsewhere, not up
+    t = _tracker()
+    url = SITE + "/xxgk/tzgg/t20230901_1.html"
+    html = "<html><head><title>通知公告</title></head><body>" + "<li>条目</li>" * 50 + "</body></html>"
+    r = HtmlResponse(SITE + "/xxgk/tzgg/", body=html.encode(), encoding="utf-8",
+                     request=Request(SITE + "/xxgk/tzgg/", meta={"target": url, "redirect_urls": [url],
+                                                                 "redirect_reasons": ["meta refresh"]}))
+    assert t.judge_page(r, "通知公告", "条目" * 50)[0] == "broken"
+
+
+def test_a_two_byte_answer_is_not_a_page():
+    t = _tracker()
+    r = HtmlResponse(SITE + "/a.html", body=b"ok", encoding="utf-8", request=Request(SITE + "/a.html"))
+    assert t.judge_page(r, None, "ok")[0] == "inconclusive"

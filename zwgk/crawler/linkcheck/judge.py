@@ -121,3 +121,32 @@ def judge_failure(exc: BaseException, redirected: bool = False) -> tuple[str, st
     if any(k in name for k in ("ConnectionLost", "ResponseFailed", "ConnectionDone", "DataLoss", "DownloadFailed")):
         return "broken", "连接中断", False
     return "broken", f"请求失败（{name}）", False
+
+
+TINY_BODY = 64  # bytes: an HTML answer this short is no page (a WAF's "ok", an empty 200)
+
+
+def too_short(body: bytes) -> bool:
+    return len(body.strip()) < TINY_BODY
+
+
+def _as_dir(path: str) -> str | None:
+    """The directory a path stands for: itself when it ends in /, its directory for an index page."""
+    if path.endswith("/"):
+        return path
+    head, _, leaf = path.rpartition("/")
+    return head + "/" if leaf.lower().startswith(("index.", "default.")) else None
+
+
+def moved_up(original: str, final: str) -> bool:
+    """A redirect from a page to one of its parent directories or the site root — how a removed
+    document is often answered (a 0-second meta refresh to ../). /xxgk/index.html → /xxgk/ is the
+    same page, not a move."""
+    try:
+        a, b = urlsplit(original), urlsplit(final)
+    except ValueError:
+        return False
+    if a.netloc.lower() != b.netloc.lower():
+        return False
+    target, own = _as_dir(b.path or "/"), _as_dir(a.path)
+    return target is not None and a.path.startswith(target) and target != own and a.path != target

@@ -23,7 +23,8 @@ from zwgk.crawler import discovery as dsc
 from zwgk.crawler.extractors.links import canonical_url, classify_href, page_links
 from zwgk.crawler.items import LinkTargetItem, PageLinksItem
 from zwgk.crawler.linkcheck.judge import (HEAD_FALLBACK_STATUS, IMPLICIT_FRAGMENTS, NO_ANCHORS, fingerprint,
-                                          is_waf_page, judge_failure, link_state, netloc_of, probe_dir, retry_after)
+                                          is_waf_page, judge_failure, link_state, moved_up, netloc_of, probe_dir,
+                                          retry_after, too_short)
 from zwgk.crawler.netpolicy import LOOPBACK, is_loopback_host
 from zwgk.crawler.scope import Scope, host, is_attachment, short_norm, title_and_text
 
@@ -183,8 +184,13 @@ class LinkTracker:
             return "inconclusive", "疑似防火墙（WAF）拦截页面，未能判断"
         if response.status != 200:
             return None
+        if response.request.method == "GET" and too_short(response.body):
+            return "inconclusive", f"页面内容过短（{len(response.body.strip())} 字节），疑似防火墙拦截，未能判断"
         if dsc.is_soft_404(title, text):
             return "broken", "soft-404"
+        chain = response.meta.get("redirect_urls") or []
+        if chain and "meta refresh" in (response.meta.get("redirect_reasons") or []) and moved_up(chain[0], response.url):
+            return "broken", "soft-404（页面自动跳转到上级页面或首页，疑似已删除）"
         d = probe_dir(response.url)
         if d is None or not self.scope.in_scope(response.url):
             return None

@@ -46,6 +46,7 @@ from zwgk.crawler.extractors.fields import extract_document
 from zwgk.crawler.extractors.links import canonical_url
 from zwgk.crawler.facts import SiteFacts
 from zwgk.crawler.items import DocumentItem, EntriesItem, LinkTargetItem, PageItem, ReuseItem, ReuseTargetsItem
+from zwgk.crawler.linkcheck.judge import too_short
 from zwgk.crawler.linkcheck.tracker import JUDGED_STATUS, Callbacks, LinkTracker
 from zwgk.crawler import lists
 from zwgk.crawler.listing import Listing, read_listing
@@ -162,6 +163,8 @@ class DisclosureSpider(scrapy.Spider):
         verdict = None
         if tree is not None and response.status in JUDGED_STATUS:
             verdict = self.links.judge_page(response, title, short_norm(text))
+        elif tree is None and response.status == 200 and too_short(response.body):
+            verdict = "inconclusive", "页面内容为空或过短，疑似防火墙拦截，未能判断"
         self.links.schedule_retry(response, verdict, self._send)
         self.pages_parsed += 1
         if keep_text and tree is not None:
