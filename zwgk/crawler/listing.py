@@ -52,3 +52,30 @@ def read_listing(tree, url: str, html: str) -> Listing:
         offices=[(o.url, o.text) for o in dsc.find_office_links(tree, url)] if len(entries) < 3 else [],
         pagination=list(dsc.find_pagination(tree, url, html)), requests=extra.requests, expected=extra.expected,
         directory=bool(extra.subcolumns))
+
+
+def list_requests(requests, key: str, col: dict, *, scope, requested: set, budget, callback, errback) -> list:
+    """Scrapy requests for a list adapter's further requests (GET or POST) of column `key`: each
+    asked once (a POST's body is part of its identity), in scope, within the list-page cap."""
+    import scrapy
+
+    from zwgk.crawler.extractors.links import canonical_url
+
+    out = []
+    for r in requests:
+        ident = canonical_url(r.url) if not r.body else r.key()
+        if not scope.in_scope(r.url) or ident in requested:
+            continue
+        if col["asked"] >= budget.max_list_pages:
+            budget.hit("list_pages", r.url)
+            break
+        if not budget.allows(r.url, "column", len(requested)):
+            continue
+        requested.add(ident)
+        col["asked"] += 1
+        headers = {"Content-Type": "application/x-www-form-urlencoded"} if r.method == "POST" else None
+        out.append(scrapy.Request(r.url, method=r.method, body=r.body or None, headers=headers, callback=callback,
+                                  errback=errback, dont_filter=True,
+                                  meta={"role": "column", "target": canonical_url(r.url), "column": key,
+                                        "list_adapter": r.adapter, "zwgk_unconditional": r.method != "GET"}))
+    return out

@@ -49,7 +49,7 @@ from zwgk.crawler.items import DocumentItem, EntriesItem, LinkTargetItem, PageIt
 from zwgk.crawler.linkcheck.judge import too_short
 from zwgk.crawler.linkcheck.tracker import JUDGED_STATUS, Callbacks, LinkTracker
 from zwgk.crawler import lists
-from zwgk.crawler.listing import Listing, read_listing
+from zwgk.crawler.listing import Listing, list_requests, read_listing
 from zwgk.crawler.middlewares import RobotsForbidden
 from zwgk.crawler.netpolicy import NetworkPolicy
 from zwgk.crawler.scope import Scope, is_attachment, short_norm, title_and_text
@@ -292,23 +292,9 @@ class DisclosureSpider(scrapy.Spider):
         yield from self._act_on_listing(key, col, listing, response.url)
 
     def _list_requests(self, key: str, col: dict, requests):
-        """A list adapter's further requests for column `key` (GET or POST): list pages like any other."""
-        for r in requests:
-            ident = canonical_url(r.url) if not r.body else r.key()
-            if not self.scope.in_scope(r.url) or ident in self.requested:
-                continue
-            if col["asked"] >= self.budget.max_list_pages:
-                self.budget.hit("list_pages", r.url)
-                break
-            if not self.budget.allows(r.url, "column", len(self.requested)):
-                continue
-            self.requested.add(ident)
-            col["asked"] += 1
-            headers = {"Content-Type": "application/x-www-form-urlencoded"} if r.method == "POST" else None
-            yield scrapy.Request(r.url, method=r.method, body=r.body or None, headers=headers, callback=self.parse_column,
-                                 errback=self.on_error, dont_filter=True,
-                                 meta={"role": "column", "target": canonical_url(r.url), "column": key,
-                                       "list_adapter": r.adapter, "zwgk_unconditional": r.method != "GET"})
+        """A list adapter's further requests for column `key`, asked like list pages (listing.py)."""
+        return list_requests(requests, key, col, scope=self.scope, requested=self.requested, budget=self.budget,
+                             callback=self.parse_column, errback=self.on_error)
 
     def _not_modified(self, response, url: str, office):
         """A 304: the previous crawl's rows for the page (stored under `url`) are copied, its link
