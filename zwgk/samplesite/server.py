@@ -106,13 +106,16 @@ class SiteHandler(_Quiet, BaseHTTPRequestHandler):
     def answer(self, head: bool) -> None:
         if self.gauge is None and not self.latency and self.jitter is None:
             return self.handle_request(head)
+        # in flight: from the request's arrival until its answer starts. The gauge is left before
+        # the answer is written: a client that has read an answer may send its next request at
+        # once, before this thread would get the interpreter back to count the first one done
         with self.gauge or Gauge():
             delay = self.latency
             if self.jitter is not None:
                 with self.gauge_lock:
                     delay += self.jitter.uniform(0, self.max_jitter)
             time.sleep(delay)  # a server that takes its time: requests overlap
-            self.handle_request(head)
+        self.handle_request(head)
 
     # --------------------------------------------------------------------------------------------
     def handle_request(self, head: bool) -> None:
