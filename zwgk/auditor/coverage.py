@@ -41,10 +41,11 @@ def coverage(snap: SiteSnapshot, expected: dict[str, dict] | None = None, max_li
         if not urls and not c.read_error and c.url not in expected:
             continue
         got = [u for u in urls if u in fetched]
-        missing = []
+        missing, counted = [], set()
         for e in c.entries:
-            if e.url in fetched or e.url in {m["url"] for m in missing}:
+            if e.url in fetched or e.url in counted:
                 continue
+            counted.add(e.url)
             t = targets.get(e.url)
             reason = "其他网站的页面" if t is None and urlsplit(e.url).hostname != site_host else _reason(e.url, t)
             missing.append({"url": e.url, "title": e.title, "reason": reason})

@@ -10,7 +10,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 
-from zwgk.crawler.netpolicy import NetworkPolicy, Refusal, is_loopback_host  # noqa: F401 - re-exported
+from zwgk.crawler.netpolicy import NetworkPolicy, Refusal
 
 
 class PolicyRefused(IgnoreRequest):

@@ -27,6 +27,15 @@ _HAN = re.compile(
 _PATTERNS = (_ARABIC_CN, _ARABIC_SEP, _HAN)
 
 
+# What is *written* as a date, whether or not it is one (2023年13月45日, 二〇二三年九月三十一日,
+# 2023-02-30): its shape only — parse_date says whether it is a date. No groups, so that other
+# patterns can embed it (more than once); the separator of 2023-09-15 is the same both times.
+DATE_TEXT = (r"\d{4} ?年 ?\d{1,2} ?月 ?\d{1,2} ?[日号]"
+             r"|\d{4} ?(?:- ?\d{1,2} ?-|/ ?\d{1,2} ?/|\. ?\d{1,2} ?\.|． ?\d{1,2} ?．) ?\d{1,2}(?!\d)"
+             r"|[〇○零一二三四五六七八九]{4} ?年 ?[〇○零一二三四五六七八九十]{1,3} ?月 ?[〇○零一二三四五六七八九十]{1,4} ?[日号]")
+DATE_SHAPE = re.compile(DATE_TEXT)
+
+
 def _han_int(s: str) -> int | None:
     """'十' -> 10, '二十三' -> 23, '三十一' -> 31, '〇五' -> 5; None if not a number."""
     if "十" not in s:

@@ -4,18 +4,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from zwgk.formats.dates import parse_date
+from zwgk.formats.dates import DATE_SHAPE, DATE_TEXT, parse_date
 
 from ..model import CheckResult, Document, Finding, SiteSnapshot
 from ..registry import check
 from ._select import iso, outcome, select_documents, years_before
 
-# What is written as a date (validity is parse_date's to say).
-_DATE = re.compile(
-    r"\d{4} ?年 ?\d{1,2} ?月 ?\d{1,2} ?[日号]|\d{4} ?([-/.]) ?\d{1,2} ?\1 ?\d{1,2}(?!\d)"
-    r"|[〇○零一二三四五六七八九]{4} ?年 ?[〇○零一二三四五六七八九十]{1,3} ?月 ?[〇○零一二三四五六七八九十]{1,4} ?[日号]")
-_D = r"(?P<d>\d{4} ?年 ?\d{1,2} ?月 ?\d{1,2} ?[日号]|\d{4} ?[-/.] ?\d{1,2} ?[-/.] ?\d{1,2}" \
-     r"|[〇○零一二三四五六七八九]{4} ?年 ?[〇○零一二三四五六七八九十]{1,3} ?月 ?[〇○零一二三四五六七八九十]{1,4} ?[日号])"
+_DATE = DATE_SHAPE  # what is written as a date (validity is parse_date's to say)
+_D = rf"(?P<d>{DATE_TEXT})"
 # this document, as it names itself (本办法, 此件 …); 该 is left out: it as often means a document just quoted
 _SELF = re.compile(r"(?:本|此)(?:实施细则|规范性文件|办法|规定|通知|文件|意见|细则|决定|公告|通告|方案|规则"
                    r"|措施|政策|制度|条例|规划|批复|指引|指南|目录|清单|规程|标准|件)")

@@ -16,7 +16,7 @@ import lxml.etree
 
 from zwgk.crawler.extractors.encoding import decode_html, parse_html
 from zwgk.crawler.extractors.links import canonical_url, classify_href, url_ext, ATTACHMENT_EXTS
-from zwgk.formats.dates import parse_date
+from zwgk.formats.dates import DATE_SHAPE, parse_date
 from zwgk.formats.docnumber import DOC_NUMBER_IN_TEXT, parse_doc_number
 from zwgk.formats.text import nospace, norm, squash
 from zwgk.vocab import VALIDITY, classify_column
@@ -347,17 +347,11 @@ def _clean_date(value: str) -> dt.date | None:
     return parse_date(value)
 
 
-# What is written as a date, whether or not it is one (2023年13月45日, 二〇二三年九月三十一日, 2023-02-30).
-_DATE_LIKE = re.compile(
-    r"\d{4} ?年 ?\d{1,2} ?月 ?\d{1,2} ?[日号]|\d{4} ?([-/.．]) ?\d{1,2} ?\1 ?\d{1,2}(?!\d)"
-    r"|[〇○零一二三四五六七八九]{4} ?年 ?[〇○零一二三四五六七八九十]{1,3} ?月 ?[〇○零一二三四五六七八九十]{1,4} ?[日号]")
-
-
 def date_like(value: str | None) -> str | None:
     """The date as printed when `value` shows one that is not a valid date, else None."""
     if not value or parse_date(value) is not None:
         return None
-    m = _DATE_LIKE.search(squash(value))
+    m = DATE_SHAPE.search(squash(value))
     return m.group(0) if m else None
 
 

@@ -100,10 +100,6 @@ def url_host(url: str) -> str | None:
 _host = url_host
 
 
-def _intranet(host: str) -> bool:
-    return is_internal_host(host)  # any notation: 127.1, 0x7f000001, [::ffff:10.0.0.1], localhost, oa
-
-
 def _malformed(absolute: str) -> bool:
     try:
         parts = urlsplit(absolute)
@@ -165,7 +161,7 @@ def _classify_href(href: str, base_url: str) -> tuple[str | None, str | None, st
         return raw, "URL格式错误", None
     host, page_host = _host(absolute), _host(base_url)
     fragment = urlsplit(absolute).fragment or None
-    if host and host != page_host and _intranet(host):
+    if host and host != page_host and is_internal_host(host):  # any notation: 127.1, 0x7f000001, oa
         return canonical_url(absolute), "内网地址", fragment
     return canonical_url(absolute), None, fragment
 
