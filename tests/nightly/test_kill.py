@@ -31,6 +31,14 @@ def _stat(pid: int) -> list[str] | None:
     return text[text.rindex(")") + 2:].split()  # the command name may hold spaces and parentheses
 
 
+def _cmdline(pid: int) -> bytes:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read()
+    except OSError:
+        return b""
+
+
 def _alive(pid: int) -> bool:
     st = _stat(pid)
     return st is not None and st[0] not in ("Z", "X")  # a zombie has ended; only its parent's wait is due
@@ -69,7 +77,8 @@ def crawling(db_url, tmp_path):
             kids = _until(lambda: _children(nightly.pid), 15)
             assert len(kids) == 1, (kids, log.read_text(encoding="utf-8"))
             child = kids[0]
-            assert b"zwgk.cli\0run\0" in open(f"/proc/{child}/cmdline", "rb").read()
+            # between fork and exec the child still shows nightly's command line: wait for the exec
+            assert _until(lambda: b"zwgk.cli\0run\0" in _cmdline(child), 15), _cmdline(child)
             assert _until(lambda: gauge.now >= 1, 15), log.read_text(encoding="utf-8")  # the crawl is under way
             yield nightly, child, db_url, server.url, log
         finally:
