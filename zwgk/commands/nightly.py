@@ -348,10 +348,12 @@ def nightly_command(target: str, out: str, db: str | None, extra: list[str]) -> 
 
 
 def cron_line(at: tuple[int, int], cmd: list[str], log: Path) -> str:
+    """One crontab line; it creates the log's folder itself (`mkdir -p`), since the line may be
+    installed long before the first night and the folder removed in between."""
     import shlex
 
-    return (f"{at[1]} {at[0]} * * * {' '.join(shlex.quote(c) for c in cmd)} >> {shlex.quote(str(log))} 2>&1 "
-            f"{CRON_TAG}")
+    return (f"{at[1]} {at[0]} * * * mkdir -p {shlex.quote(str(log.parent))} && "
+            f"{' '.join(shlex.quote(c) for c in cmd)} >> {shlex.quote(str(log))} 2>&1 {CRON_TAG}")
 
 
 def systemd_units(at: tuple[int, int], cmd: list[str], workdir: Path) -> dict[str, str]:
