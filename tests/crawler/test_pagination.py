@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from zwgk.crawler.discovery import find_pagination
+from zwgk.crawler.lists import read_page
 from zwgk.crawler.extractors.encoding import parse_html
 
 
 def _pages(script: str, url: str) -> list[str]:
     html = f'<html><body><ul><li><a href="t1.html">x</a></li></ul><div id="page_div"></div><script>{script}</script></body></html>'
-    return find_pagination(parse_html(html), url, html)
+    return read_page(parse_html(html), url, html, 1).pages
 
 
 def test_newer_trs_pager_is_numbered_from_one():

@@ -2,7 +2,7 @@
 
 Nothing here is keyed to one site's markup. It reads what every government CMS shows a
 reader: link texts (政府信息公开, column names, department names), lists of dated entries,
-and pagination controls (下一页 links, page numbers, TRS createPageHTML, JCMS datastores).
+and JCMS datastores' inline rows. Pagination and other list mechanisms are read by `lists/`.
 """
 from __future__ import annotations
 
@@ -25,7 +25,6 @@ OFFICE_NAME = re.compile(
 PAGER_TEXTS = {"下一页", "下页", "后页", "尾页", "末页", "最后一页", "下一頁", ">", ">>", "›", "»"}
 NOISE_CONTAINER = re.compile(r"(^|[-_ ])(header|footer|foot|top|bottom|crumb|breadcrumb|location|position|"
                              r"topnav|mainnav|daohang|banner|copyright)([-_ ]|$)", re.I)
-TRS_PAGER = re.compile(r"createPageHTML\s*\(([^)]*)\)")
 JCMS_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
 ROW_TAGS = {"li", "tr", "dd", "dt", "p", "div", "td", "span", "table"}
 MONTH_DAY = re.compile(r"(?<![\d.])(?:0?[1-9]|1[0-2])\s*(?:[-/.]|月)\s*(?:0?[1-9]|[12]\d|3[01])(?:日)?(?![\d.])")
@@ -322,77 +321,6 @@ def find_entries(tree, base: str, raw_html: str = "") -> list[Entry]:
     best = max(groups, key=lambda s: len(groups[s]))
     items = groups[best]
     return items if len(items) >= 3 and sum(len(e.title) >= 8 for e in items) >= 3 else []
-
-
-def find_pagination(tree, base: str, raw_html: str = "") -> list[str]:
-    """URLs of the other list pages of the same list."""
-    urls: list[str] = []
-    for m in TRS_PAGER.finditer(raw_html or ""):
-        # the classic template passes variables: var countPage = 3; createPageHTML(countPage, …)
-        raw_args = [x.strip() for x in m.group(1).split(",")]
-        args = [_js_value(x.strip("'\""), raw_html) for x in raw_args]
-        ints = [int(x) for x in args if x.isdigit()]
-        ext = next((s for s in args if s.lower() in ("html", "htm", "shtml", "jhtml")), None)
-        if not ext or not ints:
-            continue
-        total = min(ints[0], 2000)  # the page count is the first number in both forms
-        before = args[args.index(ext) - 1] if args.index(ext) > 0 else ""
-        prefix = before if re.fullmatch(r"[\w-]+", before) and not before.isdigit() else "index"
-        if raw_args and raw_args[0][:1] in "'\"" and not args[0].isdigit():
-            # the newer form names its pager element first — createPageHTML('page_div', 11, 1,
-            # 'list', 'shtml', 154) — and numbers pages from 1: list.shtml, list_2.shtml … list_11.shtml
-            urls += [urljoin(base, f"{prefix}_{i}.{ext}") for i in range(2, total + 1)]
-        else:
-            # createPageHTML(total, current, "index", "html"): index.html (the page we are on, or
-            # its directory URL), then index_1.html … index_{total-1}.html
-            urls += [urljoin(base, f"{prefix}_{i}.{ext}") for i in range(1, total)]
-    for a, url in anchors(tree, base):
-        text = norm_text(a.text_content())
-        if text in PAGER_TEXTS or (text.isdigit() and len(text) <= 4 and _in_pager(a)):
-            urls.append(url)
-    if not urls:
-        urls += _js_pager_urls(tree, base, raw_html or "")
-    out, seen = [], {base}
-    for u in urls:
-        if u not in seen:
-            seen.add(u)
-            out.append(u)
-    return out
-
-
-TOTAL_PAGES = re.compile(r"共\s*(\d{1,4})\s*页|\d{1,4}\s*/\s*(\d{1,4})\s*页")
-JS_PAGE_URL = re.compile(r"""['"]([\w-]+)_['"]\s*\+\s*\w+\s*\+\s*['"](\.[a-z]{3,5})['"]""", re.I)
-
-
-def _js_pager_urls(tree, base: str, raw_html: str) -> list[str]:
-    """Pages of a pager driven only by script (javascript:goPage(2)): the page count the pager
-    shows (共3页, 1/3页) and the URL pattern its script builds ('index_'+n+'.shtml')."""
-    m = TOTAL_PAGES.search(norm_text(tree.text_content()))
-    pattern = JS_PAGE_URL.search(raw_html)
-    if not m or not pattern:
-        return []
-    total = min(int(m.group(1) or m.group(2)), 2000)
-    prefix, ext = pattern.groups()
-    return [urljoin(base, f"{prefix}_{n}{ext}") for n in range(2, total + 1)]
-
-
-def _js_value(arg: str, raw_html: str) -> str:
-    if re.fullmatch(r"[A-Za-z_$][\w$]*", arg) and arg not in ("index", "html", "htm", "shtml"):
-        m = re.search(r"\b(?:var|let|const)?\s*" + re.escape(arg) + r"\s*=\s*(\d+)", raw_html)
-        if m:
-            return m.group(1)
-    return arg
-
-
-def _in_pager(a) -> bool:
-    for anc in list(a.iterancestors())[:4]:
-        ident = f"{anc.get('class') or ''} {anc.get('id') or ''}".lower()
-        if any(k in ident for k in ("page", "pag", "fenye", "pg", "pager", "turn")):
-            return True
-        sibs = [norm_text(x.text_content()) for x in anc.iter("a")]
-        if len(sibs) >= 3 and sum(s.isdigit() for s in sibs) >= 2 and len(anc.findall(".//a")) <= 20:
-            return True
-    return False
 
 
 def is_soft_404(title: str | None, text: str) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from zwgk.crawler import discovery as dsc
-from zwgk.crawler.lists import ListRead, ListRequest, read_page
+from zwgk.crawler.lists import ListRead, ListRequest, read_page, request_headers
 
 
 @dataclass
@@ -45,12 +45,12 @@ def read_listing(tree, url: str, html: str) -> Listing:
     """The listing of a parsed list page. Office links are looked for only on a page with fewer
     than three entries (a 部门信息公开 directory, not a list)."""
     entries = dsc.find_entries(tree, url, html)
-    extra = read_page(tree, url, html, len(entries))  # list adapters: JCMS dataproxy, gkmlpt, iframes …
+    extra = read_page(tree, url, html, len(entries))  # list adapters: pagers, JCMS dataproxy, gkmlpt, iframes …
     return Listing(
         entries=[(e.url, e.title, e.date) for e in entries] + extra.entries,
         subcolumns=[(c.url, c.name, c.kind) for c in dsc.find_column_links(tree, url)] + extra.subcolumns,
         offices=[(o.url, o.text) for o in dsc.find_office_links(tree, url)] if len(entries) < 3 else [],
-        pagination=list(dsc.find_pagination(tree, url, html)), requests=extra.requests, expected=extra.expected,
+        pagination=[u for u in extra.pages if u != url], requests=extra.requests, expected=extra.expected,
         directory=bool(extra.subcolumns))
 
 
@@ -73,8 +73,7 @@ def list_requests(requests, key: str, col: dict, *, scope, requested: set, budge
             continue
         requested.add(ident)
         col["asked"] += 1
-        headers = {"Content-Type": "application/x-www-form-urlencoded"} if r.method == "POST" else None
-        out.append(scrapy.Request(r.url, method=r.method, body=r.body or None, headers=headers, callback=callback,
+        out.append(scrapy.Request(r.url, method=r.method, body=r.body or None, headers=request_headers(r), callback=callback,
                                   errback=errback, dont_filter=True,
                                   meta={"role": "column", "target": canonical_url(r.url), "column": key,
                                         "list_adapter": r.adapter, "zwgk_unconditional": r.method != "GET"}))

@@ -6,6 +6,8 @@ POST, and which adapter reads the answer), and, for answers that are not HTML (X
 their entries. Adding a CMS family = adding a module with `read_page` and, when its answers are
 data, `answers` + `read_answer`, and listing it in ADAPTERS.
 
+  pager    the static pager: 下一页 / page-number links, or a script pager's 共N页 and URL pattern
+  trs      TRS WCM createPageHTML (classic and six-argument forms)
   jcms     大汉 JCMS: the first records inline in <datastore>, the rest from dataproxy.jsp (XML)
   gkmlpt   Guangdong 政府信息公开目录: an SPA shell (window._CONFIG SID/TREE), lists from a JSON API
   iframe   a list inside a same-host <iframe>
@@ -39,15 +41,20 @@ class ListRequest:
 @dataclass
 class ListRead:
     """What an adapter read: entries (url, title, date | None), sub-columns (url, name, kind),
-    further requests, and what the list says it holds (records, pages) for the coverage account."""
+    further pages of the same HTML list (url), further requests, and what the list says it holds
+    (records, pages) for the coverage account."""
     entries: list = field(default_factory=list)
     subcolumns: list = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)
     requests: list[ListRequest] = field(default_factory=list)
     expected: dict = field(default_factory=dict)
 
     def merge(self, other: "ListRead") -> "ListRead":
         self.entries += other.entries
         self.subcolumns += other.subcolumns
+        for u in other.pages:
+            if u not in self.pages:
+                self.pages.append(u)
         self.requests += other.requests
         for k, v in other.expected.items():
             if v is not None:
@@ -56,9 +63,9 @@ class ListRead:
 
 
 def _adapters():
-    from zwgk.crawler.lists import gkmlpt, iframe, jcms
+    from zwgk.crawler.lists import gkmlpt, iframe, jcms, pager, trs
 
-    return {"jcms": jcms, "gkmlpt": gkmlpt, "iframe": iframe}
+    return {"trs": trs, "pager": pager, "jcms": jcms, "gkmlpt": gkmlpt, "iframe": iframe}
 
 
 def read_page(tree, url: str, html: str, entries: int) -> ListRead:
@@ -78,6 +85,15 @@ def answer_adapter(url: str, content_type: str, meta_adapter: str | None = None)
         if answers is not None and answers(url, content_type):
             return name
     return None
+
+
+def request_headers(r: ListRequest) -> dict | None:
+    """A POST's content type: JSON when its body is a JSON document, else a form."""
+    if r.method != "POST":
+        return None
+    if r.body[:1] in ("{", "["):
+        return {"Content-Type": "application/json;charset=UTF-8"}
+    return {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 def read_answer(adapter: str, url: str, text: str) -> ListRead:
