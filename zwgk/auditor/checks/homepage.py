@@ -5,8 +5,10 @@ IPv6, a query's answer): they read SiteSnapshot.facts and say 未采集 (needs_r
 """
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import date
+from urllib.parse import urlsplit
 
 from zwgk.vocab import norm_text
 
@@ -89,6 +91,31 @@ def homepage_stale(snap: SiteSnapshot, max_days: int = 14, yearless: bool = True
     return CheckResult("pass", (), len(dates), f"首页最新信息日期为 {iso(last)}（{days} 天前）")
 
 
+# Errors that are the tool's own limits, not the site's defects: the tool chose not to ask (the
+# site's robots.txt forbids it, a POST form, offline mode). Substring of the recorded error →
+# the reason shown. A check that meets one says needs_review, never fail.
+TOOL_LIMITS: dict[str, str] = {
+    "robots.txt": "网站 robots.txt 不允许本工具访问",
+    "未自动检索": "搜索表单需提交（POST），本工具不自动提交",
+    "离线模式": "本次抓取为离线模式",
+}
+
+
+def tool_limit(error: str | None) -> str | None:
+    """Why a recorded error is the tool's limit (TOOL_LIMITS), or None when it may be the site's."""
+    if not error:
+        return None
+    return next((why for k, why in TOOL_LIMITS.items() if k in error), None)
+
+
+def _ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return True
+    except ValueError:
+        return False
+
+
 def _site_url(snap: SiteSnapshot) -> str:
     return (snap.homepage.url if snap.homepage else None) or snap.homepage_url or snap.site_url
 
@@ -104,14 +131,22 @@ def ipv6(snap: SiteSnapshot, require_connect: bool = True) -> CheckResult:
     """The site's domain has an AAAA record and (with `require_connect`) its homepage answers
     over IPv6. Reads the crawl-time fact `facts["ipv6"]` = {host, aaaa: [addresses],
     connect: true/false/null, status, error}. needs_review (未采集) when the crawl did not gather
-    it, or when a connection was not tried; an `ipv6` finding with the reason otherwise.
+    it, when a connection was not tried, or when the tool did not look the records up (offline
+    mode: TOOL_LIMITS); not_applicable for a site given by IP address (no domain, no AAAA record);
+    an `ipv6` finding with the reason otherwise.
     """
     fact = snap.facts.get("ipv6")
+    url = _site_url(snap)
+    host = (fact.get("host") if isinstance(fact, dict) else None) or urlsplit(url).hostname or ""
+    if _ip_literal(host):
+        return CheckResult("not_applicable", (), 0,
+                           f"网站以 IP 地址（{host}）访问，没有域名，AAAA 记录检查不适用；IPv6 支持需人工核对")
     if not isinstance(fact, dict):
         return CheckResult("needs_review", (), 0, "未采集 IPv6 信息（需在抓取时查询 AAAA 记录并经 IPv6 访问首页）")
-    url = _site_url(snap)
-    host = fact.get("host") or ""
     aaaa = list(fact.get("aaaa") or [])
+    limit = tool_limit(fact.get("error"))
+    if not aaaa and limit:
+        return CheckResult("needs_review", (), 0, f"未查询 AAAA 记录（{limit}）：{fact.get('error')}")
     if not aaaa:
         f = Finding("ipv6", url, details={"reason": "域名无 AAAA 记录", "error": fact.get("error"), "host": host})
         return CheckResult("fail", (f,), 1, f"{host or '域名'}没有 AAAA 记录")
@@ -143,7 +178,9 @@ def site_search(snap: SiteSnapshot, min_results: int = 1, require_hit: bool = Fa
     of a recent document), status, results (how many hits), hit (whether the searched document
     was among them), error}. Fails when there is no search entry, the query errs, fewer than
     `min_results` hits come back, or — with `require_hit` — the searched document is not among
-    them. needs_review (未采集) without the fact or without a result count.
+    them. needs_review (未采集) without the fact or without a result count, and when the search
+    was not tried because of the tool's own limits (robots.txt forbids it, a POST form:
+    TOOL_LIMITS) — those are not the site's defects; the note gives the reason.
     """
     fact = snap.facts.get("search")
     if not isinstance(fact, dict):
@@ -156,6 +193,10 @@ def site_search(snap: SiteSnapshot, min_results: int = 1, require_hit: bool = Fa
 
     if not fact.get("found", True):
         return fail("首页未找到站内搜索入口")
+    limit = tool_limit(fact.get("error"))
+    if limit:
+        return CheckResult("needs_review", (), 0,
+                           f"已找到站内搜索，但{limit}，未能检索（{fact.get('error')}），需人工核查")
     status = fact.get("status")
     if fact.get("error") or (isinstance(status, int) and status >= 400):
         return fail(f"搜索请求失败：{fact.get('error') or f'HTTP {status}'}")
