@@ -160,15 +160,20 @@ def _date(v: Any) -> date | None:
 
 def load_verdicts(path: str | Path, checklist) -> list[Verdict]:
     """Read and validate a verdicts file (YAML, or CSV by its extension) against `checklist`."""
+    from zwgk.formats.csvfile import CsvEncodingError, read_csv_text
+
     p = Path(path)
     shown = str(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
+    csv_format = p.suffix.lower() == ".csv"
+    try:  # a CSV is often saved by Excel in GBK; YAML is UTF-8 by its specification
+        text = read_csv_text(p) if csv_format else p.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise VerdictsError([f"{shown}: 文件不存在"], shown)
+    except CsvEncodingError as exc:
+        raise VerdictsError([str(exc)], shown)
     except (OSError, UnicodeDecodeError) as exc:
         raise VerdictsError([f"{shown}: 无法读取（应为 UTF-8 编码）：{exc}"], shown)
-    return parse_verdicts(text, checklist, shown, csv_format=p.suffix.lower() == ".csv")
+    return parse_verdicts(text, checklist, shown, csv_format=csv_format)
 
 
 def parse_verdicts(text: str, checklist, shown: str = "<verdicts>", *, csv_format: bool = False) -> list[Verdict]:

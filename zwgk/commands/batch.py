@@ -28,11 +28,16 @@ class SiteRow:
 
 
 def read_sites(path: Path) -> list[SiteRow]:
-    """Rows of a site list (CSV, UTF-8 with or without BOM); errors name the file and line."""
+    """Rows of a site list (CSV in UTF-8 or GB18030, see zwgk.formats.csvfile); errors name the
+    file and line."""
+    from zwgk.formats.csvfile import CsvEncodingError, read_csv_text
+
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        text = path.read_text(encoding="gb18030")  # saved from Excel on a Chinese Windows
+        text = read_csv_text(path)
+    except CsvEncodingError as exc:
+        raise click.ClickException(str(exc))
+    except OSError as exc:
+        raise click.ClickException(f"{path}：无法读取（{exc.strerror or exc}）")
     reader = csv.DictReader(text.splitlines())
     fields = {(h or "").strip(): h for h in reader.fieldnames or []}
     cols = {}
