@@ -232,3 +232,27 @@ class Finding(Base):
     source: Mapped[str | None] = mapped_column(URL)
     office: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class Probe(Base):
+    """One availability probe (`zwgk watch`): a request to a site's homepage or disclosure-column
+    root and what came of it. One row per request, committed as it is made, so that a restarted
+    watcher loses nothing; the audit's homepage-availability check reads them (zwgk/watch/fact.py)."""
+
+    __tablename__ = "probe"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # the site as the user named it (its homepage URL); site_key = key_of(watch.sites.site_id(url)),
+    # so that http://x.gov.cn and http://x.gov.cn/ are one site
+    site_url: Mapped[str] = mapped_column(URL)
+    site_key: Mapped[str] = mapped_column(KEY, index=True)
+    target: Mapped[str] = mapped_column(String(10))  # home | root (the disclosure column's root)
+    url: Mapped[str] = mapped_column(URL)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    elapsed_ms: Mapped[int | None] = mapped_column(Integer)
+    # ok | fail | blocked (403/412/429: a firewall or rate limit refused the prober; neither
+    # success nor failure, see zwgk/watch/probe.py)
+    outcome: Mapped[str] = mapped_column(String(10))
+    status: Mapped[int | None] = mapped_column(Integer)  # the final answer's HTTP status, None = no answer
+    error: Mapped[str | None] = mapped_column(Text)  # why it failed, in Chinese (超时、连接被重置、HTTP 503 …)
+    final_url: Mapped[str | None] = mapped_column(URL)  # where redirects ended
+    timeout_s: Mapped[float]  # the time limit the probe ran under
