@@ -132,7 +132,7 @@ def build_snapshot(spec: dict | None) -> SiteSnapshot:
     for t in spec.get("links") or []:
         target = u(t["url"])
         links.append(LinkTarget(target, t.get("state", "ok"), t.get("kind", "站内"), t.get("status"),
-                                t.get("error"), tuple(t.get("redirects") or ())))
+                                t.get("error"), tuple(u(r) for r in t.get("redirects") or ())))
         for o in t.get("seen_on") or []:
             occs.append(LinkOccurrence(u(o["source"]), o.get("source_title"), target, o.get("text", "")))
 

@@ -1,6 +1,7 @@
 """Checks on links (断链、错链) across the whole site, reported at every place they appear."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Sequence
 
 from ..model import CheckResult, Finding, LinkTarget, SiteSnapshot
@@ -145,3 +146,45 @@ def _mismatched_entries(snap: SiteSnapshot) -> list[Finding]:
                                    {"error": f"列表标题与打开的页面不符（页面标题：{doc[0]}）", "link_text": e.title,
                                     "link_kind": "站内", "source_title": col.name}))
     return out
+
+
+def redirect_hops(t: LinkTarget) -> tuple[int, list[str]]:
+    """(hops, the chain of URLs) of a link target. `redirects` holds the URL asked first, each
+    URL it was sent on to and — when an answer came (status known) — the final URL; without an
+    answer the last URL asked is not in it, so every step recorded is a hop."""
+    chain = list(t.redirects)
+    if not chain:
+        return 0, []
+    return (len(chain) - 1 if t.status is not None else len(chain)), chain
+
+
+@check(
+    "redirect-chain",
+    title="链接无多次跳转",
+    failure_title="链接多次跳转",
+    columns=[("url", "链接地址", "url"), ("source", "所在页面", "url"), ("hops", "跳转次数", "count"),
+             ("chain", "跳转路径", "text"), ("final_url", "最终地址", "url"), ("pages", "出现页面数", "count")],
+    scope="site",
+)
+def redirect_chain(snap: SiteSnapshot, min_hops: int = 2, kinds: Sequence[str] | None = None) -> CheckResult:
+    """Links that work but only after `min_hops` or more redirects (http → https → /index.html …):
+    slow for visitors, fragile when one hop goes, and a sign the page links an old address. A
+    warning, not a broken link: only targets that end `ok` are counted (a broken or unjudged
+    target is `broken-link`'s business, with its redirects in the evidence). One `redirect-chain`
+    finding per target, at the first page that links it, with the hops and the chain.
+    needs_review when no link was checked at all.
+    """
+    considered = _considered(snap, kinds)
+    if not considered:
+        return CheckResult("needs_review", (), 0, "没有检查到任何链接，请确认采集是否成功")
+    chained = []
+    extra: dict[str, dict] = {}
+    for t in considered:
+        hops, chain = redirect_hops(t)
+        if t.state == "ok" and hops >= min_hops:
+            chained.append(t)
+            extra[t.url] = {"hops": hops, "chain": " → ".join(chain), "final_url": chain[-1]}
+    findings = [replace(f, details={**f.details, **extra[f.url]})
+                for f in _occurrence_findings(snap, "redirect-chain", chained, with_status=False, first_only=True)]
+    note = f"检查链接 {len(considered)} 个，跳转 {min_hops} 次及以上的 {len(chained)} 个（仅提示，不计为断链）"
+    return CheckResult("fail" if findings else "pass", tuple(findings), len(considered), note)
