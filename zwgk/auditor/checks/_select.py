@@ -227,7 +227,23 @@ _NUM = r"\d{1,2}|十[一二]?|[一二三四五六七八九]"
 _YEAR = r"(?:19|20)\d{2}|[〇零○一二三四五六七八九]{4}"
 _RANGE = r"[-—–~～至到]"
 _MONTH_RE = re.compile(
-    rf"(?:(?P<y>{_YEAR})\s*年\s*(?:度\s*)?)?(?:(?:{_NUM})\s*{_RANGE}\s*)?(?P<m>{_NUM})\s*月(?:份)?(?!\s*\d{{1,2}}\s*日)")
+    rf"(?:(?P<y>{_YEAR})\s*年\s*(?:度\s*)?)?(?:(?P<a>{_NUM})\s*(?P<sep>{_RANGE}|、)\s*)?(?P<m>{_NUM})\s*月(?:份)?"
+    rf"(?!\s*\d{{1,2}}\s*日)")
+# a month range a–b that starts in January and runs past February is a year-to-date figure
+# (1—7月 is July's cumulative report: the months before it had their own); any other range
+# (1—2月, 7—9月) or pair (1、2月) is published together and covers every month it names
+CUMULATIVE_FROM, CUMULATIVE_PAST = 1, 2
+
+
+def months_named(first: int | None, sep: str | None, last: int) -> list[int]:
+    """The months a title's 「first sep last 月」 covers (see CUMULATIVE_FROM)."""
+    if first is None or not 1 <= first <= 12:
+        return [last]
+    if sep == "、":
+        return sorted({first, last})
+    if first == CUMULATIVE_FROM and last > CUMULATIVE_PAST or first > last:
+        return [last]
+    return list(range(first, last + 1))
 _QUARTER_RE = re.compile(rf"(?:(?P<y>{_YEAR})\s*年\s*(?:度\s*)?)?[第前]?\s*(?P<q>[一二三四1-4])\s*季度")
 _HALF_RE = re.compile(rf"(?:(?P<y>{_YEAR})\s*年\s*(?:度\s*)?)?上半年")
 _YEAR_RE = re.compile(rf"(?P<y>{_YEAR})\s*年")
@@ -254,7 +270,8 @@ def year_mentions(title: str, year: int) -> bool:
 
 
 def title_period_labels(title: str | None, listed: date | None, default_year: int) -> set[str]:
-    """Periods a title names: 2023年7月, 1-7月 (→ July), 7月份, 第二季度, 前三季度, 上半年 (→ Q2), 2023年.
+    """Periods a title names: 2023年7月, 1-7月 (→ July: year to date), 1—2月 / 1至2月 / 1、2月 (→ January
+    and February: published together), 7月份, 第二季度, 前三季度, 上半年 (→ Q2), 2023年.
 
     A month without a year belongs to the year the entry was listed in (or the year before,
     when the month is later than the listing month: a 12月 report listed in January); with
@@ -273,10 +290,12 @@ def title_period_labels(title: str | None, listed: date | None, default_year: in
         return default_year
 
     for m in _MONTH_RE.finditer(t):
-        month = _small_number(m.group("m"))
-        if 1 <= month <= 12:
-            y = year_for(m.group("y"), month)
-            out |= {f"{y}-{month:02d}", f"{y}Q{(month - 1) // 3 + 1}", str(y)}
+        last = _small_number(m.group("m"))
+        if 1 <= last <= 12:
+            y = year_for(m.group("y"), last)
+            first = _small_number(m.group("a")) if m.group("a") else None
+            for month in months_named(first, m.group("sep"), last):
+                out |= {f"{y}-{month:02d}", f"{y}Q{(month - 1) // 3 + 1}", str(y)}
     for m in _QUARTER_RE.finditer(t):
         q = _small_number(m.group("q"))
         y = year_for(m.group("y"), 3 * q)
