@@ -69,6 +69,47 @@ def blank_column(snap: SiteSnapshot, column: str | Sequence[str] | None = None, 
     return outcome(findings, len(cols), note, empty_note="没有可检查的栏目")
 
 
+# How many days a column of each class (vocab.COLUMN_KINDS) may go without a new item, read by
+# stale-column with `by_class: true`. A checklist changes any of them with `limits`
+# ({enforcement: 180, 执法公示: 90}); classes not named here need no regular update (指南, 制度,
+# 机构职能, 领导信息, 基本目录, yearly items such as 年度报告, 预决算, 统计公报, 工作要点) and are
+# not judged. Sources: 国办秘函〔2019〕19号 单项否决 (动态要闻 2 周；通知公告、政策文件 6 个月；
+# 应更新栏目“长期”未更新), 开普云 ChannelNotUpdateType (人事、规划计划 1 年) — DOMAIN.md (b).
+UPDATE_LIMITS: dict[str, int] = {
+    "news": 14,                 # 动态、要闻
+    "notices": 183,             # 通知公告
+    "policy": 183,              # 政策文件
+    # 应更新栏目, “长期” = 1 year: the 公示 columns first
+    "random_inspection": 365,   # 双随机一公开
+    "enforcement": 365,         # 行政执法公示
+    "license": 365,             # 行政许可（双公示）
+    "punish": 365,              # 行政处罚、行政强制（双公示）
+    "civil_service": 365,       # 人事、公务员招考
+    "planning": 365,            # 规划计划
+    "normative": 365,           # 行政规范性文件
+    "interpretation": 365,      # 政策解读
+    "decision": 365,            # 重大行政决策、意见征集
+    "procurement": 365,         # 政府采购
+    "trading": 365,             # 公共资源交易
+    "finance": 365,             # 财政收支（按月）
+    "stats": 365,               # 统计信息（按月）
+    "investment": 365,          # 重大建设项目
+}
+
+
+def _class_limit(c, table: Mapping[str, int], by_url: Mapping[str, object]) -> int | None:
+    """The limit of the first key of `table` that matches the column or — a sub-column without a
+    class of its own (抽查结果 under 双随机一公开) — its nearest ancestor."""
+    seen = set()
+    while c is not None and c.url not in seen:
+        seen.add(c.url)
+        hit = next((int(v) for k, v in table.items() if column_matches(c, k)), None)
+        if hit is not None or c.kind is not None:
+            return hit
+        c = by_url.get(c.parent_url)
+    return None
+
+
 @check(
     "stale-column",
     title="栏目按时更新",
@@ -78,7 +119,7 @@ def blank_column(snap: SiteSnapshot, column: str | Sequence[str] | None = None, 
 )
 def stale_column(snap: SiteSnapshot, column: str | Sequence[str] | None = None, max_days: int = 365,
                  min_count: int = 1, limits: Mapping[str, int] | None = None,
-                 exclude: Sequence[str] = (), top_level: bool = False) -> CheckResult:
+                 exclude: Sequence[str] = (), top_level: bool = False, by_class: bool = False) -> CheckResult:
     """Columns whose newest entry is more than `max_days` days before the audit date.
 
     `column` selects columns (a kind, a name, or a list of them; all when empty); `exclude`
@@ -91,6 +132,10 @@ def stale_column(snap: SiteSnapshot, column: str | Sequence[str] | None = None, 
     Entry dates come from the column's list; documents filed under the column fill in. Dates
     after the audit date are ignored. Typical limits (GB19 / UCAP): 动态 14 days, 通知公告 and
     政策文件 about 183 days, 人事 and 规划计划 365 days — give them per indicator.
+    With `by_class`, every column is held to its class's limit from the table UPDATE_LIMITS
+    (公示 columns — 双随机一公开, 行政执法公示, 行政许可, 行政处罚 — and other 应更新栏目 one year,
+    动态 two weeks, 通知公告/政策文件 six months), `limits` changing or adding entries; a sub-column
+    without a class takes its parent's; columns of classes the table leaves out are not judged.
     A column without any dated entry is not counted stale but named in the note (blank
     columns are `blank-column`'s business); needs_review when no column could be judged.
     """
@@ -100,11 +145,17 @@ def stale_column(snap: SiteSnapshot, column: str | Sequence[str] | None = None, 
     if top_level:
         urls = {c.url for c in snap.columns}
         cols = [c for c in cols if c.parent_url not in urls]
+    table = {**(limits or {}), **{k: v for k, v in UPDATE_LIMITS.items() if k not in (limits or {})}} \
+        if by_class else dict(limits or {})
+    by_url = {c.url: c for c in snap.columns}
+    if by_class:
+        cols = [c for c in cols if _class_limit(c, table, by_url) is not None]
     findings, undated = [], []
     judged = 0
     index = documents_by_column(snap)
     for c in cols:
-        limit = next((int(v) for k, v in (limits or {}).items() if column_matches(c, k)), max_days)
+        limit = _class_limit(c, table, by_url) if by_class else \
+            next((int(v) for k, v in table.items() if column_matches(c, k)), max_days)
         last = newest(column_items(snap, [c], index), snap.as_of)
         if last is None:
             undated.append(f"{c.name}（{c.read_error}）" if c.read_error else c.name)
@@ -115,12 +166,12 @@ def stale_column(snap: SiteSnapshot, column: str | Sequence[str] | None = None, 
             findings.append(Finding("stale-column", c.url, c.parent_url, snap.office,
                                     {"column": c.name, "last_update": iso(last), "days": days,
                                      "limit": limit}))
-    shown = f"{max_days} 天" if not limits else "期限"
+    shown = f"{max_days} 天" if not (limits or by_class) else "期限"
     note = f"检查栏目 {judged} 个，超过{shown}未更新 {len(findings)} 个"
     if undated:
         note += f"；无日期可判断：{'、'.join(undated[:10])}"
     if not cols:
-        return CheckResult("not_applicable", (), 0, "没有可检查的栏目")
+        return CheckResult("not_applicable", (), 0, "没有需定期更新的栏目" if by_class else "没有可检查的栏目")
     if findings and len(findings) < min_count:
         return CheckResult("pass", (), judged, f"{note}，未达到 {min_count} 个")
     return outcome(findings, judged, note, empty="needs_review")
