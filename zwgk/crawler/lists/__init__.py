@@ -11,6 +11,10 @@ data, `answers` + `read_answer`, and listing it in ADAPTERS.
   jcms     大汉 JCMS: the first records inline in <datastore>, the rest from dataproxy.jsp (XML)
   gkmlpt   Guangdong 政府信息公开目录: an SPA shell (window._CONFIG SID/TREE), lists from a JSON API
   iframe   a list inside a same-host <iframe>
+  fujian   Fujian 动静结合: a few static pages (pageChnlInfo {chnlid, recordCount}), the whole list
+           from the platform's POST /fjdzapp/search (JSON)
+  ewb      国泰新点 EWB-FRONT: POST …/rest/lightfrontaction/getgovinfolist (JSON body and answer),
+           siteGuid from the page or its site script (webBuilderCommon.js / ajaxReq.js)
 """
 from __future__ import annotations
 
@@ -63,9 +67,10 @@ class ListRead:
 
 
 def _adapters():
-    from zwgk.crawler.lists import gkmlpt, iframe, jcms, pager, trs
+    from zwgk.crawler.lists import ewb, fujian, gkmlpt, iframe, jcms, pager, trs
 
-    return {"trs": trs, "pager": pager, "jcms": jcms, "gkmlpt": gkmlpt, "iframe": iframe}
+    return {"trs": trs, "pager": pager, "jcms": jcms, "gkmlpt": gkmlpt, "iframe": iframe, "fujian": fujian,
+            "ewb": ewb}
 
 
 def read_page(tree, url: str, html: str, entries: int) -> ListRead:
