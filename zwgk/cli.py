@@ -2,15 +2,45 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
 import click
 
-from zwgk.commands import with_options
-from zwgk.orchestrate import audit_crawl, console, crawl_site, load_site_profile, parse_date, print_summary, write_report
+from zwgk import messages
 
-@click.group()
+messages.install_click()  # before any command is declared: Click translates default help texts then
+
+from zwgk.commands import with_options  # noqa: E402
+from zwgk.orchestrate import (  # noqa: E402
+    audit_crawl, check_url, console, crawl_site, load_site_profile, parse_date, print_summary, write_report,
+)
+
+
+class ZwgkGroup(click.Group):
+    """The `zwgk` group: an input the stages refuse (a database that cannot be opened, a CSV file
+    in an unknown encoding) ends the command with its one Chinese line and exit code 1, however
+    deep it was raised."""
+
+    def invoke(self, ctx):
+        from zwgk.formats.csvfile import CsvEncodingError
+        from zwgk.store.errors import DatabaseUnavailable
+
+        try:
+            return super().invoke(ctx)
+        except (DatabaseUnavailable, CsvEncodingError) as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+def check_database(db: str | None) -> None:
+    """Open the database (and bring its schema up to date) before any work that needs it."""
+    from zwgk.store.db import check_database as check
+
+    check(db)
+
+
+@click.group(cls=ZwgkGroup)
 @click.version_option(package_name="zwgk")
 def main():
     """zwgk：政府网站政务公开专栏检查工具（抓取 → 抽取 → 存储 → 检查 → 报告）。"""
@@ -52,6 +82,7 @@ def run(url, as_of, out, checklist, verdicts, concurrency, delay, autothrottle, 
 
     from zwgk.auditor.checklist import ChecklistError, load_checklist
 
+    check_url(url)  # a malformed URL creates nothing, not even --out
     as_of_d = parse_date(as_of)
     site_profile = load_site_profile(profile)  # a bad profile, checklist or verdicts file fails before the crawl
     try:
@@ -59,9 +90,13 @@ def run(url, as_of, out, checklist, verdicts, concurrency, delay, autothrottle, 
     except ChecklistError as exc:
         raise click.ClickException(f"检查清单有误：{exc}")
     precheck_verdicts(checklist, verdicts)
+    if db:
+        check_database(db)  # a database that cannot be opened fails before --out is made
     out_p = Path(out)
     out_p.mkdir(parents=True, exist_ok=True)
-    db = db or f"sqlite:///{out_p / 'zwgk.db'}"
+    if not db:
+        db = f"sqlite:///{out_p / 'zwgk.db'}"
+        check_database(db)  # and before the crawl
     crawl_id = crawl_site(url, db=db, profile=site_profile, concurrency=concurrency, delay=delay,
                       network=network, max_pages=max_pages, autothrottle=autothrottle, incremental=incremental,
                       resume=resume, time_budget=time_budget, revalidate_days=revalidate_days)
@@ -78,7 +113,10 @@ def run(url, as_of, out, checklist, verdicts, concurrency, delay, autothrottle, 
 def crawl(url, concurrency, delay, autothrottle, max_pages, network, profile, db, incremental, revalidate_days, resume,
           time_budget):
     """只抓取：把网站的栏目、文件和链接存入数据库，输出抓取编号。"""
-    crawl_id = crawl_site(url, db=db, profile=load_site_profile(profile), concurrency=concurrency, delay=delay,
+    check_url(url)
+    site_profile = load_site_profile(profile)
+    check_database(db)  # before the crawl, not after it
+    crawl_id = crawl_site(url, db=db, profile=site_profile, concurrency=concurrency, delay=delay,
                       network=network, max_pages=max_pages, autothrottle=autothrottle, incremental=incremental,
                       resume=resume, time_budget=time_budget, revalidate_days=revalidate_days)
     console.print(f"抓取完成，编号 {crawl_id}")
@@ -155,6 +193,18 @@ def report(results, out, fmt, history_dir, db):
         console.print(f"已写出：{Path(p).resolve()}")
 
 
+_TAG = re.compile(rb"<\s*(?:!doctype|html|head|body|meta|title|div|p|table|span|a|h[1-6])[\s>/]", re.I)
+
+
+def looks_like_html(data: bytes) -> bool:
+    """A saved page, not an image or other binary: no NUL byte near the start (UTF-16 pages
+    aside), and an HTML tag within the first 64 KiB."""
+    head = data[:65536]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="ignore").encode("utf-8")
+    return b"\x00" not in head[:4096] and _TAG.search(head) is not None
+
+
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--url", required=True, help="页面原网址（用于补全相对链接）")
@@ -163,8 +213,12 @@ def extract(file, url, charset):
     """抽取一个已保存页面的要素，以 JSON 输出。"""
     from zwgk.crawler.extractors.fields import extract_document
 
-    fields = extract_document(Path(file).read_bytes(), url, charset=charset)
-    d = fields.to_dict()
+    check_url(url)
+    data = Path(file).read_bytes()
+    if not looks_like_html(data):
+        raise click.ClickException(f"{file} 不是网页（HTML）文件；zwgk extract 读取另存的文件页面")
+    fields = extract_document(data, url, charset=charset)
+    d = fields.as_json()
     d["url"] = url
     d["reasons"] = dict(fields.reasons)
     click.echo(json.dumps(d, ensure_ascii=False, indent=2, default=str))
@@ -228,6 +282,7 @@ def _register_commands() -> None:
 
 
 _register_commands()
+messages.localise(main)
 
 if __name__ == "__main__":
-    main()
+    main(prog_name="zwgk")  # `python -m zwgk.cli` (cron lines, tests) names itself as the script does

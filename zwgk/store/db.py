@@ -8,21 +8,60 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from zwgk.store.errors import DatabaseUnavailable
+
 DEFAULT_DB = "sqlite:///zwgk-out/zwgk.db"
 MIGRATIONS = Path(__file__).with_name("migrations")
+SUPPORTED = ("sqlite", "postgresql")
 
 
 def resolve_url(url: str | None) -> str:
     return url or os.environ.get("ZWGK_DB") or DEFAULT_DB
 
 
+def _shown(url) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def database_url(url: str | None = None):
+    """The SQLAlchemy URL of `url` (or the default), refused with DatabaseUnavailable when it is
+    not a URL or names a database zwgk does not support."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from zwgk.messages import DB_BAD_URL, DB_UNSUPPORTED
+
+    text = resolve_url(url)
+    try:
+        u = make_url(text)
+    except (ArgumentError, ValueError):
+        raise DatabaseUnavailable(DB_BAD_URL.format(url=text)) from None
+    if u.get_backend_name() not in SUPPORTED:
+        raise DatabaseUnavailable(DB_UNSUPPORTED.format(backend=u.get_backend_name(), url=_shown(u)))
+    return u
+
+
 def make_engine(url: str | None = None, *, foreign_keys: bool = True) -> Engine:
+    from sqlalchemy.exc import NoSuchModuleError
+
+    from zwgk.messages import DB_NO_DRIVER, DB_NO_FOLDER
+
     url = resolve_url(url)
-    if url.startswith("sqlite:///"):
-        path = Path(url.removeprefix("sqlite:///"))
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, future=True)
+    u = database_url(url)
+    if u.get_backend_name() == "sqlite" and u.database and u.database != ":memory:" \
+            and not u.database.startswith("file:"):
+        folder = Path(u.database).parent
+        if not folder.is_dir():
+            # only zwgk's own data folder is made here; a folder in a URL the user typed that does
+            # not exist is more likely a typo than a wish (the commands create their --out first)
+            if url != DEFAULT_DB:
+                raise DatabaseUnavailable(DB_NO_FOLDER.format(folder=folder, url=_shown(u)))
+            folder.mkdir(parents=True, exist_ok=True)
+    try:
+        engine = create_engine(url, future=True)
+    except (NoSuchModuleError, ImportError) as exc:
+        driver = getattr(exc, "name", None) or u.get_driver_name()
+        raise DatabaseUnavailable(DB_NO_DRIVER.format(url=_shown(u), driver=driver)) from None
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _rec):  # WAL: a reader (audit) never blocks the crawl's writer
@@ -45,12 +84,31 @@ def alembic_config(url: str):
 
 
 def upgrade(url: str | None = None) -> None:
-    """Bring the database to the newest schema (creates it when empty)."""
+    """Bring the database to the newest schema (creates it when empty). A database that cannot be
+    opened raises DatabaseUnavailable with the cause in Chinese."""
     from alembic import command
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from zwgk.messages import DB_CANNOT_OPEN
+
+    from .errors import open_cause
 
     url = resolve_url(url)
-    make_engine(url).dispose()  # creates the sqlite parent folder
+    engine = make_engine(url)  # refuses bad URLs, missing drivers and folders before Alembic starts
+    try:
+        with engine.connect():
+            pass
+    except SQLAlchemyError as exc:
+        raise DatabaseUnavailable(DB_CANNOT_OPEN.format(url=_shown(database_url(url)), cause=open_cause(exc))) from None
+    finally:
+        engine.dispose()
     command.upgrade(alembic_config(url), "head")
+
+
+def check_database(url: str | None = None) -> None:
+    """Open the database and bring its schema up to date, or raise DatabaseUnavailable: what a
+    command calls before it starts work that needs the database (a crawl)."""
+    upgrade(url)
 
 
 def open_db(url: str | None = None) -> sessionmaker[Session]:

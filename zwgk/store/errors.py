@@ -53,3 +53,23 @@ class WriteFailure:
         if not self.recorded:
             text += "；该次抓取的状态也未能写入数据库（仍显示为未完成）"
         return text + "；未生成评估报告"
+
+
+class DatabaseUnavailable(Exception):
+    """A database zwgk cannot open (bad URL, unsupported kind, missing driver or folder, server
+    refusing, a file that is not a database). str() is the one Chinese line a user reads."""
+
+
+def open_cause(exc: BaseException) -> str:
+    """"数据库服务器拒绝连接（…）：connection refused" — why opening a database failed, in Chinese,
+    with the driver's own first line."""
+    from zwgk.messages import DB_OPEN_CAUSES, DB_OTHER_CAUSE
+
+    orig = getattr(exc, "orig", None) or exc
+    words = str(orig).strip().splitlines()
+    detail = " ".join(words[0].split()) if words else type(orig).__name__
+    if len(detail) > 200:
+        detail = detail[:200] + "…"
+    probe = f"{type(orig).__name__} {orig}".lower()
+    label = next((label for needles, label in DB_OPEN_CAUSES if any(n in probe for n in needles)), DB_OTHER_CAUSE)
+    return f"{label}：{detail}"

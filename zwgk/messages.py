@@ -1,0 +1,189 @@
+"""What the command line says in Chinese: Click's own messages, and zwgk's errors about its inputs.
+
+Click marks every sentence it prints with gettext (`_("Missing option")`); `install_click()`
+points those lookups at `CLICK` below, so usage lines, help, and errors such as a missing option
+or an invalid value read in Chinese without rewriting Click's formatting. Strings Click does not
+mark (type names, `[OPTIONS]`) are set once by `install_click()` / `localise()`. A msgid missing
+here falls back to Click's English; tests/cli/test_messages.py lists Click's msgids and fails on
+any that reaches a user untranslated.
+"""
+from __future__ import annotations
+
+import difflib
+from typing import Iterable
+
+# Click's msgids (click 8.x, `_(…)` and `ngettext(…)` in its modules) → Chinese. Placeholders keep
+# their names; a translation may drop `!r` (Chinese quotes 「」 replace Python's repr quotes).
+CLICK: dict[str, str] = {
+    # usage, help
+    "Usage:": "用法:",  # Click adds a space, and writes "选项:" with an ASCII colon too
+    "Options": "选项",
+    "Commands": "命令",
+    "Positional arguments": "参数",
+    "Show this message and exit.": "显示本帮助并退出。",
+    "Show the version and exit.": "显示版本号并退出。",
+    "%(prog)s, version %(version)s": "%(prog)s，版本 %(version)s",
+    "default: {default}": "默认：{default}",
+    "env var: {var}": "环境变量：{var}",
+    "required": "必填",
+    "(dynamic)": "（动态）",
+    "deprecated": "已弃用",
+    "Choose from:\n\t{choices}": "可选：\n\t{choices}",
+    "Choice({choices})": "可选值（{choices}）",
+    # errors
+    "Error: {message}": "错误：{message}",
+    "Try '{command} {option}' for help.": "运行「{command} {option}」查看帮助。",
+    "Aborted!": "已中止。",
+    "unknown error": "未知错误",
+    "Missing command.": "缺少命令。",
+    "No such command {name!r}.": "没有「{name}」这个命令。",
+    "No such option {name!r}.": "没有「{name}」这个选项。",
+    "Did you mean {possibility}?": "是否想用 {possibility}？",
+    "(Did you mean one of: {possibilities}?)": "（是否想用其中之一：{possibilities}？）",
+    "Missing argument": "缺少参数",
+    "Missing option": "缺少选项",
+    "Missing parameter": "缺少参数",
+    "Missing parameter: {param_name}": "缺少参数：{param_name}",
+    "Missing {param_type}": "缺少{param_type}",
+    "argument": "参数",
+    "option": "选项",
+    "parameter": "参数",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的值无效：{message}",
+    "Invalid value: {message}": "值无效：{message}",
+    "Could not open file {filename!r}: {message}": "无法打开文件「{filename}」：{message}",
+    "Got unexpected extra argument ({args})": "多余的参数（{args}）",
+    "Got unexpected extra arguments ({args})": "多余的参数（{args}）",
+    "Option {name!r} does not take a value.": "选项 {name} 不接受取值。",
+    "Option {name!r} requires an argument.": "选项 {name} 需要一个取值。",
+    "Option {name!r} requires {nargs} arguments.": "选项 {name} 需要 {nargs} 个取值。",
+    "Argument {name!r} takes {nargs} values.": "参数 {name} 需要 {nargs} 个取值。",
+    "Takes {nargs} values but 1 was given.": "需要 {nargs} 个取值，只给了 1 个。",
+    "Takes {nargs} values but {len} were given.": "需要 {nargs} 个取值，给了 {len} 个。",
+    "Value must be an iterable.": "取值应为一组值。",
+    "{len_type} values are required, but {len_value} was given.": "需要 {len_type} 个取值，给了 {len_value} 个。",
+    "{len_type} values are required, but {len_value} were given.": "需要 {len_type} 个取值，给了 {len_value} 个。",
+    "Invalid start character for option ({option})": "选项的开头字符无效（{option}）",
+    # values
+    "{value!r} is not {choice}.": "「{value}」不是 {choice}。",
+    "{value!r} is not one of {choices}.": "「{value}」不是 {choices} 之一。",
+    "{value!r} is not a valid {number_type}.": "「{value}」不是有效的{number_type}。",
+    "{value} is not in the range {range}.": "{value} 不在范围 {range} 内。",
+    "{value!r} is not a valid boolean. Recognized values: {states}": "「{value}」不是有效的是/否取值，可用：{states}",
+    "{value!r} is not a valid UUID.": "「{value}」不是有效的 UUID。",
+    "{value!r} does not match the format {format}.": "「{value}」不符合格式 {format}。",
+    "{value!r} does not match the formats {formats}.": "「{value}」不符合格式 {formats} 中的任何一种。",
+    "file": "文件",
+    "directory": "目录",
+    "path": "路径",
+    "{name} {filename!r} does not exist.": "{name}「{filename}」不存在。",
+    "{name} {filename!r} is a file.": "{name}「{filename}」是文件，应为目录。",
+    "{name} {filename!r} is a directory.": "{name}「{filename}」是目录，应为文件。",
+    "{name} {filename!r} is not readable.": "{name}「{filename}」不可读。",
+    "{name} {filename!r} is not writable.": "{name}「{filename}」不可写。",
+    "{name} {filename!r} is not executable.": "{name}「{filename}」不可执行。",
+    # prompts
+    "Do you want to continue?": "是否继续？",
+    "Confirm the action without prompting.": "不经确认直接执行。",
+    "Press any key to continue...": "按任意键继续……",
+    "Repeat for confirmation": "再输入一次以确认",
+    "Error: The two entered values do not match.": "错误：两次输入不一致。",
+    "Error: invalid input": "错误：输入无效",
+}
+
+# names of Click's parameter types, which it prints as metavars (`--delay FLOAT`) and in errors
+TYPE_NAMES = {
+    "text": "文本", "integer": "整数", "float": "数值", "boolean": "是/否", "uuid": "UUID",
+    "integer range": "整数", "float range": "数值", "datetime": "日期时间", "choice": "选项值",
+}
+USAGE_METAVARS = {"[OPTIONS]": "[选项]", "COMMAND [ARGS]...": "命令 [参数]...",
+                  "[COMMAND] [ARGS]...": "[命令] [参数]..."}
+
+
+def click_gettext(message: str) -> str:
+    return CLICK.get(message, message)
+
+
+def click_ngettext(singular: str, plural: str, n: int) -> str:
+    return click_gettext(singular if n == 1 else plural)
+
+
+_CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types", "utils")
+
+
+def install_click() -> None:
+    """Point Click's gettext lookups at CLICK and its type names at TYPE_NAMES. Before any
+    command is declared: decorators translate their default help when applied."""
+    import importlib
+
+    import click.types as ct
+
+    for name in _CLICK_MODULES:
+        mod = importlib.import_module(f"click.{name}")
+        if hasattr(mod, "_"):
+            mod._ = click_gettext
+        if hasattr(mod, "ngettext"):
+            mod.ngettext = click_ngettext
+    for obj in vars(ct).values():
+        if isinstance(obj, type) and issubclass(obj, ct.ParamType) and obj.__dict__.get("name") in TYPE_NAMES:
+            obj.name = TYPE_NAMES[obj.__dict__["name"]]
+    import click.formatting
+
+    click.formatting.term_len = display_width  # help columns line up when a metavar is Chinese
+    for obj in vars(ct).values():  # the shared instances (click.INT …) carry the name of their class
+        if isinstance(obj, ct.ParamType) and obj.__dict__.get("name") in TYPE_NAMES:
+            obj.name = TYPE_NAMES[obj.__dict__["name"]]
+
+
+def display_width(text: str) -> int:
+    """Terminal columns of `text`: a CJK character takes two (Click counts one per character)."""
+    import unicodedata
+
+    from click._compat import strip_ansi
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in strip_ansi(text))
+
+
+def localise(command) -> None:
+    """The usage placeholders of `command` and everything under it, in Chinese (Click takes them
+    as constructor defaults, not through gettext)."""
+    import click
+
+    if command.options_metavar in USAGE_METAVARS:
+        command.options_metavar = USAGE_METAVARS[command.options_metavar]
+    if isinstance(command, click.Group):
+        if command.subcommand_metavar in USAGE_METAVARS:
+            command.subcommand_metavar = USAGE_METAVARS[command.subcommand_metavar]
+        for sub in command.commands.values():
+            localise(sub)
+
+
+def suggest(word: str, known: Iterable[str]) -> str:
+    """'（是否应为「required-fields」？）' for the known name closest to a misspelt `word`, or ''."""
+    close = difflib.get_close_matches(str(word), list(known), n=1, cutoff=0.6)
+    return f"（是否应为「{close[0]}」？）" if close else ""
+
+
+# ------------------------------------------------------------------------- the database
+
+DB_FORMS = "sqlite:///路径/zwgk.db 或 postgresql+psycopg://用户:密码@主机/库名"
+DB_BAD_URL = "数据库地址无法识别：「{url}」（应为 " + DB_FORMS + "）"
+DB_UNSUPPORTED = "不支持的数据库类型「{backend}」：「{url}」（zwgk 支持 SQLite 和 PostgreSQL：" + DB_FORMS + "）"
+DB_NO_DRIVER = "无法连接数据库 {url}：缺少数据库驱动 {driver}（PostgreSQL 驱动用 pip install 'zwgk[postgresql]' 安装）"
+DB_NO_FOLDER = ("数据库文件所在的目录不存在：{folder}（{url}）。zwgk 只会自动创建默认的数据目录；"
+                "请先创建该目录，或检查路径是否写错")
+DB_CANNOT_OPEN = "无法打开数据库 {url}：{cause}"
+# (words in the driver's message, what a user reads); the first match names the cause
+DB_OPEN_CAUSES = (
+    (("connection refused",), "数据库服务器拒绝连接（服务未启动，或主机、端口不对）"),
+    (("could not translate host name", "name or service not known", "nodename nor servname",
+      "temporary failure in name resolution"), "找不到数据库主机（主机名无法解析）"),
+    (("timeout expired", "timed out"), "连接数据库服务器超时"),
+    (("password authentication failed", "authentication failed", "no password supplied"), "用户名或密码错误"),
+    (("does not exist",), "数据库或用户不存在"),
+    (("file is not a database", "file is encrypted"), "该文件不是 SQLite 数据库文件"),
+    (("unable to open database file",), "无法打开数据库文件（路径是目录，或没有读写权限）"),
+    (("permission denied", "readonly database", "read-only"), "没有数据库的读写权限"),
+    (("database or disk is full", "no space left"), "磁盘已满"),
+    (("database is locked",), "数据库被其他进程锁定"),
+)
+DB_OTHER_CAUSE = "数据库返回错误"
