@@ -130,6 +130,9 @@ class SiteSnapshot:
     #   "search": {"found": bool, "url": str | None, "query": str | None, "status": int | None,
     #              "results": int | None, "hit": bool | None, "error": str | None}
     facts: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    # the whole site, on a snapshot restricted to one 评估对象 (None: this is the whole site): an
+    # office's items may be listed elsewhere (the portal's 年报 column lists every department's)
+    whole: "SiteSnapshot | None" = field(default=None, repr=False, hash=False, compare=False)
 
     def for_office(self, office: str | None) -> "SiteSnapshot":
         """The part of the site that belongs to one 评估对象 (None = the portal's own column)."""
@@ -137,7 +140,7 @@ class SiteSnapshot:
 
         cols = tuple(c for c in self.columns if c.office == office)
         docs = tuple(d for d in self.documents if d.office == office)
-        return replace(self, columns=cols, documents=docs, office=office)
+        return replace(self, columns=cols, documents=docs, office=office, whole=self.whole or self)
 
 
 @dataclass(frozen=True)

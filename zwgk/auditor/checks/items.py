@@ -1,6 +1,7 @@
 """Checks for named items that must be published: yearly documents and the 年度报告."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Sequence
 
@@ -58,6 +59,72 @@ def _is_annual_report(title: str) -> bool:
     return "年度报告" in t or "年报" in t
 
 
+_REPORT_YEAR = re.compile(r"(?:19|20)\d{2}\s*年?\s*度?|[〇零○一二三四五六七八九]{4}\s*年\s*度?")
+# where the body that reports ends in a report's title: 沂源县财政局|2022年政府信息公开工作年度报告
+_REPORT_WORDS = re.compile(r"(?:关于)?(?:政府)?(?:信息公开|政务公开|政府信息公开工作|信息公开工作)|工作年度报告|年度报告|年报")
+# a county's (city's …) government itself, not a department or a town: 沂源县人民政府, 沂源县
+_GOVERNMENT = re.compile(r"^[\u4e00-\u9fa5]{0,10}(?:省|市|县|区|旗|州|盟)(?:人民政府)?$")
+_PUNCT = "【】[]（）()「」“”\"'<>《》:：-—_ "
+
+
+_BODY_END = re.compile(r"(?:局|委|委员会|办|办公室|室|中心|院|所|站|队|镇|乡|街道|政府|会|处|厅|部|分局)$")
+
+
+def report_issuer(title: str) -> str:
+    """Who an annual report is of, as its title names them: 沂源县财政局 in 「沂源县财政局2022年政府
+    信息公开工作年度报告」, 「2022年度沂源县财政局政府信息公开年报」 and 「2022年度…年度报告（县财政局）」;
+    "" when the title names nobody (the report of whoever lists it)."""
+    t = _REPORT_YEAR.sub(" ", norm_text(title))
+    parts = _REPORT_WORDS.split(t)
+    head = re.sub(r"关于.*$", "", parts[0]).strip(_PUNCT) if parts else ""
+    if head:
+        return head
+    tail = next((p.strip(_PUNCT) for p in parts[1:] if p.strip(_PUNCT)), "")
+    return tail if _BODY_END.search(tail) else ""
+
+
+def _same_body(a: str, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    from ..scoring import office_key
+
+    return norm_text(a) == norm_text(b) or office_key(a) == office_key(b)
+
+
+def _is_government(who: str) -> bool:
+    return bool(_GOVERNMENT.match(norm_text(who)))
+
+
+def _annual_reports(snap: SiteSnapshot, year: int) -> tuple[list, list[Item]]:
+    """(the 年度报告 columns, the reports for `year` they list or the documents titled so)."""
+    cols = select_columns(snap, "annual_report")
+    items: list[Item] = column_items(snap, cols)
+    items += [i for i in document_items(snap.documents)
+              if "信息公开" in norm_text(i.title) and _is_annual_report(i.title)]
+    found, seen = [], set()
+    for i in items:
+        if _is_annual_report(i.title) and year_mentions(i.title, year) and (i.url, i.date) not in seen:
+            seen.add((i.url, i.date))
+            found.append(i)
+    return cols, found
+
+
+OWN, SKIP = "", None
+
+
+def _owner(who: str, office: str | None, offices: Sequence[str]) -> str | None:
+    """Whose report a title naming `who` is, seen from `office`'s run: OWN, SKIP (another 评估对象's,
+    judged in its own run) or — on the portal's run — the name of a body that is no 评估对象 of
+    the site (a department without a sub-site, whose report only the portal's column lists)."""
+    if not who or _same_body(who, office):
+        return OWN
+    if any(_same_body(who, o) for o in offices if o != office):
+        return SKIP
+    if _is_government(who):
+        return OWN if office is None else SKIP
+    return OWN if office is not None else who
+
+
 @check(
     "late-annual-report",
     title="政府信息公开工作年度报告按时发布",
@@ -65,24 +132,64 @@ def _is_annual_report(title: str) -> bool:
     columns=[("url", "年度报告", "url"), ("year", "报告年度", "text"), ("publish_date", "发布日期", "date"),
              ("deadline", "截止日期", "date")],
 )
-def late_annual_report(snap: SiteSnapshot, deadline: str = "01-31", year: int | str | None = None) -> CheckResult:
+def late_annual_report(snap: SiteSnapshot, deadline: str = "01-31", year: int | str | None = None,
+                       portal_deadline: str | None = None, others: bool = True) -> CheckResult:
     """The 政府信息公开工作年度报告 for `year` (default `previous`: the year before the audit date) is
     published by `deadline` (MM-DD of the following year; 条例第四十九条: departments by
-    01-31, a government's report for its whole area by 03-31).
+    01-31, a government's report for its whole area by 03-31 — `portal_deadline`, for the
+    portal's own report, when it differs).
 
-    The report is an item of an 年度报告 column, or any document titled …信息公开…年度报告/年报,
-    whose title names the year. A `late-annual-report` finding when it was published late, or
-    when it is missing after the deadline (then `publish_date` is empty). not_applicable
-    before the deadline while nothing is found; needs_review when the report shows no date.
+    Every 评估对象 is judged on its own report: an item of its 年度报告 column, any document
+    titled …信息公开…年度报告/年报, or — the portal's 年报 column often lists every department's —
+    an item anywhere on the site whose title names it (沂源县财政局2022年…年度报告 is 县财政局's).
+    A report whose title names another 评估对象 is left to that one's run. On the portal's run,
+    with `others`, reports of bodies that are no 评估对象 of the site (departments without a
+    sub-site) are judged too: a late one is a finding carrying the body's name as office.
+    A `late-annual-report` finding when a report was published late, or when the 评估对象's own
+    is missing after the deadline (then `publish_date` is empty). not_applicable before the
+    deadline while nothing is found; needs_review when the report shows no date.
     """
     year = resolve_year(snap, year, snap.as_of.year - 1)
-    month, day = (int(x) for x in str(deadline).split("-"))
-    due = date(year + 1, month, day)
-    cols = select_columns(snap, "annual_report")
-    items: list[Item] = column_items(snap, cols)
-    items += [i for i in document_items(snap.documents)
-              if "信息公开" in norm_text(i.title) and _is_annual_report(i.title)]
-    found = [i for i in items if _is_annual_report(i.title) and year_mentions(i.title, year)]
+
+    def due_of(mmdd: str) -> date:
+        month, day = (int(x) for x in str(mmdd).split("-"))
+        return date(year + 1, month, day)
+
+    due = due_of(portal_deadline if snap.office is None and portal_deadline else deadline)
+    cols, items = _annual_reports(snap, year)
+    whole = snap.whole
+    if snap.office is not None and whole is not None:
+        _, anywhere = _annual_reports(whole, year)
+        mine = {(i.url, i.date) for i in items}
+        items += [i for i in anywhere if (i.url, i.date) not in mine and _same_body(report_issuer(i.title), snap.office)]
+    groups: dict[str, list[Item]] = {}
+    for i in items:
+        owner = _owner(report_issuer(i.title), snap.office, snap.offices)
+        if owner is not None and (owner == OWN or others):
+            groups.setdefault(owner, []).append(i)
+    site_name = norm_text(snap.homepage.title) if snap.homepage and snap.homepage.title else ""
+    for who in [k for k in groups if k and (norm_text(k) in site_name or len(groups) == 1)]:
+        # the site's own body: the one its homepage title names, or the only one it lists (a
+        # department's own website lists its own reports)
+        groups.setdefault(OWN, []).extend(groups.pop(who))
+    res = _judge_own(snap, groups.get(OWN, []), cols, year, due)
+    late = []
+    other_due = due_of(deadline)
+    for who, found in sorted((k, v) for k, v in groups.items() if k):
+        dated = [i for i in found if i.date]
+        if dated and min(i.date for i in dated) > other_due:
+            first = min(dated, key=lambda i: i.date)
+            late.append(Finding("late-annual-report", first.url, first.column_url, who,
+                                {"year": year, "deadline": iso(other_due), "publish_date": iso(first.date),
+                                 "title": first.title, "issuer": who}))
+    if not late:
+        return res
+    note = f"{res.note}；另有 {len(late)} 个单位的 {year} 年度报告晚于 {iso(other_due)} 发布：" + \
+        "、".join(f.office for f in late[:10])
+    return CheckResult("fail", res.findings + tuple(late), res.checked + len(groups) - (OWN in groups), note)
+
+
+def _judge_own(snap: SiteSnapshot, found: list[Item], cols, year: int, due: date) -> CheckResult:
     base = {"year": year, "deadline": iso(due)}
     if not found:
         if snap.as_of <= due:
