@@ -53,7 +53,7 @@ def load_corpus():
 
 def zwgk_scores(expected: dict, body: bytes) -> dict[str, bool]:
     doc = extract_document(body, expected["url"], charset=expected.get("header_charset"))
-    got = doc.to_dict()
+    got = doc.as_json()
     out = {}
     for name in FIELDS:
         if name == "body":

@@ -1,6 +1,8 @@
 """DocumentItem.from_fields: what the spider yields for a document page the extractor read."""
 from __future__ import annotations
 
+from datetime import date
+
 from zwgk.crawler.extractors.fields import extract_document
 from zwgk.crawler.items import DocumentItem
 
@@ -14,8 +16,10 @@ def test_a_page_in_an_interpretation_column_is_an_interpretation():
     doc = DocumentItem.from_fields(extract_document(DOC, URL), URL + "#top", col, "http://a.gov.cn/xxgk/zcjd/",
                                    None, "政策解读一")
     assert doc.url == URL and doc.column == "政策解读" and doc.column_kind == "interpretation"
-    assert doc.fields["is_interpretation"] is True and doc.list_title == "政策解读一"
-    assert doc.related() == [x["url"] for x in doc.interpretation_links] + list(doc.fields.get("policy_urls") or [])
+    assert doc.is_interpretation is True and doc.list_title == "政策解读一"
+    assert doc.fields.publish_date == date(2023, 5, 6) and doc.fields.body_chars >= 300
+    assert doc.fields.body_text == ""  # counted, not carried to the store
+    assert doc.related() == [x["url"] for x in doc.interpretation_links] + [u for u, _ in doc.fields.policy_links]
 
 
 def test_a_page_with_no_title_date_or_body_is_no_document():

@@ -32,7 +32,7 @@ def _extracted(exp_path: Path):
         expected = json.loads(exp_path.read_text(encoding="utf-8"))
         body = exp_path.with_suffix(".html").read_bytes()
         doc = extract_document(body, expected["url"], charset=expected.get("header_charset"))
-        _CACHE[exp_path] = {"doc": doc, "dict": doc.to_dict(), "expected": expected}
+        _CACHE[exp_path] = {"doc": doc, "dict": doc.as_json(), "expected": expected}
     return _CACHE[exp_path]
 
 

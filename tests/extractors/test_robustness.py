@@ -26,7 +26,7 @@ def well_formed(doc: DocumentFields) -> None:
     for name in FIELDS:
         if getattr(doc, name) is None:
             assert doc.reasons.get(name)
-    d = doc.to_dict()
+    d = doc.as_json()
     assert isinstance(d["body_chars"], int)
 
 

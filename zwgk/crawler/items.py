@@ -1,7 +1,9 @@
 """Items the spider yields; the store pipeline writes each to its table."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from zwgk.crawler.extractors.fields import DocumentFields
 
 
 @dataclass
@@ -59,38 +61,44 @@ class EntriesItem:
 
 @dataclass
 class DocumentItem:
+    """A document page as the crawl files it: what the page shows (`fields`, typed, dates as
+    dates; its body text dropped once counted) and where the crawl found it (the column whose
+    list led here). Which column a document finally belongs to, when several lists show it, is
+    decided once by the audit (auditor/snapshot.py: the most specific list)."""
     url: str
-    fields: dict               # DocumentFields.to_dict() of the extractor
+    fields: DocumentFields
     column: str | None
     column_url: str | None
     column_kind: str | None
     office: str | None
+    is_interpretation: bool = False
     interpretation_links: list = field(default_factory=list)  # [{url, text, form}]
-    reasons: dict = field(default_factory=dict)
     list_title: str | None = None
 
     @classmethod
-    def from_fields(cls, fields, url: str, column: dict | None, column_url: str | None, office: str | None,
-                    list_title: str | None) -> "DocumentItem | None":
-        """The item for what the extractor read on a page (extractors.fields.DocumentFields), filed
-        under `column` (the Columns entry, if a list led here); None when the page shows no title,
-        date or body: not a document page after all."""
+    def from_fields(cls, fields: DocumentFields, url: str, column: dict | None, column_url: str | None,
+                    office: str | None, list_title: str | None) -> "DocumentItem | None":
+        """The item for what the extractor read on a page, filed under `column` (the Columns entry,
+        if a list led here); None when the page shows no title, date or body: not a document page
+        after all."""
         from zwgk.crawler.extractors.links import canonical_url
 
-        d = fields.to_dict()
-        if not (d.get("title") or d.get("publish_date") or d.get("body_chars")):
+        if not (fields.title or fields.publish_date or fields.body_chars):
             return None
         forms = [{"url": canonical_url(u), "text": t, "form": f} for u, t, f in fields.interpretation_links]
-        kind = column["kind"] if column else ("interpretation" if d.get("is_interpretation") else None)
-        if kind == "interpretation":
-            d["is_interpretation"] = True
-        return cls(url=canonical_url(url), fields=d, column=column["name"] if column else None,
-                   column_url=column_url, column_kind=kind, office=office, interpretation_links=forms,
-                   reasons=dict(fields.reasons), list_title=list_title)
+        kind = column["kind"] if column else ("interpretation" if fields.is_interpretation else None)
+        return cls(url=canonical_url(url), fields=replace(fields, body_text=""),
+                   column=column["name"] if column else None, column_url=column_url, column_kind=kind,
+                   office=office, is_interpretation=fields.is_interpretation or kind == "interpretation",
+                   interpretation_links=forms, list_title=list_title)
+
+    @property
+    def reasons(self) -> dict:
+        return self.fields.reasons
 
     def related(self) -> list[str]:
         """解读 and the policies they interpret: documents too, wherever they are listed."""
-        return [x["url"] for x in self.interpretation_links] + list(self.fields.get("policy_urls") or [])
+        return [x["url"] for x in self.interpretation_links] + [u for u, _ in self.fields.policy_links]
 
 
 @dataclass

@@ -129,22 +129,17 @@ class DocumentFields:
     column: str | None = None
     encoding: str | None = None
     reasons: dict[str, str] = field(default_factory=dict)
+    body_chars: int = 0   # the body's length without blanks (kept when the text itself is dropped)
 
-    @property
-    def body_chars(self) -> int:
-        return len(_WS_RUN.sub("", self.body_text or ""))
-
-    def to_dict(self) -> dict:
-        """JSON-ready keys of a results.json document (docs/results-json.md)."""
+    def as_json(self) -> dict:
+        """What the page shows, JSON-ready (`zwgk extract`, the extraction corpus): the page's own
+        fields only — where the crawl filed the document (column, office) is decided elsewhere."""
         iso = lambda d: d.isoformat() if d else None  # noqa: E731
         return {
             "url": self.url, "title": self.title, "doc_number": self.doc_number,
             "written_date": iso(self.written_date), "publish_date": iso(self.publish_date),
             "validity": self.validity, "index_no": self.index_no, "publisher": self.publisher,
-            "topic": self.topic,
-            # what one page tells of its column (breadcrumb, ColumnName); a crawl knows better
-            "column": self.column, "column_kind": classify_column(self.column) if self.column else None,
-            "office": None,
+            "topic": self.topic, "column": self.column,
             "attachments": [{"url": u, "name": n, "ext": e} for u, n, e in self.attachments],
             "interpretation_urls": [u for u, _, _ in self.interpretation_links],
             "policy_urls": [u for u, _ in self.policy_links],
@@ -868,6 +863,7 @@ def _extract(root, url: str, encoding: str) -> DocumentFields:
     body_lines = _lines(body_linear)
     pairs = _drop_weak_in_body(pairs, body_linear)
     doc.body_text = "\n".join(body_lines)
+    doc.body_chars = len(_WS_RUN.sub("", doc.body_text))
     if not doc.body_text:
         doc.reasons["body_text"] = "页面无正文"
 

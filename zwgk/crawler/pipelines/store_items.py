@@ -13,12 +13,10 @@ import dataclasses
 import logging
 import os
 import time
-from datetime import date
 
 from scrapy import signals
 
 from zwgk.crawler import items as it
-from zwgk.formats.dates import parse_date
 from zwgk.store import models as m
 from zwgk.store.db import open_db
 from zwgk.store.errors import WriteFailure, write_cause
@@ -29,23 +27,16 @@ logger = logging.getLogger(__name__)
 STORE_ERROR = "store_error"  # the reason the spider is closed with when a write failed
 
 
-def _date(v) -> date | None:
-    if v is None or isinstance(v, date):
-        return v
-    return parse_date(str(v))
-
-
 def _document_row(item: it.DocumentItem) -> dict:
     f = item.fields
     return dict(
-        url=item.url, title=f.get("title"), doc_number=f.get("doc_number"),
-        written_date=_date(f.get("written_date")), publish_date=_date(f.get("publish_date")),
-        validity=f.get("validity"), index_no=f.get("index_no"), publisher=f.get("publisher"),
-        topic=f.get("topic"), column=item.column, column_url=item.column_url, column_kind=item.column_kind,
-        office=item.office, body_chars=int(f.get("body_chars") or 0),
-        is_interpretation=bool(f.get("is_interpretation")),
-        interpretation_links=item.interpretation_links, policy_urls=list(f.get("policy_urls") or []),
-        attachments=list(f.get("attachments") or []), reasons=item.reasons, list_title=item.list_title,
+        url=item.url, title=f.title, doc_number=f.doc_number, written_date=f.written_date,
+        publish_date=f.publish_date, validity=f.validity, index_no=f.index_no, publisher=f.publisher,
+        topic=f.topic, column=item.column, column_url=item.column_url, column_kind=item.column_kind,
+        office=item.office, body_chars=f.body_chars, is_interpretation=item.is_interpretation,
+        interpretation_links=item.interpretation_links, policy_urls=[u for u, _ in f.policy_links],
+        attachments=[{"url": u, "name": n, "ext": e} for u, n, e in f.attachments], reasons=dict(f.reasons),
+        list_title=item.list_title,
     )
 
 

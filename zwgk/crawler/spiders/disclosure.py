@@ -366,7 +366,7 @@ class DisclosureSpider(scrapy.Spider):
         if doc is None:
             return  # not a document page after all
         self.documents += 1
-        self.site.note_title(doc.fields.get("title"))
+        self.site.note_title(doc.fields.title)
         related = doc.related()  # 解读 and the policies they interpret are documents too
         yield doc
         yield from self._related(office, related)
