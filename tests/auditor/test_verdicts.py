@@ -199,7 +199,11 @@ def test_verdicts_merge(cl):
     assert s["verdicts"]["given"] == 3 and s["verdicts"]["applied"] == 2
     assert s["verdicts"]["not_applied"] == [{"indicator": "c-2", "office": None, "file": "v.yaml", "line": 4}]
     offices = {o["name"]: o for o in res["offices"]}
-    assert offices["县财政局"]["score"] == 50.0     # c-1 pass (weight 1), m-2 fail (weight 1)
+    # c-1 applies to two 评估对象: each holds half its weight (pass, 0.5); m-2 is 县财政局's alone (fail, 1)
+    assert offices["县财政局"]["score"] == 33.33
+    # the 评估对象's parts add up to the site's points (scoring.points(…, of=n))
+    assert sum(o["judged_weight"] for o in offices.values()) == pytest.approx(s["judged_weight"])
+    assert sum(o["achieved_weight"] for o in offices.values()) == pytest.approx(s["achieved_weight"])
 
 
 def test_verdict_settles_open_check_result(cl):

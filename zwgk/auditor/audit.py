@@ -15,7 +15,7 @@ from . import registry
 from .checklist import load_checklist
 from .coverage import NOT_REACHED, coverage
 from .model import Document, SiteSnapshot
-from .scoring import Evaluator, grade, is_deduction, points, total
+from .scoring import Evaluator, grade, is_deduction, passed, points, total
 from .snapshot import load_snapshot
 from .verdicts import load_verdicts
 
@@ -128,8 +128,7 @@ def evaluate(snap: SiteSnapshot, checklist, baseline=None, verdicts=(), partial=
         "summary": {
             "score": score, "max_score": max_score, "grade": grade(score, pass_mark, bool(veto)),
             "strategy": "deduction" if deduction else "weighted", "pass_mark": pass_mark,
-            "passed": (None if score is None and not veto else
-                       (not veto and (pass_mark is None or score >= pass_mark))),
+            "passed": passed(score, pass_mark, bool(veto)),
             "achieved_weight": round(achieved, 4), "judged_weight": round(judged, 4),
             "total_weight": round(site.weight, 4),
             "findings_by_check": dict(Counter(f["check"] for f in findings)),
@@ -224,14 +223,17 @@ def _office_scores(snap, checklist, leaves, findings) -> list[dict]:
                     if res["office"] == name or (res["office"] is None and name == portal and len(r.results) == 1)]
             if not mine:
                 continue
-            parts.append(points(ind, mine, deduction))  # the same rule as the site's, on this office's results
+            # the same per-result shares as the site's: the offices' points add up to the site's
+            parts.append(points(ind, mine, deduction, of=len(r.results)))
             if getattr(ind, "veto", False) and any(res["outcome"] == "fail" for res in mine):
                 veto.append(ind.id)
         t = total(parts, scoring)
         score, max_score = t.score, t.max_score
         office_key = None if name == portal else name
         rows.append({"name": name, "url": urls.get(name), "score": score, "max_score": max_score,
-                     "grade": grade(score, pass_mark, bool(veto)), "veto": veto,
+                     "achieved_weight": round(t.achieved, 4), "judged_weight": round(t.judged, 4),
+                     "grade": grade(score, pass_mark, bool(veto)), "passed": passed(score, pass_mark, bool(veto)),
+                     "veto": veto,
                      "findings": sum(1 for f in findings if f["office"] == office_key)})
     ranked = sorted(rows, key=lambda r: (r["score"] is None, -(r["score"] or 0), r["name"]))
     for i, r in enumerate(ranked, 1):

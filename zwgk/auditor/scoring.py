@@ -1,11 +1,15 @@
 """Runs a checklist's checks on a snapshot and scores them (the one place points are computed).
 
 Scoring rules (documented for evaluators in the README):
-- a leaf is judged once per 评估对象 it applies to (site-scoped checks once for the site);
-  its score is weight × (share of its results that pass) — `points()`; under the `deduction`
-  strategy it is its weight less the points its failed results cost (`result_loss`);
-- a site's and a 评估对象's score add up the same `points()` of the indicators (all results, or
-  that 评估对象's) — `total()`;
+- a leaf is judged once per 评估对象 it applies to (site-scoped checks once for the site); its
+  weight is split evenly among those results, so its score is weight × (share of its results
+  that pass) — `points()`; under the `deduction` strategy it is its weight less the points its
+  failed results cost (`result_loss`);
+- a 评估对象's score adds up the same per-result shares, of its own results only (`points(…,
+  of=n)`), so the 评估对象's points add up to the site's: the site's weighted score is the
+  judged-weight-weighted mean of theirs and lies between the lowest and the highest — `total()`;
+- `passed` follows the grade: a failed veto item, or a score below the pass mark (the checklist's
+  `pass_mark`, else PASS_MARK = 60, the national line between 中 and 差), is not passed — `passed()`;
 - fail outranks error, error outranks needs_review, needs_review outranks pass; all
   not_applicable → not_applicable, which leaves the indicator out of the maximum;
 - needs_review and error leaves are "open": they count in the maximum but not in the
@@ -54,16 +58,21 @@ class Points:
     lost: float        # points its failed results cost (the deduction strategy deducts them)
 
 
-def points(ind, results: list[dict], deduction: bool = False) -> Points:
+def points(ind, results: list[dict], deduction: bool = False, of: int | None = None) -> Points:
     """The points of one indicator from `results` (per-评估对象 entries: outcome, findings).
-    Each result carries an even share of the weight."""
+
+    Each result carries an even share of the weight: weight / `of`, where `of` is how many
+    results the indicator has in all (default: these). A 评估对象's part passes `of` so that
+    the parts of all 评估对象 add up to the indicator's points."""
     outcomes = [r["outcome"] for r in results]
     if combine(outcomes) == "not_applicable":
         return Points(0.0, 0.0, 0.0, 0.0)
-    w, n = float(ind.weight), len(outcomes)
+    n = max(of or len(outcomes), len(outcomes))
+    share = float(ind.weight) / n
+    w = share * len(outcomes)
     lost = sum(result_loss(ind, r) for r in results) / n
-    judged = w * sum(o in ("pass", "fail") for o in outcomes) / n
-    score = w - lost if deduction else w * sum(o == "pass" for o in outcomes) / n
+    judged = share * sum(o in ("pass", "fail") for o in outcomes)
+    score = w - lost if deduction else share * sum(o == "pass" for o in outcomes)
     return Points(score, w, judged, lost)
 
 
@@ -307,6 +316,21 @@ def result_loss(ind, res: dict) -> float:
     return w
 
 
+# Without a checklist pass mark, 60 is the line (national scheme: under 60 不合格; grade 差 below it)
+PASS_MARK = 60.0
+
+
+def passed(score: float | None, pass_mark: float | None = None, vetoed: bool = False) -> bool | None:
+    """Whether a score passes, in agreement with grade(): False on a failed veto item; None when
+    nothing was judged; else score ≥ the checklist's pass mark (PASS_MARK without one, so that
+    差 is never passed)."""
+    if vetoed:
+        return False
+    if score is None:
+        return None
+    return score >= (PASS_MARK if pass_mark is None else float(pass_mark))
+
+
 def grade(score: float | None, pass_mark: float | None = None, vetoed: bool = False) -> str:
     """优 / 良 / 中 / 差 by the score, or 合格 / 不合格 against a checklist's `pass_mark`; a failed
     veto item (单项否决) makes it 不合格 whatever the score."""
@@ -316,4 +340,4 @@ def grade(score: float | None, pass_mark: float | None = None, vetoed: bool = Fa
         return "未评分"
     if pass_mark is not None:
         return "合格" if score >= pass_mark else "不合格"
-    return "优" if score >= 90 else "良" if score >= 80 else "中" if score >= 60 else "差"
+    return "优" if score >= 90 else "良" if score >= 80 else "中" if score >= PASS_MARK else "差"

@@ -191,6 +191,7 @@ def _tree_view(nodes: list[dict], tables: _Tables, findings: dict, vocab: Vocabu
             "leaf": leaf,
             "score": n.get("score"),
             "max_score": n.get("max_score"),
+            "judged": n.get("judged"),
             "weight": n.get("weight"),
             "path": " / ".join(path + (name,)) if not leaf else " / ".join(path),
         }
@@ -279,6 +280,60 @@ def _trends(results: dict, history: list[dict] | None) -> dict | None:
     }
 
 
+def open_weight(tree: list[dict]) -> float:
+    """The weight not judged yet: each leaf's share (weight / results) of its needs_review and
+    error results (as scoring.points splits it)."""
+    out = 0.0
+    for n in _leaves(tree):
+        res = n.get("results") or []
+        if res:
+            out += float(n.get("weight") or 0) * sum(r.get("outcome") in ("needs_review", "error") for r in res) / len(res)
+        elif n.get("outcome") in ("needs_review", "error"):
+            out += float(n.get("weight") or 0)
+    return out
+
+
+def grade_rule(pass_mark: Any) -> str:
+    if pass_mark is not None:
+        return f"达到 {fmt_num(pass_mark)} 分为合格，低于为不合格"
+    return "90 分及以上为优，80 分及以上为良，60 分及以上为中，60 分以下为差（不合格）"
+
+
+def score_explanation(summary: dict, tree: list[dict], offices: list[dict]) -> str:
+    """One short Chinese paragraph: how the headline score is computed, with this run's numbers
+    (the same numbers the tree and the offices show)."""
+    score = summary.get("score")
+    if score is None:
+        return "尚无已评指标（全部待人工核查或不适用），暂不计总得分。"
+    achieved = summary.get("achieved_weight")
+    judged = summary.get("judged_weight")
+    weight = summary.get("total_weight")
+    if achieved is None or judged is None:  # a results.json from before these fields
+        achieved = sum(float(n.get("score") or 0) for n in tree)
+        judged = sum(float(n.get("judged") or 0) for n in tree)
+    if weight is None:
+        weight = sum(float(n.get("max_score") or 0) for n in tree)
+    pending = open_weight(tree)
+    veto = "单项否决指标未通过的，不论得分均为不合格。"
+    if summary.get("strategy") == "deduction":
+        lost = round(float(summary.get("max_score") or 0) - float(score), 2)
+        text = (f"计分方法：满分 {fmt_num(summary.get('max_score'))} 分，未通过的指标按规定扣分（每项最多扣至该指标分值），"
+                f"待人工核查的指标暂不扣分。总得分 = {fmt_num(summary.get('max_score'))} − 扣分合计 {fmt_num(lost)}"
+                f" = {fmt_num(score)} 分。")
+    else:
+        text = ("计分方法：每项指标的分值平均分给它适用的各评估对象（全站性检查只判一次），通过得分、不通过不得分，"
+                "待人工核查、出错和不适用的不计入。"
+                f"总得分 = 已评指标得分 {fmt_num(round(achieved, 2))} ÷ 已评指标分值 {fmt_num(round(judged, 2))}"
+                f" × 100 = {fmt_num(score)} 分（即下方“指标得分”各一级指标得分与已评分值之和）。")
+    if pending:
+        text += (f"指标体系中适用的分值共 {fmt_num(round(float(weight), 2))} 分，其中 {fmt_num(round(pending, 2))} 分"
+                 "尚待人工核查，核查后总得分会变化。")
+    if len(offices) > 1 and summary.get("strategy") != "deduction":
+        text += "各评估对象得分按同一方法只计本对象的结果，全站得分即各评估对象得分按已评分值加权的平均。"
+    text += f"等次：{grade_rule(summary.get('pass_mark'))}；{veto}"
+    return text
+
+
 def build_view(results: dict, history: list[dict] | None = None) -> dict:
     """Everything the template shows, computed here so that the template only presents."""
     site = results.get("site") or {}
@@ -295,7 +350,8 @@ def build_view(results: dict, history: list[dict] | None = None) -> dict:
     tables = _Tables()
 
     # --- summary
-    counts = summary.get("findings_by_check") or dict(Counter(f.get("check") for f in findings.values()))
+    # every count of findings on the page comes from here (summary card, findings table, work lists)
+    counts = dict(Counter(f.get("check") for f in findings.values()))
     finding_counts = [{"check": c, "name": vocab.name(c), "count": counts[c]}
                       for c in sorted(counts, key=lambda c: (-counts[c], str(c)))]
     outcomes = summary.get("outcomes") or {}
@@ -404,12 +460,12 @@ def build_view(results: dict, history: list[dict] | None = None) -> dict:
 
     offices = sorted(results.get("offices") or [],
                      key=lambda o: (o.get("rank") is None, o.get("rank") or 0, -(o.get("score") or 0)))
-    office_rows = [dict(o, pct=(o["score"] / o["max_score"] * 100) if o.get("score") is not None and o.get("max_score") else 0)
+    office_rows = [{"grade": None, "achieved_weight": None, "judged_weight": None, **o,
+                    "pct": (o["score"] / o["max_score"] * 100) if o.get("score") is not None and o.get("max_score") else 0}
                    for o in offices]
 
     crawl = results.get("crawl") or {}
     checklist = results.get("checklist") or {}
-    links = results.get("links") or {}
     # the pager needs only the keys some paged table shows
     used = {c[0] for spec in tables.specs.values() for c in spec["c"]}
     if link_groups_json:
@@ -437,7 +493,13 @@ def build_view(results: dict, history: list[dict] | None = None) -> dict:
         "max_score": max_score,
         "score_pct": (score / max_score * 100) if score is not None and max_score else None,
         "grade": summary.get("grade"),
+        "passed": summary.get("passed"),
         "pass_mark": summary.get("pass_mark"),
+        "deduction": summary.get("strategy") == "deduction",
+        "explanation": score_explanation(summary, tree, offices),
+        "tree_total": {"score": sum(float(n.get("score") or 0) for n in tree),
+                       "judged": sum(float(n.get("judged") or 0) for n in tree),
+                       "max_score": sum(float(n.get("max_score") or 0) for n in tree)},
         "veto": veto,
         "finding_counts": finding_counts,
         # finding type by id, for headings: every id of the registry, of a work list and of this run
@@ -447,8 +509,10 @@ def build_view(results: dict, history: list[dict] | None = None) -> dict:
         "shares": [{"key": k, "name": label, "value": shares.get(k)} for k, label in SHARE_NAMES],
         "stats": {"documents": summary.get("documents", len(docs)),
                   "columns": summary.get("columns", len(results.get("columns") or [])),
-                  "links_checked": summary.get("links_checked", links.get("checked")),
-                  "pages": crawl.get("pages"), "links": links},
+                  "links_checked": summary.get("links_checked", (results.get("links") or {}).get("checked")),
+                  "pages": crawl.get("pages"),
+                  # the link findings by type: the same numbers as the findings table and the work list
+                  "link_findings": [{"check": c, "name": vocab.name(c), "count": counts.get(c, 0)} for c in LINK_CHECKS]},
         "tree": tree_view,
         "link_groups": link_groups[:PAGE_GROUPS],
         "link_group_total": len(link_groups),
