@@ -10,6 +10,7 @@ The cases in tests/auditor/cases/<check-id>.yaml look like this (every key optio
           site_url: http://www.example.gov.cn/          # default
           homepage: {text: "网站标识码：3700000001 …"}    # or a string; absent = not fetched
           pages: [{url: /zwgk/zn/, kind: column, title: 指南, text: "…"}]   # other fetched pages with text
+                                                       # (office: a department sub-site's page)
           facts: {ipv6: {aaaa: ["240e::1"], connect: true}}  # crawl-time facts (SiteSnapshot.facts)
           documents:
             - url: /p1.html                            # relative URLs are joined to site_url
@@ -145,7 +146,8 @@ def build_snapshot(spec: dict | None) -> SiteSnapshot:
                         home.get("text", ""))
 
     pages = tuple(Page(u(pg.get("url") or f"/page{i}.html"), pg.get("kind", "document"), pg.get("status", 200),
-                       pg.get("title"), pg.get("text", "")) for i, pg in enumerate(spec.get("pages") or []))
+                       pg.get("title"), pg.get("text", ""), pg.get("office"))
+                  for i, pg in enumerate(spec.get("pages") or []))
     if homepage is not None:
         pages = (homepage,) + pages
 

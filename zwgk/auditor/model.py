@@ -107,7 +107,8 @@ class Page:
     kind: str                     # home | column | list | document | other
     status: int | None
     title: str | None
-    text: str                     # visible text (for the homepage: whole page incl. footer)
+    text: str                     # visible text (home and root pages: whole page incl. footer)
+    office: str | None = None     # 评估对象 whose page it is (a department sub-site's root), None = the portal
 
 
 @dataclass(frozen=True)

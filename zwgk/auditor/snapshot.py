@@ -81,7 +81,7 @@ def load_snapshot(session: Session, crawl_id: int, as_of: date) -> am.SiteSnapsh
         raise CrawlNotFound(f"数据库中没有编号为 {crawl_id} 的抓取记录")
     site = session.get(m.Site, crawl.site_id)
     pages = session.scalars(select(m.Page).where(m.Page.crawl_id == crawl_id)).all()
-    page_objs = tuple(am.Page(p.url, p.kind, p.status, p.title, p.text or "") for p in pages)
+    page_objs = tuple(am.Page(p.url, p.kind, p.status, p.title, p.text or "", p.office) for p in pages)
     titles = {p.url: p.title for p in pages}
     home = next((p for p in page_objs if p.kind == "home"), None)
 

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Sequence
+from urllib.parse import urlsplit
 
 from zwgk.vocab import norm_text
 
@@ -25,6 +27,35 @@ _MARKS: dict[str, re.Pattern] = {
 _BADGE_HOST = "conac.cn"
 
 
+# Words only a page footer carries: a page showing none of them has no footer of its own (an
+# iframe's content, a bare list) and is not judged.
+_FOOTER = re.compile(r"版权所有|主办单位|主办[:：]|承办单位|承办[:：]|技术支持|维护单位|Copyright|©|ICP备|公网安备|网站标识码")
+SUB_SITE_KINDS = ("root",)  # pages that open a 评估对象's own area: its homepage or disclosure root
+
+
+def has_footer(text: str) -> bool:
+    return bool(_FOOTER.search(norm_text(text)))
+
+
+def _marks_on(snap: SiteSnapshot, pages: list, wanted: list[str]) -> dict[str, str]:
+    """mark → what shows it, over `pages` (one site's front pages)."""
+    text = " ".join(norm_text(p.text) for p in pages)
+    urls = {norm_url(p.url) for p in pages}
+    found = {}
+    for m in wanted:
+        hit = _MARKS[m].search(text)
+        if hit:
+            found[m] = hit.group(0)
+        elif m == "党政机关网站标识" and any(_BADGE_HOST in o.target_url and norm_url(o.source_url) in urls
+                                           for o in snap.occurrences):
+            found[m] = m
+    return found
+
+
+def _host(url: str | None) -> str:
+    return (urlsplit(url or "").hostname or "").lower()
+
+
 @check(
     "site-identity",
     title="网站标识信息齐全",
@@ -32,33 +63,61 @@ _BADGE_HOST = "conac.cn"
     columns=[("url", "首页", "url"), ("mark", "缺少的标识", "text")],
     scope="site",
 )
-def site_identity(snap: SiteSnapshot, marks: Sequence[str] = ("网站标识码", "ICP备案", "公安备案", "党政机关网站标识")
-                  ) -> CheckResult:
+def site_identity(snap: SiteSnapshot, marks: Sequence[str] = ("网站标识码", "ICP备案", "公安备案", "党政机关网站标识"),
+                  sub_site_marks: Sequence[str] = ("网站标识码",), sub_sites: bool = True) -> CheckResult:
     """The homepage (usually its footer) shows each of `marks`: 网站标识码 (10 characters),
     the ICP 备案编号 (…ICP备…号), the 公安机关备案号 (…公网安备…号) and the 党政机关网站标识
     (badge text, or a link to its conac.cn certificate). One `site-identity` finding per
     missing mark. needs_review when the homepage was not fetched; an unknown mark is an error.
+
+    With `sub_sites`, every 评估对象 whose own front page (its sub-site's homepage or disclosure
+    root) shows a footer of its own — 主办单位, 版权所有, 技术支持 … — is held to the marks too:
+    `marks` when the sub-site sits on a host of its own, `sub_site_marks` (网站标识码) when it
+    shares the portal's host (the ICP and 公安 filings are the domain's, shown by the portal). A
+    mark shown on any of the 评估对象's front pages counts; a 评估对象 whose front pages show no
+    footer (it lives inside the portal's template or an iframe) is not judged. Its findings sit
+    at its first front page with a footer and carry its name as office.
     """
     wanted = [marks] if isinstance(marks, str) else list(marks)
-    for m in wanted:
+    sub_wanted = [sub_site_marks] if isinstance(sub_site_marks, str) else list(sub_site_marks)
+    for m in wanted + sub_wanted:
         if m not in _MARKS:
             raise ValueError(f"未知的标识 {m!r}；可用：{'、'.join(_MARKS)}")
-    if snap.homepage is None:
-        return CheckResult("needs_review", (), 0, "未能获取首页，无法检查网站标识")
-    text = norm_text(snap.homepage.text)
-    home = snap.homepage.url or snap.homepage_url or snap.site_url
-    found, findings = [], []
-    for m in wanted:
-        hit = _MARKS[m].search(text)
-        if not hit and m == "党政机关网站标识":
-            homes = {norm_url(u) for u in (home, snap.homepage_url, snap.site_url) if u}
-            hit = any(_BADGE_HOST in o.target_url and norm_url(o.source_url) in homes
-                      for o in snap.occurrences) or None
-        if hit:
-            found.append(hit.group(0) if isinstance(hit, re.Match) else m)
-        else:
-            findings.append(Finding("site-identity", home, office=None, details={"mark": m}))
-    note = f"找到：{'；'.join(found)}" if found else "首页未找到任何网站标识"
-    if findings:
-        note += f"；缺少：{'、'.join(f.details['mark'] for f in findings)}"
-    return CheckResult("fail" if findings else "pass", tuple(findings), len(wanted), note)
+    findings, notes, checked = [], [], 0
+    if snap.homepage is not None:
+        home = snap.homepage.url or snap.homepage_url or snap.site_url
+        page = replace(snap.homepage, url=home) if not snap.homepage.url else snap.homepage
+        extra = [replace(page, url=u) for u in (snap.homepage_url, snap.site_url) if u and norm_url(u) != norm_url(home)]
+        found = _marks_on(snap, [page] + extra, wanted)
+        checked += len(wanted)
+        missing = [m for m in wanted if m not in found]
+        findings += [Finding("site-identity", home, office=None, details={"mark": m}) for m in missing]
+        note = f"首页找到：{'；'.join(found.values())}" if found else "首页未找到任何网站标识"
+        notes.append(note + (f"；缺少：{'、'.join(missing)}" if missing else ""))
+    portal_hosts = {_host(u) for u in (snap.homepage_url, snap.site_url, snap.homepage.url if snap.homepage else None) if u}
+    judged, unjudged = [], []
+    if sub_sites:
+        fronts: dict[str, list] = {}
+        for p in snap.pages:
+            if p.kind in SUB_SITE_KINDS and p.office and p.text:
+                fronts.setdefault(p.office, []).append(p)
+        for office, pages in sorted(fronts.items()):
+            footed = [p for p in pages if has_footer(p.text)]
+            if not footed:
+                unjudged.append(office)
+                continue
+            own_host = all(_host(p.url) not in portal_hosts for p in footed)
+            need = wanted if own_host else sub_wanted
+            found = _marks_on(snap, pages, need)
+            checked += len(need)
+            judged.append(office)
+            findings += [Finding("site-identity", footed[0].url, office=office, details={"mark": m})
+                         for m in need if m not in found]
+    if judged:
+        bad = sorted({f.office for f in findings if f.office})
+        notes.append(f"有独立页脚的子站 {len(judged)} 个" + (f"，缺少标识：{'、'.join(bad)}" if bad else "，标识齐全"))
+    if unjudged:
+        notes.append(f"{len(unjudged)} 个子站未展示独立页脚，未检查")
+    if snap.homepage is None and not findings:
+        return CheckResult("needs_review", (), checked, "；".join(["未能获取首页，无法检查网站标识"] + notes[:2]))
+    return CheckResult("fail" if findings else "pass", tuple(findings), checked, "；".join(notes))
