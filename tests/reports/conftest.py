@@ -34,3 +34,24 @@ def earlier_run(golden: dict, *, score: float, as_of: str, drop: int = 0, extra:
             "source": "http://127.0.0.1:8000/", "office": None, "indicators": []} for i in range(extra)]
     r["findings"] = fs
     return r
+
+
+@pytest.fixture(scope="session")
+def sample_report(tmp_path_factory) -> tuple[dict, Path]:
+    """The bundled sample site crawled and audited by the real `zwgk run` (as `bash scripts/demo`
+    does): its results.json and the report.html written beside it."""
+    import subprocess
+    import sys
+
+    from zwgk.samplesite.generator import generate
+    from zwgk.samplesite.server import serve
+
+    base = tmp_path_factory.mktemp("sample")
+    key = generate(base / "site")
+    out = base / "out"
+    with serve(base / "site") as server:
+        proc = subprocess.run([sys.executable, "-m", "zwgk.cli", "run", server.url, "--as-of", key["as_of"],
+                               "--out", str(out), "--network", "loopback", "--concurrency", "8", "--delay", "0"],
+                              capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads((out / "results.json").read_text(encoding="utf-8")), out / "report.html"
