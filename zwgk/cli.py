@@ -226,21 +226,57 @@ def extract(file, url, charset):
 
 @main.command()
 @click.argument("action", type=click.Choice(["list", "validate"]), default="list")
-def checklists(action):
-    """列出或校验 checklists/ 下的检查清单。"""
+@click.argument("files", nargs=-1)
+def checklists(action, files):
+    """列出或校验检查清单：zwgk checklists validate [名称或 YAML 文件…]（不给则校验 checklists/ 下全部）。"""
     from zwgk.auditor.checklist import ChecklistError, list_checklists, load_checklist
 
+    if action == "list" and files:
+        raise click.UsageError("list 不接受文件参数；校验文件请用 zwgk checklists validate 文件")
+    if action == "list":
+        for name in list_checklists():
+            try:
+                cl = load_checklist(name)
+                n = sum(1 for _ in cl.iter_indicators())
+                click.echo(f"{name}\t{cl.title}\t{n} 项指标")
+            except ChecklistError as exc:
+                click.echo(f"{name}\t错误：{exc}", err=True)
+        return
     failed = False
-    for name in list_checklists():
+    for name in files or list_checklists():
         try:
             cl = load_checklist(name)
-            n = sum(1 for _ in cl.iter_indicators())
-            click.echo(f"{name}\t{cl.title}\t{n} 项指标")
         except ChecklistError as exc:
             failed = True
-            click.echo(f"{name}\t错误：{exc}", err=True)
-    if failed and action == "validate":
+            click.echo(messages.checklist_text("invalid", file=exc.file or name, count=len(exc.errors)), err=True)
+            for line in exc.errors:
+                click.echo(f"  {line}", err=True)
+            continue
+        shown = name if files else f"checklists/{name}.yaml"
+        inds = list(cl.iter_indicators())
+        manual = sum(1 for i in inds if i.manual)
+        click.echo(messages.checklist_text("valid", file=shown, title=cl.title, count=len(inds),
+                                           automated=len(inds) - manual, manual=manual))
+        if files:
+            _note_shared_id(cl, shown)
+    if failed:
         sys.exit(1)
+
+
+def _note_shared_id(cl, shown: str) -> None:
+    """A file given by path whose id is another checklist's: valid alone, but runs audited with
+    either are one checklist to the site's history."""
+    from zwgk.auditor.checklist import ChecklistError, list_checklists, load_checklist
+
+    for other in list_checklists():
+        try:
+            known = load_checklist(other, resolve_checks=False)
+        except ChecklistError:
+            continue
+        if known.id == cl.id and known.path is not None and cl.path is not None \
+                and known.path.resolve() != cl.path.resolve():
+            click.echo(messages.checklist_text("id_shared", file=shown, id=cl.id, other=f"checklists/{other}.yaml"),
+                       err=True)
 
 
 @main.command()

@@ -159,7 +159,7 @@ def localise(command) -> None:
 
 def suggest(word: str, known: Iterable[str]) -> str:
     """'（是否应为「required-fields」？）' for the known name closest to a misspelt `word`, or ''."""
-    close = difflib.get_close_matches(str(word), list(known), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(str(word), list(known), n=1, cutoff=0.75)  # a typo, not a guess
     return f"（是否应为「{close[0]}」？）" if close else ""
 
 
@@ -187,3 +187,71 @@ DB_OPEN_CAUSES = (
     (("database is locked",), "数据库被其他进程锁定"),
 )
 DB_OTHER_CAUSE = "数据库返回错误"
+
+
+# ------------------------------------------------------------------------- checklists
+# zwgk.auditor.checklist's problems, one template each; a line reads
+# `checklists/x.yaml:12: 主动公开/法定基础信息[2]: 未知的检查「requird-fields」（是否应为「required-fields」？）`.
+# YAML keys stay as the author types them; `{hint}` is a suggest() result or ''.
+CHECKLIST: dict[str, str] = {
+    "no_file": "{file}：检查清单文件不存在",
+    "unknown_name": "没有名为「{name}」的检查清单{hint}（可用：{known}；也可给出 YAML 文件路径）",
+    "cannot_read": "{file}：无法读取（{cause}）",
+    "not_utf8": "{file}：无法读取，检查清单应为 UTF-8 编码",
+    "yaml_syntax": "YAML 格式错误（第 {column} 列）：{problem}",
+    "top_not_mapping": "文件顶层应为键值映射（id、title、version、source、tree），而不是{kind}",
+    "missing_key": "缺少必填键「{key}」",
+    "unknown_key": "未知的键「{key}」{hint}",
+    "id_not_kebab": "id「{id}」应只含小写字母、数字和连字符（如 yiyuan-2023）",
+    "id_not_file_name": "id「{id}」与文件名「{stem}」不一致（checklists/ 下的清单按文件名查找，两者应相同）",
+    "not_text": "{key} 应为文本",
+    "levels_not_list": "levels 应为层级名称列表（如 [一级指标, 二级指标]）",
+    "scoring_not_mapping": "scoring 应为键值映射（strategy、total、pass_mark）",
+    "unknown_strategy": "未知的计分方式「{strategy}」（可用：{known}）",
+    "not_non_negative": "{key} 应为不小于 0 的数，而不是 {value!r}",
+    "offices_not_list": "offices 应为评估对象名称列表",
+    "office_twice": "评估对象「{office}」重复列出",
+    "portal_not_name": "portal_office 应为一个评估对象名称",
+    "portal_not_office": "portal_office「{office}」不在 offices 中",
+    "tree_empty": "tree 应为非空列表",
+    "not_mapping": "应为层级节点或指标（键值映射），而不是{kind}",
+    "node_no_name": "层级节点缺少名称（name）",
+    "node_unknown_key": "层级节点上未知的键「{key}」{hint}（层级节点只有 name、id、children）",
+    "node_too_deep": "第 {depth} 级超出了 levels 声明的 {levels} 级",
+    "bad_id": "id「{id}」不合规（应以字母或数字开头，只含字母、数字、_ . -）",
+    "node_no_children": "层级节点的 children 应为非空列表",
+    "duplicate_id": "id「{id}」重复（第一次出现在 {first}）",
+    "leaf_missing": "指标缺少「{key}」",
+    "leaf_too_deep": "指标位于第 {depth} 级，超出了 levels 声明的 {levels} 级",
+    "text_empty": "text 不能为空",
+    "weight_not_positive": "weight（分值）应为正数，而不是 {value!r}",
+    "not_bool": "{key} 应为 true 或 false，而不是 {value!r}",
+    "deduct_not_positive": "deduct（每项问题扣分）应为正数，而不是 {value!r}",
+    "params_not_mapping": "params 应为键值映射",
+    "check_and_manual": "同时给出了 check 和 manual: true（二者只能给一个）",
+    "no_check_or_manual": "需要 check（自动检查）或 manual: true（人工核查）",
+    "manual_params": "人工核查指标（manual: true）不带 params",
+    "check_not_id": "check 应为检查编号，而不是 {value!r}",
+    "applies_not_mapping": "applies_to 应为 {{all: true}}、{{offices: [...]}} 或 {{all: true, except: [...]}} 这样的映射",
+    "applies_unknown_key": "applies_to 中未知的键「{key}」{hint}（可用：all、offices、except）",
+    "applies_all_not_bool": "applies_to.all 应为 true 或 false，而不是 {value!r}",
+    "applies_not_list": "applies_to.{key} 应为评估对象名称列表",
+    "applies_both": "applies_to 中 all: true 和 offices 只能给一个",
+    "applies_none": "applies_to 没有指定评估对象（用 all: true 或 offices: [...]）",
+    "applies_except_needs_all": "applies_to.except 需要与 all: true 一起使用",
+    "unknown_office": "未知的评估对象「{office}」（不在 offices 中）{hint}",
+    "unknown_column_kind": "params：未知的栏目类别「{kind}」{hint}（见 zwgk/vocab.py 的 COLUMN_KINDS）",
+    "unknown_check": "未知的检查「{check}」{hint}",
+    "unknown_param": "检查「{check}」没有参数「{param}」{hint}（可用：{accepted}）",
+    "missing_param": "检查「{check}」缺少参数「{param}」",
+    "none": "无",
+    # zwgk checklists validate
+    "valid": "{file}：校验通过 — {title}，{count} 项指标（自动检查 {automated} 项，人工核查 {manual} 项）",
+    "id_shared": ("{file}：注意，id「{id}」与 {other} 相同；同一网站用两份 id 相同的清单评估，"
+                  "变化趋势会把两者当作同一清单比较"),
+    "invalid": "{file}：校验未通过，{count} 处问题：",
+}
+
+
+def checklist_text(name: str, /, **fields) -> str:
+    return CHECKLIST[name].format(**fields)

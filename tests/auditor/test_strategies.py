@@ -103,5 +103,5 @@ def test_grade():
 
 def test_bad_deduct():
     text = HEAD.format(scoring=DEDUCTION, min_count=1).replace("deduct: 0.5", "deduct: -1")
-    with pytest.raises(ChecklistError, match=r"指标\[2\]: deduct must be a positive number"):
+    with pytest.raises(ChecklistError, match=r"指标\[2\]: deduct（每项问题扣分）应为正数"):
         parse_checklist(text, "t.yaml")

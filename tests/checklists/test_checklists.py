@@ -9,7 +9,7 @@ import pytest
 
 import zwgk
 from zwgk.auditor.checklist import (
-    AppliesTo, ChecklistError, Indicator, list_checklists, load_checklist,
+    AppliesTo, ChecklistError, Indicator, list_checklists, load_checklist, parse_checklist,
 )
 from zwgk.auditor.registry import load_all
 
@@ -75,8 +75,12 @@ def test_bare_name_resolves_to_repo_dir():
 
 
 def test_unknown_name():
-    with pytest.raises(ChecklistError, match="unknown checklist 'nope'.*yiyuan-2023"):
+    with pytest.raises(ChecklistError, match="没有名为「nope」的检查清单（可用：.*yiyuan-2023"):
         load_checklist("nope")
+    with pytest.raises(ChecklistError, match="^没有名为「yiyuan-2032」的检查清单（是否应为「yiyuan-2023」？）"):
+        load_checklist("yiyuan-2032")
+    with pytest.raises(ChecklistError, match="^nope.yaml：检查清单文件不存在$"):
+        load_checklist("nope.yaml")
 
 
 # --------------------------------------------------------------------------------------
@@ -304,11 +308,14 @@ def test_unknown_check(tmp_path):
           text: 第二条
           applies_to: {all: true}
           weight: 1
-          check: requird-fields
+          check: missing-feild
           params: {column: normative}
         """)
     msg = _error(p)
-    assert "主动公开/法定基础信息[2]: unknown check 'requird-fields'" in msg
+    # the file, the line of the key, the indicator path, the fault and the check meant
+    assert "bad.yaml:22: 主动公开/法定基础信息[2]: 未知的检查「missing-feild」（是否应为「missing-field」？）" in msg
+    p.write_text(p.read_text(encoding="utf-8").replace("missing-feild", "requird-fields"), encoding="utf-8")
+    assert "未知的检查「requird-fields」\n" in _error(p) + "\n"  # no far-fetched suggestion
 
 
 @needs_registry
@@ -322,8 +329,8 @@ def test_bad_param_name(tmp_path):
           params: {colum: normative}
         """)
     msg = _error(p)
-    assert "主动公开/法定基础信息[2]: check 'column-exists' takes no param 'colum'" in msg
-    assert "needs param 'column'" in msg
+    assert "bad.yaml:23: 主动公开/法定基础信息[2]: 检查「column-exists」没有参数「colum」（是否应为「column」？）" in msg
+    assert "检查「column-exists」缺少参数「column」" in msg
 
 
 @needs_registry
@@ -349,7 +356,7 @@ def test_duplicate_id(tmp_path):
           manual: true
         """)
     msg = _error(p, resolve_checks=False)
-    assert "主动公开/法定基础信息[2]: duplicate id 'a-1' (first used at 主动公开/法定基础信息[1])" in msg
+    assert "bad.yaml:18: 主动公开/法定基础信息[2]: id「a-1」重复（第一次出现在 主动公开/法定基础信息[1]，第 13 行）" in msg
 
 
 @pytest.mark.parametrize("weight", ["0", "-1", '"1"', "true", ".nan", "null"])
@@ -362,7 +369,7 @@ def test_bad_weight(tmp_path, weight):
           manual: true
         """)
     msg = _error(p, resolve_checks=False)
-    assert "主动公开/法定基础信息[2]: weight must be a positive number" in msg
+    assert "主动公开/法定基础信息[2]: weight（分值）应为正数" in msg
 
 
 def test_both_check_and_manual(tmp_path):
@@ -376,7 +383,7 @@ def test_both_check_and_manual(tmp_path):
           manual: true
         """)
     msg = _error(p, resolve_checks=False)
-    assert "主动公开/法定基础信息[2]: has both check and manual" in msg
+    assert "主动公开/法定基础信息[2]: 同时给出了 check 和 manual: true" in msg
 
 
 def test_neither_check_nor_manual(tmp_path):
@@ -386,7 +393,7 @@ def test_neither_check_nor_manual(tmp_path):
           applies_to: {all: true}
           weight: 1
         """)
-    assert "[2]: needs a check or manual: true" in _error(p, resolve_checks=False)
+    assert "[2]: 需要 check（自动检查）或 manual: true（人工核查）" in _error(p, resolve_checks=False)
 
 
 def test_unknown_office(tmp_path):
@@ -403,9 +410,9 @@ def test_unknown_office(tmp_path):
           manual: true
         """)
     msg = _error(p, resolve_checks=False)
-    assert "主动公开/法定基础信息[2]: unknown office '县统计局' (not in offices)" in msg
-    assert "主动公开/法定基础信息[3]: unknown office '县信访局'" in msg
-    assert "县财政局'" not in msg
+    assert "主动公开/法定基础信息[2]: 未知的评估对象「县统计局」（不在 offices 中）" in msg
+    assert "主动公开/法定基础信息[3]: 未知的评估对象「县信访局」" in msg
+    assert "县财政局」" not in msg
 
 
 def test_yaml_syntax_error(tmp_path):
@@ -415,7 +422,7 @@ def test_yaml_syntax_error(tmp_path):
           weight: 1
         """)
     msg = _error(p, resolve_checks=False)
-    assert "YAML syntax error: line " in msg
+    assert "bad.yaml:20: YAML 格式错误（第 " in msg
 
 
 def test_missing_keys_and_unknown_key(tmp_path):
@@ -426,16 +433,20 @@ def test_missing_keys_and_unknown_key(tmp_path):
           manaul: true
         """)
     msg = _error(p, resolve_checks=False)
-    assert "[2]: indicator is missing 'applies_to'" in msg
-    assert "[2]: unknown key 'manaul'" in msg
+    assert "bad.yaml:18: 主动公开/法定基础信息[2]: 指标缺少「applies_to」" in msg
+    assert "bad.yaml:21: 主动公开/法定基础信息[2]: 未知的键「manaul」（是否应为「manual」？）" in msg
 
 
 def test_missing_top_level_key_and_id_mismatch(tmp_path):
     head = HEAD.replace('version: "1"\n', "").replace("id: {id}", "id: other")
     p = _write(tmp_path, "", head=head)
     msg = _error(p, resolve_checks=False)
-    assert "bad.yaml: missing required key 'version'" in msg
-    assert "id 'other' differs from the file name 'bad'" in msg
+    assert "bad.yaml: 缺少必填键「version」" in msg
+    assert "与文件名" not in msg  # a file given by path may carry any id (a copy, a draft)
+    # a file looked up by name in checklists/ must carry its file name as id
+    with pytest.raises(ChecklistError) as ei:
+        parse_checklist(p.read_text(encoding="utf-8"), "checklists/bad.yaml", stem="bad", resolve_checks=False)
+    assert "checklists/bad.yaml:1: id「other」与文件名「bad」不一致" in str(ei.value)
 
 
 def test_node_without_children(tmp_path):
@@ -443,7 +454,7 @@ def test_node_without_children(tmp_path):
         - name: 空节点
           children: []
         """)
-    assert "主动公开/法定基础信息/空节点: a level node needs non-empty children" in _error(p, resolve_checks=False)
+    assert "主动公开/法定基础信息/空节点: 层级节点的 children 应为非空列表" in _error(p, resolve_checks=False)
 
 
 def test_unknown_column_kind(tmp_path):
@@ -455,7 +466,7 @@ def test_unknown_column_kind(tmp_path):
           check: column-exists
           params: {column: normativ}
         """)
-    assert "[2]: params: unknown column kind 'normativ'" in _error(p, resolve_checks=False)
+    assert "[2]: params：未知的栏目类别「normativ」（是否应为「normative」？）" in _error(p, resolve_checks=False)
 
 
 def test_bad_veto(tmp_path):
@@ -467,7 +478,7 @@ def test_bad_veto(tmp_path):
           manual: true
           veto: 是
         """)
-    assert "[2]: veto must be true or false" in _error(p, resolve_checks=False)
+    assert "[2]: veto 应为 true 或 false" in _error(p, resolve_checks=False)
 
 
 def test_all_errors_reported_at_once(tmp_path):
@@ -481,4 +492,4 @@ def test_all_errors_reported_at_once(tmp_path):
     with pytest.raises(ChecklistError) as ei:
         load_checklist(p, resolve_checks=False)
     assert len(ei.value.errors) == 3
-    assert all(e.startswith(str(ei.value.file) + ": ") for e in ei.value.errors)
+    assert all(e.startswith(str(ei.value.file) + ":") for e in ei.value.errors)
