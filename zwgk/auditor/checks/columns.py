@@ -72,8 +72,8 @@ def blank_column(snap: SiteSnapshot, column: str | Sequence[str] | None = None, 
 # How many days a column of each class (vocab.COLUMN_KINDS) may go without a new item, read by
 # stale-column with `by_class: true`. A checklist changes any of them with `limits`
 # ({enforcement: 180, 执法公示: 90}); classes not named here need no regular update (指南, 制度,
-# 机构职能, 领导信息, 基本目录, yearly items such as 年度报告, 预决算, 统计公报, 工作要点) and are
-# not judged. Sources: 国办秘函〔2019〕19号 单项否决 (动态要闻 2 周；通知公告、政策文件 6 个月；
+# 机构职能, 领导信息, 基本目录, yearly items such as 年度报告, 预决算, 统计公报, 工作要点) or
+# follow events that may not happen in a year (规范性文件, 解读, 重大行政决策) and are not judged. Sources: 国办秘函〔2019〕19号 单项否决 (动态要闻 2 周；通知公告、政策文件 6 个月；
 # 应更新栏目“长期”未更新), 开普云 ChannelNotUpdateType (人事、规划计划 1 年) — DOMAIN.md (b).
 UPDATE_LIMITS: dict[str, int] = {
     "news": 14,                 # 动态、要闻
@@ -86,9 +86,6 @@ UPDATE_LIMITS: dict[str, int] = {
     "punish": 365,              # 行政处罚、行政强制（双公示）
     "civil_service": 365,       # 人事、公务员招考
     "planning": 365,            # 规划计划
-    "normative": 365,           # 行政规范性文件
-    "interpretation": 365,      # 政策解读
-    "decision": 365,            # 重大行政决策、意见征集
     "procurement": 365,         # 政府采购
     "trading": 365,             # 公共资源交易
     "finance": 365,             # 财政收支（按月）
