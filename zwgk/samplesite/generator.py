@@ -1146,6 +1146,11 @@ class SiteBuilder:
         add("late-annual-report", late.path, None, rp.office, year=2022, publish_date=late.publish.isoformat(),
             deadline="2023-01-31")
         add("site-identity", "/", None, None, mark="公安备案")
+        for o in self.offices:
+            # a department's pages show a footer of its own (主办单位 the department, templates.py
+            # "footer dept") without a 网站标识码: each such sub-site lacks the mark
+            if not o.is_portal:
+                add("site-identity", o.root, None, o, mark="网站标识码")
         defects.sort(key=lambda f: (f["check"], str(f["url"]), str(f["source"])))
 
         non_defects = []
