@@ -21,7 +21,7 @@ from zwgk.orchestrate import (  # noqa: E402
 class ZwgkGroup(click.Group):
     """The `zwgk` group: an input the stages refuse (a database that cannot be opened, a CSV file
     in an unknown encoding) ends the command with its one Chinese line and exit code 1, however
-    deep it was raised."""
+    deep it was raised; a missing or invalid option is named as typed (messages.usage_error)."""
 
     def invoke(self, ctx):
         from zwgk.formats.csvfile import CsvEncodingError
@@ -31,6 +31,8 @@ class ZwgkGroup(click.Group):
             return super().invoke(ctx)
         except (DatabaseUnavailable, CsvEncodingError) as exc:
             raise click.ClickException(str(exc)) from None
+        except click.BadParameter as exc:  # MissingParameter is one
+            raise messages.usage_error(exc) from None
 
 
 def check_database(db: str | None) -> None:

@@ -134,6 +134,29 @@ def install_click() -> None:
             obj.name = TYPE_NAMES[obj.__dict__["name"]]
 
 
+def usage_error(exc):
+    """A missing or invalid parameter said the Chinese way: the option as typed (no Python quotes),
+    what it is for (its help), no English full stop — Click assembles those messages around the
+    translated words, so they are rebuilt here from the parameter. Other usage errors unchanged."""
+    import click
+
+    param, ctx = getattr(exc, "param", None), getattr(exc, "ctx", None)
+    if param is None or not isinstance(exc, (click.MissingParameter, click.BadParameter)):
+        return exc
+    if isinstance(param, click.Option):
+        name, kind = " / ".join(param.opts), "选项"
+    else:
+        name, kind = param.make_metavar(ctx) if ctx is not None else param.human_readable_name, "参数"
+    if isinstance(exc, click.MissingParameter):
+        purpose = getattr(param, "help", None)
+        text = f"缺少{kind} {name}" + (f"：{purpose}" if purpose else "")
+        extra = param.type.get_missing_message(param=param, ctx=ctx) if ctx is not None else None
+        text += f"；{extra}" if extra else ""
+    else:
+        text = f"{kind} {name} 的值无效：{exc.message}"
+    return click.UsageError(text, ctx=ctx)
+
+
 def display_width(text: str) -> int:
     """Terminal columns of `text`: a CJK character takes two (Click counts one per character)."""
     import unicodedata

@@ -134,11 +134,11 @@ def test_click_messages_are_chinese(tmp_path):
     page = tmp_path / "t.html"
     page.write_text("<p>x</p>", encoding="utf-8")
     p = zwgk("extract", str(page))
-    assert p.returncode == 2 and "错误：缺少选项 '--url'" in p.stderr
+    assert p.returncode == 2 and "错误：缺少选项 --url：页面原网址" in p.stderr
     p = zwgk("run", "http://www.example.gov.cn/", "--concurency", "2")
     assert p.returncode == 2 and "没有「--concurency」这个选项" in p.stderr and "--concurrency" in p.stderr
     p = zwgk("run", "http://www.example.gov.cn/", "--concurrency", "abc")
-    assert p.returncode == 2 and "「abc」不是有效的整数" in p.stderr
+    assert p.returncode == 2 and "错误：选项 --concurrency 的值无效：「abc」不是有效的整数" in p.stderr
     p = zwgk("run", "--help")
     assert p.returncode == 0 and "选项:" in p.stdout and "显示本帮助并退出" in p.stdout
     for english in ("Usage", "Options", "Error", "Missing", "No such", "Invalid value", "Show this"):
