@@ -1,16 +1,21 @@
 """Coverage benchmark: each fixture site crawled and audited (`zwgk run`, loopback, concurrency 8,
 delay 0); the share of its answer key's listed documents reached, wall time and requests.
 
-    .venv/bin/python bench/coverage.py [--scale 1]
+    .venv/bin/python bench/coverage.py [--scale 1] [--sites sample,other,third,api] [--proposed-hooks]
 
 Sites: the bundled sample county (zwgk/samplesite, at --scale), the second fixture county
-(tests/fixtures/othersite.py, no profile) and the third (tests/fixtures/thirdsite.py: JCMS
-dataproxy, gkmlpt, iframe). Prints a Markdown table for docs/benchmarks.md.
+(tests/fixtures/othersite.py, no profile), the third (tests/fixtures/thirdsite.py: JCMS
+dataproxy, gkmlpt, iframe) and the fourth (tests/fixtures/apisite.py: Fujian 动静结合 search API,
+国泰新点 EWB, an API-only column). The last column counts the columns the account calls
+could-not-read. --proposed-hooks runs zwgk with the spider hooks of bench/proposed_hooks/ (a
+measurement of what they would change, not shipped code). Prints a Markdown table for
+docs/benchmarks.md.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
@@ -27,11 +32,15 @@ def _path(url: str) -> str:
     return re.sub(r"^https?://[^/]+", "", url)
 
 
-def run(url: str, as_of: str, out: Path) -> tuple[float, dict, str]:
+def run(url: str, as_of: str, out: Path, hooks: bool = False) -> tuple[float, dict, str]:
+    env = dict(os.environ)
+    if hooks:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "bench" / "proposed_hooks"), env.get("PYTHONPATH")]))
+        env["ZWGK_PROPOSED_HOOKS"] = "1"
     t = time.perf_counter()
     p = subprocess.run([sys.executable, "-m", "zwgk.cli", "run", url, "--as-of", as_of, "--out", str(out),
                         "--network", "loopback", "--concurrency", "8", "--delay", "0"],
-                       capture_output=True, text=True, cwd=ROOT)
+                       capture_output=True, text=True, cwd=ROOT, env=env)
     took = time.perf_counter() - t
     if p.returncode:
         return took, {}, p.stderr[-500:]
@@ -66,26 +75,39 @@ def third(tmp: Path):
         yield "third county (thirdsite)", srv.url, key["as_of"], [d["path"] for d in key["documents"]], srv.requests
 
 
+@contextmanager
+def api(tmp: Path):
+    from tests.fixtures import apisite
+
+    key = apisite.answer_key()
+    with apisite.serve() as srv:
+        yield "fourth county (apisite)", srv.url, key["as_of"], [d["path"] for d in key["documents"]], srv.requests
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scale", type=int, default=1)
+    ap.add_argument("--sites", default="sample,other,third,api")
+    ap.add_argument("--proposed-hooks", action="store_true")
     a = ap.parse_args()
-    print("| site | listed documents | reached | share | coverage account (entries / fetched) | wall s | requests |")
-    print("|---|---:|---:|---:|---|---:|---:|")
+    print("| site | listed documents | reached | share | coverage account (entries / fetched) | wall s | requests "
+          "| columns could-not-read |")
+    print("|---|---:|---:|---:|---|---:|---:|---:|")
+    makers = {"sample": lambda tmp: sample(a.scale, tmp), "other": other, "third": third, "api": api}
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        for site in (sample(a.scale, tmp), other(tmp), third(tmp)):
-            with site as (name, url, as_of, listed, requests):
-                took, results, err = run(url, as_of, tmp / f"out-{len(name)}")
+        for which in a.sites.split(","):
+            with makers[which](tmp) as (name, url, as_of, listed, requests):
+                took, results, err = run(url, as_of, tmp / f"out-{which}", a.proposed_hooks)
                 asked = len(requests)
             if err:
-                print(f"| {name} | {len(listed)} | — | — | failed: {err!r} | {took:.1f} | {asked} |")
+                print(f"| {name} | {len(listed)} | — | — | failed: {err!r} | {took:.1f} | {asked} | — |")
                 continue
             docs = {_path(x["url"]) for x in results["documents"]}
             reached = sum(1 for p in listed if p in docs)
             cov = results.get("coverage") or {}
             print(f"| {name} | {len(listed)} | {reached} | {reached / len(listed):.4f} | "
-                  f"{cov.get('entries')} / {cov.get('documents')} | {took:.1f} | {asked} |")
+                  f"{cov.get('entries')} / {cov.get('documents')} | {took:.1f} | {asked} | {cov.get('columns_unread')} |")
 
 
 if __name__ == "__main__":
