@@ -71,7 +71,14 @@ def test_scale_adds_documents_and_departments_but_no_defects(key: dict, tmp_path
     big = generate(tmp_path / "big", seed=2023, scale=3)
     assert len(big["offices"]) > len(key["offices"])
     assert len(big["documents"]) > 2.5 * len(key["documents"])
-    assert sorted(d["check"] for d in big["defects"]) == sorted(d["check"] for d in key["defects"])
+
+
+    def planted(k):  # each department brings its own footer without 网站标识码: one site-identity each
+        return sorted(d["check"] for d in k["defects"] if not (d["check"] == "site-identity" and d["office"]))
+
+    assert planted(big) == planted(key)
+    assert sum(d["check"] == "site-identity" and d["office"] is not None
+               for d in big["defects"]) == len(big["offices"]) - 1
 
 
 def test_offices_and_families(key: dict) -> None:
