@@ -72,7 +72,6 @@ def test_scale_adds_documents_and_departments_but_no_defects(key: dict, tmp_path
     assert len(big["offices"]) > len(key["offices"])
     assert len(big["documents"]) > 2.5 * len(key["documents"])
 
-
     def planted(k):  # each department brings its own footer without 网站标识码: one site-identity each
         return sorted(d["check"] for d in k["defects"] if not (d["check"] == "site-identity" and d["office"]))
 
