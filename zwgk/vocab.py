@@ -123,3 +123,85 @@ VALIDITY = {
     "部分失效": ("部分失效",),
     "尚未生效": ("尚未生效", "未生效"),
 }
+
+
+def column_kind_name(kind: str | None) -> str | None:
+    """A column kind's Chinese name (budget → 财政预决算); an unknown kind stays as it is."""
+    if kind in COLUMN_KINDS:
+        return COLUMN_KINDS[kind][0]
+    return kind
+
+
+# Chinese labels of keys shown in tables and exports that no check's evidence columns name
+# (a check's own label, results.json `checks`, comes first: reports/checks.py Vocabulary.label).
+FIELD_LABELS: dict[str, str] = {
+    "id": "编号", "check": "问题编码", "check_name": "问题类型", "url": "问题对象地址", "source": "所在页面",
+    "source_title": "所在页面标题", "office": "评估对象", "title": "标题", "indicators": "关联指标",
+    "first_seen": "首次发现日期", "days_open": "已持续天数", "redirects": "重定向次数", "pages": "出现页面数",
+    "hops": "跳转次数", "chain": "跳转过程", "final_url": "最终地址", "host": "主机",
+    "share": "比例", "min_share": "要求比例", "rich": "多元化解读文件数", "total": "已解读文件数",
+    "status": "状态码", "error": "错误", "link_text": "链接文字", "link_kind": "链接类型", "reason": "问题说明",
+    "field": "要素", "period": "缺少的周期", "working_days": "间隔工作日", "limit": "时限",
+    "raw": "页面所示", "evidence": "页面原文", "validity": "有效性", "query": "检索词", "days": "未更新天数",
+    "has_children": "有下级栏目", "read_error": "列表读取错误", "parent_url": "上级栏目", "kind": "栏目类别",
+    "name": "名称", "entries": "条目数", "list_pages": "列表页数", "last_update": "最后更新",
+    "column_kind": "栏目类别", "is_interpretation": "是否解读", "attachments": "附件",
+    "interpretation_urls": "解读链接", "policy_urls": "政策文件链接", "policy_title": "政策文件标题",
+    "automated": "自动评估权重占比", "manual": "人工评估权重占比", "open": "尚待核查权重占比",
+    "manual_indicators": "人工评估指标权重占比", "achieved_weight": "已评指标得分", "judged_weight": "已评指标分值",
+    "total_weight": "适用指标分值", "lost": "扣分",
+}
+
+
+def field_label(key: str) -> str:
+    """The Chinese label of a key no check names; the key itself when none is known."""
+    return FIELD_LABELS.get(key, key)
+
+
+# What a request failure's code or exception class means, for a reader (link and site checks
+# carry them as `error` texts: crawler/linkcheck, crawler/facts).
+ERROR_NAMES: dict[str, str] = {
+    "soft-404": "软404（页面已不存在，服务器却返回正常）",
+    "ResponseDataLossError": "响应数据不完整（连接中断）",
+    "CannotResolveHostError": "域名无法解析",
+    "DNSLookupError": "域名解析失败",
+    "ConnectionRefusedError": "连接被拒绝",
+    "ConnectError": "无法建立连接",
+    "ConnectionLost": "连接中断",
+    "ConnectionDone": "连接被关闭",
+    "ResponseFailed": "响应失败",
+    "ResponseNeverReceived": "未收到响应",
+    "TimeoutError": "请求超时",
+    "TCPTimedOutError": "连接超时",
+    "UserTimeoutError": "请求超时",
+    "NoRouteError": "网络不可达",
+    "SSLError": "证书或TLS错误",
+    "DownloadFailed": "下载失败",
+    "IgnoreRequest": "未请求",
+}
+_ERROR_CODE = re.compile(r"soft-404|\b[A-Z][A-Za-z]*(?:Error|Exception|Failure|Failed|Lost|Done|Received)\b")
+
+
+def error_text(text):
+    """A failure text for a reader: known codes and exception class names in Chinese
+    (soft-404, CannotResolveHostError …); an unknown class name becomes 网络请求失败."""
+    if not isinstance(text, str) or not _ERROR_CODE.search(text):
+        return text
+    out = _ERROR_CODE.sub(lambda m: ERROR_NAMES.get(m[0], "网络请求失败"), text)
+    # soft-404（…）: the code's own explanation is already in the parentheses that follow
+    return re.sub(r"^软404（[^）]*）（", "软404（", out)
+
+
+# a file path or file name (ASCII: 主动公开/法定基础信息 is a heading path, not a file)
+_PATH = re.compile(r"(?:\.{1,2}/|/)?(?:[\w.-]+/)+[\w.-]+|\b[\w-]+\.(?:txt|md|ya?ml|json|html?|csv|xlsx?)\b", re.ASCII)
+
+
+def document_name(source: str | None) -> str | None:
+    """A checklist's `source` as a reader should see it: the document, never a file path
+    ('2023年…工作方案 附件2（../shared/seeds/002_….txt）' → '2023年…工作方案 附件2'). Parenthesised
+    parts and clauses that hold a path are dropped."""
+    if not source:
+        return source
+    s = re.sub(r"\s*[（(][^（）()]*[）)]", lambda m: "" if _PATH.search(m[0]) else m[0], source)
+    parts = [p for p in re.split(r"[，,；;]", s) if p.strip() and not _PATH.search(p)]
+    return "，".join(p.strip() for p in parts) or None

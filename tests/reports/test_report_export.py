@@ -95,3 +95,43 @@ def test_exports_name_findings_by_results_checks(golden, tmp_path):
     summary = {row[0]: row[1] for row in wb["汇总"].iter_rows(min_row=2, values_only=True)}
     for check, n in r["summary"]["findings_by_check"].items():
         assert summary[f"问题：〔{check}〕"] == n
+
+
+def test_xlsx_typed_dates_filters_and_chinese_headers(golden, tmp_path):
+    """Every sheet: a frozen header row, an autofilter over its rows, Chinese headers; dates are
+    date cells; column kinds, failure codes and the checklist source read as a reader expects."""
+    import datetime as dt
+    import re
+
+    r = json.loads(json.dumps(golden))
+    r["checklist"]["source"] = "2023年示例县政务公开工作方案 附件2（../shared/seeds/002_x.txt）"
+    r["columns"][0]["kind"] = "budget"
+    r["columns"][0]["has_children"] = False
+    r["summary"]["weight_shares"]["manual_indicators"] = 0.5
+    r["findings"][0].update(first_seen="2023-11-30", days_open=3, redirects=2, error="soft-404")
+    r["findings"][1].update(error="请求失败（CannotResolveHostError）")
+    r["findings"][2].update(error="ResponseDataLossError")
+    r["crawl"]["started_at"] = "2026-12-02T17:22:07.279011"
+    wb = openpyxl.load_workbook(write_xlsx(r, tmp_path / "results.xlsx"))
+    for ws in wb:
+        assert ws.freeze_panes == "A2", ws.title
+        assert ws.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(ws.max_column)}{ws.max_row}", ws.title
+        for c in ws[1]:
+            assert re.search(r"[\u4e00-\u9fff]", c.value), (ws.title, c.value)
+    summary = {row[0].value: row[1] for row in wb["汇总"].iter_rows(min_row=2)}
+    assert summary["采集开始"].value == dt.datetime(2026, 12, 2, 17, 22, 7)
+    assert summary["评估基准日"].is_date and summary["评估基准日"].value.date() == dt.date.fromisoformat(r["as_of"])
+    assert summary["指标来源"].value == "2023年示例县政务公开工作方案 附件2"
+    assert "人工评估指标权重占比" in summary
+    ws = wb["问题清单"]
+    head = [c.value for c in ws[1]]
+    first = {h: c for h, c in zip(head, ws[2])}
+    assert first["首次发现日期"].is_date and first["已持续天数"].value == 3 and first["重定向次数"].value == 2
+    errors = [row[head.index("错误")] for row in ws.iter_rows(min_row=2, max_row=4, values_only=True)]
+    assert errors[0].startswith("软404") and errors[1] == "请求失败（域名无法解析）" and errors[2].startswith("响应数据不完整")
+    cols = wb["栏目"]
+    chead = [c.value for c in cols[1]]
+    assert "有下级栏目" in chead and cols.cell(2, chead.index("栏目类别") + 1).value == "财政预决算"
+    for row in wb["文件"].iter_rows(min_row=2, values_only=True):
+        kind = row[[c.value for c in wb["文件"][1]].index("栏目类别")]
+        assert kind is None or re.search(r"[\u4e00-\u9fff]", kind), kind

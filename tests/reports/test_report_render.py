@@ -203,3 +203,21 @@ def test_50k_findings_stay_reasonable(golden):
     data = json.loads(re.search(r'id="zwgk-data">(.*?)</script>', doc, re.S).group(1))
     assert len(data["f"]) == 50_000
     assert all(len(spec["r"]) > 0 for spec in data["t"].values())
+
+
+def test_no_file_path_no_failure_codes_no_raw_keys(golden):
+    """指标来源 names the document; failure codes and exception names read in Chinese; a key no
+    check names gets its Chinese label where one is known."""
+    r = json.loads(json.dumps(golden))
+    r["checklist"]["source"] = "2023年示例县政务公开工作方案 附件2（../shared/seeds/002_ff479ca82672f711.txt）"
+    links = [f for f in r["findings"] if f["check"] == "broken-link"]
+    links[0]["error"] = "soft-404"
+    links[1]["error"] = "CannotResolveHostError"
+    r["findings"].append({"id": "F9998", "check": "future-check", "url": "http://127.0.0.1:8000/y.html",
+                          "source": None, "office": None, "days_open": 4, "indicators": []})
+    doc = render_html(r)
+    assert "<dd>2023年示例县政务公开工作方案 附件2</dd>" in doc
+    assert "../shared" not in doc and ".txt" not in doc
+    assert "soft-404" not in doc and "CannotResolveHostError" not in doc
+    assert "软404" in doc and "域名无法解析" in doc
+    assert "<th class=\"k-text\">已持续天数</th>" in _section(doc, "other")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from zwgk.vocab import field_label
+
 Col = tuple[str, str, str]  # key, Chinese label, kind (url/text/date/count/code)
 
 
@@ -64,6 +66,21 @@ class Vocabulary:
         """The evidence columns the registry declares for the findings of `check`."""
         cols = (self.checks.get(check) or {}).get("columns") or []
         return [(c["key"], c["label"], c["kind"]) for c in cols if c.get("key") not in drop]
+
+    def label(self, key: str) -> str:
+        """The Chinese label of a finding key: the first check's evidence column of that key,
+        else zwgk.vocab.FIELD_LABELS, else the key itself."""
+        if not hasattr(self, "_labels"):
+            seen: dict[str, list[str]] = {}
+            for entry in self.checks.values():
+                for c in entry.get("columns") or []:
+                    if isinstance(c, dict) and c.get("key") and c.get("label"):
+                        seen.setdefault(c["key"], []).append(c["label"])
+            # checks that label one key differently (share: 失败占比 / 多元化解读比例) share a
+            # table only under the neutral label
+            self._labels = {k: (field_label(k) if len(set(v)) > 1 and field_label(k) != k else v[0])
+                            for k, v in seen.items()}
+        return self._labels.get(key) or field_label(key)
 
     def names(self) -> dict[str, str]:
         return {k: self.name(k) for k in self.checks}

@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable
 
+from zwgk.vocab import column_kind_name, document_name, error_text, field_label
+
 from .checks import Vocabulary
-from .render import OUTCOME_NAMES, PORTAL_NAME
+from .render import URL_KEYS, OUTCOME_NAMES, PORTAL_NAME
 
 # a cell starting with one of these is read as a formula by Excel / LibreOffice (CSV injection)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -66,13 +70,15 @@ def _flat(v: Any) -> Any:
 
 
 def _keys(rows: list[dict], known: list[tuple[str, str]], labels: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """`known` first, then every other key of `rows` under its Chinese label (`labels`, else
+    zwgk.vocab.FIELD_LABELS)."""
     keys = list(known)
     have = {k for k, _ in keys}
     for r in rows:
         for k in r:
             if k not in have:
                 have.add(k)
-                keys.append((k, (labels or {}).get(k, k)))
+                keys.append((k, (labels or {}).get(k) or field_label(k)))
     return keys
 
 
@@ -80,12 +86,13 @@ def finding_rows(results: dict) -> tuple[list[tuple[str, str]], list[dict]]:
     vocab = Vocabulary.of(results)
     rows, labels = [], {}
     for f in results.get("findings") or []:
-        r = dict(f)
+        r = {k: error_text(v) if isinstance(v, str) and k not in URL_KEYS else v for k, v in f.items()}
         r["check_name"] = vocab.name(f.get("check"))
         r["office"] = f.get("office") or PORTAL_NAME
         rows.append(r)
-        for k, label, _ in vocab.columns(f.get("check")):
-            labels.setdefault(k, label)
+    for r in rows:
+        for k in r:
+            labels.setdefault(k, vocab.label(k))
     return _keys(rows, FINDING_KEYS, labels), rows
 
 
@@ -118,12 +125,14 @@ def score_rows(results: dict) -> tuple[list[tuple[str, str]], list[dict]]:
 
 
 def document_rows(results: dict) -> tuple[list[tuple[str, str]], list[dict]]:
-    rows = [dict(d, office=d.get("office") or PORTAL_NAME) for d in results.get("documents") or []]
+    rows = [dict(d, office=d.get("office") or PORTAL_NAME, column_kind=column_kind_name(d.get("column_kind")))
+            for d in results.get("documents") or []]
     return _keys(rows, DOCUMENT_KEYS), rows
 
 
 def column_rows(results: dict) -> tuple[list[tuple[str, str]], list[dict]]:
-    rows = [dict(c, office=c.get("office") or PORTAL_NAME) for c in results.get("columns") or []]
+    rows = [dict(c, office=c.get("office") or PORTAL_NAME, kind=column_kind_name(c.get("kind")))
+            for c in results.get("columns") or []]
     return _keys(rows, COLUMN_KEYS), rows
 
 
@@ -144,12 +153,15 @@ def summary_rows(results: dict) -> list[tuple[str, Any]]:
         ("采集开始", crawl.get("started_at")), ("采集结束", crawl.get("finished_at")),
         ("未变化沿用的页面（304）", crawl.get("not_modified") or 0), ("轮换核验未请求", crawl.get("trusted") or 0),
         ("评估基准日", results.get("as_of")), ("评估指标", cl.get("title")), ("指标版本", cl.get("version")),
+        ("指标来源", document_name(cl.get("source"))),
         ("总得分", s.get("score")), ("满分", s.get("max_score")), ("等次", s.get("grade")),
+        ("是否合格", None if s.get("passed") is None else "合格" if s["passed"] else "不合格"),
+        ("已评指标得分", s.get("achieved_weight")), ("已评指标分值", s.get("judged_weight")),
         ("一票否决项", "、".join(s.get("veto") or []) or "无"),
         ("文件数", s.get("documents")), ("栏目数", s.get("columns")), ("检查链接数", s.get("links_checked")),
     ]
     for k, v in (s.get("weight_shares") or {}).items():
-        out.append(({"automated": "自动评估权重占比", "manual": "人工评估权重占比", "open": "尚待核查权重占比"}.get(k, k), v))
+        out.append((field_label(k), v))
     for k, v in (s.get("outcomes") or {}).items():
         out.append((f"指标结果：{OUTCOME_NAMES.get(k, k)}", v))
     vocab = Vocabulary.of(results)
@@ -160,6 +172,25 @@ def summary_rows(results: dict) -> list[tuple[str, Any]]:
 
 def _cells(keys: list[tuple[str, str]], r: dict) -> list[Any]:
     return [excel_safe(_flat(r.get(k))) for k, _ in keys]
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?")
+
+
+def typed(v: Any) -> Any:
+    """An Excel cell's value: an ISO date or time (2023-11-30, 2026-12-02T17:22:07.279011) becomes
+    a real date / datetime (a time zone is dropped: the wall-clock time is kept, as the report shows
+    it); anything else stays."""
+    if isinstance(v, str):
+        try:
+            if _DATE.fullmatch(v):
+                return date.fromisoformat(v)
+            if _DATETIME.fullmatch(v):
+                return datetime.fromisoformat(v.replace("Z", "+00:00")).replace(tzinfo=None, microsecond=0)
+        except ValueError:  # 2023-02-30: shown as written
+            return v
+    return v
 
 
 def _write_csv(path: Path, keys: list[tuple[str, str]], rows: list[dict]) -> Path:
@@ -191,21 +222,33 @@ def write_xlsx(results: dict, path: Path) -> Path:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
+    from openpyxl.cell import WriteOnlyCell
+
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
+    formats = {date: "yyyy-mm-dd", datetime: "yyyy-mm-dd hh:mm:ss"}
+
+    def cell(ws, v: Any):
+        v = typed(v)
+        if type(v) not in formats:
+            return v
+        c = WriteOnlyCell(ws, value=v)
+        c.number_format = formats[type(v)]
+        return c
 
     def sheet(title: str, header: list[str], rows: Iterable[list[Any]], widths: dict[int, int] | None = None):
+        """A sheet with a bold, frozen header row and an autofilter over all its rows."""
         ws = wb.create_sheet(title)
         ws.freeze_panes = "A2"
         for i, w in (widths or {}).items():
             ws.column_dimensions[get_column_letter(i)].width = w
-        from openpyxl.cell import WriteOnlyCell
-
         head = []
         for h in header:
             c = WriteOnlyCell(ws, value=excel_safe(h))
             c.font = bold
             head.append(c)
+        rows = [[cell(ws, v) for v in r] for r in rows]
+        ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(header)))}{len(rows) + 1}"
         ws.append(head)
         for r in rows:
             ws.append(r)

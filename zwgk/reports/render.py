@@ -10,6 +10,8 @@ from typing import Any, Iterable
 
 import jinja2
 
+from zwgk.vocab import document_name, error_text
+
 from .checks import Col, Vocabulary
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -46,6 +48,8 @@ WORKLIST_CHECKS = set(LINK_CHECKS) | set(INTERPRETATION_CHECKS) | set(COLUMN_STA
 ID_COL: Col = ("id", "编号", "code")
 OFFICE_COL: Col = ("office_name", "评估对象", "text")
 URL_COL: Col = ("url", "对象", "url")  # the columns of an id `checks` does not describe
+# keys holding addresses, never rewritten as text
+URL_KEYS = {"id", "check", "url", "source", "policy_url", "final_url", "office"}
 # keys never shown as generic columns of an unknown finding id
 _INTERNAL_KEYS = {"id", "check", "indicators", "check_name", "office_name"}
 
@@ -141,7 +145,8 @@ class _Tables:
 
 
 def _finding_view(f: dict, doc_titles: dict[str, str], vocab: Vocabulary) -> dict:
-    v = dict(f)
+    # failure codes and exception class names (soft-404, CannotResolveHostError) read in Chinese
+    v = {k: error_text(x) if isinstance(x, str) and k not in URL_KEYS else x for k, x in f.items()}
     v["check_name"] = vocab.name(f.get("check"))
     v["office_name"] = f.get("office") or PORTAL_NAME
     if not v.get("title") and f.get("url") in doc_titles:
@@ -452,7 +457,7 @@ def build_view(results: dict, history: list[dict] | None = None) -> dict:
             for f in fs:
                 keys += [k for k in f if k not in keys and k not in _INTERNAL_KEYS and k not in ("url", "source", "office")]
             cols = [URL_COL, ("source", "所在页面", "url"), OFFICE_COL] + [
-                (k, k, "text") for k in keys]
+                (k, vocab.label(k), "text") for k in keys]
         other.append({"check": c, "name": vocab.name(c), "count": len(fs),
                       "table": tables.add([ID_COL] + list(cols), [f["id"] for f in fs], findings=findings)})
 
@@ -486,7 +491,8 @@ def build_view(results: dict, history: list[dict] | None = None) -> dict:
         "coverage": results.get("coverage") or {},
         "crawl_span": fmt_span(crawl.get("started_at"), crawl.get("finished_at")),
         "as_of": results.get("as_of"),
-        "checklist": checklist,
+        # the source document by name, never a file path
+        "checklist": dict(checklist, source=document_name(checklist.get("source"))),
         "tool": results.get("tool") or {},
         "schema": results.get("schema"),
         "score": score,
