@@ -178,7 +178,7 @@ def late_annual_report(snap: SiteSnapshot, deadline: str = "01-31", year: int | 
     for who, found in sorted((k, v) for k, v in groups.items() if k):
         dated = [i for i in found if i.date]
         if dated and min(i.date for i in dated) > other_due:
-            first = min(dated, key=lambda i: i.date)
+            first = min(dated, key=lambda i: (i.date, i.url))
             late.append(Finding("late-annual-report", first.url, first.column_url, who,
                                 {"year": year, "deadline": iso(other_due), "publish_date": iso(first.date),
                                  "title": first.title, "issuer": who}))
@@ -200,7 +200,7 @@ def _judge_own(snap: SiteSnapshot, found: list[Item], cols, year: int, due: date
     dated = [i for i in found if i.date]
     if not dated:
         return CheckResult("needs_review", (), 1, f"找到 {year} 年度报告，但未标注发布日期：{found[0].title}")
-    first = min(dated, key=lambda i: i.date)
+    first = min(dated, key=lambda i: (i.date, i.url))
     if first.date > due:
         f = Finding("late-annual-report", first.url, first.column_url, snap.office,
                     dict(base, publish_date=iso(first.date), title=first.title))

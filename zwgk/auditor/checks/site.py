@@ -102,7 +102,8 @@ def site_identity(snap: SiteSnapshot, marks: Sequence[str] = ("网站标识码",
             if p.kind in SUB_SITE_KINDS and p.office and p.text:
                 fronts.setdefault(p.office, []).append(p)
         for office, pages in sorted(fronts.items()):
-            footed = [p for p in pages if has_footer(p.text)]
+            # nearest the sub-site's top first, whatever order the crawl answered them in
+            footed = sorted((p for p in pages if has_footer(p.text)), key=lambda p: (len(p.url), p.url))
             if not footed:
                 unjudged.append(office)
                 continue
