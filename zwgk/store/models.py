@@ -249,9 +249,9 @@ class Probe(Base):
     url: Mapped[str] = mapped_column(URL)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     elapsed_ms: Mapped[int | None] = mapped_column(Integer)
-    # ok | fail | blocked (403/412/429: a firewall or rate limit refused the prober; neither
-    # success nor failure, see zwgk/watch/probe.py)
-    outcome: Mapped[str] = mapped_column(String(10))
+    # ok | fail | inconclusive (403/412/429: a firewall or rate limit turned the prober away, or the
+    # network policy kept it from looking; neither success nor failure, see zwgk/watch/probe.py)
+    outcome: Mapped[str] = mapped_column(String(12))
     status: Mapped[int | None] = mapped_column(Integer)  # the final answer's HTTP status, None = no answer
     error: Mapped[str | None] = mapped_column(Text)  # why it failed, in Chinese (超时、连接被重置、HTTP 503 …)
     final_url: Mapped[str | None] = mapped_column(URL)  # where redirects ended

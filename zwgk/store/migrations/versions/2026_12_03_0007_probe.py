@@ -22,7 +22,7 @@ def upgrade() -> None:
     sa.Column('url', sa.Text(), nullable=False),
     sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('elapsed_ms', sa.Integer(), nullable=True),
-    sa.Column('outcome', sa.String(length=10), nullable=False),
+    sa.Column('outcome', sa.String(length=12), nullable=False),
     sa.Column('status', sa.Integer(), nullable=True),
     sa.Column('error', sa.Text(), nullable=True),
     sa.Column('final_url', sa.Text(), nullable=True),
