@@ -15,6 +15,8 @@ data, `answers` + `read_answer`, and listing it in ADAPTERS.
            from the platform's POST /fjdzapp/search (JSON)
   ewb      国泰新点 EWB-FRONT: POST …/rest/lightfrontaction/getgovinfolist (JSON body and answer),
            siteGuid from the page or its site script (webBuilderCommon.js / ajaxReq.js)
+  jpaas    大汉 jpaas: a unit script's querydata → GET /api-gateway/jpaas-publish-server/front/page/
+           build/unit?…&paramJson={"pageNo":N} (JSON data.html, total in the pager's count)
 """
 from __future__ import annotations
 
@@ -67,10 +69,10 @@ class ListRead:
 
 
 def _adapters():
-    from zwgk.crawler.lists import ewb, fujian, gkmlpt, iframe, jcms, pager, trs
+    from zwgk.crawler.lists import ewb, fujian, gkmlpt, iframe, jcms, jpaas, pager, trs
 
     return {"trs": trs, "pager": pager, "jcms": jcms, "gkmlpt": gkmlpt, "iframe": iframe, "fujian": fujian,
-            "ewb": ewb}
+            "ewb": ewb, "jpaas": jpaas}
 
 
 def read_page(tree, url: str, html: str, entries: int) -> ListRead:
