@@ -48,3 +48,34 @@ def test_site_runs_in_order_with_findings_and_before(db_url):
 def test_observed_date_is_beijing_time():
     assert observed_date(datetime(2024, 3, 1, 18, 30)) == date(2024, 3, 2)  # naive = UTC
     assert observed_date(datetime(2024, 3, 1, 10, 0, tzinfo=timezone.utc)) == date(2024, 3, 1)
+
+
+def test_diff_names_the_column_and_the_item_as_the_checklist_states_it():
+    """`zwgk diff` describes a finding by its check's evidence columns, not by its URL alone: two
+    missing columns at one place are told apart, a missing item is the indicator's text (not the
+    words searched for), and every id reads as its registry name."""
+    from zwgk.auditor.history import compare, diff_lines, indicator_texts
+    from zwgk.auditor.registry import vocabulary
+
+    texts = indicator_texts("yiyuan-2023")
+    where = "http://127.0.0.1:1/czj/gongkai/"
+    found = [
+        {"check": "missing-column", "url": where, "office": "示例县财政局", "column": "行政执法公示"},
+        {"check": "missing-column", "url": where, "office": "示例县财政局", "column": "减税降费"},
+        {"check": "missing-item", "url": where, "office": "示例县财政局", "item": "建议＋提案＋总体", "year": 2022,
+         "indicators": ["yy-157"]},
+        {"check": "interpretation-forms", "url": where, "share": 0.4, "min_share": 0.6},
+        {"check": "broken-link", "url": "http://127.0.0.1:1/a.html", "source": where, "error": "soft-404"},
+    ]
+    lines = diff_lines(compare([], found), checklist="yiyuan-2023")
+    voc = vocabulary()
+    names = {f["check"]: voc[f["check"]]["failure_title"] for f in found}
+    col = next(c["label"] for c in voc["missing-column"]["columns"] if c["key"] == "column")
+    assert f"  + {names['missing-column']}：{where}（评估对象：示例县财政局；{col}：行政执法公示）" in lines
+    assert f"  + {names['missing-column']}：{where}（评估对象：示例县财政局；{col}：减税降费）" in lines
+    item = next(x for x in lines if x.startswith(f"  + {names['missing-item']}"))
+    assert texts["yy-157"].rstrip("。") in item and "＋" not in item
+    assert not any(x for x in lines if "interpretation-forms" in x or "missing-" in x)
+    assert any(x.startswith(f"  + {names['interpretation-forms']}：") for x in lines)
+    link = next(x for x in lines if x.startswith(f"  + {names['broken-link']}"))
+    assert "soft-404" not in link and "软404" in link

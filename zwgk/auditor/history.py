@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Iterable
 
 Key = tuple[str | None, str | None, str | None]
@@ -107,14 +108,73 @@ def check_name(check: str | None, checks: Mapping | None = None) -> str | None:
     return check_names(checks).get(check, check)
 
 
-def diff_lines(diff: Diff, *, limit: int | None = None, checks: Mapping | None = None) -> list[str]:
+def _columns(checks: Mapping | None = None) -> dict[str, list[dict]]:
+    """Evidence columns by check and finding id: the registry's, overridden by `checks`' own."""
+    from .registry import vocabulary
+
+    cols = {k: list(v.get("columns") or []) for k, v in vocabulary().items()}
+    cols.update({k: list(v["columns"]) for k, v in (checks or {}).items()
+                 if isinstance(v, Mapping) and v.get("columns")})
+    return cols
+
+
+@lru_cache(maxsize=8)
+def indicator_texts(checklist: str | None = None) -> dict[str, str]:
+    """Indicator id → its text as the checklist states it (`checklist`, else every bundled one)."""
+    from .checklist import ChecklistError, list_checklists, load_checklist
+
+    out: dict[str, str] = {}
+    for name in [checklist] if checklist else list_checklists():
+        try:
+            cl = load_checklist(name, resolve_checks=False)
+        except (ChecklistError, OSError):
+            continue
+        for ind in cl.iter_indicators():
+            out.setdefault(ind.id, ind.text)
+    return out
+
+
+def finding_details(f: dict, columns: list[dict], texts: Mapping[str, str] | None = None, limit: int = 3) -> list[str]:
+    """What a finding is about besides its address, as `label：value` in its check's column order:
+    its 评估对象, then the values of its first `limit` non-address evidence columns (the column a
+    missing-column finding names, the field a document lacks …). A missing item (an absence finding's `item`) is
+    named as the checklist states it — its indicator's text — not by the words searched for."""
+    from .scoring import ABSENCE_CHECKS
+
+    from zwgk.vocab import error_text
+
+    out = [f"评估对象：{f['office']}"] if f.get("office") else []
+    shown = 0
+    for c in columns:
+        key = c.get("key")
+        if c.get("kind") == "url" or key in ("url", "source", "source_title", "office") or shown >= limit:
+            continue
+        v = f.get(key)
+        if key == "item" and f.get("check") in ABSENCE_CHECKS and texts:
+            named = [texts[i].rstrip("。") for i in f.get("indicators") or [] if i in texts]
+            v = "、".join(dict.fromkeys(named)) or v
+        if v is None or v == "":
+            continue
+        shown += 1
+        out.append(f"{c.get('label') or key}：{error_text(str(v))}")
+    return out
+
+
+def diff_lines(diff: Diff, *, limit: int | None = None, checks: Mapping | None = None,
+               checklist: str | None = None) -> list[str]:
     """Human-readable Chinese lines: new, fixed, persisting with days open. Findings are named by
-    their check's `failure_title` (`checks`: a results.json's `checks`; default the registry's)."""
+    their check's `failure_title` and described by their evidence columns (`checks`: a
+    results.json's `checks`; default the registry's); a missing item by its indicator's text in
+    `checklist` (default: any bundled checklist)."""
     names = check_names(checks)
+    columns = _columns(checks)
+    texts = indicator_texts(checklist)
 
     def one(f: dict) -> str:
         where = f" （位于 {f['source']}）" if f.get("source") else ""
-        return f"{names.get(f.get('check'), f.get('check'))}：{f.get('url')}{where}"
+        details = finding_details(f, columns.get(f.get("check")) or [], texts)
+        what = f"（{'；'.join(details)}）" if details else ""
+        return f"{names.get(f.get('check'), f.get('check'))}：{f.get('url')}{where}{what}"
 
     out = [f"新增问题 {len(diff.new)} 个，已整改 {len(diff.fixed)} 个，仍存在 {len(diff.persisting)} 个"]
     for title, items, fmt in (
