@@ -146,7 +146,8 @@ def late_annual_report(snap: SiteSnapshot, deadline: str = "01-31", year: int | 
     with `others`, reports of bodies that are no 评估对象 of the site (departments without a
     sub-site) are judged too: a late one is a finding carrying the body's name as office.
     A `late-annual-report` finding when a report was published late, or when the 评估对象's own
-    is missing after the deadline (then `publish_date` is empty). not_applicable before the
+    is missing after the deadline (then `publish_date` and `deadline` are empty: missing is one
+    problem, whichever deadline a checklist — and the baseline beside it — sets). not_applicable before the
     deadline while nothing is found; needs_review when the report shows no date.
     """
     year = resolve_year(snap, year, snap.as_of.year - 1)
@@ -195,7 +196,8 @@ def _judge_own(snap: SiteSnapshot, found: list[Item], cols, year: int, due: date
         if snap.as_of <= due:
             return CheckResult("not_applicable", (), 0, f"{year} 年度报告尚未到截止日期 {iso(due)}")
         where = cols[0].url if cols else office_root(snap)
-        f = Finding("late-annual-report", where, office=snap.office, details=dict(base, publish_date=None))
+        # one problem whatever deadline a checklist sets: the deadline is in the note only
+        f = Finding("late-annual-report", where, office=snap.office, details={"year": year, "publish_date": None})
         return CheckResult("fail", (f,), 1, f"截至 {iso(snap.as_of)} 未找到 {year} 年度报告")
     dated = [i for i in found if i.date]
     if not dated:
