@@ -2,8 +2,9 @@
 
 The site (tests/fixtures/apisite.py: 青岚县人民政府) has Fujian 动静结合 columns (three static
 pages, the whole list from ``POST /fjdzapp/search``), a department on 国泰新点 WebBuilder (column
-shells, siteGuid in a site script, ``POST /EWB-FRONT/rest/lightfrontaction/getgovinfolist``) and an
-API-only column no adapter knows.
+shells, siteGuid in a site script, ``POST /EWB-FRONT/rest/lightfrontaction/getgovinfolist``), a
+department on 大汉 jpaas (unit scripts with querydata, ``GET …/jpaas-publish-server/front/page/
+build/unit``) and an API-only column no adapter knows.
 
 * the fixture tests check that the server answers each mechanism as specified (no crawl);
 * the run tests: every listed document is reached; the unknown column is could-not-read, never
@@ -75,7 +76,7 @@ def doc_links(html: str) -> list[str]:
     """Document links of a page, resolved against the page's folder (Fujian lists link ./YYYYMM/…)."""
     out = []
     for h in re.findall(r"""href=['"]([^'"]+)['"]""", html):
-        if re.search(r"/t\d{8}_\d+\.htm$|/jyj/xxgk/", h):
+        if re.search(r"/t\d{8}_\d+\.htm$|/jyj/xxgk/|/scjgj/art/", h):
             out.append(h)
     return out
 
@@ -84,8 +85,8 @@ def doc_links(html: str) -> list[str]:
 # the fixture itself
 def test_key_is_consistent():
     paths = [d["path"] for d in KEY["documents"]]
-    assert len(paths) == len(set(paths)) == KEY["counts"]["documents"] == 254
-    assert KEY["counts"]["by_mechanism"] == {"ewb": 78, "fujian-search": 176}
+    assert len(paths) == len(set(paths)) == KEY["counts"]["documents"] == 312
+    assert KEY["counts"]["by_mechanism"] == {"ewb": 78, "fujian-search": 176, "jpaas": 58}
     assert len(KEY["unreadable"]["documents"]) == 19
     assert not set(paths) & {d["path"] for d in KEY["unreadable"]["documents"]}
     for d in KEY["documents"]:
@@ -174,6 +175,45 @@ def test_ewb_api_refuses_forms_and_wrong_sites(site):
     assert fetch(site, api.EWB_API)[0] == 405
 
 
+def test_jpaas_column_pages_hold_only_a_unit_script(site):
+    _, _, root = fetch(site, "/scjgj/zwgk/index.html")
+    assert "/scjgj/col/col1501/index.html" in root and "/scjgj/col/col1502/index.html" in root
+    for page_id in ("1501", "1502"):
+        _, _, html = fetch(site, f"/scjgj/col/col{page_id}/index.html")
+        assert not doc_links(html) and re.search(r"querydata=", html, re.I) and api.JPAAS_TPL_SET in html
+
+
+def _unit(page_id: str, page: int, size: int = 15, **over) -> dict:
+    q = dict(webId=api.JPAAS_WEB_ID, pageId=page_id, tplSetId=api.JPAAS_TPL_SET, pageType="column", tagId=api.JPAAS_TAG,
+             editType="null", parseType="bulidstatic", paramJson=json.dumps({"pageNo": page, "pageSize": size}))
+    q.update(over)
+    status, ctype, text = fetch_unit(q)
+    assert status == 200 and ctype.startswith("application/json")
+    return json.loads(text)
+
+
+def fetch_unit(q: dict) -> tuple[int, str, str]:
+    with api.serve() as srv:
+        return fetch(srv, api.JPAAS_API + "?" + urlencode(q))
+
+
+@pytest.mark.parametrize("page_id,name,count", [("1501", "通知公告", 41), ("1502", "政策法规", 17)])
+def test_jpaas_unit_pages_by_param_json(page_id, name, count):
+    got, page = [], 1
+    while True:
+        fragment = _unit(page_id, page, 50)["data"]["html"]
+        links = re.findall(r'href="([^"]+)"', fragment)
+        if not links:
+            break
+        assert len(links) <= 20 and re.search(rf"count='{count}'", fragment)      # pageSize is cut at 20
+        got += links
+        page += 1
+    assert got == key_paths(name, api.SCJGJ_OFFICE)
+    first = _unit(page_id, 1)["data"]["html"]
+    assert _unit(page_id, 1, pageNo="2")["data"]["html"] == first                  # a bare pageNo is ignored
+    assert _unit(page_id, 1, tplSetId="x")["data"]["html"] == ""
+
+
 def test_unknown_api_column(site):
     _, _, html = fetch(site, "/zwgk/zfxxgkml/gsgg/index.htm")
     assert not doc_links(html) and api.UNKNOWN_API in html
@@ -250,6 +290,14 @@ def test_fujian_columns_are_read_whole(baseline):
     posts = [p for m, p in baseline.requests if m == "POST" and p.startswith("/fjdzapp/search")]
     assert len(posts) == 3
     assert not [p for m, p in baseline.requests if p.startswith("/zwgk/zfxxgkml/tzgg/index_3")]
+
+
+def test_jpaas_columns_are_read_whole(baseline):
+    assert baseline.missing([d for d in KEY["documents"] if d["mechanism"] == "jpaas"]) == []
+    units = [p for m, p in baseline.requests if m == "GET" and p.startswith(api.JPAAS_API)]
+    assert len(units) == 3 + 2                                                     # 41 and 17 records, 15 a page
+    cov = {c["name"]: c for c in baseline.results["coverage"]["columns"] if c["office"] == api.SCJGJ_OFFICE}
+    assert (cov["通知公告"]["records_expected"], cov["通知公告"]["entries"], cov["通知公告"]["complete"]) == (41, 41, True)
 
 
 @pytest.mark.xfail(reason=HOOK_REQUESTS, strict=True)
