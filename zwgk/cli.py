@@ -46,6 +46,12 @@ def check_database(db: str | None) -> None:
 @click.version_option(package_name="zwgk")
 def main():
     """zwgk：政府网站政务公开专栏检查工具（抓取 → 抽取 → 存储 → 检查 → 报告）。"""
+    from zwgk.store import db
+
+    # a --db folder that does not exist is refused (see zwgk.store.db); restored when the command
+    # ends, for a program that runs a command in-process (click.testing)
+    before, db.create_folders = db.create_folders, False
+    click.get_current_context().call_on_close(lambda: setattr(db, "create_folders", before))
 
 
 politeness = [

@@ -74,3 +74,12 @@ def test_display_width_counts_cjk_as_two():
 def test_suggest_names_the_closest():
     assert messages.suggest("requird-fields", ["required-fields", "broken-links"]) == "（是否应为「required-fields」？）"
     assert messages.suggest("zzz", ["required-fields"]) == ""
+
+
+def test_an_in_process_command_leaves_the_folder_policy_as_it_was(tmp_path):
+    from zwgk.store import db
+
+    assert db.create_folders
+    r = CliRunner().invoke(main, ["audit", "--db", f"sqlite:///{tmp_path / 'no' / 'z.db'}", "--out", str(tmp_path)])
+    assert r.exit_code == 1 and "目录不存在" in r.output and not (tmp_path / "no").exists()
+    assert db.create_folders  # a program's own open_db may still create its folder

@@ -13,6 +13,11 @@ from zwgk.store.errors import DatabaseUnavailable
 DEFAULT_DB = "sqlite:///zwgk-out/zwgk.db"
 MIGRATIONS = Path(__file__).with_name("migrations")
 SUPPORTED = ("sqlite", "postgresql")
+# May make_engine create the missing folder of a SQLite file? A program (a test, a crawl process
+# handed a checked URL) names its folder deliberately; on the command line a folder in --db that
+# does not exist is more likely a typo, so zwgk.cli turns this off: there only the default data
+# folder (zwgk-out/) is created, and the commands create their --out before using it.
+create_folders = True
 
 
 def resolve_url(url: str | None) -> str:
@@ -52,9 +57,7 @@ def make_engine(url: str | None = None, *, foreign_keys: bool = True) -> Engine:
             and not u.database.startswith("file:"):
         folder = Path(u.database).parent
         if not folder.is_dir():
-            # only zwgk's own data folder is made here; a folder in a URL the user typed that does
-            # not exist is more likely a typo than a wish (the commands create their --out first)
-            if url != DEFAULT_DB:
+            if url != DEFAULT_DB and not create_folders:
                 raise DatabaseUnavailable(DB_NO_FOLDER.format(folder=folder, url=_shown(u)))
             folder.mkdir(parents=True, exist_ok=True)
     try:
