@@ -17,6 +17,8 @@ data, `answers` + `read_answer`, and listing it in ADAPTERS.
            siteGuid from the page or its site script (webBuilderCommon.js / ajaxReq.js)
   jpaas    大汉 jpaas: a unit script's querydata → GET /api-gateway/jpaas-publish-server/front/page/
            build/unit?…&paramJson={"pageNo":N} (JSON data.html, total in the pager's count)
+  truecms  truecms: a jpage config (proxyUrl …messageController/getMessage.do, columnId) → GET
+           windows (startrecord/endrecord) answered as JSONP around datastore XML
 """
 from __future__ import annotations
 
@@ -69,10 +71,10 @@ class ListRead:
 
 
 def _adapters():
-    from zwgk.crawler.lists import ewb, fujian, gkmlpt, iframe, jcms, jpaas, pager, trs
+    from zwgk.crawler.lists import ewb, fujian, gkmlpt, iframe, jcms, jpaas, pager, trs, truecms
 
     return {"trs": trs, "pager": pager, "jcms": jcms, "gkmlpt": gkmlpt, "iframe": iframe, "fujian": fujian,
-            "ewb": ewb, "jpaas": jpaas}
+            "ewb": ewb, "jpaas": jpaas, "truecms": truecms}
 
 
 def read_page(tree, url: str, html: str, entries: int) -> ListRead:
