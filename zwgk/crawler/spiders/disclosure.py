@@ -22,17 +22,12 @@ page, against which 200 pages are compared), fact (IPv6, site search), final and
 requests asking nobody: late verdicts; rows copied from the last crawl).
 
 Each distinct link target is requested once: targets the crawl fetched anyway are not asked
-again, the rest are checked when the crawl runs dry (on_idle, in phases: site search, trusted
-pages, documents listed beside a menu, deferred documents, link checks, retries, final verdicts).
+again, the rest are checked when the crawl runs dry (on_idle: the IDLE_PHASES table).
 
-Link states: ok | broken | inconclusive | wrong. Inconclusive (never counted as broken): 401/403/
-412/429, a WAF challenge page, a time-out on a host that answers other requests, robots.txt. A 429
-or 503 carrying Retry-After is asked once more after that wait (ZWGK_RETRY_AFTER_MAX caps it);
-403/412/WAF answers are asked once more after ZWGK_BLOCKED_RETRY_DELAY seconds when it is set.
+Link states and how they are judged: linkcheck/judge.py; retries after Retry-After: linkcheck/tracker.py.
 """
 from __future__ import annotations
 
-import hashlib
 
 import scrapy
 from scrapy import signals
@@ -46,13 +41,13 @@ from zwgk.crawler.extractors.fields import extract_document
 from zwgk.crawler.extractors.links import canonical_url
 from zwgk.crawler.facts import SiteFacts
 from zwgk.crawler.items import DocumentItem, EntriesItem, LinkTargetItem, PageItem, ReuseItem, ReuseTargetsItem
-from zwgk.crawler.linkcheck.judge import too_short
-from zwgk.crawler.linkcheck.tracker import JUDGED_STATUS, Callbacks, LinkTracker
+from zwgk.crawler.linkcheck.tracker import Callbacks, LinkTracker
 from zwgk.crawler import lists
 from zwgk.crawler.listing import Listing, list_requests, read_listing
 from zwgk.crawler.middlewares import RobotsForbidden
 from zwgk.crawler.netpolicy import NetworkPolicy
-from zwgk.crawler.scope import Scope, is_attachment, short_norm, title_and_text
+from zwgk.crawler.pages import read_list_answer, read_page
+from zwgk.crawler.scope import Scope, is_attachment
 from zwgk.vocab import classify_column
 
 # columns whose pages' text the checks read (指南 items, leaders' fields, office contacts)
@@ -155,33 +150,9 @@ class DisclosureSpider(scrapy.Spider):
     # ---- common page handling -------------------------------------------------------------
 
     def _parse_page(self, response, kind: str, keep_text: bool = False, office=None):
-        """Decode a page: (items — the page, its link-target state, probes, its links —, (html, tree)
-        or None when the page is unusable: an error, a WAF or soft-404 page, hopeless markup)."""
-        self.links.answered(response)
-        html, enc, tree = self.scope.decode(response)
-        title, text = title_and_text(tree) if tree is not None else (None, "")
-        verdict = None
-        if tree is not None and response.status in JUDGED_STATUS:
-            verdict = self.links.judge_page(response, title, short_norm(text))
-        elif tree is None and response.status == 200 and too_short(response.body):
-            verdict = "inconclusive", "页面内容为空或过短，疑似防火墙拦截，未能判断"
-        self.links.schedule_retry(response, verdict, self._send)
+        """read_page (crawler/pages.py): (items, (html, tree) or None when the page is unusable)."""
         self.pages_parsed += 1
-        if keep_text and tree is not None:
-            # marks shown as images (党政机关网站标识, 公安备案 badges) speak through alt / title
-            text += " " + " ".join(v for img in tree.iter("img") for v in (img.get("alt"), img.get("title")) if v)
-        items = [PageItem(url=response.url, kind=kind, status=response.status, title=title,
-                          text=" ".join(text.split()) if keep_text else None, encoding=enc,
-                          content_hash=hashlib.sha256(response.body).hexdigest(), office=office,
-                          **(response.meta.get("zwgk_validators") or {})),
-                 self.links.target_item(response, *(verdict or (None, None)))]
-        if response.status >= 400 or verdict or tree is None:
-            return items, None
-        probe = self.links.probe(response.url)
-        if probe is not None:
-            items.append(probe)
-        items += self.links.page_links(tree, response)
-        return items, (html, tree)
+        return read_page(response, kind, self.scope, self.links, self._send, keep_text=keep_text, office=office)
 
     # ---- callbacks ------------------------------------------------------------------------
 
@@ -275,18 +246,11 @@ class DisclosureSpider(scrapy.Spider):
         yield from self._act_on_listing(key, col, listing, response.url)
 
     def _list_answer(self, response, key: str, col: dict, adapter: str):
-        """The answer to a list adapter's request (JCMS dataproxy XML, gkmlpt JSON …): its entries
-        and further requests are acted on like a list page's."""
-        self.links.answered(response)
-        text, enc, _ = self.scope.decode(response)
-        target = self.links.target_item(response)
-        listing = Listing.from_read(lists.read_answer(adapter, response.url, text)) if response.status < 400 else None
-        yield PageItem(url=response.url, kind="column", status=response.status, title=None, text=None, encoding=enc,
-                       content_hash=hashlib.sha256(response.body).hexdigest(), office=col["office"],
-                       listing=listing.to_json() if listing else None)
-        yield target
+        """A list adapter's data answer: its entries and further requests acted on like a list page's."""
+        items, listing = read_list_answer(response, adapter, self.scope, self.links, col["office"])
+        yield from items
         if listing is None:
-            self.columns.page_unread(key, response, target)
+            self.columns.page_unread(key, response, items[1])
             yield self.columns.item(key)
             return
         yield from self._act_on_listing(key, col, listing, response.url)
@@ -334,17 +298,10 @@ class DisclosureSpider(scrapy.Spider):
                 if not is_attachment(url) and self.scope.in_scope(url):
                     yield from self._document(url, entry=(key, canonical_url(url), title, day),
                                               column=key, list_title=title)
-            for url in listing.pagination if fresh else ():
-                if not self.scope.in_scope(url) or canonical_url(url) in self.requested:
-                    continue
-                if col["asked"] >= self.budget.max_list_pages:  # every list page counts, new entries or not
-                    self.budget.hit("list_pages", url)
-                    break
-                req = self._request(url, self.parse_column, "column", column=key)
-                if req:
-                    col["asked"] += 1
-                    yield req
-            yield from self._list_requests(key, col, listing.requests if fresh else ())
+            # further pages of the list, then what list adapters ask (every list page counts
+            # towards the column's cap, new entries or not)
+            pages = [lists.ListRequest(u) for u in listing.pagination]
+            yield from self._list_requests(key, col, pages + listing.requests if fresh else ())
         yield from self.carry.trusted_items()
         yield self.columns.item(key)
 
@@ -486,53 +443,75 @@ class DisclosureSpider(scrapy.Spider):
         self.site.search_failed(failure)
         return []
 
+    # ---- the end of the crawl: phases asked in order whenever the scheduler runs dry ----------
+    # Each phase returns the requests it needs now, or None when it has nothing left; the first
+    # phase with something to ask keeps the spider open. A phase returning [] keeps it open
+    # without asking (retries waiting for their Retry-After). The crawl closes when none has.
+    IDLE_PHASES = ("search", "trusted", "beside", "related", "deferred", "link_checks", "retries", "final")
+
     def on_idle(self):
+        for phase in self.IDLE_PHASES:
+            requests = getattr(self, f"_idle_{phase}")()
+            if requests is not None:
+                for req in requests:
+                    self._send(req)
+                raise DontCloseSpider
+
+    def _idle_search(self):
+        """The site's own search, asked once (facts.py)."""
         if not self.site.search_done:
             req = self.site.search_request(self.parse_search, self.on_search_error)
-            if req is not None:
-                self.crawler.engine.crawl(req)
-                raise DontCloseSpider
-        if self.carry.trusted_pages:  # trusted outside a list page (a 解读 link): handed on now
-            self.crawler.engine.crawl(self._data_request(self.parse_copy, targets=None))
-            raise DontCloseSpider
+            return [req] if req is not None else None
+
+    def _idle_trusted(self):
+        """Pages trusted outside a list page (a 解读 link) under rolling revalidation: handed on."""
+        return [self._data_request(self.parse_copy, targets=None)] if self.carry.trusted_pages else None
+
+    def _idle_beside(self):
+        """Documents listed only beside a column menu: asked now, filed under that column."""
         beside = self.columns.take_beside(self.requested)
-        if beside:  # listed only beside a column menu: asked now, filed under that column
-            self.crawler.engine.crawl(self._data_request(self.parse_beside, beside=beside))
-            raise DontCloseSpider
+        return [self._data_request(self.parse_beside, beside=beside)] if beside else None
+
+    def _idle_related(self):
+        """Documents reached only through 解读 / 原文 links: asked now, filed under no column."""
         related = [v for k, v in sorted(self.related_later.items()) if k not in self.requested]
         self.related_later.clear()
-        if related:  # reached only through 解读 / 原文 links: asked now, filed under no column
-            self.crawler.engine.crawl(self._data_request(self.parse_related, related=related))
-            raise DontCloseSpider
+        return [self._data_request(self.parse_related, related=related)] if related else None
+
+    def _idle_deferred(self):
+        """Documents listed by the last crawl and on no list tonight."""
         waiting = self.carry.take_deferred(self.requested)
-        if waiting:  # listed last time, not on any list tonight: asked
-            for url, meta in waiting:
-                req = self._request(url, self.parse_document, "document", **meta)
-                if req:
-                    self.crawler.engine.crawl(req)
-            raise DontCloseSpider
+        if waiting:
+            return [r for url, meta in waiting if (r := self._request(url, self.parse_document, "document", **meta))]
+
+    def _idle_link_checks(self):
+        """Every link target no page fetch answered: trusted ones copied (rolling revalidation),
+        the rest checked within the request cap, the ones beyond it recorded as unchecked."""
         todo = self.links.to_check(self.requested)
-        if todo:
-            todo, trusted = self.carry.split_trusted_targets(todo, self.links.fragments)
-            if trusted:
-                self.requested.update(trusted)
-                self.links.resolved.update(trusted)
-                self.crawler.stats.inc_value("zwgk/incremental/trusted_targets", len(trusted))
-                self.crawler.engine.crawl(self._data_request(self.parse_copy, targets=trusted))
-            room = self.budget.room(len(self.requested))
-            if len(todo) > room:
-                for url in todo[room:]:
-                    self.budget.hit("requests", url)
-                self.links.resolved.update(todo[room:])
-                self.crawler.engine.crawl(self._data_request(self.parse_unchecked, urls=todo[room:]))
-                todo = todo[:room]
-            for url in todo:
-                self.requested.add(url)
-                self.crawler.engine.crawl(self.links.check_request(url))
-            raise DontCloseSpider
-        if self.links.later:
-            raise DontCloseSpider  # retries waiting for their Retry-After
+        if not todo:
+            return None
+        out = []
+        todo, trusted = self.carry.split_trusted_targets(todo, self.links.fragments)
+        if trusted:
+            self.requested.update(trusted)
+            self.links.resolved.update(trusted)
+            self.crawler.stats.inc_value("zwgk/incremental/trusted_targets", len(trusted))
+            out.append(self._data_request(self.parse_copy, targets=trusted))
+        room = self.budget.room(len(self.requested))
+        if len(todo) > room:
+            for url in todo[room:]:
+                self.budget.hit("requests", url)
+            self.links.resolved.update(todo[room:])
+            out.append(self._data_request(self.parse_unchecked, urls=todo[room:]))
+            todo = todo[:room]
+        self.requested.update(todo)
+        return out + [self.links.check_request(url) for url in todo]
+
+    def _idle_retries(self):
+        return [] if self.links.later else None  # retries waiting for their Retry-After
+
+    def _idle_final(self):
+        """Verdicts that need the whole crawl, once."""
         if not self.finalized:
             self.finalized = True
-            self.crawler.engine.crawl(self._data_request(self.parse_final, role="final"))
-            raise DontCloseSpider
+            return [self._data_request(self.parse_final, role="final")]
