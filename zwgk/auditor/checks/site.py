@@ -27,14 +27,24 @@ _MARKS: dict[str, re.Pattern] = {
 _BADGE_HOST = "conac.cn"
 
 
-# Words only a page footer carries: a page showing none of them has no footer of its own (an
-# iframe's content, a bare list) and is not judged.
-_FOOTER = re.compile(r"版权所有|主办单位|主办[:：]|承办单位|承办[:：]|技术支持|维护单位|Copyright|©|ICP备|公网安备|网站标识码")
+# A footer's statement of whose site it is: 主办单位：示例县财政局, 版权所有 © 示例县财政局 …
+_OWNER = re.compile(r"(?:主办单位|主办|版权所有|维护单位|承办单位|承办|网站主办)\s*[:：]?\s*(?:©|\(c\)|copyright)?\s*"
+                    r"([^\s:：|,，;；]{2,30})", re.I)
 SUB_SITE_KINDS = ("root",)  # pages that open a 评估对象's own area: its homepage or disclosure root
 
 
-def has_footer(text: str) -> bool:
-    return bool(_FOOTER.search(norm_text(text)))
+def footer_owners(text: str) -> list[str]:
+    """The bodies a page's footer names as its 主办 / 版权所有 / 维护 / 承办."""
+    return [m.group(1) for m in _OWNER.finditer(text or "")]
+
+
+def own_footer(text: str, office: str) -> bool:
+    """The page shows a footer of the 评估对象's own: one naming it as 主办 (版权所有 …). A page
+    inside the portal's template names the portal's office there, or nobody, and is the portal's."""
+    from ..scoring import office_key
+
+    key = norm_text(office_key(office))
+    return len(key) >= 2 and any(key in norm_text(o) for o in footer_owners(text))
 
 
 def _marks_on(snap: SiteSnapshot, pages: list, wanted: list[str]) -> dict[str, str]:
@@ -70,12 +80,13 @@ def site_identity(snap: SiteSnapshot, marks: Sequence[str] = ("网站标识码",
     (badge text, or a link to its conac.cn certificate). One `site-identity` finding per
     missing mark. needs_review when the homepage was not fetched; an unknown mark is an error.
 
-    With `sub_sites`, every 评估对象 whose own front page (its sub-site's homepage or disclosure
-    root) shows a footer of its own — 主办单位, 版权所有, 技术支持 … — is held to the marks too:
+    With `sub_sites`, every 评估对象 whose front page (its sub-site's homepage or disclosure root)
+    shows a footer of its own — one naming it as 主办单位 / 版权所有 / 维护单位 — is held to the marks too:
     `marks` when the sub-site sits on a host of its own, `sub_site_marks` (网站标识码) when it
     shares the portal's host (the ICP and 公安 filings are the domain's, shown by the portal). A
     mark shown on any of the 评估对象's front pages counts; a 评估对象 whose front pages show no
-    footer (it lives inside the portal's template or an iframe) is not judged. Its findings sit
+    footer of its own (it lives inside the portal's template, whose footer names the portal's
+    office, or in an iframe) is not judged. Its findings sit
     at its first front page with a footer and carry its name as office.
     """
     wanted = [marks] if isinstance(marks, str) else list(marks)
@@ -103,7 +114,7 @@ def site_identity(snap: SiteSnapshot, marks: Sequence[str] = ("网站标识码",
                 fronts.setdefault(p.office, []).append(p)
         for office, pages in sorted(fronts.items()):
             # nearest the sub-site's top first, whatever order the crawl answered them in
-            footed = sorted((p for p in pages if has_footer(p.text)), key=lambda p: (len(p.url), p.url))
+            footed = sorted((p for p in pages if own_footer(p.text, office)), key=lambda p: (len(p.url), p.url))
             if not footed:
                 unjudged.append(office)
                 continue
@@ -118,7 +129,7 @@ def site_identity(snap: SiteSnapshot, marks: Sequence[str] = ("网站标识码",
         bad = sorted({f.office for f in findings if f.office})
         notes.append(f"有独立页脚的子站 {len(judged)} 个" + (f"，缺少标识：{'、'.join(bad)}" if bad else "，标识齐全"))
     if unjudged:
-        notes.append(f"{len(unjudged)} 个子站未展示独立页脚，未检查")
+        notes.append(f"{len(unjudged)} 个子站未展示独立页脚（页脚未署该单位为主办），未检查")
     if snap.homepage is None and not findings:
         return CheckResult("needs_review", (), checked, "；".join(["未能获取首页，无法检查网站标识"] + notes[:2]))
     return CheckResult("fail" if findings else "pass", tuple(findings), checked, "；".join(notes))
