@@ -50,7 +50,7 @@ def test_failure_share_of_a_run_and_its_verdict(db_url, plan_server, plan, round
     assert w.run(rounds=rounds) == rounds
     with open_db(db_url)() as session:
         stored = probes(session, s.url)
-        fact = availability_fact(session, s.url, today(), days=1)
+        fact = availability_fact(session, s.url, today(), days=1, limit_s=1.0)  # the limit the watcher ran under
     assert len(stored) == rounds == s.hits["/"]
     (home,) = fact["targets"]
     assert (home["probes"], home["failures"], home["ok"]) == (rounds, failures, rounds - failures)
@@ -70,13 +70,18 @@ def test_mixed_errors_are_named_and_timed(db_url, plan_server):
     s = plan_server({"/": ["503", "reset", "slow", "ok"]}, slow_s=3.0)
     watcher(db_url, s, timeout=1.0).run(rounds=4)
     with open_db(db_url)() as session:
-        fact = availability_fact(session, s.url, today(), days=1)
+        fact = availability_fact(session, s.url, today(), days=1, limit_s=1.0)
+        national = availability_fact(session, s.url, today(), days=1)
     (home,) = fact["targets"]
     assert sorted(e["error"] for e in home["errors"]) == ["HTTP 503", "超时（1 秒内未完成）", "连接被重置"]
     times = [datetime.strptime(e["time"], "%Y-%m-%d %H:%M:%S") for e in home["failure_list"]]
     assert times == sorted(times) and abs(times[-1] - datetime.now(CHINA).replace(tzinfo=None)) < timedelta(minutes=2)
     slow = next(e for e in home["failure_list"] if e["error"].startswith("超时"))
     assert 1.0 <= slow["elapsed_s"] < 2.5
+    # judged against the national 15 s, a probe that gave up after 1 s says nothing either way
+    (home15,) = national["targets"]
+    assert (home15["failures"], home15["inconclusive"]) == (2, 1)
+    assert "短于 15 秒，不计入" in home15["inconclusive_list"][0]["error"]
 
 
 def test_too_few_requests_need_review_not_pass(db_url, plan_server):
@@ -174,3 +179,22 @@ def test_interval_for_per_day():
     assert interval_for(20) == 4320.0 and interval_for(48) == 1800.0
     with pytest.raises(ValueError):
         interval_for(0)
+
+
+def test_the_rule_limit_judges_what_the_watcher_stored(db_url):
+    """A watcher run with a longer --timeout stored a 16 s answer as ok: under the rule (15 s) it
+    is a failure."""
+    sessions = open_db(db_url)
+    when = datetime(2023, 11, 30, 2, 0, tzinfo=timezone.utc)
+    with sessions() as session:
+        save_probe(session, "http://www.example.gov.cn/", "home",
+                   ProbeResult("http://www.example.gov.cn/", when, 16000, "ok", 200, None, None, 30.0))
+        save_probe(session, "http://www.example.gov.cn/", "home",
+                   ProbeResult("http://www.example.gov.cn/", when + timedelta(minutes=5), 14000, "ok", 200, None, None, 30.0))
+        fact = availability_fact(session, "http://www.example.gov.cn/", date(2023, 11, 30), days=1)
+        # an audit started from the disclosure column's URL finds the watch of the homepage
+        assert availability_fact(session, "http://www.example.gov.cn/xxgk/", date(2023, 11, 30), days=1,
+                                 homepage_url="http://www.example.gov.cn/") == fact
+    (home,) = fact["targets"]
+    assert (home["ok"], home["failures"]) == (1, 1)
+    assert home["failure_list"][0]["error"] == "耗时 16.0 秒（达到 15 秒）"

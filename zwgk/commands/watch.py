@@ -17,15 +17,10 @@ OUTCOME_WORDS = {"ok": "正常", "fail": "失败", "inconclusive": "无法判定
 VERDICT_WORDS = {"pass": "通过", "fail": "不通过（单项否决）", "needs_review": "待人工核查"}
 
 
-def watch_targets(sources: tuple[str, ...], *, network: str, db: str | None, roots: bool) -> list:
-    """The targets to probe: each site's homepage, and its disclosure column's root — the
-    profile's first root when the site list names one (the user named it: reached even when
-    internal), else the root the site's latest crawl found (judged like any other URL)."""
+def read_sources(sources: tuple[str, ...], *, profiles: bool) -> list[tuple[str, dict]]:
+    """(URL, site profile) of every site: a source is a URL or a site list (CSV, as zwgk batch
+    reads it; a row's profile is loaded when `profiles`)."""
     from zwgk.commands.batch import read_sites, site_profiles
-    from zwgk.crawler.netpolicy import NetworkPolicy
-    from zwgk.store.db import open_db
-    from zwgk.watch.loop import Target
-    from zwgk.watch.record import crawled_root
 
     sites: list[tuple[str, dict]] = []
     for src in sources:
@@ -36,7 +31,24 @@ def watch_targets(sources: tuple[str, ...], *, network: str, db: str | None, roo
         if not path.exists():
             raise click.ClickException(f"{src}：既不是网址（http:// 或 https:// 开头），也不是存在的网站清单文件")
         rows = read_sites(path)
-        sites += list(zip((r.url for r in rows), site_profiles(rows, path)))
+        sites += list(zip((r.url for r in rows), site_profiles(rows, path) if profiles else [{}] * len(rows)))
+    return sites
+
+
+def site_urls(sources: tuple[str, ...]) -> list[str]:
+    return list(dict.fromkeys(u for u, _ in read_sources(sources, profiles=False)))
+
+
+def watch_targets(sources: tuple[str, ...], *, network: str, db: str | None, roots: bool) -> list:
+    """The targets to probe: each site's homepage, and its disclosure column's root — the
+    profile's first root when the site list names one (the user named it: reached even when
+    internal), else the root the site's latest crawl found (judged like any other URL)."""
+    from zwgk.crawler.netpolicy import NetworkPolicy
+    from zwgk.store.db import open_db
+    from zwgk.watch.loop import Target
+    from zwgk.watch.record import crawled_root
+
+    sites = read_sources(sources, profiles=True)
     targets, seen = [], set()
     with open_db(db)() as session:
         for url, profile in sites:
@@ -126,7 +138,7 @@ def print_report(facts: list[dict], *, days: int, limit: int) -> None:
 @click.option("--jitter", type=click.FloatRange(min=0, max=0.9), default=0.1, show_default=True,
               help="间隔的随机浮动比例（0.1 即 ±10%）")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=15.0, show_default=True,
-              help="单次请求限时（秒），达到即记为失败")
+              help="单次请求限时（秒），达到即记为失败；--report 时按此限时判定已记录的请求")
 @click.option("--workers", type=click.IntRange(min=1), default=8, show_default=True, help="同时进行的请求数")
 @click.option("--once", is_flag=True, help="每个地址只请求一次后退出（由 cron / systemd 定时器调度时使用）")
 @click.option("--rounds", type=click.IntRange(min=1), default=None, help="每个地址请求 N 次后退出")
@@ -155,9 +167,10 @@ def watch(sources, db, per_day, interval, jitter, timeout, workers, once, rounds
         from zwgk.watch.record import watched_sites
 
         as_of_d = parse_date(as_of) if as_of else datetime.now(CHINA).date()
+        urls = site_urls(sources)
         with open_db(db)() as session:
-            urls = [s for s in sources if s.startswith(("http://", "https://"))] or watched_sites(session)
-            facts = [f for f in (availability_fact(session, u, as_of_d, days=days) for u in urls) if f]
+            facts = [f for f in (availability_fact(session, u, as_of_d, days=days, limit_s=timeout)
+                                 for u in urls or watched_sites(session)) if f]
         if not facts:
             raise click.ClickException("数据库中没有可用性监测记录，请先运行 zwgk watch 网址")
         if as_json:
@@ -176,13 +189,18 @@ def watch(sources, db, per_day, interval, jitter, timeout, workers, once, rounds
     stop = threading.Event()
     watcher = Watcher(open_db(db), targets, interval=every, jitter=jitter, timeout=timeout, workers=workers,
                       stop=stop, on_probe=None if quiet else _print_probe)
+    from sqlalchemy.exc import SQLAlchemyError
+
     if once:
-        n = watcher.run_once()
+        try:
+            n = watcher.run_once()
+        except SQLAlchemyError as exc:
+            raise click.ClickException(f"无法写入数据库：{exc}")
         console.print(f"已请求 {n} 个地址，结果已记录")
         return
 
     def _stop(signum, _frame):
-        if stop.is_set():  # asked twice: leave now (every finished probe is already committed)
+        if stop.is_set():  # asked twice: leave without storing the probes under way (the rest are committed)
             raise SystemExit(128 + signum)
         console.print(f"收到信号 {signal.Signals(signum).name}，等待进行中的请求完成后停止……")
         stop.set()
@@ -192,6 +210,8 @@ def watch(sources, db, per_day, interval, jitter, timeout, workers, once, rounds
         console.print(f"开始监测 {len(targets)} 个地址，每个地址约每 {every:g} 秒请求一次（±{jitter:.0%}），"
                       f"单次限时 {timeout:g} 秒", highlight=False)
         n = watcher.run(rounds=rounds)
+    except SQLAlchemyError as exc:  # every probe stored so far is committed; a restart carries on
+        raise click.ClickException(f"无法写入数据库，监测停止（已记录 {watcher.stored} 次请求）：{exc}")
     finally:
         for s, h in old.items():
             signal.signal(s, h)

@@ -19,20 +19,24 @@ report's 网站可用性 section and `zwgk watch --report` show it.
         "failures_listed": 10, "inconclusive_list": […]}]}
 
 Days are calendar days in China time (UTC+08:00), the window the `days` days ending on the audit
-date. None when the site has never been probed (the check then says 未采集).
+date. Stored probes are counted as the rule counts them (`judged`: the time limit is the rule's,
+not the one the watcher ran under). None when the site has never been probed (the check then
+says 未采集).
 """
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy.orm import Session
 
-from .record import first_probe_time, probed_targets, probes, utc
+from .record import TIMED_OUT, first_probe_time, probed_targets, probes, utc
 
 CHINA = timezone(timedelta(hours=8))
 DAYS = 7                 # 国办秘函〔2019〕19号: monitored for one week
 MIN_PER_DAY = 20         # … at least 20 requests a day
+LIMIT_S = 15.0           # … a request taking 15 s or more fails
 MAX_SHARE = 0.05         # … failing at a failure share of 5 % or more
 MAX_LISTED = 500         # failures listed per target (a week of 5-minute probes is 2,016)
 LABELS = {"home": "首页", "root": "政务公开专栏"}
@@ -55,6 +59,32 @@ def local_text(t: datetime) -> str:
 
 def _share(failures: int, ok: int) -> float | None:
     return round(failures / (failures + ok), 4) if failures + ok else None
+
+
+@dataclass(frozen=True)
+class Judged:
+    """A stored probe as the rule counts it (see `judged`)."""
+    target: str
+    started_at: datetime
+    url: str
+    status: int | None
+    error: str | None
+    elapsed_ms: int | None
+    outcome: str
+
+
+def judged(p, limit_s: float) -> Judged:
+    """A stored probe judged against the rule's time limit `limit_s`, whatever limit the watcher
+    ran under: an answer that took `limit_s` or longer is a failure; a probe that gave up before
+    `limit_s` (a watcher run with a shorter --timeout) cannot say whether the site would have
+    answered in time, so it counts neither way."""
+    outcome, error = p.outcome, p.error
+    ran_under = p.timeout_s if p.timeout_s is not None else limit_s
+    if outcome == "ok" and p.elapsed_ms is not None and p.elapsed_ms >= limit_s * 1000:
+        outcome, error = "fail", f"耗时 {p.elapsed_ms / 1000:.1f} 秒（达到 {limit_s:g} 秒）"
+    elif outcome == "fail" and ran_under < limit_s and (error or "").startswith(TIMED_OUT):
+        outcome, error = "inconclusive", f"{error or '超时'}（监测限时 {ran_under:g} 秒，短于 {limit_s:g} 秒，不计入）"
+    return Judged(p.target, p.started_at, p.url, p.status, error, p.elapsed_ms, outcome)
 
 
 def _counts(rows) -> dict:
@@ -88,19 +118,24 @@ def target_fact(target: str, rows: list, first_day: date, days: int, min_per_day
             "inconclusive_list": [_event(p) for p in rows if p.outcome == "inconclusive"][:MAX_LISTED]}
 
 
-def availability_fact(session: Session, site_url: str, as_of: date, *, days: int = DAYS) -> dict | None:
-    """The availability fact of `site_url` for an audit dated `as_of` (see the module docstring)."""
+def availability_fact(session: Session, site_url: str, as_of: date, *, days: int = DAYS,
+                      homepage_url: str | None = None, limit_s: float = LIMIT_S) -> dict | None:
+    """The availability fact of `site_url` for an audit dated `as_of` (see the module docstring):
+    the probes stored under `site_url`, else under `homepage_url` (an audit started from the
+    disclosure column's URL finds a watch of the homepage), judged against `limit_s`."""
+    if homepage_url and first_probe_time(session, site_url) is None:
+        site_url = homepage_url
     first_day = as_of - timedelta(days=days - 1)
     since = datetime.combine(first_day, time(0), CHINA).astimezone(timezone.utc)
     until = datetime.combine(as_of + timedelta(days=1), time(0), CHINA).astimezone(timezone.utc)
     first = first_probe_time(session, site_url)
     if first is None:
         return None
-    in_window = probes(session, site_url, since, until)
+    in_window = [judged(p, limit_s) for p in probes(session, site_url, since, until)]
     return {
         "site_url": site_url, "as_of": as_of.isoformat(), "days": days,
         "window": {"start": first_day.isoformat(), "end": as_of.isoformat()}, "timezone": "UTC+08:00",
         "first_probe": local_text(first),
-        "rule": {"min_per_day": MIN_PER_DAY, "timeout_s": 15, "max_share": MAX_SHARE, "max_share_text": "5%"},
+        "rule": {"min_per_day": MIN_PER_DAY, "timeout_s": limit_s, "max_share": MAX_SHARE, "max_share_text": "5%"},
         "targets": [target_fact(t, [p for p in in_window if p.target == t], first_day, days) for t in probed_targets(session, site_url)],
     }

@@ -125,7 +125,9 @@ class Watcher:
                     due[t] = slot if slot > now else now + self.interval * self.rng.uniform(0, self.jitter or 0.01)
                 if rounds is not None and not running and all(n >= rounds for n in done.values()):
                     break
-                pending = [due[t] for t in self.targets if rounds is None or done[t] < rounds]
+                # a target still being probed is looked at again when its probe ends (wait wakes)
+                busy = set(running.values())
+                pending = [due[t] for t in self.targets if t not in busy and (rounds is None or done[t] < rounds)]
                 wake = min(pending, default=now + TICK_S) - now
                 finished, _ = wait(list(running), timeout=max(0.01, min(TICK_S, wake)), return_when=FIRST_COMPLETED) \
                     if running else (set(), None)

@@ -36,6 +36,8 @@ import httpx
 from zwgk import __version__
 from zwgk.crawler.netpolicy import NetworkPolicy, host_ip
 
+from .record import timeout_error
+
 # 国办秘函〔2019〕19号: "单次超过15秒视为无法访问" (≥ 15 s, the source's 超过(含))
 TIMEOUT_S = 15.0
 MAX_REDIRECTS = 10
@@ -71,7 +73,7 @@ class _Stop(Exception):
 def describe_error(exc: BaseException, timeout: float) -> str:
     """A transport error in the words of the report."""
     if isinstance(exc, httpx.TimeoutException):
-        return f"超时（{timeout:g} 秒内未完成）"
+        return timeout_error(timeout)
     causes, e = [], exc
     while e is not None and len(causes) < 6:
         causes.append(e)
@@ -147,7 +149,7 @@ def probe(url: str, policy: NetworkPolicy, *, timeout: float = TIMEOUT_S,
                 target, headers, extensions = _judged(current, policy, resolve)
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise _Stop(FAIL, f"超时（{timeout:g} 秒内未完成）")
+                    raise _Stop(FAIL, timeout_error(timeout))
                 try:
                     with client.stream("GET", target, headers=headers, extensions=extensions,
                                        timeout=httpx.Timeout(remaining)) as resp:
@@ -163,7 +165,7 @@ def probe(url: str, policy: NetworkPolicy, *, timeout: float = TIMEOUT_S,
                         for chunk in resp.iter_raw():
                             read += len(chunk)
                             if time.monotonic() >= deadline:
-                                raise _Stop(FAIL, f"超时（{timeout:g} 秒内未完成）", status)
+                                raise _Stop(FAIL, timeout_error(timeout), status)
                             if read >= MAX_BODY:
                                 break
                 except httpx.HTTPError as exc:
@@ -172,7 +174,7 @@ def probe(url: str, policy: NetworkPolicy, *, timeout: float = TIMEOUT_S,
     except _Stop as stop:
         return result(stop.outcome, stop.error, stop.status)
     if time.monotonic() - t0 >= timeout:
-        return result(FAIL, f"耗时超过 {timeout:g} 秒", status)
+        return result(FAIL, timeout_error(timeout), status)
     if status in BLOCKED:
         return result(INCONCLUSIVE, f"HTTP {status}（可能被防火墙或访问频率限制拦截）", status)
     if status is not None and status >= 400:

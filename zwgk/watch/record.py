@@ -11,6 +11,11 @@ from zwgk.store.models import Probe, key_of
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 TARGETS = ("home", "root")  # the homepage; the disclosure column's root
+TIMED_OUT = "超时"  # how the error of a probe that ran out of time begins
+
+
+def timeout_error(limit_s: float) -> str:
+    return f"{TIMED_OUT}（{limit_s:g} 秒内未完成）"
 
 
 def site_id(url: str) -> str:
