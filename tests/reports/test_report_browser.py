@@ -97,16 +97,26 @@ def test_print_media_hides_controls(page):
     b.send("Emulation.setEmulatedMedia", {"media": "print"}, session=page.session)
     try:
         assert page.eval("getComputedStyle(document.querySelector('nav.top')).display") == "none"
-        assert page.eval("getComputedStyle(document.getElementById('links')).breakBefore") == "page"
+        # the 只看问题指标 control and the other screen controls do not print
+        assert page.eval("document.querySelector('input[data-action=problems]').closest('.controls').offsetParent") is None
+        assert page.eval("getComputedStyle(document.getElementById('tree')).breakBefore") == "page"
+        assert page.eval("getComputedStyle(document.getElementById('links')).breakBefore") == "auto"
     finally:
         b.send("Emulation.setEmulatedMedia", {"media": ""}, session=page.session)
-    # printing expands every <details>: a collapsed and an expanded tree print the same pages
+
+    def pdf_pages():
+        pdf = base64.b64decode(b.send("Page.printToPDF", {"printBackground": True}, session=page.session)["data"])
+        return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+    # printing does not depend on what is open on screen; the full tree prints only when asked for
     page.eval("document.querySelector('[data-action=collapse]').click()")
-    collapsed = base64.b64decode(b.send("Page.printToPDF", {"printBackground": True}, session=page.session)["data"])
+    collapsed = pdf_pages()
     page.eval("document.querySelector('[data-action=expand]').click()")
-    expanded = base64.b64decode(b.send("Page.printToPDF", {"printBackground": True}, session=page.session)["data"])
-    pages = [len(re.findall(rb"/Type\s*/Page[^s]", pdf)) for pdf in (collapsed, expanded)]
-    assert pages[0] == pages[1] > 5
+    assert pdf_pages() == collapsed > 2
+    page.eval("document.querySelector('input[data-action=print-tree]').click()")
+    assert page.eval("document.documentElement.classList.contains('print-tree')")
+    assert pdf_pages() > collapsed
+    page.eval("document.querySelector('input[data-action=print-tree]').click()")
     page.eval("document.querySelector('[data-action=collapse]').click()")
     assert page.problems() == []
 
