@@ -4,7 +4,8 @@ The site (tests/fixtures/apisite.py: 青岚县人民政府) has Fujian 动静结
 pages, the whole list from ``POST /fjdzapp/search``), a department on 国泰新点 WebBuilder (column
 shells, siteGuid in a site script, ``POST /EWB-FRONT/rest/lightfrontaction/getgovinfolist``), a
 department on 大汉 jpaas (unit scripts with querydata, ``GET …/jpaas-publish-server/front/page/
-build/unit``) and an API-only column no adapter knows.
+build/unit``), one on truecms (``GET …/messageController/getMessage.do`` windows, JSONP around XML)
+and an API-only column no adapter knows.
 
 * the fixture tests check that the server answers each mechanism as specified (no crawl);
 * the run tests: every listed document is reached; the unknown column is could-not-read, never
@@ -76,7 +77,7 @@ def doc_links(html: str) -> list[str]:
     """Document links of a page, resolved against the page's folder (Fujian lists link ./YYYYMM/…)."""
     out = []
     for h in re.findall(r"""href=['"]([^'"]+)['"]""", html):
-        if re.search(r"/t\d{8}_\d+\.htm$|/jyj/xxgk/|/scjgj/art/", h):
+        if re.search(r"/t\d{8}_\d+\.htm$|/jyj/xxgk/|/scjgj/art/|/wjj/art/", h):
             out.append(h)
     return out
 
@@ -85,8 +86,8 @@ def doc_links(html: str) -> list[str]:
 # the fixture itself
 def test_key_is_consistent():
     paths = [d["path"] for d in KEY["documents"]]
-    assert len(paths) == len(set(paths)) == KEY["counts"]["documents"] == 312
-    assert KEY["counts"]["by_mechanism"] == {"ewb": 78, "fujian-search": 176, "jpaas": 58}
+    assert len(paths) == len(set(paths)) == KEY["counts"]["documents"] == 362
+    assert KEY["counts"]["by_mechanism"] == {"ewb": 78, "fujian-search": 176, "jpaas": 58, "truecms": 50}
     assert len(KEY["unreadable"]["documents"]) == 19
     assert not set(paths) & {d["path"] for d in KEY["unreadable"]["documents"]}
     for d in KEY["documents"]:
@@ -214,6 +215,36 @@ def test_jpaas_unit_pages_by_param_json(page_id, name, count):
     assert _unit(page_id, 1, tplSetId="x")["data"]["html"] == ""
 
 
+def test_truecms_column_pages_hold_only_a_pager_config(site):
+    _, _, root = fetch(site, "/wjj/zwgk/index.html")
+    assert "/wjj/tzgg/index.html" in root and "/wjj/zcfg/index.html" in root
+    for slug, cid in (("tzgg", "2101"), ("zcfg", "2102")):
+        _, _, html = fetch(site, f"/wjj/{slug}/index.html")
+        assert not doc_links(html) and api.TRUECMS_API in html and re.search(rf"""columnId['"]?:\s*['"]{cid}""", html)
+
+
+def _window(srv, cid: str, start: int, end: int, callback: str = "jQuery1830_1") -> tuple[str, list[str], int]:
+    q = urlencode(dict(startrecord=start, endrecord=end, perpage=end - start + 1, columnId=cid, callback=callback))
+    status, ctype, text = fetch(srv, f"{api.TRUECMS_API}?{q}")
+    assert status == 200 and "javascript" in ctype
+    m = re.fullmatch(rf"{re.escape(callback)}\((.*)\);", text, re.S)
+    xml = json.loads(m.group(1))["result"]
+    return xml, re.findall(r'href="([^"]+)"', xml), int(re.search(r"<totalrecord>(\d+)</totalrecord>", xml).group(1))
+
+
+@pytest.mark.parametrize("cid,name,count", [("2101", "通知公告", 38), ("2102", "政策法规", 12)])
+def test_truecms_windows_answer_jsonp_around_xml(site, cid, name, count):
+    got, start = [], 1
+    while start <= count:
+        xml, links, total = _window(site, cid, start, start + 14)
+        assert total == count and xml.startswith('<?xml version="1.0" encoding="UTF-8"?><datastore>')
+        got += links
+        start += 15
+    assert got == key_paths(name, api.WJJ_OFFICE)
+    assert _window(site, cid, 1, 50)[1] == []                                        # a window over 20 is empty
+    assert _window(site, "9999", 1, 15)[2] == 0
+
+
 def test_unknown_api_column(site):
     _, _, html = fetch(site, "/zwgk/zfxxgkml/gsgg/index.htm")
     assert not doc_links(html) and api.UNKNOWN_API in html
@@ -298,6 +329,14 @@ def test_jpaas_columns_are_read_whole(baseline):
     assert len(units) == 3 + 2                                                     # 41 and 17 records, 15 a page
     cov = {c["name"]: c for c in baseline.results["coverage"]["columns"] if c["office"] == api.SCJGJ_OFFICE}
     assert (cov["通知公告"]["records_expected"], cov["通知公告"]["entries"], cov["通知公告"]["complete"]) == (41, 41, True)
+
+
+def test_truecms_columns_are_read_whole(baseline):
+    assert baseline.missing([d for d in KEY["documents"] if d["mechanism"] == "truecms"]) == []
+    windows = [p for m, p in baseline.requests if m == "GET" and p.startswith(api.TRUECMS_API)]
+    assert len(windows) == 3 + 2                                                   # 38 by 15, 12 by 10
+    cov = {c["name"]: c for c in baseline.results["coverage"]["columns"] if c["office"] == api.WJJ_OFFICE}
+    assert (cov["政策法规"]["records_expected"], cov["政策法规"]["entries"], cov["政策法规"]["complete"]) == (12, 12, True)
 
 
 @pytest.mark.xfail(reason=HOOK_REQUESTS, strict=True)
