@@ -21,16 +21,25 @@ from zwgk.orchestrate import (  # noqa: E402
 class ZwgkGroup(click.Group):
     """The `zwgk` group: an input the stages refuse (a database that cannot be opened, a CSV file
     in an unknown encoding) ends the command with its one Chinese line and exit code 1, however
-    deep it was raised; a missing or invalid option is named as typed (messages.usage_error)."""
+    deep it was raised, and so does a database failing in operation (ZWGK_DEBUG=1: the traceback);
+    a missing or invalid option is named as typed (messages.usage_error)."""
 
     def invoke(self, ctx):
+        import os
+
+        from sqlalchemy.exc import OperationalError
+
         from zwgk.formats.csvfile import CsvEncodingError
-        from zwgk.store.errors import DatabaseUnavailable
+        from zwgk.store.errors import DatabaseUnavailable, open_cause
 
         try:
             return super().invoke(ctx)
         except (DatabaseUnavailable, CsvEncodingError) as exc:
             raise click.ClickException(str(exc)) from None
+        except OperationalError as exc:  # the database's operation (connection lost, locked, full), not a bug
+            if os.environ.get("ZWGK_DEBUG"):
+                raise
+            raise click.ClickException(messages.DB_FAILED.format(cause=open_cause(exc))) from None
         except click.BadParameter as exc:  # MissingParameter is one
             raise messages.usage_error(exc) from None
 

@@ -143,3 +143,14 @@ def test_click_messages_are_chinese(tmp_path):
     assert p.returncode == 0 and "选项:" in p.stdout and "显示本帮助并退出" in p.stdout
     for english in ("Usage", "Options", "Error", "Missing", "No such", "Invalid value", "Show this"):
         assert english not in p.stdout
+
+
+def test_batch_and_nightly_with_a_refused_database(tmp_path):
+    sites = tmp_path / "sites.csv"
+    sites.write_text(f"名称,网址\n甲,http://127.0.0.1:{closed_port()}/\n", encoding="utf-8")
+    db = f"postgresql+psycopg://zwgk@127.0.0.1:{closed_port()}/zwgk"
+    p = zwgk("batch", str(sites), "--out", str(tmp_path / "b"), "--db", db, "--network", "loopback", "--delay", "0")
+    _refused(p, "数据库服务器拒绝连接")
+    assert not (tmp_path / "b").exists()  # no crawl, no folder
+    p = zwgk("nightly", f"http://127.0.0.1:{closed_port()}/", "--out", str(tmp_path / "n"), "--db", db)
+    _refused(p, "数据库服务器拒绝连接")

@@ -146,9 +146,15 @@ def batch(sites, as_of, out, checklist, db, concurrency, delay, network, max_pag
     rows = read_sites(Path(sites))
     profiles = site_profiles(rows, Path(sites))  # a bad profile stops the batch before any crawl
     as_of_d = parse_date(as_of)
+    from zwgk.store.db import check_database
+
+    if db:
+        check_database(db)  # a database that cannot be opened stops the batch before --out or any crawl
     out_p = Path(out)
     out_p.mkdir(parents=True, exist_ok=True)
-    db = db or f"sqlite:///{out_p.resolve() / 'zwgk.db'}"
+    if not db:
+        db = f"sqlite:///{out_p.resolve() / 'zwgk.db'}"
+        check_database(db)
     jobs = [SiteJob(r.url, p, r.name) for r, p in zip(rows, profiles)]
     from zwgk.crawler.distributed import redis_url
 
