@@ -19,6 +19,8 @@ data, `answers` + `read_answer`, and listing it in ADAPTERS.
            build/unit?…&paramJson={"pageNo":N} (JSON data.html, total in the pager's count)
   truecms  truecms: a jpage config (proxyUrl …messageController/getMessage.do, columnId) → GET
            windows (startrecord/endrecord) answered as JSONP around datastore XML
+  igs      TRS IGS search: a script naming /igs/front/search/list.html and its index parameters →
+           GET pages (pageNumber from 1), JSON page.content / page.total
 """
 from __future__ import annotations
 
@@ -71,10 +73,10 @@ class ListRead:
 
 
 def _adapters():
-    from zwgk.crawler.lists import ewb, fujian, gkmlpt, iframe, jcms, jpaas, pager, trs, truecms
+    from zwgk.crawler.lists import ewb, fujian, gkmlpt, iframe, igs, jcms, jpaas, pager, trs, truecms
 
     return {"trs": trs, "pager": pager, "jcms": jcms, "gkmlpt": gkmlpt, "iframe": iframe, "fujian": fujian,
-            "ewb": ewb, "jpaas": jpaas, "truecms": truecms}
+            "ewb": ewb, "jpaas": jpaas, "truecms": truecms, "igs": igs}
 
 
 def read_page(tree, url: str, html: str, entries: int) -> ListRead:
