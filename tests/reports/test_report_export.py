@@ -135,3 +135,19 @@ def test_xlsx_typed_dates_filters_and_chinese_headers(golden, tmp_path):
     for row in wb["文件"].iter_rows(min_row=2, values_only=True):
         kind = row[[c.value for c in wb["文件"][1]].index("栏目类别")]
         assert kind is None or re.search(r"[\u4e00-\u9fff]", kind), kind
+
+
+def test_xlsx_share_columns_are_percentages(golden, tmp_path):
+    r = json.loads(json.dumps(golden))
+    r["checks"] = json.loads(json.dumps(vocabulary()))
+    r["checks"]["interpretation-forms"]["columns"] = [{"key": "url", "label": "位置", "kind": "url"},
+                                                      {"key": "share", "label": "多元化解读比例", "kind": "share"}]
+    f = next(x for x in r["findings"] if x["check"] == "interpretation-forms")
+    f["share"] = 0.4
+    ws = openpyxl.load_workbook(write_xlsx(r, tmp_path / "s.xlsx"))["问题清单"]
+    head = [c.value for c in ws[1]]
+    row = next(x for x in ws.iter_rows(min_row=2) if x[0].value == f["id"])
+    from zwgk.reports.checks import Vocabulary
+
+    cell = row[head.index(Vocabulary.of(r).label("share"))]
+    assert cell.value == 0.4 and cell.number_format == "0%"

@@ -221,3 +221,22 @@ def test_no_file_path_no_failure_codes_no_raw_keys(golden):
     assert "soft-404" not in doc and "CannotResolveHostError" not in doc
     assert "软404" in doc and "域名无法解析" in doc
     assert "<th class=\"k-text\">已持续天数</th>" in _section(doc, "other")
+
+
+def test_every_column_kind_has_a_renderer(golden):
+    """One macro per evidence column kind — the registry's and `share` (a proportion as a %)."""
+    from zwgk.auditor.registry import COLUMN_KINDS
+
+    r = json.loads(json.dumps(golden))
+    kinds = [*COLUMN_KINDS, "share"]
+    r["checks"] = dict(vocabulary())
+    r["checks"]["future-check"] = {"title": "示例通过", "failure_title": "示例问题", "scope": "site",
+                                   "columns": [{"key": f"k_{k}", "label": f"列{k}", "kind": k} for k in kinds]}
+    r["findings"].append({"id": "F9997", "check": "future-check", "url": "http://127.0.0.1:8000/z.html",
+                          "source": None, "office": None, "indicators": [], "k_url": "http://127.0.0.1:8000/u",
+                          "k_text": "文字", "k_date": "2023-11-30", "k_count": 3, "k_code": "X1", "k_share": 0.4})
+    other = _section(render_html(r), "other")
+    for k in kinds:
+        assert f'<th class="k-{k}">列{k}</th>' in other
+    assert '<td class="k-share"><span class="n">40%</span></td>' in other
+    assert '<td class="k-date"><time class="d" datetime="2023-11-30">2023-11-30</time></td>' in other

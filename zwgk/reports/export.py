@@ -228,15 +228,21 @@ def write_xlsx(results: dict, path: Path) -> Path:
     bold = Font(bold=True)
     formats = {date: "yyyy-mm-dd", datetime: "yyyy-mm-dd hh:mm:ss"}
 
-    def cell(ws, v: Any):
+    # keys some check declares a proportion (evidence column kind `share`): shown as 40%
+    vocab = Vocabulary.of(results)
+    shares = {c[0] for chk in vocab for c in vocab.columns(chk) if c[2] == "share"}
+
+    def cell(ws, v: Any, share: bool = False):
         v = typed(v)
-        if type(v) not in formats:
+        fmt = "0%" if share and isinstance(v, (int, float)) and not isinstance(v, bool) else formats.get(type(v))
+        if fmt is None:
             return v
         c = WriteOnlyCell(ws, value=v)
-        c.number_format = formats[type(v)]
+        c.number_format = fmt
         return c
 
-    def sheet(title: str, header: list[str], rows: Iterable[list[Any]], widths: dict[int, int] | None = None):
+    def sheet(title: str, header: list[str], rows: Iterable[list[Any]], widths: dict[int, int] | None = None,
+              keys: list[str] | None = None):
         """A sheet with a bold, frozen header row and an autofilter over all its rows."""
         ws = wb.create_sheet(title)
         ws.freeze_panes = "A2"
@@ -247,7 +253,8 @@ def write_xlsx(results: dict, path: Path) -> Path:
             c = WriteOnlyCell(ws, value=excel_safe(h))
             c.font = bold
             head.append(c)
-        rows = [[cell(ws, v) for v in r] for r in rows]
+        pct = [k in shares for k in keys] if keys else [False] * len(header)
+        rows = [[cell(ws, v, p) for v, p in zip(r, pct)] for r in rows]
         ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(header)))}{len(rows) + 1}"
         ws.append(head)
         for r in rows:
@@ -258,7 +265,8 @@ def write_xlsx(results: dict, path: Path) -> Path:
     for title, (keys, rows) in (("得分", score_rows(results)), ("问题清单", finding_rows(results)),
                                 ("文件", document_rows(results)), ("栏目", column_rows(results))):
         sheet(title, [label for _, label in keys], (_cells(keys, r) for r in rows),
-              {i + 1: (48 if k in ("url", "source", "text", "title", "path") else 14) for i, (k, _) in enumerate(keys)})
+              {i + 1: (48 if k in ("url", "source", "text", "title", "path") else 14) for i, (k, _) in enumerate(keys)},
+              [k for k, _ in keys] if title == "问题清单" else None)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
