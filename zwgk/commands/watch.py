@@ -155,9 +155,11 @@ def watch(sources, db, per_day, interval, jitter, timeout, workers, once, rounds
           as_of, days, limit, as_json):
     """可用性监测：按计划反复请求网站首页和政务公开专栏，记录每次结果（SOURCES 为网址或网站清单 CSV）。
 
-    国办秘函〔2019〕19号：监测 1 周，每天不少于 20 次，单次超过 15 秒视为无法访问，无法访问次数占比
-    达到（含）5% 单项否决。长期运行时收到 SIGTERM / Ctrl-C 即停止（进行中的请求完成并记录后退出）；
-    每次请求完成即写入数据库，重启不丢数据。--report 汇总已记录的数据。
+    国办秘函〔2019〕19号：监测 1 周，每天不少于 20 次，单次超过 15 秒视为无法访问，占比达到（含）5% 单项否决。
+
+    长期运行时收到 SIGTERM / Ctrl-C 即停止（进行中的请求完成并记录后退出）；每次请求完成即写入数据库，重启不丢数据。
+
+    --once 每次调用只请求一轮（由 cron / systemd 定时器调度）；--report 汇总已记录的数据。
     """
     from zwgk.store.db import open_db
 
