@@ -126,9 +126,13 @@ def install_click() -> None:
     for obj in vars(ct).values():
         if isinstance(obj, type) and issubclass(obj, ct.ParamType) and obj.__dict__.get("name") in TYPE_NAMES:
             obj.name = TYPE_NAMES[obj.__dict__["name"]]
+    import click._textwrap
     import click.formatting
 
-    click.formatting.term_len = display_width  # help columns line up when a metavar is Chinese
+    # help text measured in terminal cells, broken between Chinese characters, lines of a Chinese
+    # paragraph joined without a space (Click measures characters and breaks at spaces only)
+    click.formatting.term_len = click._textwrap.term_len = display_width
+    click._textwrap.TextWrapper = _cjk_wrapper(click._textwrap.TextWrapper)
     for obj in vars(ct).values():  # the shared instances (click.INT …) carry the name of their class
         if isinstance(obj, ct.ParamType) and obj.__dict__.get("name") in TYPE_NAMES:
             obj.name = TYPE_NAMES[obj.__dict__["name"]]
@@ -155,6 +159,46 @@ def usage_error(exc):
     else:
         text = f"{kind} {name} 的值无效：{exc.message}"
     return click.UsageError(text, ctx=ctx)
+
+
+def _wide(c: str) -> bool:
+    import unicodedata
+
+    return unicodedata.east_asian_width(c) in "WF"
+
+
+NO_LINE_START = "，。、；：？！）」』》〉】〕”’…"  # Chinese punctuation that never begins a line
+
+
+def _cjk_wrapper(base):
+    """Click's TextWrapper, splitting text into one chunk per Chinese character (punctuation kept
+    with the character before it) and dropping the space Click puts between two lines of a
+    paragraph when both sides are Chinese."""
+
+    class CJKTextWrapper(base):
+        def _split(self, text):
+            chunks: list[str] = []
+            for chunk in super()._split(text):
+                if chunk.isspace() or not any(_wide(c) for c in chunk):
+                    chunks.append(chunk)
+                    continue
+                run = ""
+                for c in chunk:
+                    if _wide(c) and c not in NO_LINE_START:
+                        if run:
+                            chunks.append(run)
+                        run = c
+                    else:
+                        run += c
+                chunks.append(run)
+            out: list[str] = []
+            for i, c in enumerate(chunks):
+                if c == " " and out and i + 1 < len(chunks) and _wide(out[-1][-1]) and _wide(chunks[i + 1][0]):
+                    continue
+                out.append(c)
+            return out
+
+    return CJKTextWrapper
 
 
 def display_width(text: str) -> int:

@@ -83,3 +83,27 @@ def test_an_in_process_command_leaves_the_folder_policy_as_it_was(tmp_path):
     r = CliRunner().invoke(main, ["audit", "--db", f"sqlite:///{tmp_path / 'no' / 'z.db'}", "--out", str(tmp_path)])
     assert r.exit_code == 1 and "目录不存在" in r.output and not (tmp_path / "no").exists()
     assert db.create_folders  # a program's own open_db may still create its folder
+
+
+def test_help_of_every_command_fits_80_columns():
+    def walk(cmd, path):
+        yield path
+        for name, sub in getattr(cmd, "commands", {}).items():
+            yield from walk(sub, path + [name])
+    for path in walk(main, []):
+        r = CliRunner().invoke(main, path + ["--help"], prog_name="zwgk", terminal_width=80)
+        assert r.exit_code == 0, (path, r.output)
+        wide = [ln for ln in r.output.splitlines() if messages.display_width(ln) > 80]
+        assert wide == [], path
+
+
+def test_a_chinese_paragraph_is_rejoined_without_spaces():
+    @click.command()
+    def cmd():
+        """第一行说明文字，
+        接着第二行，共 2 行。"""
+
+    r = CliRunner().invoke(cmd, ["--help"], terminal_width=30)
+    text = "".join(ln.strip() for ln in r.output.split("\n\n")[1].splitlines())
+    assert text == "第一行说明文字，接着第二行，共 2 行。"
+    assert not any(ln.strip().startswith(("，", "。")) for ln in r.output.splitlines())
