@@ -133,3 +133,42 @@ def test_report_in_chinese_per_day(tmp_path, plan_server):
 def test_bad_source_is_named(tmp_path):
     r = CliRunner().invoke(main, ["watch", "no-such-file.csv", "--db", f"sqlite:///{tmp_path / 'w.db'}", "--once"])
     assert r.exit_code != 0 and "no-such-file.csv" in r.output
+
+
+def _crawled(db: str, site: str, root: str) -> None:
+    """A stored crawl of `site` that found its disclosure root at `root`."""
+    from datetime import datetime, timezone
+
+    from zwgk.store.db import open_db
+    from zwgk.store.models import Crawl, Page, Site, key_of
+
+    now = datetime.now(timezone.utc)
+    with open_db(db)() as s:
+        site_row = Site(url=site, url_key=key_of(site), created_at=now)
+        s.add(site_row)
+        s.flush()
+        crawl = Crawl(site_id=site_row.id, start_url=site, started_at=now, status="finished")
+        s.add(crawl)
+        s.flush()
+        s.add(Page(crawl_id=crawl.id, url=root, kind="root", fetched_at=now))
+        s.commit()
+
+
+def test_the_root_a_crawl_found_is_probed_under_the_policy(tmp_path, plan_server):
+    """Without a root in the site list, the latest crawl's is probed; not named by the user, it is
+    judged like any URL: an internal address elsewhere is refused unrequested."""
+    s = plan_server({"/": ["ok"], "/xxgk/": ["ok"]})
+    elsewhere = plan_server({"/xxgk/": ["ok"]})
+    db = f"sqlite:///{tmp_path / 'w.db'}"
+    _crawled(db, s.url, s.url + "xxgk/")
+    r = CliRunner().invoke(main, ["watch", s.url, "--db", db, "--once"])
+    assert r.exit_code == 0, r.output
+    assert s.hits == {"/": 1, "/xxgk/": 1}
+    other = tmp_path / "other.db"
+    db2 = f"sqlite:///{other}"
+    _crawled(db2, s.url, elsewhere.url + "xxgk/")
+    r = CliRunner().invoke(main, ["watch", s.url, "--db", db2, "--once"])
+    assert r.exit_code == 0, r.output
+    assert "内网地址" in r.output and elsewhere.hits == {}
+    r = CliRunner().invoke(main, ["watch", s.url, "--db", db2, "--once", "--no-root"])
+    assert r.exit_code == 0 and s.hits["/"] == 3 and count(db2) == 3  # home, refused root; home

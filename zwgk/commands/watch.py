@@ -46,7 +46,7 @@ def watch_targets(sources: tuple[str, ...], *, network: str, db: str | None, roo
     from zwgk.crawler.netpolicy import NetworkPolicy
     from zwgk.store.db import open_db
     from zwgk.watch.loop import Target
-    from zwgk.watch.record import crawled_root
+    from zwgk.watch.record import crawled_root, site_id
 
     sites = read_sources(sources, profiles=True)
     targets, seen = [], set()
@@ -62,7 +62,7 @@ def watch_targets(sources: tuple[str, ...], *, network: str, db: str | None, roo
             named = [r if isinstance(r, str) else r.get("url") for r in profile.get("roots") or []
                      if isinstance(r, str) or not r.get("office")]
             root = named[0] if named else crawled_root(session, url)
-            if root:
+            if root and site_id(root) != site_id(url):  # a site whose column is its homepage: one target
                 targets.append(Target(url, "root", root, policy))
     return targets
 
