@@ -260,6 +260,7 @@ def checklists(action, files):
                 click.echo(f"{name}\t错误：{exc}", err=True)
         return
     failed = False
+    given: dict[str, str] = {}  # id → the first file given with it
     for name in files or list_checklists():
         try:
             cl = load_checklist(name)
@@ -275,15 +276,19 @@ def checklists(action, files):
         click.echo(messages.checklist_text("valid", file=shown, title=cl.title, count=len(inds),
                                            automated=len(inds) - manual, manual=manual))
         if files:
-            _note_shared_id(cl, shown)
+            _note_shared_id(cl, shown, given)
+            given.setdefault(cl.id, shown)
     if failed:
         sys.exit(1)
 
 
-def _note_shared_id(cl, shown: str) -> None:
-    """A file given by path whose id is another checklist's: valid alone, but runs audited with
-    either are one checklist to the site's history."""
+def _note_shared_id(cl, shown: str, given: dict[str, str]) -> None:
+    """A file given by path whose id is another checklist's (shipped, or given before it): valid
+    alone, but runs audited with either are one checklist to the site's history."""
     from zwgk.auditor.checklist import ChecklistError, list_checklists, load_checklist
+
+    if cl.id in given:
+        click.echo(messages.checklist_text("id_shared", file=shown, id=cl.id, other=given[cl.id]), err=True)
 
     for other in list_checklists():
         try:

@@ -55,3 +55,15 @@ def test_an_unknown_name_suggests_the_close_one():
     p = zwgk_cli("checklists", "validate", "yiyuan-2032")
     assert p.returncode == 1
     assert "没有名为「yiyuan-2032」的检查清单（是否应为「yiyuan-2023」？）" in p.stderr
+
+
+def test_two_drafts_sharing_an_id_are_each_valid_and_the_clash_is_named(tmp_path):
+    text = (CHECKLISTS / "baseline.yaml").read_text(encoding="utf-8")
+    old_id = next(ln for ln in text.splitlines() if ln.startswith("id:"))
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_text(text.replace(old_id, "id: my-draft", 1), encoding="utf-8")
+    p = zwgk_cli("checklists", "validate", "a.yaml", "b.yaml", cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.count("校验通过") == 2
+    assert "b.yaml：注意，id「my-draft」与 a.yaml 相同" in p.stderr
+    assert "a.yaml：注意" not in p.stderr
