@@ -151,9 +151,11 @@ def _mismatched_entries(snap: SiteSnapshot) -> list[Finding]:
 def redirect_hops(t: LinkTarget) -> tuple[int, list[str]]:
     """(hops, the chain of URLs) of a link target. `redirects` holds the URL asked first, each
     URL it was sent on to and — when an answer came (status known) — the final URL; without an
-    answer the last URL asked is not in it, so every step recorded is a hop."""
-    chain = list(t.redirects)
-    if not chain:
+    answer the last URL asked is not in it, so every step recorded is a hop. A redirect to the
+    same URL (a gate setting a cookie and sending the client back) moves the visitor nowhere
+    and is not counted."""
+    chain = [u for i, u in enumerate(t.redirects) if i == 0 or norm_url(u) != norm_url(t.redirects[i - 1])]
+    if not t.redirects:
         return 0, []
     return (len(chain) - 1 if t.status is not None else len(chain)), chain
 
