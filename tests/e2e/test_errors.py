@@ -154,3 +154,9 @@ def test_batch_and_nightly_with_a_refused_database(tmp_path):
     assert not (tmp_path / "b").exists()  # no crawl, no folder
     p = zwgk("nightly", f"http://127.0.0.1:{closed_port()}/", "--out", str(tmp_path / "n"), "--db", db)
     _refused(p, "数据库服务器拒绝连接")
+
+
+def test_verdicts_template_into_a_missing_folder(tmp_path):
+    p = zwgk("verdicts", "template", "--out", str(tmp_path / "no" / "v.yaml"))
+    assert p.returncode == 1 and "无法写入" in p.stderr and "Traceback" not in p.stderr
+    assert not (tmp_path / "no").exists()

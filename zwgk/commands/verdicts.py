@@ -44,7 +44,10 @@ def template(checklist, out, include_all):
     inds = list(cl.iter_indicators()) if include_all else None
     text = template_yaml(cl, inds)
     if out:
-        Path(out).write_text(text, encoding="utf-8")
+        try:  # its folder is the user's: a missing one is named, not made
+            Path(out).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise click.ClickException(f"无法写入 {out}：{exc.strerror or exc}")
         click.echo(f"已写出：{Path(out).resolve()}", err=True)
     else:
         click.echo(text, nl=False)
