@@ -264,7 +264,7 @@ def test_report_names_findings_by_their_failure_title(sample_run):
     start = doc.index('id="finding-counts"')
     table = doc[start:doc.index("</table>", start)]
     rows = {code: html_mod.unescape(name)
-            for name, code in re.findall(r"<tr><td>(.*?)</td><td><code>(.*?)</code></td>", table)}
+            for code, name in re.findall(r'<tr data-check="(.*?)"><td>(.*?)</td>', table)}
     assert rows == {f["check"]: checks[f["check"]]["failure_title"] for f in findings}
     links = doc[doc.index('<section id="links"'):doc.index("</section>", doc.index('<section id="links"'))]
     shown = [f for f in findings if f["check"].endswith("-link") and f'<code class="c">{f["id"]}</code>' in links]
