@@ -34,8 +34,8 @@ def test_params_in_a_script_object_next_to_the_address():
 
 
 def test_params_in_the_address_itself():
-    html = _page('var u = "/igs/front/search/list.html?index=file2-index-alias&type=governmentdocuments&pageNumber=3'
-                 '&filter%5BSITEID%5D=3";')
+    html = _page('var u = "/igs/front/search/list.html?index=file2-index-alias&amp;type=governmentdocuments&pageNumber=3'
+                 '&amp;filter%5BSITEID%5D=3";')
     (r,) = read_listing(parse_tree(html), URL, html).requests
     assert _q(r.url) == {"index": "file2-index-alias", "type": "governmentdocuments", "filter[SITEID]": "3",
                          "pageSize": "20", "pageNumber": "1"}

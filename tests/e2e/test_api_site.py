@@ -4,8 +4,9 @@ The site (tests/fixtures/apisite.py: 青岚县人民政府) has Fujian 动静结
 pages, the whole list from ``POST /fjdzapp/search``), a department on 国泰新点 WebBuilder (column
 shells, siteGuid in a site script, ``POST /EWB-FRONT/rest/lightfrontaction/getgovinfolist``), a
 department on 大汉 jpaas (unit scripts with querydata, ``GET …/jpaas-publish-server/front/page/
-build/unit``), one on truecms (``GET …/messageController/getMessage.do`` windows, JSONP around XML)
-and an API-only column no adapter knows.
+build/unit``), one on truecms (``GET …/messageController/getMessage.do`` windows, JSONP around XML),
+one whose columns are TRS IGS searches (``GET /igs/front/search/list.html``) and an API-only column
+no adapter knows.
 
 * the fixture tests check that the server answers each mechanism as specified (no crawl);
 * the run tests: every listed document is reached; the unknown column is could-not-read, never
@@ -77,7 +78,7 @@ def doc_links(html: str) -> list[str]:
     """Document links of a page, resolved against the page's folder (Fujian lists link ./YYYYMM/…)."""
     out = []
     for h in re.findall(r"""href=['"]([^'"]+)['"]""", html):
-        if re.search(r"/t\d{8}_\d+\.htm$|/jyj/xxgk/|/scjgj/art/|/wjj/art/", h):
+        if re.search(r"/t\d{8}_\d+\.htm$|/jyj/xxgk/|/scjgj/art/|/wjj/art/|/zrzyj/\w+/\d{6}/", h):
             out.append(h)
     return out
 
@@ -86,8 +87,8 @@ def doc_links(html: str) -> list[str]:
 # the fixture itself
 def test_key_is_consistent():
     paths = [d["path"] for d in KEY["documents"]]
-    assert len(paths) == len(set(paths)) == KEY["counts"]["documents"] == 362
-    assert KEY["counts"]["by_mechanism"] == {"ewb": 78, "fujian-search": 176, "jpaas": 58, "truecms": 50}
+    assert len(paths) == len(set(paths)) == KEY["counts"]["documents"] == 404
+    assert KEY["counts"]["by_mechanism"] == {"ewb": 78, "fujian-search": 176, "igs": 42, "jpaas": 58, "truecms": 50}
     assert len(KEY["unreadable"]["documents"]) == 19
     assert not set(paths) & {d["path"] for d in KEY["unreadable"]["documents"]}
     for d in KEY["documents"]:
@@ -245,6 +246,37 @@ def test_truecms_windows_answer_jsonp_around_xml(site, cid, name, count):
     assert _window(site, "9999", 1, 15)[2] == 0
 
 
+def test_igs_column_pages_name_the_search_index(site):
+    _, _, root = fetch(site, "/zrzyj/zwgk/index.html")
+    assert "/zrzyj/gsgg/index.shtml" in root and "/zrzyj/zcwj/index.shtml" in root
+    for slug in ("gsgg", "zcwj"):
+        _, _, html = fetch(site, f"/zrzyj/{slug}/index.shtml")
+        assert not doc_links(html) and api.IGS_API in html and api.IGS_INDEX in html
+
+
+def _igs(srv, channel: str, page: int, size: int = 15, **over) -> tuple[int, dict]:
+    q = {"index": api.IGS_INDEX, "type": "governmentdocuments", "siteId": "21", "filter[CHANNELID]": channel,
+         "filter[AVAILABLE]": "true", "orderProperty": "PUBDATE", "orderDirection": "desc", "pageNumber": page,
+         "pageSize": size} | over
+    status, ctype, text = fetch(srv, f"{api.IGS_API}?{urlencode(q)}")
+    assert ctype.startswith("application/json")
+    return status, json.loads(text)
+
+
+@pytest.mark.parametrize("channel,name,count", [("62577", "公示公告", 33), ("62580", "政策文件", 9)])
+def test_igs_search_pages_from_one(site, channel, name, count):
+    got, page = [], 1
+    while True:
+        status, data = _igs(site, channel, page, 50)
+        assert status == 200 and data["page"]["total"] == count and len(data["page"]["content"]) <= 20   # cut at 20
+        if not data["page"]["content"]:
+            break
+        got += [urlsplit(r["DOCPUBURL"]).path for r in data["page"]["content"]]
+        page += 1
+    assert got == key_paths(name, api.ZRZYJ_OFFICE) and page == -(-count // 20) + 1
+    assert _igs(site, channel, 1, index="other-index")[0] == 500
+
+
 def test_unknown_api_column(site):
     _, _, html = fetch(site, "/zwgk/zfxxgkml/gsgg/index.htm")
     assert not doc_links(html) and api.UNKNOWN_API in html
@@ -339,6 +371,14 @@ def test_truecms_columns_are_read_whole(baseline):
     assert (cov["政策法规"]["records_expected"], cov["政策法规"]["entries"], cov["政策法规"]["complete"]) == (12, 12, True)
 
 
+def test_igs_columns_are_read_whole(baseline):
+    assert baseline.missing([d for d in KEY["documents"] if d["mechanism"] == "igs"]) == []
+    searches = [p for m, p in baseline.requests if m == "GET" and p.startswith(api.IGS_API)]
+    assert len(searches) == 3 + 1                                                  # 33 by 15, 9 by 10
+    cov = {c["name"]: c for c in baseline.results["coverage"]["columns"] if c["office"] == api.ZRZYJ_OFFICE}
+    assert (cov["公示公告"]["records_expected"], cov["公示公告"]["entries"], cov["公示公告"]["complete"]) == (33, 33, True)
+
+
 @pytest.mark.xfail(reason=HOOK_REQUESTS, strict=True)
 def test_ewb_columns_are_read_whole(baseline):
     docs = [d for d in KEY["documents"] if d["mechanism"] == "ewb"]
@@ -365,7 +405,8 @@ def test_an_api_only_column_is_never_counted_as_read(baseline):
     """Whatever the spider records for it, the unknown column's documents are not reached and the
     account does not claim the column complete with entries it never saw."""
     assert baseline.missing(KEY["unreadable"]["documents"]) == [d["path"] for d in KEY["unreadable"]["documents"]]
-    cols = [c for c in baseline.results["coverage"]["columns"] if c["name"] == "公示公告"]
+    url = KEY["unreadable"]["column"]["path"]
+    cols = [c for c in baseline.results["coverage"]["columns"] if baseline.key_form(c["url"]) == url]
     assert all(c["entries"] == 0 for c in cols)
 
 

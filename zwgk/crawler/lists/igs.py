@@ -10,6 +10,7 @@ address. The answer is JSON: {"page": {"content": [{DOCTITLE, DOCPUBURL, PUBDATE
 """
 from __future__ import annotations
 
+import html as htmllib
 import json
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
@@ -33,7 +34,8 @@ def read_page(tree, url: str, html: str, entries: int) -> ListRead:
         api = urljoin(url, m.group(1))
         if urlsplit(api).netloc != host:
             continue
-        params = dict(parse_qsl(m.group(2)[1:], keep_blank_values=True)) if m.group(2) else {}
+        # templates often write the address HTML-escaped (&amp;) even inside a script
+        params = dict(parse_qsl(htmllib.unescape(m.group(2)[1:]), keep_blank_values=True)) if m.group(2) else {}
         if "index" not in params:  # the parameters in a script object next to the address
             window = html[max(0, m.start() - 1500):m.end() + 1500]
             params = {k: v for k, v in PAIR.findall(window) if KEEP.match(k)} | params
