@@ -142,15 +142,22 @@ def documents_by_column(snap: SiteSnapshot) -> DocIndex:
 
 
 def column_items(snap: SiteSnapshot, cols: Iterable[Column], index: DocIndex | None = None) -> list[Item]:
-    """Entries of `cols`, plus documents filed under those columns that the lists did not show."""
+    """Entries of `cols`, plus documents filed under those columns that the lists did not show.
+    An entry its list shows without a date takes the publish date of its document page."""
     if index is None:
         index = documents_by_column(snap)
     items: list[Item] = []
     seen: set[str] = set()
     cols = list(cols)
+    page_dates: dict[str, date] | None = None
     for c in cols:
         for e in c.entries:
-            items.append(Item(e.url, e.title, e.date, c.url))
+            day = e.date
+            if day is None:
+                if page_dates is None:
+                    page_dates = {norm_url(d.url): d.publish_date for d in snap.documents if d.publish_date}
+                day = page_dates.get(norm_url(e.url))
+            items.append(Item(e.url, e.title, day, c.url))
             seen.add(norm_url(e.url))
     for c in cols:
         for d in index.get((c.name, c.office), ()):
