@@ -117,3 +117,10 @@ class Budget:
     def room(self, requested: int) -> int:
         """Requests still allowed."""
         return max(0, self.max_requests - requested)
+
+    def within(self, urls: list[str], requested: int) -> tuple[list[str], list[str]]:
+        """(the URLs still allowed, the rest — each tallied as a request-cap hit)."""
+        room = self.room(requested)
+        for url in urls[room:]:
+            self.hit("requests", url)
+        return urls[:room], urls[room:]

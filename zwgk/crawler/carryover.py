@@ -23,11 +23,26 @@ TRUSTED = "trusted"  # copy the previous crawl's rows without asking
 DEFER = "defer"      # reached before its list entry: the entry decides (asked at idle if none)
 
 
+def _store_opener(db_url: str | None):
+    """A session factory opened on first need (a crawl that carries nothing never opens it)."""
+    opened = []
+
+    def open_db():
+        if not opened:
+            from zwgk.store.db import open_db as _open
+
+            opened.append(_open(db_url))
+        return opened[0]
+
+    return open_db
+
+
 class CarryOver:
     def __init__(self, start_url: str, open_db, current_crawl, resume: bool = False, revalidate_days: int = 0,
                  today: date | None = None):
-        """`open_db()`: a session factory (read on first need); `current_crawl()`: this crawl's id
-        (the pipeline may only assign it when the crawl opens)."""
+        """`open_db()`: a session factory (read on first need; None: the run's ZWGK_DB, see
+        `configure`); `current_crawl()`: this crawl's id (the pipeline may only assign it when the
+        crawl opens)."""
         self.start_url = start_url
         self.open_db = open_db
         self.current_crawl = current_crawl
@@ -41,8 +56,10 @@ class CarryOver:
         self.trusted_pages: dict[int, list] = {}  # previous crawl -> pages trusted, not yet handed on
 
     def configure(self, settings) -> None:
-        """A run's settings (ZWGK_INCREMENTAL with ZWGK_REVALIDATE_DAYS: rolling revalidation); a
-        resumed crawl reads the documents it already stored."""
+        """A run's settings (ZWGK_DB, the store it reads; ZWGK_INCREMENTAL with ZWGK_REVALIDATE_DAYS:
+        rolling revalidation); a resumed crawl reads the documents it already stored."""
+        if self.open_db is None:
+            self.open_db = _store_opener(settings.get("ZWGK_DB"))
         if self.resume:
             self.load_resumed()
         if settings.getbool("ZWGK_INCREMENTAL"):

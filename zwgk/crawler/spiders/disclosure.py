@@ -70,9 +70,8 @@ class DisclosureSpider(scrapy.Spider):
         self.columns = Columns()               # columns, roots, documents listed beside a menu
         self.pages_parsed = 0
         # what earlier crawls stored: --resume, 304s, rolling revalidation (--revalidate-days)
-        self.carry = CarryOver(start_url, self.db, lambda: self.crawl_id,
+        self.carry = CarryOver(start_url, None, lambda: self.crawl_id,
                                resume=bool(resume) and self.crawl_id is not None)
-        self._db = None
         self.site = SiteFacts()              # IPv6, site search, limits hit: crawl.facts
         self.documents = 0
         # link targets: every link seen, each target's state (linkcheck/tracker.py)
@@ -95,13 +94,6 @@ class DisclosureSpider(scrapy.Spider):
         keys = ("CONCURRENT_REQUESTS_PER_DOMAIN", "DOWNLOAD_DELAY", "ROBOTSTXT_OBEY", "USER_AGENT", "ZWGK_NETWORK",
                 "ZWGK_INCREMENTAL", "ZWGK_REVALIDATE_DAYS")
         return {k: self.crawler.settings.get(k) for k in keys} | {"profile": self.profile}
-
-    def db(self):
-        if self._db is None:
-            from zwgk.store.db import open_db
-
-            self._db = open_db(self.crawler.settings.get("ZWGK_DB"))
-        return self._db
 
     @property
     def facts(self) -> dict:
@@ -497,13 +489,10 @@ class DisclosureSpider(scrapy.Spider):
             self.links.resolved.update(trusted)
             self.crawler.stats.inc_value("zwgk/incremental/trusted_targets", len(trusted))
             out.append(self._data_request(self.parse_copy, targets=trusted))
-        room = self.budget.room(len(self.requested))
-        if len(todo) > room:
-            for url in todo[room:]:
-                self.budget.hit("requests", url)
-            self.links.resolved.update(todo[room:])
-            out.append(self._data_request(self.parse_unchecked, urls=todo[room:]))
-            todo = todo[:room]
+        todo, over = self.budget.within(todo, len(self.requested))
+        if over:
+            self.links.resolved.update(over)
+            out.append(self._data_request(self.parse_unchecked, urls=over))
         self.requested.update(todo)
         return out + [self.links.check_request(url) for url in todo]
 
