@@ -482,10 +482,14 @@ def build_view(results: dict, history: list[dict] | None = None) -> dict:
         "g": link_groups_json,
     }
     # sections in page order: the summary, the work lists, then the ranking and the full tree
-    order = ["summary", "links", "documents", "columns"] + (["other"] if other else []) + ["offices", "tree", "trends"]
+    # 网站可用性 (zwgk/watch/fact.py; the section is _availability.html.j2) when results.json has it
+    availability = results.get("availability") or (results.get("facts") or {}).get("availability")
+    order = (["summary", "links", "documents", "columns"] + (["other"] if other else [])
+             + (["availability"] if availability else []) + ["offices", "tree", "trends"])
     numerals = "一二三四五六七八九十"
     return {
         "nums": {k: numerals[i] for i, k in enumerate(order)},
+        "availability": availability,
         "title": f"{site.get('name') or site.get('url') or '网站'}政务公开评估报告",
         "site": site,
         "crawl": crawl,
