@@ -240,3 +240,13 @@ def test_every_column_kind_has_a_renderer(golden):
         assert f'<th class="k-{k}">列{k}</th>' in other
     assert '<td class="k-share"><span class="n">40%</span></td>' in other
     assert '<td class="k-date"><time class="d" datetime="2023-11-30">2023-11-30</time></td>' in other
+
+
+def test_trend_rows_tell_apart_runs_with_one_as_of_date(golden):
+    from .conftest import earlier_run
+
+    a = earlier_run(golden, score=40.0, as_of=golden["as_of"])
+    a["crawl"]["finished_at"] = f"{golden['as_of']}T08:00:00+08:00"
+    doc = render_html(golden, history=[a])
+    rows = re.findall(r"<tr(?: class=\"cur\")?><td>(.*?)</td>", _section(doc, "trends"))
+    assert len(rows) == 2 and len(set(rows)) == 2 and all("采集" in r for r in rows), rows

@@ -245,6 +245,17 @@ def _run_label(r: dict) -> str:
     return (r.get("as_of") or (r.get("crawl") or {}).get("finished_at") or "")[:10] or "—"
 
 
+def _run_labels(runs: list[dict]) -> list[str]:
+    """Each run's 评估基准日; runs that share one are told apart by their collection time."""
+    base = [_run_label(r) for r in runs]
+    dup = {b for b in base if base.count(b) > 1}
+    out = []
+    for r, b in zip(runs, base):
+        t = fmt_time((r.get("crawl") or {}).get("finished_at") or (r.get("crawl") or {}).get("started_at"))
+        out.append(f"{b}（采集 {t[5:16]}）" if b in dup and len(t) >= 16 else b)
+    return out
+
+
 def _finding_key(f: dict) -> tuple:
     return (f.get("check"), f.get("url"), f.get("source"))
 
@@ -261,6 +272,7 @@ def _trends(results: dict, history: list[dict] | None) -> dict | None:
     # points sit inside the grid with room for their date labels (10 characters ≈ 70px)
     x0, x1 = left + 40, w - right - 40
     n = len(runs)
+    labels = _run_labels(runs)
     pts, rows = [], []
     prev_keys: set | None = None
     for i, r in enumerate(runs):
@@ -273,9 +285,9 @@ def _trends(results: dict, history: list[dict] | None) -> dict | None:
         new = len(keys - prev_keys) if prev_keys is not None else None
         fixed = len(prev_keys - keys) if prev_keys is not None else None
         prev_keys = keys
-        pts.append({"x": round(x, 1), "y": round(y, 1), "label": _run_label(r), "score": score, "pct": pct,
+        pts.append({"x": round(x, 1), "y": round(y, 1), "label": labels[i], "score": score, "pct": pct,
                     "current": r is results})
-        rows.append({"label": _run_label(r), "score": score, "max_score": mx, "grade": s.get("grade"),
+        rows.append({"label": labels[i], "score": score, "max_score": mx, "grade": s.get("grade"),
                      "findings": len(r.get("findings") or []), "new": new, "fixed": fixed, "current": r is results})
     grid = [{"y": round(top + (h - top - bottom) * (1 - g / 100), 1), "label": f"{g}%"} for g in (0, 25, 50, 75, 100)]
     return {
