@@ -94,17 +94,20 @@ UPDATE_LIMITS: dict[str, int] = {
 }
 
 
-def _class_limit(c, table: Mapping[str, int], by_url: Mapping[str, object]) -> int | None:
-    """The limit of the first key of `table` that matches the column or — a sub-column without a
-    class of its own (抽查结果 under 双随机一公开) — its nearest ancestor."""
+def _class_of(c, table: Mapping[str, int], by_url: Mapping[str, object]):
+    """(limit, the column that gave it): the first key of `table` that matches the column or — a
+    sub-column without a class of its own (抽查结果 under 双随机一公开) — its nearest ancestor;
+    (None, None) when none does."""
     seen = set()
     while c is not None and c.url not in seen:
         seen.add(c.url)
         hit = next((int(v) for k, v in table.items() if column_matches(c, k)), None)
-        if hit is not None or c.kind is not None:
-            return hit
+        if hit is not None:
+            return hit, c
+        if c.kind is not None:
+            break
         c = by_url.get(c.parent_url)
-    return None
+    return None, None
 
 
 @check(
@@ -145,13 +148,15 @@ def stale_column(snap: SiteSnapshot, column: str | Sequence[str] | None = None, 
     table = {**(limits or {}), **{k: v for k, v in UPDATE_LIMITS.items() if k not in (limits or {})}} \
         if by_class else dict(limits or {})
     by_url = {c.url: c for c in snap.columns}
-    if by_class:
-        cols = [c for c in cols if _class_limit(c, table, by_url) is not None]
+    classes = {c.url: _class_of(c, table, by_url) for c in cols} if by_class else {}
+    if by_class:  # judged by its class's limit; `exclude` leaves out what inherits an excluded class too
+        cols = [c for c in cols if classes[c.url][0] is not None
+                and not (exclude and column_matches(classes[c.url][1], list(exclude)))]
     findings, undated = [], []
     judged = 0
     index = documents_by_column(snap)
     for c in cols:
-        limit = _class_limit(c, table, by_url) if by_class else \
+        limit = classes[c.url][0] if by_class else \
             next((int(v) for k, v in table.items() if column_matches(c, k)), max_days)
         last = newest(column_items(snap, [c], index), snap.as_of)
         if last is None:
