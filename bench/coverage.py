@@ -6,7 +6,7 @@ delay 0); the share of its answer key's listed documents reached, wall time and 
 Sites: the bundled sample county (zwgk/samplesite, at --scale), the second fixture county
 (tests/fixtures/othersite.py, no profile), the third (tests/fixtures/thirdsite.py: JCMS
 dataproxy, gkmlpt, iframe) and the fourth (tests/fixtures/apisite.py: Fujian 动静结合 search API,
-国泰新点 EWB, an API-only column). The last column counts the columns the account calls
+国泰新点 EWB, 大汉 jpaas, truecms, TRS IGS, an API-only column). The last column counts the columns the account calls
 could-not-read. --proposed-hooks runs zwgk with the spider hooks of bench/proposed_hooks/ (a
 measurement of what they would change, not shipped code). Prints a Markdown table for
 docs/benchmarks.md.
