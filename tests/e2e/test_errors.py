@@ -160,3 +160,17 @@ def test_verdicts_template_into_a_missing_folder(tmp_path):
     p = zwgk("verdicts", "template", "--out", str(tmp_path / "no" / "v.yaml"))
     assert p.returncode == 1 and "无法写入" in p.stderr and "Traceback" not in p.stderr
     assert not (tmp_path / "no").exists()
+
+
+def test_the_default_data_folder_is_the_one_folder_made(tmp_path):
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "ZWGK_DB"}
+    p = subprocess.run([sys.executable, "-m", "zwgk.cli", "audit"], capture_output=True, text=True, timeout=300,
+                       cwd=tmp_path, env=env)
+    assert p.returncode == 1 and "还没有抓取记录" in p.stderr
+    assert (tmp_path / "zwgk-out" / "zwgk.db").is_file()  # sqlite:///zwgk-out/zwgk.db, made on first use
+    env["ZWGK_DB"] = f"sqlite:///{tmp_path / 'elsewhere' / 'zwgk.db'}"
+    p = subprocess.run([sys.executable, "-m", "zwgk.cli", "audit"], capture_output=True, text=True, timeout=300,
+                       cwd=tmp_path, env=env)
+    assert p.returncode == 1 and "目录不存在" in p.stderr and not (tmp_path / "elsewhere").exists()
