@@ -115,7 +115,11 @@ def install_click() -> None:
     command is declared: decorators translate their default help when applied."""
     import importlib
 
+    import click._textwrap
     import click.types as ct
+
+    if getattr(click._textwrap.TextWrapper, "zwgk", False):
+        return  # installed already
 
     for name in _CLICK_MODULES:
         mod = importlib.import_module(f"click.{name}")
@@ -126,7 +130,6 @@ def install_click() -> None:
     for obj in vars(ct).values():
         if isinstance(obj, type) and issubclass(obj, ct.ParamType) and obj.__dict__.get("name") in TYPE_NAMES:
             obj.name = TYPE_NAMES[obj.__dict__["name"]]
-    import click._textwrap
     import click.formatting
 
     # help text measured in terminal cells, broken between Chinese characters, lines of a Chinese
@@ -176,6 +179,8 @@ def _cjk_wrapper(base):
     paragraph when both sides are Chinese."""
 
     class CJKTextWrapper(base):
+        zwgk = True
+
         def _split(self, text):
             chunks: list[str] = []
             for chunk in super()._split(text):
