@@ -47,11 +47,12 @@ WORKLIST_CHECKS = set(LINK_CHECKS) | set(INTERPRETATION_CHECKS) | set(COLUMN_STA
 
 ID_COL: Col = ("id", "编号", "code")
 OFFICE_COL: Col = ("office_name", "评估对象", "text")
+INDICATOR_COL: Col = ("indicator_text", "指标要求", "text")  # the text of the indicators a finding fails
 URL_COL: Col = ("url", "对象", "url")  # the columns of an id `checks` does not describe
 # keys holding addresses, never rewritten as text
 URL_KEYS = {"id", "check", "url", "source", "policy_url", "final_url", "office"}
 # keys never shown as generic columns of an unknown finding id
-_INTERNAL_KEYS = {"id", "check", "indicators", "check_name", "office_name"}
+_INTERNAL_KEYS = {"id", "check", "indicators", "check_name", "office_name", "indicator_text"}
 
 
 # ---------------------------------------------------------------------------- formatting
@@ -361,6 +362,13 @@ def build_view(results: dict, history: list[dict] | None = None) -> dict:
     raw_findings = results.get("findings") or []
     vocab = Vocabulary.of(results)
     findings = {f["id"]: _finding_view(f, doc_titles, vocab) for f in raw_findings if f.get("id")}
+    # what the checklist requires, in its own words, beside each finding of 其他问题 (a missing
+    # item is named by the indicator's text, not only by the words searched for)
+    texts = {n.get("id"): (n.get("text") or "").rstrip("。") for n in _leaves(scores.get("tree") or [])}
+    for f in findings.values():
+        named = [texts[i] for i in f.get("indicators") or [] if texts.get(i)]
+        if named:
+            f["indicator_text"] = "；".join(dict.fromkeys(named))
     by_check: dict[str, list[dict]] = defaultdict(list)
     for f in findings.values():
         by_check[f.get("check")].append(f)
@@ -470,6 +478,8 @@ def build_view(results: dict, history: list[dict] | None = None) -> dict:
                 keys += [k for k in f if k not in keys and k not in _INTERNAL_KEYS and k not in ("url", "source", "office")]
             cols = [URL_COL, ("source", "所在页面", "url"), OFFICE_COL] + [
                 (k, vocab.label(k), "text") for k in keys]
+        if any(f.get("indicator_text") for f in fs):
+            cols = list(cols) + [INDICATOR_COL]
         other.append({"check": c, "name": vocab.name(c), "count": len(fs),
                       "table": tables.add([ID_COL] + list(cols), [f["id"] for f in fs], findings=findings)})
 
