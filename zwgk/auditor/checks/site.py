@@ -33,9 +33,13 @@ _OWNER = re.compile(r"(?:主办单位|主办|版权所有|维护单位|承办单
 SUB_SITE_KINDS = ("root",)  # pages that open a 评估对象's own area: its homepage or disclosure root
 
 
+FOOTER_CHARS = 800  # a footer is the end of the page: statements further up are the body's
+
+
 def footer_owners(text: str) -> list[str]:
-    """The bodies a page's footer names as its 主办 / 版权所有 / 维护 / 承办."""
-    return [m.group(1) for m in _OWNER.finditer(text or "")]
+    """The bodies a page's footer (its last FOOTER_CHARS characters) names as its 主办 / 版权所有 /
+    维护 / 承办 (an activity's 主办单位 in a news item further up is not the site's)."""
+    return [m.group(1) for m in _OWNER.finditer((text or "")[-FOOTER_CHARS:])]
 
 
 def own_footer(text: str, office: str) -> bool:
