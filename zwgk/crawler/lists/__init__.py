@@ -21,6 +21,8 @@ data, `answers` + `read_answer`, and listing it in ADAPTERS.
            windows (startrecord/endrecord) answered as JSONP around datastore XML
   igs      TRS IGS search: a script naming /igs/front/search/list.html and its index parameters →
            GET pages (pageNumber from 1), JSON page.content / page.total
+  xxgk     大汉 信息公开 module: infotypeId / jdid / divid on the page → POST /module/xxgk/search.jsp
+           pages (currpage from 1), HTML fragments with a 共N页 pager
 """
 from __future__ import annotations
 
@@ -73,10 +75,11 @@ class ListRead:
 
 
 def _adapters():
-    from zwgk.crawler.lists import ewb, fujian, gkmlpt, iframe, igs, jcms, jpaas, pager, trs, truecms
+    from zwgk.crawler.lists import ewb, fujian, gkmlpt, iframe, igs, jcms, jpaas, pager, trs, truecms, xxgk
 
     return {"trs": trs, "pager": pager, "jcms": jcms, "gkmlpt": gkmlpt, "iframe": iframe, "fujian": fujian,
-            "ewb": ewb, "jpaas": jpaas, "truecms": truecms, "igs": igs}
+            "ewb": ewb, "jpaas": jpaas, "truecms": truecms, "igs": igs,
+            "xxgk": xxgk}
 
 
 def read_page(tree, url: str, html: str, entries: int) -> ListRead:
