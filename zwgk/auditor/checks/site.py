@@ -33,7 +33,9 @@ _OWNER = re.compile(r"(?:主办单位|主办|版权所有|维护单位|承办单
 SUB_SITE_KINDS = ("root",)  # pages that open a 评估对象's own area: its homepage or disclosure root
 
 
-FOOTER_CHARS = 800  # a footer is the end of the page: statements further up are the body's
+# a footer is the end of the page (the crawl appends the images' alt texts after it: room for
+# them): statements further up are the body's
+FOOTER_CHARS = 1500
 
 
 def footer_owners(text: str) -> list[str]:
