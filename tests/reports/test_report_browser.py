@@ -162,5 +162,13 @@ def test_large_report_opens_and_pages(golden, tmp_path):
             return [bar.querySelector('.pl').textContent, document.querySelectorAll('#links .grp').length];
         })()""")
         assert label.startswith("第 2 / ") and groups == 30
+        # a later page of a 其他问题 table shows 指标要求 too (the pager looks the texts up)
+        head, cells = p.eval("""(() => {
+            const box = document.querySelector('#other h3[data-check="missing-item"]').nextElementSibling;
+            box.querySelectorAll('.pager button')[1].click();
+            return [[...box.querySelectorAll('thead th')].map(t => t.textContent),
+                    [...box.querySelectorAll('tbody tr')].map(r => r.lastElementChild.textContent)];
+        })()""")
+        assert head[-1] == "指标要求" and cells and all(c and c != "—" for c in cells), cells[:3]
         assert p.problems() == []
         assert p.requests() == [path.as_uri()]

@@ -158,8 +158,12 @@ def _finding_view(f: dict, doc_titles: dict[str, str], vocab: Vocabulary) -> dic
 
 
 def _compact(f: dict, keys: set[str]) -> dict:
-    """A finding as the pager needs it: the keys some paged table shows, no null values."""
-    return {k: v for k, v in f.items() if k in keys and v is not None and v != ""}
+    """A finding as the pager needs it: the keys some paged table shows, no null values. Its
+    指标要求 travels as indicator ids (the pager looks the texts up in the data's `i`)."""
+    out = {k: v for k, v in f.items() if k in keys and v is not None and v != "" and k != INDICATOR_COL[0]}
+    if INDICATOR_COL[0] in keys and f.get(INDICATOR_COL[0]):
+        out["indicators"] = f.get("indicators")
+    return out
 
 
 def _leaves(nodes: list[dict]) -> Iterable[dict]:
@@ -500,6 +504,7 @@ def build_view(results: dict, history: list[dict] | None = None) -> dict:
     data = {
         "per": PAGE_ROWS,
         "f": {i: _compact(findings[i], used) for i in sorted(tables.needed_findings)},
+        "i": ({k: t for k, t in texts.items() if t} if INDICATOR_COL[0] in used else {}),
         "t": tables.specs,
         "g": link_groups_json,
     }
