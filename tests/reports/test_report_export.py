@@ -127,6 +127,19 @@ def test_xlsx_typed_dates_filters_and_chinese_headers(golden, tmp_path):
     head = [c.value for c in ws[1]]
     first = {h: c for h, c in zip(head, ws[2])}
     assert first["首次发现日期"].is_date and first["已持续天数"].value == 3 and first["重定向次数"].value == 2
+    # 指标要求: the checklist's text of the indicators a finding fails
+    texts = {}
+
+    def walk(nodes):
+        for n in nodes:
+            if n.get("leaf"):
+                texts[n["id"]] = n.get("text", "").rstrip("。")
+            walk(n.get("children") or [])
+
+    walk(r["scores"]["tree"])
+    f = next(x for x in r["findings"] if any(texts.get(i) for i in x["indicators"]))
+    row = next(x for x in ws.iter_rows(min_row=2, values_only=True) if x[0] == f["id"])
+    assert texts[f["indicators"][0]] in row[head.index("指标要求")]
     errors = [row[head.index("错误")] for row in ws.iter_rows(min_row=2, max_row=4, values_only=True)]
     assert errors[0].startswith("软404") and errors[1] == "请求失败（域名无法解析）" and errors[2].startswith("响应数据不完整")
     cols = wb["栏目"]

@@ -29,11 +29,12 @@ FINDING_KEYS: list[tuple[str, str]] = [
     ("column", "栏目"), ("last_update", "最后更新"), ("days", "未更新天数"), ("period", "缺少期次"),
     ("item", "缺少事项"), ("year", "年度"), ("oldest", "最早信息日期"), ("years", "保留年限"),
     ("mark", "缺少标识"), ("deadline", "截止日期"), ("forms", "解读形式"), ("indicators", "关联指标"),
+    ("indicator_text", "指标要求"),
 ]
 SCORE_KEYS: list[tuple[str, str]] = [
     ("id", "指标编号"), ("level", "层级"), ("path", "指标路径"), ("text", "指标内容"),
     ("applies_to_text", "评估对象"), ("method", "评估方式"), ("check", "检查"), ("weight", "权重"),
-    ("score", "得分"), ("max_score", "满分"), ("outcome", "结果"), ("findings", "问题数"),
+    ("score", "得分"), ("judged", "已评分值"), ("max_score", "满分"), ("outcome", "结果"), ("findings", "问题数"),
     ("note", "说明"), ("basis", "依据"),
 ]
 DOCUMENT_KEYS: list[tuple[str, str]] = [
@@ -82,12 +83,27 @@ def _keys(rows: list[dict], known: list[tuple[str, str]], labels: dict[str, str]
     return keys
 
 
+def _indicator_texts(results: dict) -> dict[str, str]:
+    out: dict[str, str] = {}
+
+    def walk(nodes):
+        for n in nodes or []:
+            if n.get("leaf") or not n.get("children"):
+                out[n.get("id")] = (n.get("text") or "").rstrip("。")
+            walk(n.get("children"))
+
+    walk((results.get("scores") or {}).get("tree"))
+    return out
+
+
 def finding_rows(results: dict) -> tuple[list[tuple[str, str]], list[dict]]:
     vocab = Vocabulary.of(results)
+    texts = _indicator_texts(results)
     rows, labels = [], {}
     for f in results.get("findings") or []:
         r = {k: error_text(v) if isinstance(v, str) and k not in URL_KEYS else v for k, v in f.items()}
         r["check_name"] = vocab.name(f.get("check"))
+        r["indicator_text"] = "；".join(dict.fromkeys(texts[i] for i in f.get("indicators") or [] if texts.get(i))) or None
         r["office"] = f.get("office") or PORTAL_NAME
         rows.append(r)
     for r in rows:
@@ -106,7 +122,7 @@ def score_rows(results: dict) -> tuple[list[tuple[str, str]], list[dict]]:
             r = {
                 "id": n.get("id"), "level": n.get("level"), "path": " / ".join(path + (() if leaf else (name,))),
                 "text": n.get("text") if leaf else name, "weight": n.get("weight"),
-                "score": n.get("score"), "max_score": n.get("max_score"),
+                "score": n.get("score"), "judged": n.get("judged"), "max_score": n.get("max_score"),
             }
             if leaf:
                 r.update(
