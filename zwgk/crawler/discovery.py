@@ -18,6 +18,8 @@ from zwgk.vocab import classify_column, norm_text
 
 DISCLOSURE_TEXTS = ("政府信息公开", "信息公开", "政务公开", "政府信息公开专栏", "政府信息公开平台",
                     "信息公开专栏", "政务公开专栏", "政府信息公开目录", "信息公开目录")
+# where disclosure platforms are published when a homepage links them only by script or image map
+WELL_KNOWN_ROOTS = ("/zfxxgk/", "/xxgk/", "/zwgk/", "/gkmlpt/index", "/public/")
 DISCLOSURE_URL = re.compile(r"/(xxgk|zwgk|gongkai|xxgkml|zfxxgk|govinfo|gkml|zwgkzl|public)(/|\b)", re.I)
 OFFICE_NAME = re.compile(
     r"^(?:[\u4e00-\u9fa5]{0,6}(?:县|区|市|旗))?[\u4e00-\u9fa5（）()]{1,16}?"

@@ -29,6 +29,8 @@ Link states and how they are judged: linkcheck/judge.py; retries after Retry-Aft
 from __future__ import annotations
 
 
+from urllib.parse import urljoin
+
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
@@ -159,15 +161,38 @@ class DisclosureSpider(scrapy.Spider):
         yield from self.site.home_requests(response, tree, self.crawler.settings.get("ZWGK_NETWORK") == "loopback",
                                            self.parse_ipv6, self.on_ipv6_error)
         links = dsc.find_disclosure_links(tree, response.url)
-        if dsc.looks_like_root(tree, response.url) or not links:
+        root_like = dsc.looks_like_root(tree, response.url)
+        if root_like or not links:
             # the start URL is the disclosure column itself (or nothing better is linked)
             self.columns.roots.add(canonical_url(response.url))
             yield from self._root(response, res, office=None, depth=0)
+        if not links and not root_like:
+            # no way in shown as a link (a script menu, an image map): the paths disclosure
+            # platforms are published under, read as a root only where one answers
+            for path in dsc.WELL_KNOWN_ROOTS:
+                url = urljoin(response.url, path)
+                if canonical_url(url) not in self.requested and self.budget.allows(url, "root", len(self.requested)):
+                    yield scrapy.Request(url, callback=self.parse_known_root, errback=self.on_quiet_error,
+                                         meta={"role": "root", "target": canonical_url(url)}, dont_filter=True)
         best = links[0:1] + [a for a in links[1:3] if dsc.DISCLOSURE_URL.search(a.url)]
         for a in best:
             if self.scope.in_scope(a.url) or not self.columns.roots:
                 self.scope.add(a.url)
                 yield from self._ask(a.url, self.parse_root, "root", office=None, depth=0)
+
+    def parse_known_root(self, response):
+        """A well-known disclosure path no page links: a root only when it reads as one (nothing is
+        recorded otherwise: a visitor never meets this URL)."""
+        html, _, tree = self.scope.decode(response) if response.status == 200 else (None, None, None)
+        key = canonical_url(response.url)
+        if tree is not None and key not in self.requested and (
+                dsc.looks_like_root(tree, response.url) or lists.read_page(tree, response.url, html, 0).subcolumns):
+            self.requested.add(key)
+            self.scope.add(response.url)
+            yield from self.parse_root(response)
+
+    def on_quiet_error(self, failure):
+        return []
 
     def parse_root(self, response):
         office, depth = response.meta.get("office"), response.meta.get("depth", 0)
