@@ -221,14 +221,14 @@ def _tree_view(nodes: list[dict], tables: _Tables, findings: dict, vocab: Vocabu
                 manual=bool(n.get("manual")),
                 outcome=outcome,
                 outcome_name=OUTCOME_NAMES.get(outcome, outcome),
-                note=n.get("note"),
+                note=error_text(n.get("note")),
                 hint=n.get("hint"),
                 results=[
                     {
                         "office": r.get("office") or PORTAL_NAME,
                         "outcome": r.get("outcome"),
                         "outcome_name": OUTCOME_NAMES.get(r.get("outcome"), r.get("outcome")),
-                        "note": r.get("note"),
+                        "note": error_text(r.get("note")),
                         "findings": r.get("findings"),
                         "judged_by": {"check": "自动检查", "evaluator": "人工评估"}.get(r.get("judged_by"), "—"),
                         "verdict": r.get("verdict"),
