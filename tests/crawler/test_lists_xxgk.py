@@ -44,7 +44,7 @@ def test_no_info_type_asks_nothing():
 
 
 def _fragment(first: int, n: int, pages: int, records: int) -> str:
-    rows = "".join(f'<tr class="tr_main_value_odd"><td><a class="bt_link" href="/art/2023/11/{1 + i % 28}/art_1665241_{8000 + i}.html" '
+    rows = "".join(f'<tr class="tr_main_value_{("odd", "even")[i % 2]}"><td><a class="bt_link" href="/art/2023/11/{1 + i % 28}/art_1665241_{8000 + i}.html" '
                    f'title="关于第{i}项工作的通知" target="_blank">关于第{i}项工作的通知</a></td><td>岚财〔2023〕{i}号</td>'
                    f"<td>2023-11-{1 + i % 28:02d}</td></tr>" for i in range(first, first + n))
     return (f'<table class="tb_main">{rows}</table><table><tr><td align="right">共{records}条&nbsp;&nbsp;共{pages}页&nbsp;&nbsp;'

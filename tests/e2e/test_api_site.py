@@ -5,8 +5,8 @@ pages, the whole list from ``POST /fjdzapp/search``), a department on 国泰新�
 shells, siteGuid in a site script, ``POST /EWB-FRONT/rest/lightfrontaction/getgovinfolist``), a
 department on 大汉 jpaas (unit scripts with querydata, ``GET …/jpaas-publish-server/front/page/
 build/unit``), one on truecms (``GET …/messageController/getMessage.do`` windows, JSONP around XML),
-one whose columns are TRS IGS searches (``GET /igs/front/search/list.html``) and an API-only column
-no adapter knows.
+one whose columns are TRS IGS searches (``GET /igs/front/search/list.html``), one on the 大汉 信息公开
+module (``POST /module/xxgk/search.jsp``, HTML fragments) and an API-only column no adapter knows.
 
 * the fixture tests check that the server answers each mechanism as specified (no crawl);
 * the run tests: every listed document is reached; the unknown column is could-not-read, never
@@ -78,7 +78,7 @@ def doc_links(html: str) -> list[str]:
     """Document links of a page, resolved against the page's folder (Fujian lists link ./YYYYMM/…)."""
     out = []
     for h in re.findall(r"""href=['"]([^'"]+)['"]""", html):
-        if re.search(r"/t\d{8}_\d+\.htm$|/jyj/xxgk/|/scjgj/art/|/wjj/art/|/zrzyj/\w+/\d{6}/", h):
+        if re.search(r"/t\d{8}_\d+\.htm$|/jyj/xxgk/|/scjgj/art/|/wjj/art/|/zrzyj/\w+/\d{6}/|/czj/art/", h):
             out.append(h)
     return out
 
@@ -87,8 +87,9 @@ def doc_links(html: str) -> list[str]:
 # the fixture itself
 def test_key_is_consistent():
     paths = [d["path"] for d in KEY["documents"]]
-    assert len(paths) == len(set(paths)) == KEY["counts"]["documents"] == 404
-    assert KEY["counts"]["by_mechanism"] == {"ewb": 78, "fujian-search": 176, "igs": 42, "jpaas": 58, "truecms": 50}
+    assert len(paths) == len(set(paths)) == KEY["counts"]["documents"] == 448
+    assert KEY["counts"]["by_mechanism"] == {"ewb": 78, "fujian-search": 176, "igs": 42, "jpaas": 58, "truecms": 50,
+                                             "xxgk": 44}
     assert len(KEY["unreadable"]["documents"]) == 19
     assert not set(paths) & {d["path"] for d in KEY["unreadable"]["documents"]}
     for d in KEY["documents"]:
@@ -277,6 +278,30 @@ def test_igs_search_pages_from_one(site, channel, name, count):
     assert _igs(site, channel, 1, index="other-index")[0] == 500
 
 
+def test_xxgk_column_pages_name_the_info_type(site):
+    _, _, root = fetch(site, "/czj/col/col3300/index.html")
+    assert "/czj/col/col3301/index.html" in root and "/czj/col/col3302/index.html" in root
+    for colid, infotype in (("3301", "A07"), ("3302", "A02")):
+        _, _, html = fetch(site, f"/czj/col/col{colid}/index.html")
+        assert not doc_links(html) and api.XXGK_API in html and infotype in html and f'<div id="div{colid}"></div>' in html
+
+
+@pytest.mark.parametrize("infotype,name,count", [("A07", "财政预决算", 28), ("A02", "政策文件", 16)])
+def test_xxgk_search_answers_html_pages(site, infotype, name, count):
+    got, first = [], ""
+    for n in range(1, 4):
+        form = urlencode({"infotypeId": infotype, "jdid": api.XXGK_JDID, "area": "", "divid": "div1", "vc_title": "",
+                          "currpage": n, "texttype": 0, "fbtime": -1})
+        status, ctype, html = fetch(site, api.XXGK_API, form.encode())
+        assert status == 200 and ctype.startswith("text/html")
+        assert f"共{count}条" in html and f"共{-(-count // 15)}页" in html
+        got += re.findall(r'class="bt_link" href="([^"]+)"', html)
+        first = first or html
+    assert got == key_paths(name, api.CZJ_OFFICE)
+    assert "tr_main_value_odd" in first and "tr_main_value_even" in first                # rows alternate classes
+    assert fetch(site, api.XXGK_API + "?infotypeId=A07&jdid=1305&currpage=1")[0] == 405
+
+
 def test_unknown_api_column(site):
     _, _, html = fetch(site, "/zwgk/zfxxgkml/gsgg/index.htm")
     assert not doc_links(html) and api.UNKNOWN_API in html
@@ -377,6 +402,14 @@ def test_igs_columns_are_read_whole(baseline):
     assert len(searches) == 3 + 1                                                  # 33 by 15, 9 by 10
     cov = {c["name"]: c for c in baseline.results["coverage"]["columns"] if c["office"] == api.ZRZYJ_OFFICE}
     assert (cov["公示公告"]["records_expected"], cov["公示公告"]["entries"], cov["公示公告"]["complete"]) == (33, 33, True)
+
+
+def test_xxgk_columns_are_read_whole(baseline):
+    assert baseline.missing([d for d in KEY["documents"] if d["mechanism"] == "xxgk"]) == []
+    posts = [p for m, p in baseline.requests if m == "POST" and p.startswith(api.XXGK_API)]
+    assert len(posts) == 2 + 2                                                     # 28 and 16 records, 15 a page
+    cov = {c["name"]: c for c in baseline.results["coverage"]["columns"] if c["office"] == api.CZJ_OFFICE}
+    assert (cov["财政预决算"]["records_expected"], cov["财政预决算"]["entries"], cov["财政预决算"]["complete"]) == (28, 28, True)
 
 
 @pytest.mark.xfail(reason=HOOK_REQUESTS, strict=True)

@@ -65,6 +65,27 @@ def answers(url: str, content_type: str) -> bool:
     return False  # an HTML answer: read as such unless the request named this adapter
 
 
+def _rows(tree, url: str) -> list[tuple]:
+    """The module's result rows: a table row with a document link (its title attribute or text) and
+    a date. Read row by row: the rows alternate classes (tr_main_value_odd / _even), which a
+    generic list reader may take for two lists."""
+    from zwgk.formats.dates import parse_date
+
+    out, seen = [], set()
+    for tr in tree.iter("tr"):
+        for a in tr.iter("a"):
+            href = (a.get("href") or "").strip()
+            if not href or href.startswith(("javascript:", "#")):
+                continue
+            link = urljoin(url, href)
+            title = (a.get("title") or a.text_content() or "").strip()
+            if link not in seen and title:
+                seen.add(link)
+                out.append((link, title, parse_date(norm_text(tr.text_content()))))
+            break
+    return out
+
+
 def read_answer(url: str, text: str) -> ListRead:
     from zwgk.crawler import discovery as dsc
 
@@ -72,7 +93,7 @@ def read_answer(url: str, text: str) -> ListRead:
     tree = dsc.parse_tree(text if "<html" in text[:500].lower() else f"<html><body>{text}</body></html>")
     if tree is None:
         return out
-    out.entries = [(e.url, e.title, e.date) for e in dsc.find_entries(tree, url, text)]
+    out.entries = _rows(tree, url) or [(e.url, e.title, e.date) for e in dsc.find_entries(tree, url, text)]
     plain = norm_text(tree.text_content())
     records, pages = RECORDS.search(plain), PAGES.search(plain)
     if records:
