@@ -1,4 +1,4 @@
-"""Data flows one way: crawl → store → audit → report. Imports must not point backwards."""
+"""Data flows one way: crawl (and watch) → store → audit → report. Imports must not point backwards."""
 import ast
 from pathlib import Path
 
@@ -14,6 +14,8 @@ FORBIDDEN = {
     "formats": ("scrapy", "sqlalchemy", "zwgk.crawler", "zwgk.store", "zwgk.auditor", "zwgk.reports"),
     "crawler": ("zwgk.auditor", "zwgk.reports"),
     "store": ("scrapy", "zwgk.crawler", "zwgk.auditor", "zwgk.reports"),
+    # availability sampling collects, like the crawl: the audit reads its probes (watch/fact.py)
+    "watch": ("scrapy", "zwgk.auditor", "zwgk.reports"),
 }
 
 # The only exceptions, each to exactly one module: (file under zwgk/, imported module).

@@ -290,6 +290,8 @@ def run_audit(session: Session, crawl_id: int, checklist_name: str, as_of: date,
         "coverage": cov,
         "links": {"checked": len(snap.links), "ok": links["ok"], "broken": links["broken"],
                   "inconclusive": links["inconclusive"], "wrong": links["wrong"]},
+        # the homepage's availability as `zwgk watch` sampled it (watch/fact.py); null: never sampled
+        "availability": snap.facts.get("availability"),
     }
     results["summary"].update({"documents": len(snap.documents), "columns": len(snap.columns),
                                "links_checked": len(snap.links)})

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zwgk.store import models as m
+from zwgk.watch.fact import availability_fact
 
 from . import model as am
 
@@ -110,8 +111,13 @@ def load_snapshot(session: Session, crawl_id: int, as_of: date) -> am.SiteSnapsh
                         for l in session.scalars(select(m.Link).where(m.Link.crawl_id == crawl_id)
                                                  .order_by(m.Link.id)))
     offices = tuple(sorted({c.office for c in columns if c.office} | {d.office for d in documents if d.office}))
+    facts = dict(crawl.facts or {})
+    # the homepage's availability as `zwgk watch` sampled it over the week before the audit date
+    availability = availability_fact(session, crawl.start_url, as_of, homepage_url=crawl.homepage_url)
+    if availability:
+        facts["availability"] = availability
     return am.SiteSnapshot(
         site_url=crawl.start_url, homepage_url=crawl.homepage_url, crawl_id=crawl.id,
         crawled_at=crawl.started_at, as_of=as_of, homepage=home, pages=page_objs, documents=documents,
-        columns=columns, links=links, occurrences=occurrences, offices=offices, facts=dict(crawl.facts or {}),
+        columns=columns, links=links, occurrences=occurrences, offices=offices, facts=facts,
     ) if site is not None else None
