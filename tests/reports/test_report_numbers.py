@@ -94,3 +94,20 @@ def test_counts_agree_sample_site(sample):
 def test_counts_agree_synthetic(golden):
     r = big_results(golden, n=3000, sources=300)
     _check_counts(lxml.html.fromstring(render_html(r)), r)
+
+
+def test_outcome_counts_agree(sample):
+    """The 指标结果 table and the tree's top-node badges count the same indicators."""
+    from collections import Counter
+
+    results, doc = sample
+    table = {}
+    for tr in doc.xpath('//h3[normalize-space(.)="指标结果"]/following-sibling::table[1]/tbody/tr'):
+        name, n = _text(tr.xpath("td")[0]), int(_text(tr.xpath("td")[1]))
+        table[name] = n
+    badges = Counter()
+    for b in doc.xpath('//div[@class="tree"]/details/summary/span[@class="oc"]/span'):
+        label, n = _text(b).rsplit(" ", 1)
+        badges[label] += int(n)
+    assert {k: v for k, v in table.items() if v} == dict(badges)
+    assert sum(table.values()) == sum(results["summary"]["outcomes"].values())
