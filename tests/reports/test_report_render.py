@@ -250,3 +250,15 @@ def test_trend_rows_tell_apart_runs_with_one_as_of_date(golden):
     doc = render_html(golden, history=[a])
     rows = re.findall(r"<tr(?: class=\"cur\")?><td>(.*?)</td>", _section(doc, "trends"))
     assert len(rows) == 2 and len(set(rows)) == 2 and all("采集" in r for r in rows), rows
+
+
+def test_explanation_without_the_fields_of_one_score(golden):
+    """A results.json from before achieved/judged weights: the score is stated, no formula over 0."""
+    doc = render_html(golden)
+    explain = re.search(r'id="score-explain">(.*?)</p>', doc).group(1)
+    assert f"总得分 {golden['summary']['score']} 分" in explain and "÷" not in explain
+    r = json.loads(json.dumps(golden))
+    r["summary"].update(strategy="deduction", max_score=100.0, score=96.5, pass_mark=60)
+    r["scores"]["tree"] = [dict(n, judged=n["max_score"]) for n in r["scores"]["tree"]]
+    explain = re.search(r'id="score-explain">(.*?)</p>', render_html(r)).group(1)
+    assert "总得分 = 100 − 扣分合计 3.5 = 96.5 分" in explain and "达到 60 分为合格" in explain

@@ -331,6 +331,9 @@ def score_explanation(summary: dict, tree: list[dict], offices: list[dict]) -> s
     judged = summary.get("judged_weight")
     weight = summary.get("total_weight")
     if achieved is None or judged is None:  # a results.json from before these fields
+        if not tree or any(n.get("judged") is None for n in tree):
+            return (f"总得分 {fmt_num(score)} 分（满分 {fmt_num(summary.get('max_score'))} 分）；"
+                    f"等次：{grade_rule(summary.get('pass_mark'))}。")
         achieved = sum(float(n.get("score") or 0) for n in tree)
         judged = sum(float(n.get("judged") or 0) for n in tree)
     if weight is None:
@@ -347,7 +350,10 @@ def score_explanation(summary: dict, tree: list[dict], offices: list[dict]) -> s
                 "待人工核查、出错和不适用的不计入。"
                 f"总得分 = 已评指标得分 {fmt_num(round(achieved, 2))} ÷ 已评指标分值 {fmt_num(round(judged, 2))}"
                 f" × 100 = {fmt_num(score)} 分（即下方“指标得分”各一级指标得分与已评分值之和）。")
-    if pending:
+    if pending and summary.get("strategy") == "deduction":
+        text += (f"适用指标的分值共 {fmt_num(round(float(weight), 2))} 分，其中 {fmt_num(round(pending, 2))} 分的指标"
+                 "尚待人工核查，核查后可能扣分。")
+    elif pending:
         text += (f"指标体系中适用的分值共 {fmt_num(round(float(weight), 2))} 分，其中 {fmt_num(round(pending, 2))} 分"
                  "尚待人工核查，核查后总得分会变化。")
     if len(offices) > 1 and summary.get("strategy") != "deduction":
@@ -539,7 +545,8 @@ def build_view(results: dict, history: list[dict] | None = None) -> dict:
         "deduction": summary.get("strategy") == "deduction",
         "explanation": score_explanation(summary, tree, offices),
         "tree_total": {"score": sum(float(n.get("score") or 0) for n in tree),
-                       "judged": sum(float(n.get("judged") or 0) for n in tree),
+                       "judged": (None if any(n.get("judged") is None for n in tree)
+                                  else sum(float(n.get("judged") or 0) for n in tree)),
                        "max_score": sum(float(n.get("max_score") or 0) for n in tree)},
         "veto": veto,
         "finding_counts": finding_counts,
