@@ -12,8 +12,9 @@ module (``POST /module/xxgk/search.jsp``, HTML fragments) and an API-only column
 * the run tests: every listed document is reached; the unknown column is could-not-read, never
   blank; five seeded random per-response delays give the same documents and findings.
 
-Two need a hook in the spider (zwgk/crawler/spiders/**, owned by its lead) and are marked
-xfail(strict): when the hook lands they pass, and the strict marker fails to say so.
+Two need a hook in the spider (zwgk/crawler/spiders/**, owned by its lead; stated as a
+monkeypatch in bench/proposed_hooks/) and are marked xfail(strict): when the hook lands they
+pass, and the strict marker fails to say so.
 """
 from __future__ import annotations
 
@@ -49,8 +50,6 @@ MAX_DELAY = 0.03
 MAX_PAGES = 3000
 HOOK_REQUESTS = ("spider hook pending: an adapter's data answer that brings no entries but further requests "
                  "(the EWB site script naming siteGuid) must still have them asked")
-HOOK_UNREAD = ("spider hook pending: a column page whose list is empty and whose script calls an API "
-               "(lists.scripted.unread_reason) must record that as the column's read error")
 FORM = dict(channelid="229105", sortfield="-docorderpri,-docreltime", classsql="chnlid=4910", classcol="publishyear",
             classnum="100", classsort="0", cache="true", page="1", prepage="75")
 
@@ -426,7 +425,6 @@ def test_listed_documents_are_found(baseline):
     assert 1 - len(missing) / len(KEY["documents"]) >= 0.995, missing[:20]
 
 
-@pytest.mark.xfail(reason=HOOK_UNREAD, strict=True)
 def test_api_only_column_is_could_not_read_not_blank(baseline):
     url = KEY["unreadable"]["column"]["path"]
     col = next(c for c in baseline.results["coverage"]["columns"] if baseline.key_form(c["url"]) == url)
