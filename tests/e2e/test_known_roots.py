@@ -40,7 +40,9 @@ def _site(root: str | None):
             if root and self.path in COLUMNS:
                 rows = "".join(f'<li><a href="{u}">{t}</a><span>2023-09-2{u[-6]}</span></li>' for u, t in DOCS.items()
                                if self.path.endswith("/tzgg/"))
-                return self._send(200, _page(COLUMNS[self.path], f'<ul class="list">{rows}</ul>'))
+                script = ("<script>$.ajax({type: 'POST', url: '/gov/api/infoList', data: {catalogId: 9}, "
+                          "success: function (d) { render(d); }});</script>" if self.path.endswith("/ghjh/") else "")
+                return self._send(200, _page(COLUMNS[self.path], f'<ul class="list">{rows}</ul>{script}'))
             if root and self.path in DOCS:
                 t = DOCS[self.path]
                 return self._send(200, _page(t, f"<h1>{t}</h1><p>发布日期：2023-09-21</p>" + "<p>正文内容。</p>" * 20))
@@ -72,6 +74,7 @@ def _crawl(tmp_path, root):
     db = sqlite3.connect(tmp_path / "z.db")
     docs = {u.split("/", 3)[3] for (u,) in db.execute("SELECT url FROM document")}
     targets = {u.split("/", 3)[3]: s for u, s in db.execute("SELECT url, state FROM link_target")}
+    _crawl.columns = {u.split("/", 3)[3]: e for u, e in db.execute("SELECT url, read_error FROM site_column")}
     return p, docs, targets, log
 
 
@@ -81,6 +84,10 @@ def test_a_disclosure_column_linked_only_by_script_is_found_at_its_well_known_pa
     assert docs == {u.lstrip("/") for u in DOCS}
     # the paths asked that do not exist are not links of the site: no broken-link rows for them
     assert "/xxgk/" in log and "xxgk/" not in targets and "zwgk/" not in targets
+    # a list its page fills by script from an interface could not be read (never blank); an
+    # empty list is read (blank indeed)
+    assert "/gov/api/infoList" in (_crawl.columns["zfxxgk/fdzdgknr/ghjh/"] or "")
+    assert _crawl.columns["zfxxgk/fdzdgknr/zcjd/"] is None
 
 
 @pytest.mark.parametrize("root", [None])

@@ -8,6 +8,7 @@ from datetime import date
 
 from zwgk.crawler import discovery as dsc
 from zwgk.crawler.lists import ListRead, ListRequest, read_page, request_headers
+from zwgk.crawler.lists.scripted import unread_reason
 
 
 @dataclass
@@ -19,12 +20,13 @@ class Listing:
     requests: list = field(default_factory=list)     # [lists.ListRequest]: what list adapters ask besides
     expected: dict = field(default_factory=dict)     # what the list says it holds: {records, pages}
     directory: bool = False                          # an adapter found a directory of columns (gkmlpt TREE)
+    unreadable: str | None = None                    # why its list is a script's the crawl cannot read
 
     def to_json(self) -> dict:
         return {"entries": [[u, t, d.isoformat() if d else None] for u, t, d in self.entries],
                 "subcolumns": [list(c) for c in self.subcolumns], "offices": [list(o) for o in self.offices],
                 "pagination": list(self.pagination), "requests": [r.to_json() for r in self.requests],
-                "expected": dict(self.expected), "directory": self.directory}
+                "expected": dict(self.expected), "directory": self.directory, "unreadable": self.unreadable}
 
     @classmethod
     def from_json(cls, data: dict) -> "Listing":
@@ -32,7 +34,8 @@ class Listing:
                    subcolumns=[tuple(c) for c in data.get("subcolumns", [])],
                    offices=[tuple(o) for o in data.get("offices", [])], pagination=list(data.get("pagination", [])),
                    requests=[ListRequest.from_json(r) for r in data.get("requests", [])],
-                   expected=dict(data.get("expected") or {}), directory=bool(data.get("directory")))
+                   expected=dict(data.get("expected") or {}), directory=bool(data.get("directory")),
+                   unreadable=data.get("unreadable"))
 
     @classmethod
     def from_read(cls, read: ListRead) -> "Listing":
@@ -51,7 +54,9 @@ def read_listing(tree, url: str, html: str) -> Listing:
         subcolumns=[(c.url, c.name, c.kind) for c in dsc.find_column_links(tree, url)] + extra.subcolumns,
         offices=[(o.url, o.text) for o in dsc.find_office_links(tree, url)] if len(entries) < 3 else [],
         pagination=[u for u in extra.pages if u != url], requests=extra.requests, expected=extra.expected,
-        directory=bool(extra.subcolumns))
+        directory=bool(extra.subcolumns),
+        unreadable=None if entries or extra.entries or extra.requests or extra.subcolumns or extra.pages
+        else unread_reason(tree, url, html))
 
 
 def list_requests(requests, key: str, col: dict, *, scope, requested: set, budget, callback, errback) -> list:

@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 CALL = re.compile(r"""(?:\$|jQuery|\bUtil|\baxios|\bhttp|\brequest)\s*\.\s*(?:ajax|post|get|getJSON|request)\s*\(|"""
                   r"""\bfetch\s*\(|\bnew\s+XMLHttpRequest\b|\.open\s*\(\s*['"](?:GET|POST)['"]""", re.I)
-URL_ARG = re.compile(r"""^\s*\(?\s*['"]([^'"\s]+)['"]""")
+URL_ARG = re.compile(r"""^\s*[(,]?\s*['"]([^'"\s]+)['"]""")  # f('/x') — or xhr.open('GET', '/x')
 URL_KEY = re.compile(r"""\burl['"]?\s*[:=]\s*([^,}\n]+)""", re.I)
 STRING = re.compile(r"""['"]([^'"\s]*/[^'"\s]*)['"]""")
 STATIC = (".js", ".css", ".png", ".jpg", ".gif", ".svg", ".ico", ".woff", ".ttf")

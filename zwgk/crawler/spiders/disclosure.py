@@ -308,6 +308,8 @@ class DisclosureSpider(scrapy.Spider):
             # list asked for them first — so whichever page is read first, a document keeps its column
             self.columns.beside(key, entries, lambda u: not is_attachment(u) and self.scope.in_scope(u))
         else:
+            if listing.unreadable and not entries and not listing.pagination:
+                self.columns.unread(key, page_url, listing.unreadable)  # could not be read, not blank
             if entries:
                 yield EntriesItem(column_url=key, list_page=page_url,
                                   entries=[(canonical_url(u), t, d) for u, t, d in entries])
