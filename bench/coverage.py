@@ -7,7 +7,7 @@ Sites: the bundled sample county (zwgk/samplesite, at --scale), the second fixtu
 (tests/fixtures/othersite.py, no profile), the third (tests/fixtures/thirdsite.py: JCMS
 dataproxy, gkmlpt, iframe) and the fourth (tests/fixtures/apisite.py: Fujian 动静结合 search API,
 国泰新点 EWB, 大汉 jpaas, truecms, TRS IGS, an API-only column). The last column counts the columns the account calls
-could-not-read. --proposed-hooks runs zwgk with the spider hooks of bench/proposed_hooks/ (a
+could-not-read. --proposed-hooks runs zwgk with the spider hook of bench/proposed_hooks/ (a
 measurement of what they would change, not shipped code). Prints a Markdown table for
 docs/benchmarks.md.
 """
