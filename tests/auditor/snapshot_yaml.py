@@ -19,6 +19,8 @@ The cases in tests/auditor/cases/<check-id>.yaml look like this (every key optio
               interpretation_urls: [/j1.html]
               malformed_dates: {成文日期: 2023年13月45日}   # shown but no date (Document.malformed_dates)
               validity_evidence: [本办法自2020年1月1日起废止。]  # the page's words on its validity
+              content_hits: [{kind: id_card, value: 370323********1234, context: …, sure: true,
+                              attachment: /a.pdf}]     # personal information (formats/pii.py), masked
           columns:
             - name: 财政收支
               entries: [2023-07-05, {title: 2023年8月财政收支, date: null}, "2023-09-03 九月情况"]
@@ -44,7 +46,7 @@ from urllib.parse import urljoin
 import yaml
 
 from zwgk.auditor.model import (
-    Attachment, Column, ColumnEntry, Document, Finding, LinkOccurrence, LinkTarget, Page, SiteSnapshot,
+    Attachment, Column, ColumnEntry, ContentHit, Document, Finding, LinkOccurrence, LinkTarget, Page, SiteSnapshot,
 )
 from zwgk.vocab import classify_column
 
@@ -116,6 +118,8 @@ def build_snapshot(spec: dict | None) -> SiteSnapshot:
                               for a in d.get("attachments") or ()),
             malformed_dates=tuple((k, str(v)) for k, v in (d.get("malformed_dates") or {}).items()),
             validity_evidence=tuple(d.get("validity_evidence") or ()),
+            content_hits=tuple(ContentHit.of({**h, "attachment": u(h.get("attachment"))})
+                               for h in d.get("content_hits") or ()),
         ))
 
     cols = []

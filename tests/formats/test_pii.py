@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from zwgk.formats.pii import detect, id_check_digit, luhn, mask, valid_card, valid_id15, valid_id18
+from zwgk.formats.pii import detect, id_check_digit, luhn, mask, stored, valid_card, valid_id15, valid_id18
 
 TODAY = dt.date(2023, 11, 30)
 ID = "370323199001011234"          # check digit computed by GB 11643 (see test_check_digit)
@@ -135,3 +135,13 @@ def test_a_number_that_is_not_an_id_is_still_masked_in_the_context():
     text = f"身份证号 {ID} 备注 12345678901234567"
     (h,) = detect(text, TODAY)
     assert "12345678901234567" not in h.context
+
+
+def test_a_roster_is_stored_capped_per_kind_with_the_rest_counted():
+    ids = [f"37032319900101{n:03d}" for n in range(100, 160)]
+    text = "\n".join(f"王某 {i + id_check_digit(i)} 13{n:09d}" for n, i in enumerate(ids))
+    rows = stored(detect(text, TODAY), per_kind=20)
+    assert [r["kind"] for r in rows].count("id_card") == 20
+    assert [r["kind"] for r in rows].count("mobile") == 20
+    last_id = [r for r in rows if r["kind"] == "id_card"][-1]
+    assert last_id["more"] == 40 and all("more" not in r for r in rows[:2])

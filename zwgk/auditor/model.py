@@ -23,6 +23,23 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class ContentHit:
+    """Personal information a document shows (zwgk/formats/pii.py), masked: never the full number."""
+
+    kind: str                 # id_card | bank_card | mobile | address
+    value: str                # masked: 370323********1234
+    context: str              # ~30 characters around it, masked
+    sure: bool                # a checksummed ID, a card: no doubt; else an evaluator decides
+    attachment: str | None = None   # the attachment's URL whose text shows it; None = the page
+    more: int = 0             # hits of the same kind and place not stored after this one
+
+    @classmethod
+    def of(cls, h: dict) -> "ContentHit":
+        return cls(h.get("kind", ""), h.get("value", ""), h.get("context", ""), bool(h.get("sure")),
+                   h.get("attachment"), int(h.get("more") or 0))
+
+
+@dataclass(frozen=True)
 class Document:
     """One document page (a policy file, a notice, a 解读 page ...) as extracted."""
 
@@ -51,6 +68,7 @@ class Document:
     # what the page itself says about its validity: body sentences and metadata lines naming
     # 废止/失效/有效期, as the extractor kept them (reasons["validity_evidence"]); read by validity-conflict
     validity_evidence: tuple[str, ...] = ()
+    content_hits: tuple[ContentHit, ...] = ()   # personal information its text shows (personal-info)
 
 
 @dataclass(frozen=True)

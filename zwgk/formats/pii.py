@@ -229,6 +229,22 @@ def detect(text: str, today: dt.date | None = None) -> list[Hit]:
     return [Hit(kind, shown[s:e], s, _context(shown, s, e), sure) for s, e, kind, sure in spans]
 
 
+def stored(hits: list[Hit], per_kind: int = 20) -> list[dict]:
+    """The hits to store (as_json), at most `per_kind` of each kind: a roster of a thousand names
+    is one finding, not a thousand rows. The last kept hit of a kind counts the rest in `more`."""
+    out: list[dict] = []
+    seen: dict[str, dict] = {}
+    counts: dict[str, int] = {}
+    for h in hits:
+        counts[h.kind] = counts.get(h.kind, 0) + 1
+        if counts[h.kind] <= per_kind:
+            seen[h.kind] = h.as_json()
+            out.append(seen[h.kind])
+        else:
+            seen[h.kind]["more"] = counts[h.kind] - per_kind
+    return out
+
+
 def _context(shown: str, s: int, e: int, width: int = 15) -> str:
     a, b = max(0, s - width), min(len(shown), e + width)
     return ("…" if a else "") + re.sub(r"\s+", " ", shown[a:b]).strip() + ("…" if b < len(shown) else "")

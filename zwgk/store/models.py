@@ -174,6 +174,9 @@ class Document(Base):
     attachments: Mapped[list] = mapped_column(JSON, default=list)  # [{url, name, ext}]
     reasons: Mapped[dict] = mapped_column(JSON, default=dict)  # field -> why it is empty
     list_title: Mapped[str | None] = mapped_column(Text)  # the title the list entry showed
+    # personal information its text shows, masked (formats/pii.py): [{kind, value, offset, context,
+    # sure}], an attachment's hits carrying its `attachment` URL; never a full ID or card number
+    content_hits: Mapped[list | None] = mapped_column(JSON, default=list)
 
 
 class Link(Base):

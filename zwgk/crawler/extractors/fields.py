@@ -18,6 +18,7 @@ from zwgk.crawler.extractors.encoding import decode_html, parse_html
 from zwgk.crawler.extractors.links import canonical_url, classify_href, url_ext, ATTACHMENT_EXTS
 from zwgk.formats.dates import DATE_SHAPE, parse_date
 from zwgk.formats.docnumber import DOC_NUMBER_IN_TEXT, parse_doc_number
+from zwgk.formats.pii import detect as detect_pii, stored as stored_pii
 from zwgk.formats.text import nospace, norm, squash
 from zwgk.vocab import VALIDITY, classify_column
 
@@ -130,6 +131,9 @@ class DocumentFields:
     encoding: str | None = None
     reasons: dict[str, str] = field(default_factory=dict)
     body_chars: int = 0   # the body's length without blanks (kept when the text itself is dropped)
+    # personal information the text shows, masked (formats/pii.py stored(): kind, value, offset,
+    # context, sure, more); kept when the text itself is dropped
+    pii: list[dict] = field(default_factory=list)
 
     def as_json(self) -> dict:
         """What the page shows, JSON-ready (`zwgk extract`, the extraction corpus): the page's own
@@ -866,6 +870,7 @@ def _extract(root, url: str, encoding: str) -> DocumentFields:
     doc.body_chars = len(_WS_RUN.sub("", doc.body_text))
     if not doc.body_text:
         doc.reasons["body_text"] = "页面无正文"
+    doc.pii = stored_pii(detect_pii(doc.body_text or "\n".join(lines)))
 
     for name in ("doc_number", "index_no", "written_date", "publish_date", "validity",
                  "publisher", "topic"):

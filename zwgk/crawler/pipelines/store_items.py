@@ -36,7 +36,7 @@ def _document_row(item: it.DocumentItem) -> dict:
         office=item.office, body_chars=f.body_chars, is_interpretation=item.is_interpretation,
         interpretation_links=item.interpretation_links, policy_urls=[u for u, _ in f.policy_links],
         attachments=[{"url": u, "name": n, "ext": e} for u, n, e in f.attachments], reasons=dict(f.reasons),
-        list_title=item.list_title,
+        list_title=item.list_title, content_hits=list(f.pii),
     )
 
 

@@ -1,0 +1,73 @@
+"""Personal information exposed on document pages and in their attachments (身份证号, 银行卡号, 手机号码, 住址)."""
+from __future__ import annotations
+
+from collections import Counter
+
+from zwgk.formats.pii import KINDS
+
+from ..model import CheckResult, Finding, SiteSnapshot
+from ..registry import check
+from ._select import doc_matches
+
+SURE = "确定泄露"
+REVIEW = "需人工核实"
+
+
+@check(
+    "personal-info",
+    title="未发现未脱敏的个人信息",
+    failure_title="页面或附件泄露个人信息",
+    columns=[("url", "文件", "url"), ("where", "位置", "text"), ("kind", "信息类型", "text"),
+             ("count", "处数", "count"), ("value", "示例（已脱敏）", "text"), ("context", "上下文（已脱敏）", "text"),
+             ("verdict", "判断", "text")],
+)
+def personal_info(snap: SiteSnapshot, column: str | None = None,
+                  kinds: tuple[str, ...] | list[str] = tuple(KINDS)) -> CheckResult:
+    """No document page, and no attachment text read, shows personal information that was not
+    de-identified: an 18-digit 身份证号 with a valid GB 11643 check digit, date of birth and
+    province code, or a 16-19 digit 银行卡号 passing Luhn, is a failure (确定泄露); a 手机号码, a
+    15-digit old ID number without an ID label, a 住址 next to a person's name is needs review
+    (a contact line may be intended). Masked numbers (370323********1234), 统一社会信用代码,
+    索引号, 文号, hotlines and numbers in URLs are not counted (zwgk/formats/pii.py).
+
+    One finding per document, place (正文 or one attachment) and kind, with the count, the first
+    value and its context — both masked: the report never shows a full number. `column`
+    restricts to the documents of a column; `kinds` to some of id_card, bank_card, mobile, address.
+    """
+    wanted = [kinds] if isinstance(kinds, str) else list(kinds)
+    for k in wanted:
+        if k not in KINDS:
+            raise ValueError(f"未知的个人信息类型 {k!r}；可用：{'、'.join(KINDS)}")
+    docs = [d for d in snap.documents if doc_matches(d, column)]
+    findings, sure = [], False
+    for d in docs:
+        groups: dict[tuple, list] = {}
+        for h in d.content_hits:
+            if h.kind in wanted:
+                groups.setdefault((h.attachment or "", h.kind), []).append(h)
+        for (attachment, kind), hits in groups.items():
+            first = next((h for h in hits if h.sure), hits[0])
+            sure = sure or first.sure
+            where = "正文"
+            if attachment:
+                name = next((a.name for a in d.attachments if a.url == attachment), "")
+                where = f"附件：{name}" if name else "附件"
+            findings.append(Finding(
+                "personal-info", attachment or d.url, source=d.url if attachment else None, office=d.office,
+                details={"title": d.title, "where": where, "kind": KINDS[kind],
+                         "count": len(hits) + sum(h.more for h in hits),
+                         "value": first.value, "context": first.context,
+                         "verdict": SURE if first.sure else REVIEW}))
+    if not docs:
+        return CheckResult("not_applicable", (), 0, "没有抓取到文件页面")
+    counts: Counter = Counter()
+    for f in findings:
+        counts[f.details["kind"]] += f.details["count"]
+    summary = "、".join(f"{k} {n} 处" for k, n in counts.items())
+    if sure:
+        return CheckResult("fail", tuple(findings), len(docs),
+                           f"检查文件 {len(docs)} 件，发现未脱敏的个人信息：{summary}")
+    if findings:
+        return CheckResult("needs_review", tuple(findings), len(docs),
+                           f"检查文件 {len(docs)} 件，发现可能的个人信息（{summary}），需人工核实是否应当公开")
+    return CheckResult("pass", (), len(docs), f"检查文件 {len(docs)} 件，未发现未脱敏的个人信息")
