@@ -12,9 +12,8 @@ module (``POST /module/xxgk/search.jsp``, HTML fragments) and an API-only column
 * the run tests: every listed document is reached; the unknown column is could-not-read, never
   blank; five seeded random per-response delays give the same documents and findings.
 
-Two need a hook in the spider (zwgk/crawler/spiders/**, owned by its lead; stated as a
-monkeypatch in bench/proposed_hooks/) and are marked xfail(strict): when the hook lands they
-pass, and the strict marker fails to say so.
+The 国泰新点 columns need the spider to ask the requests of an adapter's answer that brings no
+entries (the site script naming siteGuid): it does.
 """
 from __future__ import annotations
 
@@ -48,8 +47,6 @@ KEY = api.answer_key()
 SEEDS = [1, 2, 3, 4, 5]
 MAX_DELAY = 0.03
 MAX_PAGES = 3000
-HOOK_REQUESTS = ("spider hook pending: an adapter's data answer that brings no entries but further requests "
-                 "(the EWB site script naming siteGuid) must still have them asked")
 FORM = dict(channelid="229105", sortfield="-docorderpri,-docreltime", classsql="chnlid=4910", classcol="publishyear",
             classnum="100", classsort="0", cache="true", page="1", prepage="75")
 
@@ -411,7 +408,6 @@ def test_xxgk_columns_are_read_whole(baseline):
     assert (cov["财政预决算"]["records_expected"], cov["财政预决算"]["entries"], cov["财政预决算"]["complete"]) == (28, 28, True)
 
 
-@pytest.mark.xfail(reason=HOOK_REQUESTS, strict=True)
 def test_ewb_columns_are_read_whole(baseline):
     docs = [d for d in KEY["documents"] if d["mechanism"] == "ewb"]
     assert baseline.missing(docs) == []
@@ -419,7 +415,6 @@ def test_ewb_columns_are_read_whole(baseline):
     assert len(bodies) == 3 + 2 + 1
 
 
-@pytest.mark.xfail(reason=HOOK_REQUESTS, strict=True)
 def test_listed_documents_are_found(baseline):
     missing = baseline.missing(KEY["documents"])
     assert 1 - len(missing) / len(KEY["documents"]) >= 0.995, missing[:20]

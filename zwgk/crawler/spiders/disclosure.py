@@ -319,8 +319,11 @@ class DisclosureSpider(scrapy.Spider):
                                               column=key, list_title=title)
             # further pages of the list, then what list adapters ask (every list page counts
             # towards the column's cap, new entries or not)
-            pages = [lists.ListRequest(u) for u in listing.pagination]
-            yield from self._list_requests(key, col, pages + listing.requests if fresh else ())
+            # an adapter's answer that brings no entries but further requests (a site script naming
+            # the list interface's parameters) is no stale page: its requests are asked (each once)
+            pages = [lists.ListRequest(u) for u in listing.pagination] if fresh else []
+            asks = listing.requests if fresh or not entries else []
+            yield from self._list_requests(key, col, pages + asks)
         yield from self.carry.trusted_items()
         yield self.columns.item(key)
 
