@@ -14,7 +14,7 @@ from typing import Callable
 from .model import CheckResult, SiteSnapshot
 
 # kinds of evidence columns; the renderer has one macro per kind
-COLUMN_KINDS = ("url", "text", "date", "count", "code")
+COLUMN_KINDS = ("url", "text", "date", "count", "code", "share")
 
 
 @dataclass(frozen=True)

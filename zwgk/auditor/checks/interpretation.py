@@ -127,8 +127,8 @@ def _forms(p: Document, interps: list[Document]) -> set[str]:
     "interpretation-forms",
     title="解读形式多样",
     failure_title="多元化解读比例不足",
-    columns=[("url", "位置", "url"), ("share", "多元化解读比例", "count"),
-             ("min_share", "要求比例", "count")],
+    columns=[("url", "位置", "url"), ("share", "多元化解读比例", "share"), ("min_share", "要求比例", "share"),
+             ("rich", "多元化解读件数", "count"), ("total", "已解读文件件数", "count")],
 )
 def interpretation_forms(snap: SiteSnapshot, min_share: float = 0.6) -> CheckResult:
     """At least `min_share` of the interpreted policies have a 解读 in a form other than plain
