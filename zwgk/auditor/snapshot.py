@@ -12,6 +12,7 @@ from zwgk.store import models as m
 from zwgk.watch.fact import availability_fact
 
 from . import model as am
+from .checks._select import norm_url
 
 
 class CrawlNotFound(LookupError):
@@ -46,7 +47,8 @@ def _validity_evidence(reasons: dict) -> tuple[str, ...]:
     return tuple(ln for ln in text.split("\n") if ln.strip()) if isinstance(text, str) else ()
 
 
-def _document(d: m.Document) -> am.Document:
+def _document(d) -> am.Document:
+    """A document from its row of the document table."""
     links = d.interpretation_links or []
     reasons = d.reasons if isinstance(d.reasons, dict) else {}
     return am.Document(
@@ -59,6 +61,7 @@ def _document(d: m.Document) -> am.Document:
         policy_urls=tuple(d.policy_urls or ()),
         attachments=tuple(am.Attachment(a["url"], a.get("name") or "", a.get("ext") or "") for a in d.attachments or ()),
         malformed_dates=_malformed_dates(reasons), validity_evidence=_validity_evidence(reasons),
+        content_hits=tuple(am.ContentHit.of(h) for h in d.content_hits or ()),
     )
 
 
@@ -76,19 +79,56 @@ def _listed(d: am.Document, listed_in: dict) -> am.Document:
                    is_interpretation=d.is_interpretation or c.kind == "interpretation")
 
 
+# What the checks read of the links (auditor/checks): links.py reports every page on which a
+# target that is not ok (broken, inconclusive, wrong) or that was redirected appears;
+# homepage.py reads the homepage's links, site.py the links on the home and 评估对象 root pages.
+# Every link of every page (some twenty a page) is the bulk of a crawl and grows with the site:
+# only these occurrences are loaded, the rest are streamed past.
+FRONT_KINDS = ("home", "root")
+_BATCH = 5000
+
+
+def _target_key(url: str) -> str:
+    # the key links.py looks a target's occurrences up by: a #fragment target (the anchor is
+    # missing) where that very link sits, any other by its URL without fragment
+    return url.strip() if "#" in url else norm_url(url)
+
+
+def _needs_occurrences(t: am.LinkTarget) -> bool:
+    # a redirect hop needs two URLs in `redirects` (checks/links.py redirect_hops)
+    return t.state != "ok" or len(t.redirects) >= 2
+
+
+def _occurrences(session: Session, crawl_id: int, links, fronts: set[str], titles: dict) -> tuple:
+    """The link occurrences the checks read (see FRONT_KINDS), in the order they were stored."""
+    keys = {_target_key(t.url) for t in links if _needs_occurrences(t)}
+    L = m.Link.__table__.c
+    rows = session.execute(select(L.source_url, L.target_url, L.text).where(L.crawl_id == crawl_id)
+                           .order_by(L.id).execution_options(yield_per=_BATCH))
+    out = []
+    for source, target, text in rows:
+        if (norm_url(target) in keys or ("#" in target and target.strip() in keys)
+                or norm_url(source) in fronts):
+            out.append(am.LinkOccurrence(source, titles.get(source), target, text))
+    return tuple(out)
+
+
 def load_snapshot(session: Session, crawl_id: int, as_of: date) -> am.SiteSnapshot:
     crawl = session.get(m.Crawl, crawl_id)
     if crawl is None:
         raise CrawlNotFound(f"数据库中没有编号为 {crawl_id} 的抓取记录")
     site = session.get(m.Site, crawl.site_id)
-    pages = session.scalars(select(m.Page).where(m.Page.crawl_id == crawl_id)).all()
-    page_objs = tuple(am.Page(p.url, p.kind, p.status, p.title, p.text or "", p.office) for p in pages)
-    titles = {p.url: p.title for p in pages}
+    # plain rows, not ORM objects: a session's identity map would keep every row of the crawl alive
+    P = m.Page.__table__.c
+    page_objs = tuple(am.Page(p.url, p.kind, p.status, p.title, p.text or "", p.office) for p in session.execute(
+        select(P.url, P.kind, P.status, P.title, P.text, P.office).where(P.crawl_id == crawl_id).order_by(P.id)))
+    titles = {p.url: p.title for p in page_objs}
     home = next((p for p in page_objs if p.kind == "home"), None)
 
     entries = defaultdict(list)
-    for e in session.scalars(select(m.ColumnEntry).where(m.ColumnEntry.crawl_id == crawl_id)
-                             .order_by(m.ColumnEntry.id)):
+    E = m.ColumnEntry.__table__.c
+    for e in session.execute(select(E.column_url, E.url, E.title, E.date).where(E.crawl_id == crawl_id)
+                             .order_by(E.id)):
         entries[e.column_url].append(am.ColumnEntry(e.url, e.title, e.date))
     columns = tuple(
         am.Column(url=c.url, name=c.name, kind=c.kind, office=c.office, parent_url=c.parent_url,
@@ -96,20 +136,27 @@ def load_snapshot(session: Session, crawl_id: int, as_of: date) -> am.SiteSnapsh
                   read_error=c.read_error)
         for c in session.scalars(select(m.SiteColumn).where(m.SiteColumn.crawl_id == crawl_id)
                                  .order_by(m.SiteColumn.id)))
+    del entries
     listed_in: dict[str, am.Column] = {}
     for c in columns:
         for e in c.entries:
             best = listed_in.get(e.url)
             if best is None or (_specific(c) and not _specific(best)):
                 listed_in[e.url] = c
-    documents = tuple(_listed(_document(d), listed_in) for d in session.scalars(
-        select(m.Document).where(m.Document.crawl_id == crawl_id).order_by(m.Document.id)))
+    D = m.Document.__table__.c
+    documents = tuple(_listed(_document(d), listed_in) for d in session.execute(
+        select(m.Document.__table__).where(D.crawl_id == crawl_id).order_by(D.id)
+        .execution_options(yield_per=_BATCH)))
+    del listed_in
+    T = m.LinkTarget.__table__.c
     links = tuple(am.LinkTarget(t.url, t.state, t.kind, t.status, t.error, tuple(t.redirects or ()))
-                  for t in session.scalars(select(m.LinkTarget).where(m.LinkTarget.crawl_id == crawl_id)
-                                           .order_by(m.LinkTarget.id)))
-    occurrences = tuple(am.LinkOccurrence(l.source_url, titles.get(l.source_url), l.target_url, l.text)
-                        for l in session.scalars(select(m.Link).where(m.Link.crawl_id == crawl_id)
-                                                 .order_by(m.Link.id)))
+                  for t in session.execute(select(T.url, T.state, T.kind, T.status, T.error, T.redirects)
+                                           .where(T.crawl_id == crawl_id).order_by(T.id)
+                                           .execution_options(yield_per=_BATCH)))
+    fronts = {norm_url(p.url) for p in page_objs if p.kind in FRONT_KINDS}
+    fronts |= {norm_url(u) for u in (crawl.start_url, crawl.homepage_url) if u}
+    occurrences = _occurrences(session, crawl_id, links, fronts, titles)
+    del titles
     offices = tuple(sorted({c.office for c in columns if c.office} | {d.office for d in documents if d.office}))
     facts = dict(crawl.facts or {})
     # the homepage's availability as `zwgk watch` sampled it over the week before the audit date

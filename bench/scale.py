@@ -1,0 +1,137 @@
+"""Scale benchmark: wall time, pages/s and peak RSS of each stage of zwgk on a large generated site.
+
+    .venv/bin/python bench/scale.py --scale 15 --concurrency 16            # ≈ 10 000 pages
+    .venv/bin/python bench/scale.py --scale 62 --concurrency 16            # ≈ 40 000 pages
+    .venv/bin/python bench/scale.py --scale 15 --stages audit,report       # re-audit the stored crawl
+    .venv/bin/python bench/scale.py --scale 15 --linkinator                # linkinator on the same server
+
+Generates the sample county site (zwgk.samplesite.generator, `scale` multiplies its columns'
+documents and adds departments; kept under --work), serves it on 127.0.0.1
+(zwgk.samplesite.server) and runs each stage as its own process, one after another:
+`zwgk crawl` (delay 0, --concurrency), `zwgk audit`, `zwgk report`. Per stage: wall seconds, peak
+RSS of the process and the children it waited for (os.wait4's ru_maxrss), and for the crawl the
+pages stored and pages/s. With --linkinator, linkinator 7 (npm, installed on first use into
+~/.cache/zwgk-bench like bench/links.py does) crawls the same server at the same concurrency.
+Prints one JSON object per stage and appends them to --work/scale-runs.jsonl.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CACHE = Path.home() / ".cache" / "zwgk-bench"
+SKIP_OFF_LOOPBACK = r"^(?!https?://(127\.0\.0\.1|localhost)[:/])"
+AS_OF = "2023-11-30"
+
+
+def measured(cmd: list[str], log: Path) -> dict:
+    """Run `cmd`; its wall seconds, peak RSS (MiB, the process or its largest waited-for child)
+    and exit code."""
+    t0 = time.perf_counter()
+    with open(log, "wb") as out:
+        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        _, status, ru = os.wait4(p.pid, 0)
+    return {"wall_s": round(time.perf_counter() - t0, 1), "peak_rss_mib": round(ru.ru_maxrss / 1024),
+            "rc": os.waitstatus_to_exitcode(status)}
+
+
+def zwgk(*args: str) -> list[str]:
+    return [sys.executable, "-m", "zwgk.cli", *args]
+
+
+def db_counts(db: Path) -> dict:
+    with sqlite3.connect(db) as c:
+        crawl = c.execute("select max(id) from crawl").fetchone()[0]
+        q = lambda t: c.execute(f"select count(*) from {t} where crawl_id = ?", (crawl,)).fetchone()[0]  # noqa: E731
+        return {"crawl": crawl, "pages": q("page"), "documents": q("document"), "links": q("link"),
+                "link_targets": q("link_target"), "column_entries": q("column_entry")}
+
+
+def linkinator_exe() -> str:
+    exe = CACHE / "node" / "node_modules" / ".bin" / "linkinator"
+    if not exe.exists():
+        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(CACHE / "node"), "linkinator@7"],
+                       check=True)
+    return str(exe)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--scale", type=int, default=15)
+    ap.add_argument("--concurrency", type=int, default=16)
+    ap.add_argument("--stages", default="crawl,audit,report", help="comma-separated: crawl, audit, report")
+    ap.add_argument("--linkinator", action="store_true", help="also run linkinator 7 on the same server")
+    ap.add_argument("--work", default="/tmp/zwgk-bench-scale")
+    ap.add_argument("--label", default="", help="a note stored with the figures (e.g. the commit)")
+    args = ap.parse_args()
+    from zwgk.samplesite.generator import generate
+    from zwgk.samplesite.server import serve
+
+    work = Path(args.work)
+    site = work / f"site-{args.scale}"
+    run = work / f"run-{args.scale}"
+    run.mkdir(parents=True, exist_ok=True)
+    if not (site / "answer_key.json").exists():
+        t0 = time.perf_counter()
+        generate(site, scale=args.scale)
+        print(f"generated scale {args.scale} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    stages = [s.strip() for s in args.stages.split(",") if s.strip()]
+    db = run / "zwgk.db"
+    dburl = f"sqlite:///{db}"
+    rows = []
+
+    def record(row: dict) -> None:
+        row = {"scale": args.scale, "concurrency": args.concurrency, "label": args.label,
+               "at": time.strftime("%Y-%m-%d %H:%M", time.gmtime()), **row}
+        rows.append(row)
+        print(json.dumps(row, ensure_ascii=False), flush=True)
+
+    with serve(site, headers={"LinkChecker": "zwgk-bench"}) as srv:
+        if "crawl" in stages:
+            if db.exists():
+                db.unlink()
+            r = measured(zwgk("crawl", srv.url, "--db", dburl, "--network", "loopback", "--concurrency",
+                              str(args.concurrency), "--delay", "0"), run / "crawl.log")
+            counts = db_counts(db)
+            record({"stage": "crawl", **r, **counts, "pages_per_s": round(counts["pages"] / r["wall_s"], 1)})
+        if args.linkinator:
+            r = measured([linkinator_exe(), srv.url, "--recurse", "--concurrency", str(args.concurrency),
+                          "--format", "json", "--skip", SKIP_OFF_LOOPBACK, "--timeout", "30000"],
+                         run / "linkinator.json")
+            text = (run / "linkinator.json").read_text(encoding="utf-8", errors="replace")
+            try:
+                data = json.loads(text[text.index("{"):])
+                links = [x for x in data.get("links", []) if x.get("url", "").startswith(srv.url)]
+                pages = len({x["url"] for x in links if x.get("state") == "OK"})
+                record({"stage": "linkinator", **r, "urls_ok": pages, "links": len(data.get("links", [])),
+                        "pages_per_s": round(pages / r["wall_s"], 1)})
+            except ValueError:
+                record({"stage": "linkinator", **r, "note": "no report: " + text.strip()[-200:]})
+    if "audit" in stages:
+        r = measured(zwgk("audit", "--db", dburl, "--as-of", AS_OF, "--out", str(run / "out")), run / "audit.log")
+        res = run / "out" / "results.json"
+        extra = {}
+        if r["rc"] == 0 and res.exists():
+            data = json.loads(res.read_text(encoding="utf-8"))
+            extra = {"documents": len(data["documents"]), "findings": len(data["findings"]),
+                     "results_mib": round(res.stat().st_size / 2**20, 1)}
+        record({"stage": "audit", **r, **extra})
+    if "report" in stages:
+        r = measured(zwgk("report", str(run / "out" / "results.json")), run / "report.log")
+        record({"stage": "report", **r})
+    with open(work / "scale-runs.jsonl", "a", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()
