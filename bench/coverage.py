@@ -1,21 +1,18 @@
 """Coverage benchmark: each fixture site crawled and audited (`zwgk run`, loopback, concurrency 8,
 delay 0); the share of its answer key's listed documents reached, wall time and requests.
 
-    .venv/bin/python bench/coverage.py [--scale 1] [--sites sample,other,third,api] [--proposed-hooks]
+    .venv/bin/python bench/coverage.py [--scale 1] [--sites sample,other,third,api]
 
 Sites: the bundled sample county (zwgk/samplesite, at --scale), the second fixture county
 (tests/fixtures/othersite.py, no profile), the third (tests/fixtures/thirdsite.py: JCMS
 dataproxy, gkmlpt, iframe) and the fourth (tests/fixtures/apisite.py: Fujian 动静结合 search API,
 国泰新点 EWB, 大汉 jpaas, truecms, TRS IGS, an API-only column). The last column counts the columns the account calls
-could-not-read. --proposed-hooks runs zwgk with the spider hook of bench/proposed_hooks/ (a
-measurement of what they would change, not shipped code). Prints a Markdown table for
-docs/benchmarks.md.
+could-not-read. Prints a Markdown table for docs/benchmarks.md.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import subprocess
 import sys
@@ -32,15 +29,11 @@ def _path(url: str) -> str:
     return re.sub(r"^https?://[^/]+", "", url)
 
 
-def run(url: str, as_of: str, out: Path, hooks: bool = False) -> tuple[float, dict, str]:
-    env = dict(os.environ)
-    if hooks:
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "bench" / "proposed_hooks"), env.get("PYTHONPATH")]))
-        env["ZWGK_PROPOSED_HOOKS"] = "1"
+def run(url: str, as_of: str, out: Path) -> tuple[float, dict, str]:
     t = time.perf_counter()
     p = subprocess.run([sys.executable, "-m", "zwgk.cli", "run", url, "--as-of", as_of, "--out", str(out),
                         "--network", "loopback", "--concurrency", "8", "--delay", "0"],
-                       capture_output=True, text=True, cwd=ROOT, env=env)
+                       capture_output=True, text=True, cwd=ROOT)
     took = time.perf_counter() - t
     if p.returncode:
         return took, {}, p.stderr[-500:]
@@ -88,7 +81,6 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scale", type=int, default=1)
     ap.add_argument("--sites", default="sample,other,third,api")
-    ap.add_argument("--proposed-hooks", action="store_true")
     a = ap.parse_args()
     print("| site | listed documents | reached | share | coverage account (entries / fetched) | wall s | requests "
           "| columns could-not-read |")
@@ -98,7 +90,7 @@ def main() -> None:
         tmp = Path(d)
         for which in a.sites.split(","):
             with makers[which](tmp) as (name, url, as_of, listed, requests):
-                took, results, err = run(url, as_of, tmp / f"out-{which}", a.proposed_hooks)
+                took, results, err = run(url, as_of, tmp / f"out-{which}")
                 asked = len(requests)
             if err:
                 print(f"| {name} | {len(listed)} | — | — | failed: {err!r} | {took:.1f} | {asked} | — |")
