@@ -64,10 +64,13 @@ def personal_info(snap: SiteSnapshot, column: str | None = None,
     for f in findings:
         counts[f.details["kind"]] += f.details["count"]
     summary = "、".join(f"{k} {n} 处" for k, n in counts.items())
+    # attachments looked at after the crawl (crawler/attachment_scan.py): read / could not be read
+    looked = {(h.kind, h.attachment) for d in docs for h in d.content_hits if h.kind in ("read", "unread")}
+    read = sum(k == "read" for k, _ in looked)
+    scope = f"检查文件 {len(docs)} 件" + (f"（附件读取 {read} 个，无法读取 {len(looked) - read} 个）" if looked else "")
     if sure:
-        return CheckResult("fail", tuple(findings), len(docs),
-                           f"检查文件 {len(docs)} 件，发现未脱敏的个人信息：{summary}")
+        return CheckResult("fail", tuple(findings), len(docs), f"{scope}，发现未脱敏的个人信息：{summary}")
     if findings:
         return CheckResult("needs_review", tuple(findings), len(docs),
-                           f"检查文件 {len(docs)} 件，发现可能的个人信息（{summary}），需人工核实是否应当公开")
-    return CheckResult("pass", (), len(docs), f"检查文件 {len(docs)} 件，未发现未脱敏的个人信息")
+                           f"{scope}，发现可能的个人信息（{summary}），需人工核实是否应当公开")
+    return CheckResult("pass", (), len(docs), f"{scope}，未发现未脱敏的个人信息")
