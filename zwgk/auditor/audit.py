@@ -392,6 +392,16 @@ def _store(session: Session, crawl_id: int, checklist, as_of: date, results: dic
 def write_results(results: dict, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=_iso), encoding="utf-8")
+    # written as encoded, piece by piece: json.dumps would first hold every piece in a list and
+    # then the whole text (with indent, both encoders yield the same pieces)
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=1, default=_iso)
+    with open(tmp, "w", encoding="utf-8") as f:
+        buf: list[str] = []
+        for piece in encoder.iterencode(results):
+            buf.append(piece)
+            if len(buf) >= 4096:
+                f.write("".join(buf))
+                buf.clear()
+        f.write("".join(buf))
     tmp.replace(path)  # never leave a half-written results.json
     return path

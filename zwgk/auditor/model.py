@@ -15,14 +15,14 @@ LinkState = Literal["ok", "broken", "inconclusive", "wrong"]
 LinkKind = Literal["站内", "站外", "附件", "图片"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attachment:
     url: str
     name: str
     ext: str  # lower-case extension without dot: pdf, doc, docx, xls, xlsx, wps, zip, ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ContentHit:
     """Personal information a document shows (zwgk/formats/pii.py), masked: never the full number."""
 
@@ -39,7 +39,7 @@ class ContentHit:
                    h.get("attachment"), int(h.get("more") or 0))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """One document page (a policy file, a notice, a 解读 page ...) as extracted."""
 
@@ -71,7 +71,7 @@ class Document:
     content_hits: tuple[ContentHit, ...] = ()   # personal information its text shows (personal-info)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ColumnEntry:
     """One entry of a column's list pages."""
 
@@ -80,7 +80,7 @@ class ColumnEntry:
     date: date | None  # date shown next to the entry in the list, if any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Column:
     """A column (栏目) of the disclosure area, with every entry its list pages showed."""
 
@@ -95,7 +95,7 @@ class Column:
     read_error: str | None = None  # why (part of) its list could not be read; never judged blank then
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkOccurrence:
     """A link as it sits on a page."""
 
@@ -105,7 +105,7 @@ class LinkOccurrence:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkTarget:
     """A distinct link target and what checking it found."""
 
@@ -117,7 +117,7 @@ class LinkTarget:
     redirects: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """A fetched HTML page of the site (home, column list, document, other)."""
 
@@ -129,7 +129,7 @@ class Page:
     office: str | None = None     # 评估对象 whose page it is (a department sub-site's root), None = the portal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SiteSnapshot:
     site_url: str                 # the URL the run started from
     homepage_url: str | None
@@ -162,7 +162,7 @@ class SiteSnapshot:
         return replace(self, columns=cols, documents=docs, office=office, whole=self.whole or self)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem. `check` is the finding id of the export contract (broken-link, missing-field ...)."""
 
@@ -173,7 +173,7 @@ class Finding:
     details: dict[str, Any] = field(default_factory=dict)  # field, status, period, working_days, dates ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CheckResult:
     outcome: Outcome
     findings: tuple[Finding, ...] = ()
