@@ -63,6 +63,7 @@ def crawl_site(url: str, *, db: str | None, profile: dict, concurrency: int | No
     if job.crawl_id is None:
         raise click.ClickException("抓取未能开始，请检查网址和数据库设置")
     check_start_page(db, job.crawl_id, url)
+    read_attachments(db, job.crawl_id, url, profile, network, settings.getfloat("DOWNLOAD_DELAY"))
     from zwgk.store.db import open_db
     from zwgk.store.models import Crawl
 
@@ -71,6 +72,22 @@ def crawl_site(url: str, *, db: str | None, profile: dict, concurrency: int | No
             console.print("[yellow]抓取未完成（时间预算用尽或被中断），以下结果只反映已抓取的部分；"
                           "可用 --resume 继续抓取。[/]")
     return job.crawl_id
+
+
+def read_attachments(db: str | None, crawl_id: int, url: str, profile: dict, network: str, delay: float) -> None:
+    """The text of the documents' PDF/DOCX/XLSX attachments, for personal information
+    (crawler/attachment_scan.py); a failure here loses the attachments' hits, not the crawl."""
+    from zwgk.crawler.attachment_scan import scan_attachments
+    from zwgk.crawler.netpolicy import NetworkPolicy
+    from zwgk.store.db import open_db
+
+    try:
+        counts = scan_attachments(open_db(db), crawl_id, NetworkPolicy.for_site(network, url, profile), delay=delay)
+    except Exception as exc:  # noqa: BLE001 - the crawl is stored; the audit says what is missing
+        console.print(f"[yellow]附件文本读取中断：{type(exc).__name__}: {exc}[/]")
+        return
+    if counts["read"] or counts["unread"]:
+        console.print(f"附件文本：读取 {counts['read']} 个，无法读取 {counts['unread']} 个，发现个人信息 {counts['hits']} 处")
 
 
 def check_url(url: str) -> None:
@@ -142,5 +159,10 @@ def print_summary(results: dict, out: Path) -> None:
     score = "未评分" if s["score"] is None else f"{s['score']:.1f}"
     console.print(f"[bold green]完成[/]  得分 {score}（{s['grade']}）  问题 {len(results['findings'])} 项  "
                   f"文件 {s.get('documents', 0)} 篇  栏目 {s.get('columns', 0)} 个")
+    c = results.get("crawl") or {}
+    if c.get("revalidate_days") or c.get("not_modified") or c.get("trusted"):
+        console.print(f"增量抓取：{c.get('not_modified', 0)} 个页面未变化（304），"
+                      f"{c.get('trusted', 0)} 个页面沿用上次结果未请求"
+                      + (f"（每 {c['revalidate_days']} 天轮换复核）" if c.get("revalidate_days") else ""))
     console.print(f"报告：{(out / 'report.html').resolve()}")
     console.print(f"结果：{(out / 'results.json').resolve()}")

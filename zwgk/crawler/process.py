@@ -10,6 +10,7 @@ from rich.console import Console
 
 
 # settings an operator (or the test suite) may set in the environment; see docs/safety.md
+PLAIN_PROGRESS_S = float(os.environ.get("ZWGK_PROGRESS_INTERVAL", 30))  # progress lines when not a terminal
 ENV_SETTINGS = ("ZWGK_RETRY_BACKOFF", "ZWGK_MAX_REQUESTS", "ZWGK_MAX_COLUMNS", "ZWGK_MAX_PATH_DEPTH",
                 "ZWGK_MAX_LIST_PAGES")
 
@@ -76,15 +77,32 @@ class _Brief(logging.Formatter):
             record.exc_info, record.exc_text = saved
 
 
-def log_errors() -> None:
-    """Errors (a page a callback could not handle …) reach stderr; the progress line stays clean."""
+class _ToConsole(logging.Handler):
+    """Log lines printed through the run's console: above the live progress line, never glued to it."""
+
+    def __init__(self, console: Console):
+        super().__init__(logging.ERROR)
+        self.console = console
+        self._zwgk = True
+
+    def emit(self, record):
+        try:
+            self.console.print(self.format(record), markup=False, highlight=False, soft_wrap=True)
+        except Exception:  # noqa: BLE001 - logging must never stop a crawl
+            self.handleError(record)
+
+
+def log_errors(console: Console | None = None) -> None:
+    """Errors (a page a callback could not handle …) reach stderr, one line each, through the
+    run's console so that the progress line stays clean."""
     root = logging.getLogger()
-    if not any(getattr(h, "_zwgk", False) for h in root.handlers):
-        h = logging.StreamHandler(sys.stderr)
-        h.setLevel(logging.ERROR)
-        h.setFormatter(_Brief("%(levelname)s %(name)s: %(message)s"))
-        h._zwgk = True
-        root.addHandler(h)
+    for h in [h for h in root.handlers if getattr(h, "_zwgk", False)]:
+        root.removeHandler(h)
+    h = _ToConsole(console) if console is not None else logging.StreamHandler(sys.stderr)
+    h.setLevel(logging.ERROR)
+    h.setFormatter(_Brief("%(levelname)s %(name)s: %(message)s"))
+    h._zwgk = True
+    root.addHandler(h)
 
 
 def run_crawls(jobs: list[SiteJob], settings, console: Console | None = None) -> list[SiteJob]:
@@ -97,7 +115,7 @@ def run_crawls(jobs: list[SiteJob], settings, console: Console | None = None) ->
     from zwgk.crawler.spiders.disclosure import DisclosureSpider
 
     console = console or Console(stderr=True)
-    log_errors()
+    log_errors(console)
     process = CrawlerProcess(settings)
     crawlers = []
 
@@ -118,17 +136,26 @@ def run_crawls(jobs: list[SiteJob], settings, console: Console | None = None) ->
         st = crawler.stats.get_stats() if crawler.stats else {}
         if sp is None:
             return f"正在启动抓取 {job.url}"
-        return (f"[bold]正在抓取[/] {job.name or job.url}  页面 {st.get('response_received_count', 0)}  "
-                f"文件 {sp.documents}  栏目 {len(sp.columns)}  链接 {len(sp.links.linked)}  已检查 {len(sp.links.resolved)}")
+        # named as the report names them: pages read, documents, columns, link targets judged
+        # (every request answered, link checks and probes included, is 请求)
+        return (f"[bold]正在抓取[/] {job.name or job.url}  页面 {sp.pages_parsed}  文件 {sp.documents}  "
+                f"栏目 {len(sp.columns)}  已判定链接 {len(sp.links.resolved)}  请求 {st.get('response_received_count', 0)}")
 
     def status():
         return "\n".join(line(j, c) for j, c in zip(jobs, crawlers))
 
-    with Live(status(), console=console, refresh_per_second=4, transient=False) as live:
-        loop = task.LoopingCall(lambda: live.update(status()))
-        loop.start(0.5, now=False)
+    if console.is_terminal:
+        with Live(status(), console=console, refresh_per_second=4, transient=False) as live:
+            loop = task.LoopingCall(lambda: live.update(status()))
+            loop.start(0.5, now=False)
+            process.start()
+            live.update(status())
+    else:
+        # a log file or a pipe (cron, CI): one plain line now and then, not one at the very end
+        loop = task.LoopingCall(lambda: console.print(status(), highlight=False))
+        loop.start(PLAIN_PROGRESS_S, now=True)
         process.start()
-        live.update(status())
+        console.print(status(), highlight=False)
     for job, crawler in zip(jobs, crawlers):
         sp = getattr(crawler, "spider", None)
         job.crawl_id = sp.crawl_id if sp is not None else None
