@@ -1,0 +1,140 @@
+"""Personal information on a document page, end to end: a loopback site whose one 公示 page shows an
+unmasked ID number (a valid check digit) among a masked one, a 统一社会信用代码, an 索引号 and a
+hotline; `zwgk run` finds exactly that one ID, and no file it writes holds the full number. Then
+the same in an attachment: an XLSX roster linked from a notice is downloaded after the crawl and
+its ID number is a finding at the attachment."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from zwgk.formats.pii import id_check_digit
+
+from crawler.office_files import docx_with, xlsx_with
+
+ID = "37032319850612041" + id_check_digit("37032319850612041")
+DOCS = {
+    "/zfxxgk/tzgg/202309/t20230921_1.html": ("关于2023年第三批临时救助对象的公示", (
+        "<p>索引号：11370323004012345/2023-00012</p><p>发布日期：2023-09-21</p>"
+        "<div class='content'>"
+        f"<p>经审核，张某（身份证号：{ID}）符合临时救助条件，拟给予救助。</p>"
+        "<p>李某（身份证号：370323********5678）符合条件。</p>"
+        "<p>承办单位：某县民政局，统一社会信用代码：11370323004012345X，另：91370323MA3C5XXX1K。</p>"
+        "<p>公示期内如有异议，请拨打监督电话：0533-6212345。</p>"
+        + "<p>公示期为5个工作日。</p>" * 5 + "</div>")),
+    "/zfxxgk/tzgg/202309/t20230922_2.html": ("关于做好秋季防火工作的通知", (
+        "<p>发布日期：2023-09-22</p><div class='content'>"
+        + "<p>各乡镇、各部门要切实做好秋季防火工作。</p>" * 8
+        + "<p>咨询电话：0533-6212345，政务服务热线12345。</p></div>")),
+}
+COLUMNS = {"/zfxxgk/tzgg/": "通知公告", "/zfxxgk/zfxxgkzn/": "政府信息公开指南"}
+ID2 = "37032319780512001" + id_check_digit("37032319780512001")
+FILES = {"/files/mingdan.xlsx": xlsx_with([["序号", "姓名", "身份证号"], [1, "王某", ID2], [2, "赵某", "370323********5678"]]),
+         "/files/tongzhi.docx": docx_with(["监督电话：0533-6212345"])}
+LINKS = ('<p>附件：<a href="/files/mingdan.xlsx">救助对象名单.xlsx</a> '
+         '<a href="/files/tongzhi.docx">通知.docx</a></p>')
+
+
+def _page(title, body):
+    return (f"<html><head><meta charset='utf-8'><title>{title}</title></head><body>{body}"
+            "<div class='footer'>网站标识码：3703230002</div></body></html>").encode("utf-8")
+
+
+def _serve(attachments: bool = False):
+    class H(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):
+            if self.path == "/":
+                return self._send(200, _page("丙县人民政府", '<a href="/zfxxgk/">政府信息公开</a>'))
+            if self.path == "/zfxxgk/":
+                menu = "".join(f'<li><a href="{u}">{n}</a></li>' for u, n in COLUMNS.items())
+                return self._send(200, _page("政府信息公开", f'<ul class="menu">{menu}</ul>'))
+            if self.path in COLUMNS:
+                rows = "".join(f'<li><a href="{u}">{t}</a><span>2023-09-2{u[-6]}</span></li>'
+                               for u, (t, _) in DOCS.items() if self.path == "/zfxxgk/tzgg/")
+                return self._send(200, _page(COLUMNS[self.path], f'<ul class="list">{rows}</ul>'))
+            if self.path in DOCS:
+                t, body = DOCS[self.path]
+                links = LINKS if attachments and self.path.endswith("_2.html") else ""
+                return self._send(200, _page(t, f"<h1>{t}</h1>{body}{links}"))
+            if attachments and self.path in FILES:
+                return self._send(200, FILES[self.path], "application/octet-stream")
+            return self._send(404, _page("404", "页面不存在"))
+
+        def _send(self, status, body, ctype="text/html; charset=utf-8"):
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *a):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), H)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def _run(tmp_path, attachments: bool = False) -> dict:
+    server = _serve(attachments)
+    out = tmp_path / "out"
+    try:
+        p = subprocess.run([sys.executable, "-m", "zwgk.cli", "run", f"http://127.0.0.1:{server.server_address[1]}/",
+                            "--as-of", "2023-11-30", "--out", str(out), "--db", f"sqlite:///{tmp_path / 'z.db'}",
+                            "--network", "loopback", "--delay", "0"],
+                           capture_output=True, text=True, timeout=600)
+    finally:
+        server.shutdown()
+    assert p.returncode == 0, p.stderr[-3000:]
+    return json.loads((out / "results.json").read_text(encoding="utf-8"))
+
+
+def _written_whole(tmp_path, number: str) -> list:
+    """Files the run wrote that hold `number` in full."""
+    written = [tmp_path / "z.db", *[x for x in (tmp_path / "out").rglob("*") if x.is_file()]]
+    assert any(x.name == "results.json" for x in written)
+    return [x for x in written if number.encode() in x.read_bytes() or number.encode("utf-16-le") in x.read_bytes()]
+
+
+def test_one_unmasked_id_number_is_the_one_failure_and_is_never_written_whole(tmp_path):
+    results = _run(tmp_path)
+    out = tmp_path / "out"
+    assert len(results["documents"]) == 2
+
+    found = [f for f in results["findings"] if f["check"] == "personal-info"]
+    assert len(found) == 1, found
+    (f,) = found
+    assert f["url"].endswith("/t20230921_1.html")
+    assert f["kind"] == "身份证号" and f["count"] == 1 and f["verdict"] == "确定泄露"
+    assert f["value"] == ID[:6] + "********" + ID[-4:]
+    assert "张某" in f["context"] and ID[:6] + "********" + ID[-4:] in f["context"]
+    assert "personal-info" in results["checks"]
+
+    assert results["checks"]["personal-info"]["failure_title"] in (out / "report.html").read_text(encoding="utf-8")
+    assert f["value"] in (out / "report.html").read_text(encoding="utf-8")
+
+    # the stored row holds the masked hit only
+    db = sqlite3.connect(tmp_path / "z.db")
+    rows = dict(db.execute("SELECT url, content_hits FROM document"))
+    hits = {u.rsplit("/", 1)[1]: json.loads(h or "[]") for u, h in rows.items()}
+    assert [h["kind"] for h in hits["t20230921_1.html"]] == ["id_card"]
+    assert hits["t20230922_2.html"] == []
+
+    # nowhere a full ID number: not the database, not results.json, not the report
+    assert _written_whole(tmp_path, ID) == []
+
+
+def test_an_id_number_in_an_attachment_is_a_finding_at_the_attachment(tmp_path):
+    results = _run(tmp_path, attachments=True)
+    found = sorted((f for f in results["findings"] if f["check"] == "personal-info"), key=lambda f: f["url"])
+    assert [(f["where"], f["kind"]) for f in found] == [("附件：救助对象名单.xlsx", "身份证号"), ("正文", "身份证号")]
+    att = found[0]
+    assert att["url"].endswith("/files/mingdan.xlsx") and att["source"].endswith("/t20230922_2.html")
+    assert att["value"] == ID2[:6] + "********" + ID2[-4:] and att["verdict"] == "确定泄露" and att["count"] == 1
+    assert _written_whole(tmp_path, ID2) == [] and _written_whole(tmp_path, ID) == []
