@@ -63,6 +63,7 @@ def _crawl(db_url: str, base: str) -> int:
     att = lambda name, ext: {"url": f"{base}/f/{name}", "name": name, "ext": ext}  # noqa: E731
     with open_db(db_url).begin() as s:
         crawl = start_crawl(s, base + "/")
+        crawl.status = "finished"
         s.add_all([
             m.Document(crawl_id=crawl.id, url=f"{base}/d1.html", title="补贴名单",
                        attachments=[att("list.xlsx", "xlsx"), att("notice.docx", "docx")],
@@ -125,3 +126,13 @@ def test_max_files_bounds_the_downloads(tmp_path, site):
     crawl_id = _crawl(db_url, base)
     counts = scan_attachments(open_db(db_url), crawl_id, NetworkPolicy("loopback"), delay=0, max_files=1)
     assert len(log) == 1 and counts["read"] + counts["unread"] == 1 and counts["skipped"] >= 1
+
+
+def test_a_crawl_that_did_not_finish_is_left_alone(tmp_path, site):
+    base, log = site
+    db_url = f"sqlite:///{tmp_path / 'z.db'}"
+    crawl_id = _crawl(db_url, base)
+    with open_db(db_url).begin() as s:
+        s.get(m.Crawl, crawl_id).status = "interrupted"
+    assert scan_attachments(open_db(db_url), crawl_id, NetworkPolicy("loopback"), delay=0)["read"] == 0
+    assert log == []

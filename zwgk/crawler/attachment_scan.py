@@ -104,9 +104,14 @@ def scan_attachments(Session, crawl_id: int, policy: NetworkPolicy, *, delay: fl
                      progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
     """Read the attachments of crawl `crawl_id`'s documents (those not read yet) and add what they
     show to the documents' content_hits. Returns counts: read, unread, hits, skipped (over
-    `max_files`). A link the crawl found broken, refused or inconclusive is not asked again."""
+    `max_files`). A link the crawl found broken, refused or inconclusive is not asked again; a
+    crawl that did not finish is left alone (its time budget holds; the resumed crawl reads them)."""
     counts = {"read": 0, "unread": 0, "hits": 0, "skipped": 0}
     with Session() as s:
+        crawl = s.get(m.Crawl, crawl_id)
+        if crawl is None or crawl.status != "finished":
+            # stopped early (--time-budget, Ctrl-C): the budget holds; `--resume` reads them
+            return counts
         bad = {u for u, st in s.execute(select(m.LinkTarget.url, m.LinkTarget.state)
                                           .where(m.LinkTarget.crawl_id == crawl_id)) if st != "ok"}
         docs = s.execute(select(m.Document.id, m.Document.attachments, m.Document.content_hits)
