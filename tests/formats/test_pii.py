@@ -70,6 +70,7 @@ def test_masks_keep_the_ends_only():
     ("电话：13812345678/13987654321", []),                     # joined like a code: left alone
     ("张三，男，汉族，住址：某县某镇某村3组12号。", [("address", False)]),
     ("当事人：李四，住所：某县城关街道幸福小区5号楼2单元301室。", [("address", False)]),
+    ("申请人：王小明，女，家庭住址：某县某镇某村五组", [("address", False)]),
 ])
 def test_hits(text, expected):
     assert kinds(text) == expected
@@ -100,6 +101,9 @@ def test_hits(text, expected):
     "ABC13812345678",                                          # inside a product code
     "913812345678",                                            # twelve digits: not a mobile
     "某公司，住所：某县某路88号",                              # a company's seat, no person
+    "当事人：某某建材有限公司，住所：某县某路88号",            # a company as the party
+    "当事人：某某店，住所：某县某路88号",                      # a shop as the party
+    "会议地址：某县政府3号楼",                                  # a place, not a home
 ])
 def test_not_hits(text):
     assert kinds(text) == []
@@ -145,3 +149,9 @@ def test_a_roster_is_stored_capped_per_kind_with_the_rest_counted():
     assert [r["kind"] for r in rows].count("mobile") == 20
     last_id = [r for r in rows if r["kind"] == "id_card"][-1]
     assert last_id["more"] == 40 and all("more" not in r for r in rows[:2])
+
+
+def test_an_address_is_masked_beyond_its_first_third():
+    (h,) = detect("张三，男，住址：某县某镇某村3组12号。", TODAY)
+    assert h.kind == "address" and h.value.startswith("某县某") and "12号" not in h.value
+    assert "12号" not in h.context and "村3组" not in h.context
