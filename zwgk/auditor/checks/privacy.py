@@ -28,7 +28,9 @@ def personal_info(snap: SiteSnapshot, column: str | None = None,
     province code, or a 16-19 digit 银行卡号 passing Luhn, is a failure (确定泄露); a 手机号码, a
     15-digit old ID number without an ID label, a 住址 next to a person's name is needs review
     (a contact line may be intended). Masked numbers (370323********1234), 统一社会信用代码,
-    索引号, 文号, hotlines and numbers in URLs are not counted (zwgk/formats/pii.py).
+    索引号, 文号, hotlines and numbers in URLs are not counted (zwgk/formats/pii.py). Pages are
+    read as they are extracted; PDF/DOCX/XLSX attachments after the crawl (crawler/attachment_scan.py,
+    DOC/WPS not read) — the note says how many attachments were read and how many could not be.
 
     One finding per document, place (正文 or one attachment) and kind, with the count, the first
     value and its context — both masked: the report never shows a full number. `column`
