@@ -280,9 +280,26 @@ def _row_date(a):
     return parse_date(_row_rest(a)[1])
 
 
+# row classes that mark a row's place, not its kind: striped rows (tr_main_value_odd / _even,
+# li1 / li2, bg), the first / last / current row
+_ROW_PLACE = re.compile(r"(?:[-_]|^)(?:odd|even|alt|alternate|zebra|single|double|first|last|on|cur|current|active|"
+                        r"hover|bg)$|\d+$", re.I)
+
+
+def _row_class(value: str | None) -> str:
+    """A row's class without the marks of its place in the list."""
+    out = []
+    for token in (value or "").split():
+        while token and _ROW_PLACE.search(token):
+            token = _ROW_PLACE.sub("", token)
+        if token:
+            out.append(token.lower())
+    return " ".join(sorted(set(out)))
+
+
 def _signature(row) -> tuple:
     parent = row.getparent()
-    return (row.tag, row.get("class") or "",
+    return (row.tag, _row_class(row.get("class")),
             parent.tag if parent is not None else "", (parent.get("class") or "") if parent is not None else "")
 
 
