@@ -343,9 +343,10 @@ def _expected(session: Session, crawl_id: int) -> dict[str, dict]:
                                      .where(m.ColumnEntry.crawl_id == crawl_id).distinct()).all())
     columns = set(session.scalars(select(m.SiteColumn.url).where(m.SiteColumn.crawl_id == crawl_id)))
     out: dict[str, dict] = {}
-    for url, listing in session.execute(select(m.Page.url, m.Page.listing)
-                                        .where(m.Page.crawl_id == crawl_id, m.Page.listing.is_not(None))):
-        stated = (listing or {}).get("expected") or {}
+    # only the listing's `expected` is read from the database: the whole listing holds every entry
+    for url, stated in session.execute(select(m.Page.url, m.Page.listing["expected"])
+                                       .where(m.Page.crawl_id == crawl_id, m.Page.listing.is_not(None))):
+        stated = stated if isinstance(stated, dict) else {}
         column = column_of.get(url) or (url if url in columns else None)
         if not stated or column is None:
             continue

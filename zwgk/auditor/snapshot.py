@@ -47,14 +47,23 @@ def _validity_evidence(reasons: dict) -> tuple[str, ...]:
     return tuple(ln for ln in text.split("\n") if ln.strip()) if isinstance(text, str) else ()
 
 
-def _document(d) -> am.Document:
+class _Pool(dict):
+    """One string object for equal values read from different rows: a URL is a page's, a
+    document's, a list entry's and a link target's; a column name, an office, a kind repeat on
+    thousands of rows. Used while loading only."""
+
+    def __call__(self, s):
+        return s if s is None else self.setdefault(s, s)
+
+
+def _document(d, pool=lambda s: s) -> am.Document:
     """A document from its row of the document table."""
     links = d.interpretation_links or []
     reasons = d.reasons if isinstance(d.reasons, dict) else {}
     return am.Document(
-        url=d.url, title=d.title, doc_number=d.doc_number, written_date=d.written_date,
-        publish_date=d.publish_date, validity=d.validity, index_no=d.index_no, publisher=d.publisher,
-        topic=d.topic, column=d.column, column_kind=d.column_kind, office=d.office,
+        url=pool(d.url), title=pool(d.title), doc_number=d.doc_number, written_date=d.written_date,
+        publish_date=d.publish_date, validity=pool(d.validity), index_no=d.index_no, publisher=pool(d.publisher),
+        topic=pool(d.topic), column=pool(d.column), column_kind=pool(d.column_kind), office=pool(d.office),
         body_chars=d.body_chars or 0, is_interpretation=bool(d.is_interpretation),
         interpretation_urls=tuple(dict.fromkeys(x["url"] for x in links)),
         interpretation_forms=tuple(x.get("form") or "文字" for x in links),
@@ -99,7 +108,7 @@ def _needs_occurrences(t: am.LinkTarget) -> bool:
     return t.state != "ok" or len(t.redirects) >= 2
 
 
-def _occurrences(session: Session, crawl_id: int, links, fronts: set[str], titles: dict) -> tuple:
+def _occurrences(session: Session, crawl_id: int, links, fronts: set[str], titles: dict, pool) -> tuple:
     """The link occurrences the checks read (see FRONT_KINDS), in the order they were stored."""
     keys = {_target_key(t.url) for t in links if _needs_occurrences(t)}
     L = m.Link.__table__.c
@@ -109,7 +118,7 @@ def _occurrences(session: Session, crawl_id: int, links, fronts: set[str], title
     for source, target, text in rows:
         if (norm_url(target) in keys or ("#" in target and target.strip() in keys)
                 or norm_url(source) in fronts):
-            out.append(am.LinkOccurrence(source, titles.get(source), target, text))
+            out.append(am.LinkOccurrence(pool(source), titles.get(source), pool(target), text))
     return tuple(out)
 
 
@@ -119,8 +128,10 @@ def load_snapshot(session: Session, crawl_id: int, as_of: date) -> am.SiteSnapsh
         raise CrawlNotFound(f"数据库中没有编号为 {crawl_id} 的抓取记录")
     site = session.get(m.Site, crawl.site_id)
     # plain rows, not ORM objects: a session's identity map would keep every row of the crawl alive
+    pool = _Pool()
     P = m.Page.__table__.c
-    page_objs = tuple(am.Page(p.url, p.kind, p.status, p.title, p.text or "", p.office) for p in session.execute(
+    page_objs = tuple(am.Page(pool(p.url), pool(p.kind), p.status, pool(p.title), p.text or "", pool(p.office))
+                      for p in session.execute(
         select(P.url, P.kind, P.status, P.title, P.text, P.office).where(P.crawl_id == crawl_id).order_by(P.id)))
     titles = {p.url: p.title for p in page_objs}
     home = next((p for p in page_objs if p.kind == "home"), None)
@@ -129,7 +140,7 @@ def load_snapshot(session: Session, crawl_id: int, as_of: date) -> am.SiteSnapsh
     E = m.ColumnEntry.__table__.c
     for e in session.execute(select(E.column_url, E.url, E.title, E.date).where(E.crawl_id == crawl_id)
                              .order_by(E.id)):
-        entries[e.column_url].append(am.ColumnEntry(e.url, e.title, e.date))
+        entries[e.column_url].append(am.ColumnEntry(pool(e.url), pool(e.title), e.date))
     columns = tuple(
         am.Column(url=c.url, name=c.name, kind=c.kind, office=c.office, parent_url=c.parent_url,
                   entries=tuple(entries.get(c.url, ())), list_pages=c.list_pages, has_children=c.has_children,
@@ -144,19 +155,20 @@ def load_snapshot(session: Session, crawl_id: int, as_of: date) -> am.SiteSnapsh
             if best is None or (_specific(c) and not _specific(best)):
                 listed_in[e.url] = c
     D = m.Document.__table__.c
-    documents = tuple(_listed(_document(d), listed_in) for d in session.execute(
+    documents = tuple(_listed(_document(d, pool), listed_in) for d in session.execute(
         select(m.Document.__table__).where(D.crawl_id == crawl_id).order_by(D.id)
         .execution_options(yield_per=_BATCH)))
     del listed_in
     T = m.LinkTarget.__table__.c
-    links = tuple(am.LinkTarget(t.url, t.state, t.kind, t.status, t.error, tuple(t.redirects or ()))
+    links = tuple(am.LinkTarget(pool(t.url), pool(t.state), pool(t.kind), t.status, pool(t.error),
+                                tuple(pool(u) for u in t.redirects or ()))
                   for t in session.execute(select(T.url, T.state, T.kind, T.status, T.error, T.redirects)
                                            .where(T.crawl_id == crawl_id).order_by(T.id)
                                            .execution_options(yield_per=_BATCH)))
     fronts = {norm_url(p.url) for p in page_objs if p.kind in FRONT_KINDS}
     fronts |= {norm_url(u) for u in (crawl.start_url, crawl.homepage_url) if u}
-    occurrences = _occurrences(session, crawl_id, links, fronts, titles)
-    del titles
+    occurrences = _occurrences(session, crawl_id, links, fronts, titles, pool)
+    del titles, pool
     offices = tuple(sorted({c.office for c in columns if c.office} | {d.office for d in documents if d.office}))
     facts = dict(crawl.facts or {})
     # the homepage's availability as `zwgk watch` sampled it over the week before the audit date
