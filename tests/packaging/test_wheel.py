@@ -76,9 +76,11 @@ def test_installed_wheel_carries_the_checklists_and_runs(tmp_path):
     zwgk = venv / "bin" / "zwgk"
 
     # 3. the checklists are found and valid
-    p = _run([zwgk, "checklists", "validate"], cwd=outside, timeout=120, env=env)
+    p = _run([zwgk, "checklists", "list"], cwd=outside, timeout=120, env=env)
     listed = {line.split("\t")[0] for line in p.stdout.splitlines() if line.strip()}
     assert listed == {Path(n).stem for n in expected}, p.stdout + p.stderr
+    p = _run([zwgk, "checklists", "validate"], cwd=outside, timeout=120, env=env)
+    assert p.stdout.count("校验通过") == len(expected), p.stdout + p.stderr
 
     # 4. a small crawl of the bundled sample site, audited against the default checklist
     site = tmp_path / "site"
