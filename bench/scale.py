@@ -8,7 +8,8 @@
 Generates the sample county site (zwgk.samplesite.generator, `scale` multiplies its columns'
 documents and adds departments; kept under --work), serves it on 127.0.0.1
 (zwgk.samplesite.server) and runs each stage as its own process, one after another:
-`zwgk crawl` (delay 0, --concurrency), `zwgk audit`, `zwgk report`. Per stage: wall seconds, peak
+`zwgk crawl` (delay 0, --concurrency), `zwgk audit`, `zwgk report` — or, with `--stages run`,
+`zwgk run` (the three in one command, into a database of its own). Per stage: wall seconds, peak
 RSS of the process and the children it waited for (os.wait4's ru_maxrss), and for the crawl the
 pages stored and pages/s. With --linkinator, linkinator 7 (npm, installed on first use into
 ~/.cache/zwgk-bench like bench/links.py does) crawls the same server at the same concurrency.
@@ -68,7 +69,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--scale", type=int, default=15)
     ap.add_argument("--concurrency", type=int, default=16)
-    ap.add_argument("--stages", default="crawl,audit,report", help="comma-separated: crawl, audit, report")
+    ap.add_argument("--stages", default="crawl,audit,report",
+                    help="comma-separated: crawl, audit, report, run (`zwgk run`: all three in one command)")
     ap.add_argument("--linkinator", action="store_true", help="also run linkinator 7 on the same server")
     ap.add_argument("--work", default="/tmp/zwgk-bench-scale")
     ap.add_argument("--label", default="", help="a note stored with the figures (e.g. the commit)")
@@ -103,6 +105,15 @@ def main() -> None:
                               str(args.concurrency), "--delay", "0"), run / "crawl.log")
             counts = db_counts(db)
             record({"stage": "crawl", **r, **counts, "pages_per_s": round(counts["pages"] / r["wall_s"], 1)})
+        if "run" in stages:
+            rdb = run / "zwgk-run.db"
+            for f in run.glob("zwgk-run.db*"):
+                f.unlink()
+            r = measured(zwgk("run", srv.url, "--db", f"sqlite:///{rdb}", "--network", "loopback", "--concurrency",
+                              str(args.concurrency), "--delay", "0", "--as-of", AS_OF, "--out", str(run / "out-run")),
+                         run / "run.log")
+            counts = db_counts(rdb)
+            record({"stage": "run", **r, **counts, "pages_per_s": round(counts["pages"] / r["wall_s"], 1)})
         if args.linkinator:
             r = measured([linkinator_exe(), srv.url, "--recurse", "--concurrency", str(args.concurrency),
                           "--format", "json", "--skip", SKIP_OFF_LOOPBACK, "--timeout", "30000"],
