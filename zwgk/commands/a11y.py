@@ -1,0 +1,46 @@
+"""`zwgk a11y`: accessibility (GB/T 37668, WCAG 2 A/AA) of a stored crawl — axe-core in headless
+Chromium on a sample of its pages; the result is the crawl's fact `accessibility` (zwgk/a11y)."""
+from __future__ import annotations
+
+import click
+
+
+@click.command("a11y")
+@click.option("--db", default=None, help="数据库 URL（默认 sqlite:///zwgk-out/zwgk.db，或环境变量 ZWGK_DB）")
+@click.option("--crawl", "crawl_id", type=int, default=None, help="抓取编号（默认最近一次）")
+@click.option("--pages", "limit", type=click.IntRange(1, 200), default=12, show_default=True,
+              help="最多检测的页面数（首页、专栏首页、栏目页、文件页）")
+@click.option("--network", type=click.Choice(["any", "loopback"]), default=None,
+              help="浏览器可访问的网络（默认与该次抓取相同）")
+def a11y(db, crawl_id, limit, network):
+    """无障碍检测：用 axe-core 在无头 Chromium 中检测抽样页面，并查找首页的无障碍 / 长者模式入口；结果存入该次抓取，供 zwgk audit 使用。"""
+    from zwgk.a11y import collect
+    from zwgk.a11y.browser import find_chromium
+    from zwgk.auditor.snapshot import latest_crawl_id
+    from zwgk.orchestrate import console
+    from zwgk.store.db import open_db
+
+    if not find_chromium():
+        raise click.ClickException("未找到 Chromium（请安装 chromium）")
+    with open_db(db)() as session:
+        if crawl_id is None:
+            crawl_id = latest_crawl_id(session)
+            if crawl_id is None:
+                raise click.ClickException("数据库中还没有抓取记录，请先运行 zwgk crawl")
+
+        def progress(page, res):
+            if res["error"]:
+                console.print(f"{page.url} [yellow]未能检测[/yellow]：{res['error']}", highlight=False, soft_wrap=True)
+            else:
+                n = len(res["violations"])
+                console.print(f"{page.url} {'[green]无问题[/green]' if not n else f'[red]{n} 类问题[/red]'}",
+                              highlight=False, soft_wrap=True)
+
+        try:
+            fact = collect(session, crawl_id, limit=limit, network=network, progress=progress)
+        except (LookupError, FileNotFoundError) as exc:
+            raise click.ClickException(str(exc))
+    entry = fact.get("entry") or {}
+    found = bool(entry.get("links") or entry.get("scripts"))
+    console.print(f"无障碍检测完成：抓取 {crawl_id}，{len(fact['pages'])} 个页面；"
+                  f"首页{'有' if found else '未发现'}无障碍 / 长者模式入口", highlight=False)
