@@ -324,3 +324,12 @@ def test_every_listed_entry_is_fetched_or_has_a_reason(sample_run):
         assert all(m["reason"] and m["reason"] != NOT_REACHED for m in c["not_fetched"]), c["not_fetched"]
     html = (sample_run.out / "report.html").read_text(encoding="utf-8")
     assert "抓取覆盖" in html and f"已抓取文件页面 {cov['documents']} 个" in html
+
+
+def test_times_are_china_time_everywhere(sample_run):
+    """The collection time is one clock in results.json and the report: China time with its offset
+    (a stored time is UTC; SQLite keeps no offset)."""
+    crawl = sample_run.results["crawl"]
+    assert crawl["started_at"].endswith("+08:00") and crawl["finished_at"].endswith("+08:00")
+    html = (sample_run.out / "report.html").read_text(encoding="utf-8")
+    assert "UTC+08:00" in html

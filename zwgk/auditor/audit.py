@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from zwgk import __version__
 from zwgk.store import models as m
+from zwgk.store.history import LOCAL_TZ
 
 from . import registry
 from .checklist import load_checklist
@@ -24,6 +25,10 @@ DETAIL_KEYS = ("status", "error", "link_text", "link_kind", "source_title", "fie
 
 
 def _iso(v):
+    """ISO text of a date, or of a time in China time with its offset (a stored naive time is UTC:
+    SQLite drops the offset), so that the report, the exports and zwgk diff show one clock."""
+    if isinstance(v, datetime):
+        return (v if v.tzinfo else v.replace(tzinfo=timezone.utc)).astimezone(LOCAL_TZ).isoformat()
     return v.isoformat() if hasattr(v, "isoformat") else v
 
 
