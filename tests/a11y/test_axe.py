@@ -17,6 +17,8 @@ from zwgk.a11y import axe_path
 from zwgk.a11y.browser import find_chromium
 
 pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
     pytest.mark.skipif(not find_chromium(), reason="Chromium is not installed (.ci/run installs it)"),
     pytest.mark.skipif(axe_path() is None, reason="axe-core is not vendored (run scripts/setup)"),
 ]
