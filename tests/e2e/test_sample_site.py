@@ -333,3 +333,14 @@ def test_times_are_china_time_everywhere(sample_run):
     assert crawl["started_at"].endswith("+08:00") and crawl["finished_at"].endswith("+08:00")
     html = (sample_run.out / "report.html").read_text(encoding="utf-8")
     assert "UTC+08:00" in html
+
+
+def test_the_progress_line_ends_on_the_reports_numbers(sample_run):
+    """The last progress line (output not a terminal: plain lines) counts pages and judged links
+    as results.json and the report do."""
+    import re
+
+    last = [ln for ln in sample_run.stderr.splitlines() if ln.startswith("正在抓取")][-1]
+    pages, judged = re.search(r"页面 (\d+)", last).group(1), re.search(r"已判定链接 (\d+)", last).group(1)
+    assert int(pages) == sample_run.results["crawl"]["pages"], last
+    assert int(judged) == sample_run.results["links"]["checked"], last

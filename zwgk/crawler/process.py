@@ -138,8 +138,9 @@ def run_crawls(jobs: list[SiteJob], settings, console: Console | None = None) ->
             return f"正在启动抓取 {job.url}"
         # named as the report names them: pages read, documents, columns, link targets judged
         # (every request answered, link checks and probes included, is 请求)
-        return (f"[bold]正在抓取[/] {job.name or job.url}  页面 {sp.pages_parsed}  文件 {sp.documents}  "
-                f"栏目 {len(sp.columns)}  已判定链接 {len(sp.links.resolved)}  请求 {st.get('response_received_count', 0)}")
+        return (f"[bold]正在抓取[/] {job.name or job.url}  页面 {st.get('zwgk/rows/pages', 0)}  文件 {sp.documents}  "
+                f"栏目 {len(sp.columns)}  已判定链接 {st.get('zwgk/rows/link_targets', 0)}  "
+                f"请求 {st.get('response_received_count', 0)}")
 
     def status():
         return "\n".join(line(j, c) for j, c in zip(jobs, crawlers))
@@ -152,10 +153,10 @@ def run_crawls(jobs: list[SiteJob], settings, console: Console | None = None) ->
             live.update(status())
     else:
         # a log file or a pipe (cron, CI): one plain line now and then, not one at the very end
-        loop = task.LoopingCall(lambda: console.print(status(), highlight=False))
+        loop = task.LoopingCall(lambda: console.print(status(), highlight=False, soft_wrap=True))
         loop.start(PLAIN_PROGRESS_S, now=True)
         process.start()
-        console.print(status(), highlight=False)
+        console.print(status(), highlight=False, soft_wrap=True)
     for job, crawler in zip(jobs, crawlers):
         sp = getattr(crawler, "spider", None)
         job.crawl_id = sp.crawl_id if sp is not None else None

@@ -70,6 +70,9 @@ class StoreItemsPipeline:
         self.last_flush = time.monotonic()
         self.crawl_id: int | None = None
         self.failure: WriteFailure | None = None
+        # distinct page and link-target rows of this crawl, for the progress line: the same
+        # numbers the report shows (pages, links checked), copied rows included
+        self.rows_seen: dict[str, set[str]] = {"pages": set(), "link_targets": set()}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -122,9 +125,23 @@ class StoreItemsPipeline:
         else:  # pragma: no cover - older Scrapy
             engine.close_spider(self.crawler.spider, STORE_ERROR)
 
+    def _count(self, kind: str, urls) -> None:
+        seen = self.rows_seen[kind]
+        seen.update(urls)
+        self.crawler.stats.set_value(f"zwgk/rows/{kind}", len(seen))
+
     def process_item(self, item):
         if self.failure is not None:
             return item  # the crawl is stopping: nothing more can be stored
+        if isinstance(item, it.PageItem):
+            self._count("pages", (item.url,))
+        elif isinstance(item, it.LinkTargetItem):
+            self._count("link_targets", (item.url,))
+        elif isinstance(item, it.ReuseItem):
+            self._count("pages", item.urls)
+            self._count("link_targets", item.urls)
+        elif isinstance(item, it.ReuseTargetsItem):
+            self._count("link_targets", item.urls)
         if isinstance(item, it.ReuseItem):
             # copied in bulk at the next flush, after the rows buffered before it
             self.reuse.setdefault((item.from_crawl, item.asked), []).extend(item.urls)
