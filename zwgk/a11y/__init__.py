@@ -114,6 +114,9 @@ def audit_page(browser, url: str, axe_js: str) -> dict:
     before = len(browser.blocked)
     try:
         browser.load(url)
+        href = browser.eval("location.href")
+        if not browser.allow(href) or href.startswith("chrome-error:"):
+            raise RuntimeError(f"页面转到了抓取范围以外的地址：{href}")
         browser.eval(axe_js)
         violations = browser.eval(RUN_AXE % (json.dumps(TAGS), TARGETS_KEPT, SNIPPET_CHARS))
     except Exception as exc:  # noqa: BLE001 - one page's failure is recorded, the rest go on
@@ -165,4 +168,4 @@ def collect(session, crawl_id: int, *, limit: int = DEFAULT_PAGES, network: str 
     session.commit()
     return fact
 
-__all__ = ["collect", "sample_pages", "axe_path"]
+__all__ = ["axe_path", "collect", "sample_pages"]

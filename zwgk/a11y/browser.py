@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -60,7 +60,7 @@ class Browser:
         self.proc = subprocess.Popen(
             [binary, *FLAGS, f"--user-data-dir={self._tmp.name}", f"--window-size={width},{height}", "about:blank"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            preexec_fn=to_3_and_4, pass_fds=(3, 4))
+            preexec_fn=to_3_and_4, pass_fds=(3, 4))  # noqa: PLW1509 - only dup2 runs in the child
         os.close(cmd_r)
         os.close(res_w)
         self._next = 0
