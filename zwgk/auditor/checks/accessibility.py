@@ -122,7 +122,7 @@ def accessibility(snap: SiteSnapshot, fail_impacts: tuple = ("critical", "seriou
         return CheckResult("fail", tuple(findings), len(done),
                            note + f"：{len(serious_pages)} 个页面有严重或较严重问题，共 {len(findings)} 项问题涉及 {bad_pages} 个页面")
     return CheckResult("needs_review", tuple(findings), len(done),
-                       note + f"：{bad_pages} 个页面有中等或轻微问题（共 {len(findings)} 项），需人工判断")
+                       note + f"：{bad_pages} 个页面有问题（共 {len(findings)} 项，均未达到不通过的严重程度），需人工判断")
 
 
 @check(
