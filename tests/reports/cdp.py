@@ -1,119 +1,33 @@
-"""A minimal Chrome DevTools Protocol client over --remote-debugging-pipe (stdlib only).
-
-Chromium reads NUL-terminated JSON commands from fd 3 and writes replies and events to fd 4,
-so no WebSocket library and no TCP port are needed.
-"""
+"""The report tests' Chromium: pages opened one after another, every event kept (console errors,
+requests), screenshots — over the pipe client zwgk a11y uses (zwgk.a11y.browser.Pipe)."""
 from __future__ import annotations
 
 import base64
-import fcntl
-import json
-import os
-import queue
-import subprocess
 import threading
 import time
 from pathlib import Path
 
+from zwgk.a11y.browser import FLAGS, CDPError, Pipe  # noqa: F401 - FLAGS: the tests print with them
+
 CHROMIUM = Path("/usr/bin/chromium")
 
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--disable-extensions",
-    "--no-first-run",
-    "--no-default-browser-check",
-    "--mute-audio",
-    "--hide-scrollbars",
-    "--remote-debugging-pipe",
-]
 
-
-class CDPError(RuntimeError):
-    pass
-
-
-class Browser:
-    """`with Browser(tmp) as b: page = b.open(url)` — page.events holds every event seen."""
+class Browser(Pipe):
+    """`with Browser(tmp) as b: page = b.open(url)` — page.events holds every event seen; the
+    pipe to Chromium is zwgk.a11y.browser.Pipe."""
 
     def __init__(self, user_data_dir: Path, binary: Path = CHROMIUM, width: int = 1280, height: int = 900):
-        self.width, self.height = width, height
-        cmd_r, self._cmd_w = os.pipe()
-        self._res_r, res_w = os.pipe()
-
-        def to_3_and_4():
-            # move to high numbers first so that dup2 onto 3/4 cannot clobber the other end
-            a = fcntl.fcntl(cmd_r, fcntl.F_DUPFD, 10)
-            b = fcntl.fcntl(res_w, fcntl.F_DUPFD, 10)
-            os.dup2(a, 3)
-            os.dup2(b, 4)
-
-        self.proc = subprocess.Popen(
-            [str(binary), *FLAGS, f"--user-data-dir={user_data_dir}", f"--window-size={width},{height}", "about:blank"],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            preexec_fn=to_3_and_4,
-            pass_fds=(3, 4),
-        )
-        os.close(cmd_r)
-        os.close(res_w)
-        self._next = 0
-        self._replies: dict[int, queue.Queue] = {}
-        self._lock = threading.Lock()
         self.events: list[dict] = []
         self.stderr_lines: list[str] = []
-        threading.Thread(target=self._reader, daemon=True).start()
+        super().__init__(str(binary), str(user_data_dir), width, height, keep_stderr=True)
         threading.Thread(target=self._stderr, daemon=True).start()
 
-    # -- plumbing
-    def _reader(self):
-        buf = b""
-        while True:
-            try:
-                chunk = os.read(self._res_r, 1 << 16)
-            except OSError:
-                break
-            if not chunk:
-                break
-            buf += chunk
-            while b"\0" in buf:
-                raw, buf = buf.split(b"\0", 1)
-                msg = json.loads(raw)
-                if "id" in msg:
-                    q = self._replies.get(msg["id"])
-                    if q is not None:
-                        q.put(msg)
-                else:
-                    self.events.append(msg)
+    def on_message(self, msg: dict) -> None:
+        self.events.append(msg)
 
     def _stderr(self):
         for line in self.proc.stderr:
             self.stderr_lines.append(line.decode("utf-8", "replace"))
-
-    def send(self, method: str, params: dict | None = None, session: str | None = None, timeout: float = 60) -> dict:
-        with self._lock:
-            self._next += 1
-            mid = self._next
-            self._replies[mid] = q = queue.Queue()
-        msg = {"id": mid, "method": method, "params": params or {}}
-        if session:
-            msg["sessionId"] = session
-        os.write(self._cmd_w, json.dumps(msg).encode() + b"\0")
-        try:
-            reply = q.get(timeout=timeout)
-        except queue.Empty:
-            raise CDPError(f"{method}: no reply within {timeout}s") from None
-        finally:
-            self._replies.pop(mid, None)
-        if "error" in reply:
-            raise CDPError(f"{method}: {reply['error']}")
-        return reply.get("result", {})
 
     def wait_event(self, method: str, session: str | None = None, timeout: float = 60) -> dict:
         end = time.monotonic() + timeout
@@ -140,24 +54,6 @@ class Browser:
         self.send("Page.navigate", {"url": url}, session=sid)
         self.wait_event("Page.loadEventFired", sid, timeout=timeout)
         return Page(self, sid)
-
-    def close(self):
-        try:
-            self.send("Browser.close", timeout=10)
-        except Exception:  # noqa: BLE001 - closing anyway
-            pass
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        os.close(self._cmd_w)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
 
 class Page:
