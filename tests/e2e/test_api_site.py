@@ -19,16 +19,16 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
+
+from tests.e2e.siterun import Run, order_differences, run_site
 
 
 def _load_fixture_site():
@@ -317,41 +317,8 @@ def test_delays_are_seeded_and_bounded():
 
 # ------------------------------------------------------------------------------------------------
 # real runs of `zwgk run`
-@dataclass
-class Run:
-    seed: int | None
-    results: dict
-    site_url: str
-    requests: list
-
-    def key_form(self, url: str | None) -> str | None:
-        if url is None:
-            return None
-        parts = urlsplit(url)
-        if parts.netloc != urlsplit(self.site_url).netloc:
-            return url
-        return unquote(parts.path) + (f"?{parts.query}" if parts.query else "")
-
-    def documents(self) -> set[str]:
-        return {self.key_form(d["url"]) for d in self.results["documents"]}
-
-    def findings(self) -> set[tuple[str, str | None]]:
-        return {(f["check"], self.key_form(f.get("url"))) for f in self.results["findings"]}
-
-    def missing(self, docs: list[dict]) -> list[str]:
-        got = self.documents()
-        return [d["path"] for d in docs if d["path"] not in got]
-
-
 def _run(base: Path, *, max_delay: float = 0.0, seed: int | None = None) -> Run:
-    out = base / "out"
-    with api.serve(max_delay=max_delay, seed=seed) as srv:
-        proc = subprocess.run([sys.executable, "-m", "zwgk.cli", "run", srv.url, "--as-of", api.AS_OF,
-                               "--out", str(out), "--network", "loopback", "--concurrency", "8", "--delay", "0",
-                               "--max-pages", str(MAX_PAGES)], capture_output=True, text=True, timeout=300)
-        requests, url = list(srv.requests), srv.url
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return Run(seed, json.loads((out / "results.json").read_text(encoding="utf-8")), url, requests)
+    return run_site(api, base, max_pages=MAX_PAGES, max_delay=max_delay, seed=seed)
 
 
 @pytest.fixture(scope="module")
@@ -437,14 +404,6 @@ def test_an_api_only_column_is_never_counted_as_read(baseline):
 
 
 def test_response_order_does_not_change_results(baseline, shuffled):
-    want_docs, want_findings = baseline.documents(), baseline.findings()
-    diffs = []
-    for run in shuffled:
-        if run.documents() != want_docs:
-            diffs.append(f"seed {run.seed}: documents only here {sorted(run.documents() - want_docs)[:5]}, "
-                         f"only without delays {sorted(want_docs - run.documents())[:5]}")
-        if run.findings() != want_findings:
-            diffs.append(f"seed {run.seed}: findings only here {sorted(run.findings() - want_findings, key=str)[:5]}, "
-                         f"only without delays {sorted(want_findings - run.findings(), key=str)[:5]}")
+    diffs = order_differences(baseline, shuffled)
     assert not diffs, "\n".join(diffs)
 

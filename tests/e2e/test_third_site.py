@@ -16,17 +16,17 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
+
+from tests.e2e.siterun import Run, order_differences, run_site
 
 
 def _load_fixture_site():
@@ -239,42 +239,8 @@ def test_delays_are_seeded_and_bounded():
 
 # ------------------------------------------------------------------------------------------------
 # real runs of `zwgk run`
-@dataclass
-class Run:
-    seed: int | None
-    results: dict
-    site_url: str
-    requests: list
-    seconds: float
-
-    def key_form(self, url: str | None) -> str | None:
-        """A site URL as a path (+ query): runs on other ports compare equal."""
-        if url is None:
-            return None
-        parts = urlsplit(url)
-        if parts.netloc != urlsplit(self.site_url).netloc:
-            return url
-        return unquote(parts.path) + (f"?{parts.query}" if parts.query else "")
-
-    def documents(self) -> set[str]:
-        return {self.key_form(d["url"]) for d in self.results["documents"]}
-
-    def findings(self) -> set[tuple[str, str | None]]:
-        return {(f["check"], self.key_form(f.get("url"))) for f in self.results["findings"]}
-
-
 def _run(base: Path, *, max_delay: float = 0.0, seed: int | None = None) -> Run:
-    out = base / "out"
-    with third.serve(max_delay=max_delay, seed=seed) as srv:
-        t0 = time.monotonic()
-        proc = subprocess.run([sys.executable, "-m", "zwgk.cli", "run", srv.url, "--as-of", third.AS_OF,
-                               "--out", str(out), "--network", "loopback", "--concurrency", "8", "--delay", "0",
-                               "--max-pages", str(MAX_PAGES)], capture_output=True, text=True, timeout=300)
-        seconds = time.monotonic() - t0
-        requests, url = list(srv.requests), srv.url
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
-    return Run(seed, results, url, requests, seconds)
+    return run_site(third, base, max_pages=MAX_PAGES, max_delay=max_delay, seed=seed)
 
 
 @pytest.fixture(scope="module")
@@ -300,14 +266,5 @@ def test_listed_documents_are_found(baseline):
 
 
 def test_response_order_does_not_change_results(baseline, shuffled):
-    want_docs, want_findings = baseline.documents(), baseline.findings()
-    diffs = []
-    for run in shuffled:
-        docs, findings = run.documents(), run.findings()
-        if docs != want_docs:
-            diffs.append(f"seed {run.seed}: documents only here {sorted(docs - want_docs)[:5]}, "
-                         f"only without delays {sorted(want_docs - docs)[:5]}")
-        if findings != want_findings:
-            diffs.append(f"seed {run.seed}: findings only here {sorted(findings - want_findings, key=str)[:5]}, "
-                         f"only without delays {sorted(want_findings - findings, key=str)[:5]}")
+    diffs = order_differences(baseline, shuffled)
     assert not diffs, "\n".join(diffs)

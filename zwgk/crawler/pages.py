@@ -46,14 +46,25 @@ def read_page(response, kind: str, scope: Scope, links: LinkTracker, send, keep_
     return items, (html, tree)
 
 
+def answer_id(response) -> str:
+    """The list page an adapter's answer is stored as: its URL, and for a POST its body too — two
+    columns asking one search interface (POST /fjdzapp/search) are two list pages, not one row
+    the later answer overwrites."""
+    req = response.request
+    if req.method == "POST" and req.body:
+        return f"{response.url}#{req.body.decode('utf-8', 'replace')}"
+    return response.url
+
+
 def read_list_answer(response, adapter: str, scope: Scope, links: LinkTracker, office: str | None):
     """A list adapter's data answer (JCMS dataproxy XML, gkmlpt JSON …): (items — the answer's page
-    row with its listing, its link target —, Listing or None when it could not be read)."""
+    row (stored as `answer_id`) with its listing, its link target —, Listing or None when it could
+    not be read)."""
     links.answered(response)
     text, enc, _ = scope.decode(response)
     target = links.target_item(response)
     listing = Listing.from_read(lists.read_answer(adapter, response.url, text)) if response.status < 400 else None
-    page = PageItem(url=response.url, kind="column", status=response.status, title=None, text=None, encoding=enc,
+    page = PageItem(url=answer_id(response), kind="column", status=response.status, title=None, text=None, encoding=enc,
                     content_hash=hashlib.sha256(response.body).hexdigest(), office=office,
                     listing=listing.to_json() if listing else None)
     return [page, target], listing

@@ -48,7 +48,7 @@ from zwgk.crawler import lists
 from zwgk.crawler.listing import Listing, list_requests, read_listing
 from zwgk.crawler.middlewares import RobotsForbidden
 from zwgk.crawler.netpolicy import NetworkPolicy
-from zwgk.crawler.pages import read_list_answer, read_page
+from zwgk.crawler.pages import answer_id, read_list_answer, read_page
 from zwgk.crawler.spiders.endgame import EndOfCrawl
 from zwgk.crawler.scope import Scope, is_attachment
 from zwgk.vocab import classify_column
@@ -271,7 +271,7 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
             self.columns.page_unread(key, response, items[1])
             yield self.columns.item(key)
             return
-        yield from self._act_on_listing(key, col, listing, response.url)
+        yield from self._act_on_listing(key, col, listing, answer_id(response))
 
     def _list_requests(self, key: str, col: dict, requests):
         """A list adapter's further requests for column `key`, asked like list pages (listing.py)."""

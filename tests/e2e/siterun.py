@@ -1,0 +1,69 @@
+"""A real `zwgk run` of a fixture site served on 127.0.0.1 (tests/fixtures: a module with
+`serve(max_delay=, seed=)` and `AS_OF`), and what the response-order tests compare: documents and
+findings keyed by path, so runs on other ports compare equal."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+
+@dataclass
+class Run:
+    seed: int | None
+    results: dict
+    site_url: str
+    requests: list
+    seconds: float = 0.0
+
+    def key_form(self, url: str | None) -> str | None:
+        """A site URL as a path (+ query): runs on other ports compare equal."""
+        if url is None:
+            return None
+        parts = urlsplit(url)
+        if parts.netloc != urlsplit(self.site_url).netloc:
+            return url
+        return unquote(parts.path) + (f"?{parts.query}" if parts.query else "")
+
+    def documents(self) -> set[str]:
+        return {self.key_form(d["url"]) for d in self.results["documents"]}
+
+    def findings(self) -> set[tuple[str, str | None]]:
+        return {(f["check"], self.key_form(f.get("url"))) for f in self.results["findings"]}
+
+    def missing(self, docs: list[dict]) -> list[str]:
+        got = self.documents()
+        return [d["path"] for d in docs if d["path"] not in got]
+
+
+def run_site(site, base: Path, *, max_pages: int, max_delay: float = 0.0, seed: int | None = None) -> Run:
+    """`zwgk run` of fixture module `site` (served with these delays) into `base`/out."""
+    out = base / "out"
+    with site.serve(max_delay=max_delay, seed=seed) as srv:
+        t0 = time.monotonic()
+        proc = subprocess.run([sys.executable, "-m", "zwgk.cli", "run", srv.url, "--as-of", site.AS_OF,
+                               "--out", str(out), "--network", "loopback", "--concurrency", "8", "--delay", "0",
+                               "--max-pages", str(max_pages)], capture_output=True, text=True, timeout=300)
+        seconds = time.monotonic() - t0
+        requests, url = list(srv.requests), srv.url
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return Run(seed, json.loads((out / "results.json").read_text(encoding="utf-8")), url, requests, seconds)
+
+
+def order_differences(baseline: Run, shuffled: list[Run]) -> list[str]:
+    """How runs served in other response orders differ from the baseline: documents and findings."""
+    want_docs, want_findings = baseline.documents(), baseline.findings()
+    diffs = []
+    for run in shuffled:
+        docs, findings = run.documents(), run.findings()
+        if docs != want_docs:
+            diffs.append(f"seed {run.seed}: documents only here {sorted(docs - want_docs)[:5]}, "
+                         f"only without delays {sorted(want_docs - docs)[:5]}")
+        if findings != want_findings:
+            diffs.append(f"seed {run.seed}: findings only here {sorted(findings - want_findings, key=str)[:5]}, "
+                         f"only without delays {sorted(want_findings - findings, key=str)[:5]}")
+    return diffs
