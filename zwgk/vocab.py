@@ -58,6 +58,12 @@ def norm_text(s: str | None) -> str:
     """NFKC, no white space: the form in which names are compared."""
     if not s:
         return ""
+    return _norm(s)
+
+
+@lru_cache(maxsize=1 << 16)
+def _norm(s: str) -> str:
+    # checks compare the same titles many times (once per 评估对象 and year): normalised once
     return _SPACE.sub("", unicodedata.normalize("NFKC", s))
 
 

@@ -141,6 +141,30 @@ def documents_by_column(snap: SiteSnapshot) -> DocIndex:
     return index
 
 
+_MEMO: dict[tuple, tuple[tuple, object]] = {}
+
+
+def memo(name: str, of: tuple, build):
+    """`build()` once per `name` and snapshot part `of` (a snapshot's frozen tuples: its documents,
+    its columns), for indexes the checks ask for per column, per 评估对象 and per year. The part is
+    kept with its value so that its id is not reused; a few snapshots at most are remembered.
+    Callers must not change what they get."""
+    key = (name, id(of))
+    hit = _MEMO.get(key)
+    if hit is not None and hit[0] is of:
+        return hit[1]
+    if len(_MEMO) > 64:
+        _MEMO.clear()
+    value = build()
+    _MEMO[key] = (of, value)
+    return value
+
+
+def page_dates(docs: tuple[Document, ...]) -> dict[str, date]:
+    """Document URL → publish date."""
+    return memo("page_dates", docs, lambda: {norm_url(d.url): d.publish_date for d in docs if d.publish_date})
+
+
 def column_items(snap: SiteSnapshot, cols: Iterable[Column], index: DocIndex | None = None) -> list[Item]:
     """Entries of `cols`, plus documents filed under those columns that the lists did not show.
     An entry its list shows without a date takes the publish date of its document page."""
@@ -149,14 +173,11 @@ def column_items(snap: SiteSnapshot, cols: Iterable[Column], index: DocIndex | N
     items: list[Item] = []
     seen: set[str] = set()
     cols = list(cols)
-    page_dates: dict[str, date] | None = None
     for c in cols:
         for e in c.entries:
             day = e.date
             if day is None:
-                if page_dates is None:
-                    page_dates = {norm_url(d.url): d.publish_date for d in snap.documents if d.publish_date}
-                day = page_dates.get(norm_url(e.url))
+                day = page_dates(snap.documents).get(norm_url(e.url))
             items.append(Item(e.url, e.title, day, c.url))
             seen.add(norm_url(e.url))
     for c in cols:
@@ -167,8 +188,9 @@ def column_items(snap: SiteSnapshot, cols: Iterable[Column], index: DocIndex | N
     return items
 
 
-def document_items(docs: Iterable[Document]) -> list[Item]:
-    return [Item(d.url, d.title or "", d.publish_date, None) for d in docs]
+def document_items(docs: tuple[Document, ...]) -> list[Item]:
+    """The documents as items (a list shared between calls: do not change it)."""
+    return memo("document_items", docs, lambda: [Item(d.url, d.title or "", d.publish_date, None) for d in docs])
 
 
 def newest(items: Iterable[Item], as_of: date | None = None) -> date | None:

@@ -10,7 +10,7 @@ from zwgk.vocab import norm_text
 from ..model import CheckResult, Finding, SiteSnapshot
 from ..registry import check
 from ._select import (
-    Item, column_items, column_label, document_items, iso, office_root, resolve_year, select_columns,
+    Item, column_items, column_label, document_items, iso, memo, office_root, resolve_year, select_columns,
     year_mentions,
 )
 
@@ -99,8 +99,8 @@ def _annual_reports(snap: SiteSnapshot, year: int) -> tuple[list, list[Item]]:
     """(the 年度报告 columns, the reports for `year` they list or the documents titled so)."""
     cols = select_columns(snap, "annual_report")
     items: list[Item] = column_items(snap, cols)
-    items += [i for i in document_items(snap.documents)
-              if "信息公开" in norm_text(i.title) and _is_annual_report(i.title)]
+    items += memo("annual_report_documents", snap.documents, lambda: [
+        i for i in document_items(snap.documents) if "信息公开" in norm_text(i.title) and _is_annual_report(i.title)])
     found, seen = [], set()
     for i in items:
         if _is_annual_report(i.title) and year_mentions(i.title, year) and (i.url, i.date) not in seen:
