@@ -26,7 +26,10 @@ data, `answers` + `read_answer`, and listing it in ADAPTERS.
 """
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,38 @@ class ListRead:
             if v is not None:
                 self.expected[k] = max(v, self.expected.get(k) or 0)
         return self
+
+
+_MARKUP = re.compile(r"<[^>]+>")
+
+
+def json_object(text: str) -> dict:
+    """A JSON answer's top object ({} when the answer is no JSON object)."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def record_entries(base: str, records, *, link: tuple[str, ...], title: tuple[str, ...], when: tuple[str, ...],
+                   day=None) -> list[tuple]:
+    """Entries (url, title, date | None) of a data answer's records: for each, the first key of
+    `link`, `title` and `when` it has; titles without markup (search answers highlight hits);
+    `day` reads a date value (default: the one date parser)."""
+    from zwgk.formats.dates import parse_date
+
+    day = day or (lambda v: parse_date(str(v)))
+    out = []
+    for r in records if isinstance(records, list) else []:
+        if not isinstance(r, dict):
+            continue
+        url = next((r[k] for k in link if r.get(k)), None)
+        name = next((r[k] for k in title if r.get(k)), None)
+        if url and name:
+            stamp = next((r[k] for k in when if r.get(k)), None)
+            out.append((urljoin(base, str(url)), _MARKUP.sub("", str(name)).strip(), day(stamp) if stamp else None))
+    return out
 
 
 def _adapters():

@@ -22,7 +22,7 @@ import json
 import re
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
-from zwgk.crawler.lists import ListRead, ListRequest
+from zwgk.crawler.lists import ListRead, ListRequest, json_object, record_entries
 
 API = "/rest/lightfrontaction/getgovinfolist"
 DEFAULT_PROJECT = "/EWB-FRONT"
@@ -100,30 +100,14 @@ def read_answer(url: str, text: str) -> ListRead:
     if not parts.path.endswith(API):
         return _read_site_info(url, text)
     out = ListRead()
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return out
-    custom = data.get("custom") if isinstance(data, dict) else None
+    custom = json_object(text).get("custom")
     if isinstance(custom, str):  # some versions send custom as a JSON string
-        try:
-            custom = json.loads(custom)
-        except ValueError:
-            custom = None
+        custom = json_object(custom)
     if not isinstance(custom, dict):
         return out
-    from zwgk.formats.dates import parse_date
-
-    items = custom.get("data") or custom.get("infodata") or []
-    for it in items if isinstance(items, list) else []:
-        if not isinstance(it, dict):
-            continue
-        link = it.get("infourl") or it.get("visiturl") or it.get("linkurl")
-        title = it.get("realtitle") or it.get("title")
-        if link and title:
-            when = it.get("infodate") or it.get("handsdate")
-            out.entries.append((urljoin(url, str(link)), re.sub(r"<[^>]+>", "", str(title)).strip(),
-                                parse_date(str(when)) if when else None))
+    out.entries = record_entries(url, custom.get("data") or custom.get("infodata"),
+                                 link=("infourl", "visiturl", "linkurl"), title=("realtitle", "title"),
+                                 when=("infodate", "handsdate"))
     try:
         total = int(custom.get("total"))
     except (TypeError, ValueError):

@@ -18,11 +18,10 @@ the service in pages of PREPAGE records, so the static pages need not be numbere
 """
 from __future__ import annotations
 
-import json
 import re
 from urllib.parse import urlencode, urljoin, urlsplit
 
-from zwgk.crawler.lists import ListRead, ListRequest
+from zwgk.crawler.lists import ListRead, ListRequest, json_object, record_entries
 
 INFO = re.compile(r"\bpageChnlInfo\s*=\s*\{(.*?)\}", re.S)
 SEARCH_PATH = "/fjdzapp/search"
@@ -84,25 +83,10 @@ def answers(url: str, content_type: str) -> bool:
 
 
 def read_answer(url: str, text: str) -> ListRead:
-    from zwgk.formats.dates import parse_date
-
-    out = ListRead()
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return out
-    if not isinstance(data, dict):
-        return out
-    records = data.get("data") or data.get("docs") or []
-    for r in records if isinstance(records, list) else []:
-        if not isinstance(r, dict):
-            continue
-        link = r.get("docpuburl") or r.get("chnldocurl") or r.get("url")
-        title = r.get("doctitle") or r.get("title")
-        if link and title:
-            when = r.get("docreltime") or r.get("pubdate")
-            out.entries.append((urljoin(url, str(link)), str(title).strip(),
-                                parse_date(str(when)) if when else None))
+    data = json_object(text)
+    out = ListRead(entries=record_entries(url, data.get("data") or data.get("docs"),
+                                          link=("docpuburl", "chnldocurl", "url"), title=("doctitle", "title"),
+                                          when=("docreltime", "pubdate")))
     info = data.get("pageChnlInfo") if isinstance(data.get("pageChnlInfo"), dict) else {}
     total = _int(info.get("recordCount")) if info else None
     if total is None:

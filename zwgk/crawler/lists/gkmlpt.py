@@ -14,7 +14,7 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
-from zwgk.crawler.lists import ListRead, ListRequest
+from zwgk.crawler.lists import ListRead, ListRequest, json_object, record_entries
 
 CONFIG = re.compile(r"_CONFIG\s*=\s*\{", re.S)
 SID = re.compile(r"""['"]?SID['"]?\s*:\s*['"]?(\w+)""")
@@ -106,19 +106,11 @@ def _day(v) -> date | None:
 
 
 def read_answer(url: str, text: str) -> ListRead:
-    out = ListRead()
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return out
-    if not isinstance(data, dict):
-        return out
+    data = json_object(text)
     articles = data.get("articles") or data.get("data") or []
-    for a in articles if isinstance(articles, list) else []:
-        if isinstance(a, dict) and a.get("url") and a.get("title"):
-            when = next((a.get(k) for k in ("display_publish_time", "first_publish_time", "publish_time", "date")
-                         if a.get(k)), None)
-            out.entries.append((urljoin(url, str(a["url"])), str(a["title"]).strip(), _day(when)))
+    out = ListRead(entries=record_entries(url, articles, link=("url",), title=("title",),
+                                          when=("display_publish_time", "first_publish_time", "publish_time", "date"),
+                                          day=_day))
     classify = data.get("classify") if isinstance(data.get("classify"), dict) else {}
     total = next((v for v in (classify.get("post_count"), data.get("post_count"), data.get("total"), data.get("count"))
                   if isinstance(v, int)), None)

@@ -11,11 +11,10 @@ address. The answer is JSON: {"page": {"content": [{DOCTITLE, DOCPUBURL, PUBDATE
 from __future__ import annotations
 
 import html as htmllib
-import json
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from zwgk.crawler.lists import ListRead, ListRequest
+from zwgk.crawler.lists import ListRead, ListRequest, json_object, record_entries
 
 PATH = "/igs/front/search/list.html"
 ADDRESS = re.compile(r"""['"]((?:https?://[^'"\s/]+)?/[\w/.-]*igs/front/search/list\.html)(\?[^'"\s]*)?['"]""")
@@ -60,26 +59,13 @@ def answers(url: str, content_type: str) -> bool:
 
 
 def read_answer(url: str, text: str) -> ListRead:
-    from zwgk.formats.dates import parse_date
-
     out = ListRead()
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return out
-    page = data.get("page") if isinstance(data, dict) else None
+    page = json_object(text).get("page")
     if not isinstance(page, dict):
         return out
-    content = page.get("content") or []
-    for r in content if isinstance(content, list) else []:
-        if not isinstance(r, dict):
-            continue
-        link = r.get("DOCPUBURL") or r.get("docpuburl") or r.get("url")
-        title = r.get("DOCTITLE") or r.get("doctitle") or r.get("title") or r.get("FileName")
-        if link and title:
-            when = r.get("PUBDATE") or r.get("pubdate") or r.get("DOCRELTIME")
-            out.entries.append((urljoin(url, str(link)), re.sub(r"<[^>]+>", "", str(title)).strip(),
-                                parse_date(str(when)) if when else None))
+    out.entries = record_entries(url, page.get("content"), link=("DOCPUBURL", "docpuburl", "url"),
+                                 title=("DOCTITLE", "doctitle", "title", "FileName"),
+                                 when=("PUBDATE", "pubdate", "DOCRELTIME"))
     try:
         total = int(page.get("total"))
     except (TypeError, ValueError):
