@@ -8,11 +8,10 @@ import json
 import sqlite3
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from tests.fixtures.loopback import serve_pages
 from zwgk.a11y import axe_path
 from zwgk.a11y.browser import find_chromium
 
@@ -49,31 +48,16 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
 
 
 def _serve(seen: list):
-    class H(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+    def answer(path, headers):
+        seen.append(path)
+        if path == "/logo.png":
+            return 200, PNG, "image/png"
+        if path in PAGES:
+            t, body = PAGES[path]
+            return 200, (HEAD.format(t=t) + body + FOOT).encode("utf-8")
+        return 404, (HEAD.format(t="404") + "页面不存在" + FOOT).encode("utf-8")
 
-        def do_GET(self):
-            seen.append(self.path)
-            if self.path == "/logo.png":
-                return self._send(200, PNG, "image/png")
-            if self.path in PAGES:
-                t, body = PAGES[self.path]
-                return self._send(200, (HEAD.format(t=t) + body + FOOT).encode("utf-8"))
-            return self._send(404, (HEAD.format(t="404") + "页面不存在" + FOOT).encode("utf-8"))
-
-        def _send(self, status, body, ctype="text/html; charset=utf-8"):
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *a):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), H)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    return serve_pages(answer)
 
 
 def zwgk(*args: str) -> subprocess.CompletedProcess:

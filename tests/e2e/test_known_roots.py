@@ -6,10 +6,10 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+
+from tests.fixtures.loopback import serve_pages
 
 DOCS = {f"/zfxxgk/fdzdgknr/tzgg/202309/t2023092{i}_{i}.html": f"关于做好第{i}批次重点工作的通知" for i in range(1, 6)}
 COLUMNS = {"/zfxxgk/fdzdgknr/tzgg/": "通知公告", "/zfxxgk/fdzdgknr/zcjd/": "政策解读",
@@ -25,41 +25,27 @@ def _site(root: str | None):
     """root: where the disclosure column lives (None: nowhere — the site has none to find)."""
     log = []
 
-    class H(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+    def answer(path, headers):
+        log.append(path)
+        if path == "/":
+            home = ('<div class="nav"><a href="javascript:void(0)" onclick="window.open(\'/zfxxgk/\')">'
+                    '<img src="/img/gk.png"></a><a href="/xwzx/">新闻中心</a></div>')
+            return 200, _page("乙县人民政府", home)
+        if root and path == root:
+            menu = "".join(f'<li><a href="{u}">{n}</a></li>' for u, n in COLUMNS.items())
+            return 200, _page("政府信息公开", f'<ul class="menu">{menu}</ul>')
+        if root and path in COLUMNS:
+            rows = "".join(f'<li><a href="{u}">{t}</a><span>2023-09-2{u[-6]}</span></li>' for u, t in DOCS.items()
+                           if path.endswith("/tzgg/"))
+            script = ("<script>$.ajax({type: 'POST', url: '/gov/api/infoList', data: {catalogId: 9}, "
+                      "success: function (d) { render(d); }});</script>" if path.endswith("/ghjh/") else "")
+            return 200, _page(COLUMNS[path], f'<ul class="list">{rows}</ul>{script}')
+        if root and path in DOCS:
+            t = DOCS[path]
+            return 200, _page(t, f"<h1>{t}</h1><p>发布日期：2023-09-21</p>" + "<p>正文内容。</p>" * 20)
+        return 404, _page("404", "页面不存在")
 
-        def do_GET(self):
-            log.append(self.path)
-            if self.path == "/":
-                home = ('<div class="nav"><a href="javascript:void(0)" onclick="window.open(\'/zfxxgk/\')">'
-                        '<img src="/img/gk.png"></a><a href="/xwzx/">新闻中心</a></div>')
-                return self._send(200, _page("乙县人民政府", home))
-            if root and self.path == root:
-                menu = "".join(f'<li><a href="{u}">{n}</a></li>' for u, n in COLUMNS.items())
-                return self._send(200, _page("政府信息公开", f'<ul class="menu">{menu}</ul>'))
-            if root and self.path in COLUMNS:
-                rows = "".join(f'<li><a href="{u}">{t}</a><span>2023-09-2{u[-6]}</span></li>' for u, t in DOCS.items()
-                               if self.path.endswith("/tzgg/"))
-                script = ("<script>$.ajax({type: 'POST', url: '/gov/api/infoList', data: {catalogId: 9}, "
-                          "success: function (d) { render(d); }});</script>" if self.path.endswith("/ghjh/") else "")
-                return self._send(200, _page(COLUMNS[self.path], f'<ul class="list">{rows}</ul>{script}'))
-            if root and self.path in DOCS:
-                t = DOCS[self.path]
-                return self._send(200, _page(t, f"<h1>{t}</h1><p>发布日期：2023-09-21</p>" + "<p>正文内容。</p>" * 20))
-            return self._send(404, _page("404", "页面不存在"))
-
-        def _send(self, status, body):
-            self.send_response(status)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *a):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), H)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = serve_pages(answer)
     return server, log
 
 

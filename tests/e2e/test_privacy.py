@@ -9,12 +9,11 @@ import json
 import sqlite3
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-from zwgk.formats.pii import id_check_digit
 
 from crawler.office_files import docx_with, xlsx_with
+
+from tests.fixtures.loopback import serve_pages
+from zwgk.formats.pii import id_check_digit
 
 ID = "37032319850612041" + id_check_digit("37032319850612041")
 DOCS = {
@@ -45,40 +44,25 @@ def _page(title, body):
 
 
 def _serve(attachments: bool = False):
-    class H(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+    def answer(path, headers):
+        if path == "/":
+            return 200, _page("丙县人民政府", '<a href="/zfxxgk/">政府信息公开</a>')
+        if path == "/zfxxgk/":
+            menu = "".join(f'<li><a href="{u}">{n}</a></li>' for u, n in COLUMNS.items())
+            return 200, _page("政府信息公开", f'<ul class="menu">{menu}</ul>')
+        if path in COLUMNS:
+            rows = "".join(f'<li><a href="{u}">{t}</a><span>2023-09-2{u[-6]}</span></li>'
+                           for u, (t, _) in DOCS.items() if path == "/zfxxgk/tzgg/")
+            return 200, _page(COLUMNS[path], f'<ul class="list">{rows}</ul>')
+        if path in DOCS:
+            t, body = DOCS[path]
+            links = LINKS if attachments and path.endswith("_2.html") else ""
+            return 200, _page(t, f"<h1>{t}</h1>{body}{links}")
+        if attachments and path in FILES:
+            return 200, FILES[path], "application/octet-stream"
+        return 404, _page("404", "页面不存在")
 
-        def do_GET(self):
-            if self.path == "/":
-                return self._send(200, _page("丙县人民政府", '<a href="/zfxxgk/">政府信息公开</a>'))
-            if self.path == "/zfxxgk/":
-                menu = "".join(f'<li><a href="{u}">{n}</a></li>' for u, n in COLUMNS.items())
-                return self._send(200, _page("政府信息公开", f'<ul class="menu">{menu}</ul>'))
-            if self.path in COLUMNS:
-                rows = "".join(f'<li><a href="{u}">{t}</a><span>2023-09-2{u[-6]}</span></li>'
-                               for u, (t, _) in DOCS.items() if self.path == "/zfxxgk/tzgg/")
-                return self._send(200, _page(COLUMNS[self.path], f'<ul class="list">{rows}</ul>'))
-            if self.path in DOCS:
-                t, body = DOCS[self.path]
-                links = LINKS if attachments and self.path.endswith("_2.html") else ""
-                return self._send(200, _page(t, f"<h1>{t}</h1>{body}{links}"))
-            if attachments and self.path in FILES:
-                return self._send(200, FILES[self.path], "application/octet-stream")
-            return self._send(404, _page("404", "页面不存在"))
-
-        def _send(self, status, body, ctype="text/html; charset=utf-8"):
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *a):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), H)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    return serve_pages(answer)
 
 
 def _run(tmp_path, attachments: bool = False) -> dict:
