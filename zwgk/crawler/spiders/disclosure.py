@@ -318,10 +318,10 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
                 if not is_attachment(url) and self.scope.in_scope(url):
                     yield from self._document(url, entry=(key, canonical_url(url), title, day),
                                               column=key, list_title=title)
-            # further pages of the list, then what list adapters ask (every list page counts
-            # towards the column's cap, new entries or not)
-            # an adapter's answer that brings no entries but further requests (a site script naming
-            # the list interface's parameters) is no stale page: its requests are asked (each once)
+            # further pages of the list, then what list adapters ask; every list page counts towards
+            # the column's cap. An adapter's answer that brings no entries but further requests (a
+            # site script naming the list interface's parameters) is no stale page: its requests
+            # are asked, each once.
             pages = [lists.ListRequest(u) for u in listing.pagination] if fresh else []
             asks = listing.requests if fresh or not entries else []
             yield from self._list_requests(key, col, pages + asks)
