@@ -131,6 +131,7 @@ def build_snapshot(spec: dict | None) -> SiteSnapshot:
             parent_url=u(c["parent_url"]) if c.get("parent_url") else u("/zwgk/"),
             entries=tuple(_entry(e, url, n, site) for n, e in enumerate(c.get("entries") or [])),
             list_pages=c.get("list_pages", 1), has_children=c.get("has_children", False),
+            read_error=c.get("read_error"), content_chars=c.get("content_chars", 0),
         ))
 
     links, occs = [], []

@@ -29,14 +29,27 @@ def test_empty_first_page_counts_and_unread_pages_are_said_so():
     assert (item.office, item.parent_url, item.name) == ("财政局", "http://a.gov.cn/xxgk/", "规范性文件")
 
 
-def test_roots_and_columns_are_known_and_beside_menu_documents_wait():
+def test_roots_and_columns_are_known():
     cols = Columns()
     cols.roots.add("http://a.gov.cn/xxgk/")
     cols.add(COL, "规范性文件", "normative", None, None)
     assert cols.known("http://a.gov.cn/xxgk/") and cols.known(COL) and not cols.known(COL + "sub/")
     assert COL in cols and len(cols) == 1 and cols.get("x") is None
-    entries = [(COL + "t1.html", "一", None), (COL + "f.pdf", "附件", None), (COL + "t2.html", "二", None)]
-    cols.beside(COL, entries, lambda u: not u.endswith(".pdf"))
-    cols.beside("http://a.gov.cn/xxgk/other/", entries[:1], lambda u: True)  # the first column listed keeps it
-    assert cols.take_beside({COL + "t2.html"}) == [(COL + "t1.html", (COL, COL + "t1.html", "一", None), COL, "一")]
-    assert cols.take_beside(set()) == []
+
+
+def test_settled_columns_do_not_depend_on_which_page_was_read_first():
+    """A list page's sidebar names its siblings: read before the directory that holds them, it must
+    not become their parent (nor a directory itself)."""
+    root, zcwj, gfxwj, qtwj = (f"http://a.gov.cn/xxgk/{p}" for p in ("", "zcwj/", "zcwj/gfxwj/", "zcwj/qtwj/"))
+    pages = {zcwj: ({gfxwj, qtwj}, False), gfxwj: ({gfxwj, qtwj}, True), qtwj: ({gfxwj, qtwj}, True)}
+    outcomes = set()
+    for order in ([gfxwj, qtwj, zcwj], [zcwj, gfxwj, qtwj], [qtwj, zcwj, gfxwj]):
+        cols = Columns()
+        cols.root_menu(root, root, None, [zcwj, gfxwj])     # the root's menu, and a 热点 shortcut to gfxwj
+        for key in order:  # each column first met where this order's first reader found it
+            first = root if key in (zcwj, gfxwj) or not cols.by_url else order[0]
+            col = cols.add(key, key, "policy", None, first)
+            links, own = pages[key]
+            cols.menu(col, links, own)
+        outcomes.add(tuple((i.url, i.parent_url, i.has_children) for i in sorted(cols.settle(), key=lambda i: i.url)))
+    assert outcomes == {((zcwj, root, True), (gfxwj, zcwj, False), (qtwj, zcwj, False))}

@@ -50,7 +50,7 @@ def _columns(snap: SiteSnapshot) -> list[dict]:
         dates = [e.date for e in c.entries if e.date]
         out.append({"url": c.url, "name": c.name, "kind": c.kind, "office": c.office, "parent_url": c.parent_url,
                     "entries": len(c.entries), "list_pages": c.list_pages, "has_children": c.has_children,
-                    "read_error": c.read_error,
+                    "read_error": c.read_error, "content_chars": c.content_chars,
                     "last_update": _iso(max(dates)) if dates else None})
     return out
 
@@ -279,6 +279,8 @@ def run_audit(session: Session, crawl_id: int, checklist_name: str, as_of: date,
                   "revalidate_days": (crawl.settings or {}).get("ZWGK_REVALIDATE_DAYS") or 0,
                   # bounds the crawl hit (crawler/bounds.py): each with its value, count and examples
                   "limits": limits,
+                  # column links whose page answered the linking page's list again (not followed)
+                  "echoes": (crawl.facts or {}).get("echoes") or {"count": 0, "examples": []},
                   # only part of the site was read: absence findings need review (docs/results-json.md)
                   "partial": bool(partial), "partial_reasons": partial,
                   # error answers asked again after a pause, and those still failing after the last try

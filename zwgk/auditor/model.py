@@ -93,6 +93,7 @@ class Column:
     list_pages: int = 1           # how many list pages were walked
     has_children: bool = False    # a parent column whose content sits in sub-columns
     read_error: str | None = None  # why (part of) its list could not be read; never judged blank then
+    content_chars: int = 0        # text of its own on its first page (a single-page column is not blank)
 
 
 @dataclass(frozen=True, slots=True)

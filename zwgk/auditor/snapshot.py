@@ -78,14 +78,51 @@ def _specific(c: am.Column) -> bool:
     return c.kind is not None and not c.has_children
 
 
-def _listed(d: am.Document, listed_in: dict) -> am.Document:
-    """A document belongs to the most specific column whose list shows it, whichever page the
-    crawl reached it from first (a 解读's 原文 link, an overview page's preview box …)."""
+def _ancestors(c: am.Column, by_url: dict) -> list[str]:
+    """The URLs of the columns above `c`, nearest first (a loop of parents ends the walk)."""
+    out, seen = [], {c.url}
+    while c.parent_url in by_url and c.parent_url not in seen:
+        seen.add(c.parent_url)
+        out.append(c.parent_url)
+        c = by_url[c.parent_url]
+    return out
+
+
+def _settle_lists(columns: tuple) -> tuple[tuple, dict, set]:
+    """(columns, {document url: the column it belongs to}, {urls listed in a 解读 column}).
+
+    A document belongs to the most specific column whose list shows it — a column of a known
+    kind without sub-columns first, then the deepest, then the first URL — whichever page the crawl
+    reached it from first (a 解读's 原文 link, an overview page's preview box, a sibling's list).
+    An entry a parent column shows that one of its sub-columns lists too is a preview of the
+    sub-column (an overview page's 最新 box), not the parent's own."""
+    by_url = {c.url: c for c in columns}
+    ancestors = {c.url: _ancestors(c, by_url) for c in columns}
+    below: set[tuple[str, str]] = {(a, e.url) for c in columns for e in c.entries for a in ancestors[c.url]}
+    columns = tuple(c if not c.has_children else replace(c, entries=tuple(e for e in c.entries
+                                                                         if (c.url, e.url) not in below))
+                    for c in columns)
+    del below
+    listed_in: dict[str, am.Column] = {}
+    interpretations: set[str] = set()
+    rank = {c.url: (not _specific(c), -len(ancestors[c.url]), c.url) for c in columns}
+    for c in columns:
+        for e in c.entries:
+            best = listed_in.get(e.url)
+            if best is None or rank[c.url] < rank[best.url]:
+                listed_in[e.url] = c
+            if c.kind == "interpretation":
+                interpretations.add(e.url)
+    return columns, listed_in, interpretations
+
+
+def _listed(d: am.Document, listed_in: dict, interpretations: set) -> am.Document:
+    """The document filed under the column it belongs to (_settle_lists)."""
     c = listed_in.get(d.url)
-    if c is None or (d.column is not None and (d.column_kind is not None or not _specific(c))):
+    if c is None:
         return d
     return replace(d, column=c.name, column_kind=c.kind, office=c.office,
-                   is_interpretation=d.is_interpretation or c.kind == "interpretation")
+                   is_interpretation=d.is_interpretation or d.url in interpretations)
 
 
 # What the checks read of the links (auditor/checks): links.py reports every page on which a
@@ -144,21 +181,16 @@ def load_snapshot(session: Session, crawl_id: int, as_of: date) -> am.SiteSnapsh
     columns = tuple(
         am.Column(url=c.url, name=c.name, kind=c.kind, office=c.office, parent_url=c.parent_url,
                   entries=tuple(entries.get(c.url, ())), list_pages=c.list_pages, has_children=c.has_children,
-                  read_error=c.read_error)
+                  read_error=c.read_error, content_chars=c.content_chars or 0)
         for c in session.scalars(select(m.SiteColumn).where(m.SiteColumn.crawl_id == crawl_id)
                                  .order_by(m.SiteColumn.id)))
     del entries
-    listed_in: dict[str, am.Column] = {}
-    for c in columns:
-        for e in c.entries:
-            best = listed_in.get(e.url)
-            if best is None or (_specific(c) and not _specific(best)):
-                listed_in[e.url] = c
+    columns, listed_in, interpretations = _settle_lists(columns)
     D = m.Document.__table__.c
-    documents = tuple(_listed(_document(d, pool), listed_in) for d in session.execute(
+    documents = tuple(_listed(_document(d, pool), listed_in, interpretations) for d in session.execute(
         select(m.Document.__table__).where(D.crawl_id == crawl_id).order_by(D.id)
         .execution_options(yield_per=_BATCH)))
-    del listed_in
+    del listed_in, interpretations
     T = m.LinkTarget.__table__.c
     links = tuple(am.LinkTarget(pool(t.url), pool(t.state), pool(t.kind), t.status, pool(t.error),
                                 tuple(pool(u) for u in t.redirects or ()))

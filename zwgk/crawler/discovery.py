@@ -342,6 +342,31 @@ def find_entries(tree, base: str, raw_html: str = "") -> list[Entry]:
     return items if len(items) >= 3 and sum(len(e.title) >= 8 for e in items) >= 3 else []
 
 
+_NOT_CONTENT = {"a", "option", "select", "button", "script", "style", "noscript", "template", "iframe", "form"}
+
+
+def content_chars(tree) -> int:
+    """How much text a page shows of its own: characters outside links, forms, scripts and the
+    site's header, footer, navigation and breadcrumb — a single-page column (a 指南, 机构职能 text)
+    has hundreds, a list page without entries next to none."""
+    total = 0
+
+    def walk(el) -> None:
+        nonlocal total
+        if not isinstance(el.tag, str) or el.tag in _NOT_CONTENT or el.tag in ("header", "footer", "nav"):
+            return
+        if NOISE_CONTAINER.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
+            return
+        total += len(norm_text(el.text))
+        for child in el:
+            walk(child)
+            total += len(norm_text(child.tail))
+
+    body = tree.find(".//body")
+    walk(body if body is not None else tree)
+    return total
+
+
 def is_soft_404(title: str | None, text: str) -> bool:
     """A 200 page that says the page does not exist."""
     if title and SOFT_404.search(title):

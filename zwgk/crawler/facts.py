@@ -101,6 +101,14 @@ class SiteFacts:
         if title and len(self.doc_titles) < self.MAX_TITLES:
             self.doc_titles.append(title)
 
+    def note_echo(self, url: str, parent: str) -> None:
+        """A column link whose page answers the list of the page that linked it (crawl.facts
+        "echoes": how many, the first examples): the crawl did not follow it further."""
+        echoes = self.facts.setdefault("echoes", {"count": 0, "examples": []})
+        echoes["count"] += 1
+        if len(echoes["examples"]) < 5:
+            echoes["examples"].append({"url": url, "same_as": parent})
+
     def note_limits(self, limits) -> None:
         self.facts["limits"] = limits.to_json()  # crawler.bounds.Limits
 

@@ -49,6 +49,7 @@ class ColumnItem:
     # why (some of) its list could not be read — robots.txt, an error after retries, a WAF page:
     # such a column is never judged blank (needs review); None = every list page was read
     read_error: str | None = None
+    content_chars: int = 0  # text of its own on its first page: a single-page column is not blank
 
 
 @dataclass
@@ -79,16 +80,22 @@ class DocumentItem:
     def from_fields(cls, fields: DocumentFields, url: str, column: dict | None, column_url: str | None,
                     office: str | None, list_title: str | None) -> "DocumentItem | None":
         """The item for what the extractor read on a page, filed under `column` (the Columns entry,
-        if a list led here); None when the page shows no title, date or body: not a document page
+        if a list led here, else the column the page names); None when the page shows no title, date or body: not a document page
         after all."""
         from zwgk.crawler.extractors.links import canonical_url
 
         if not (fields.title or fields.publish_date or fields.body_chars):
             return None
+        from zwgk.vocab import classify_column
+
         forms = [{"url": canonical_url(u), "text": t, "form": f} for u, t, f in fields.interpretation_links]
-        kind = column["kind"] if column else ("interpretation" if fields.is_interpretation else None)
+        # reached without a list (a 解读's 原文 link): the column its own page names (breadcrumb,
+        # <meta name="ColumnName">); the audit files a listed document under its list's column
+        name = column["name"] if column else fields.column
+        kind = column["kind"] if column else (
+            classify_column(fields.column) or ("interpretation" if fields.is_interpretation else None))
         return cls(url=canonical_url(url), fields=replace(fields, body_text=""),
-                   column=column["name"] if column else None, column_url=column_url, column_kind=kind,
+                   column=name, column_url=column_url, column_kind=kind,
                    office=office, is_interpretation=fields.is_interpretation or kind == "interpretation",
                    interpretation_links=forms, list_title=list_title)
 

@@ -21,12 +21,14 @@ class Listing:
     expected: dict = field(default_factory=dict)     # what the list says it holds: {records, pages}
     directory: bool = False                          # an adapter found a directory of columns (gkmlpt TREE)
     unreadable: str | None = None                    # why its list is a script's the crawl cannot read
+    content: int = 0                                 # characters of text of its own (discovery.content_chars)
 
     def to_json(self) -> dict:
         return {"entries": [[u, t, d.isoformat() if d else None] for u, t, d in self.entries],
                 "subcolumns": [list(c) for c in self.subcolumns], "offices": [list(o) for o in self.offices],
                 "pagination": list(self.pagination), "requests": [r.to_json() for r in self.requests],
-                "expected": dict(self.expected), "directory": self.directory, "unreadable": self.unreadable}
+                "expected": dict(self.expected), "directory": self.directory, "unreadable": self.unreadable,
+                "content": self.content}
 
     @classmethod
     def from_json(cls, data: dict) -> "Listing":
@@ -35,7 +37,7 @@ class Listing:
                    offices=[tuple(o) for o in data.get("offices", [])], pagination=list(data.get("pagination", [])),
                    requests=[ListRequest.from_json(r) for r in data.get("requests", [])],
                    expected=dict(data.get("expected") or {}), directory=bool(data.get("directory")),
-                   unreadable=data.get("unreadable"))
+                   unreadable=data.get("unreadable"), content=int(data.get("content") or 0))
 
     @classmethod
     def from_read(cls, read: ListRead) -> "Listing":
@@ -56,7 +58,7 @@ def read_listing(tree, url: str, html: str) -> Listing:
         pagination=[u for u in extra.pages if u != url], requests=extra.requests, expected=extra.expected,
         directory=bool(extra.subcolumns),
         unreadable=None if entries or extra.entries or extra.requests or extra.subcolumns or extra.pages
-        else unread_reason(tree, url, html))
+        else unread_reason(tree, url, html), content=dsc.content_chars(tree))
 
 
 def list_requests(requests, key: str, col: dict, *, scope, requested: set, budget, callback, errback) -> list:

@@ -131,6 +131,8 @@ class SiteColumn(Base):
     has_children: Mapped[bool] = mapped_column(Boolean, default=False)
     # why (part of) its list could not be read (robots.txt, errors after retries); None = read
     read_error: Mapped[str | None] = mapped_column(Text)
+    # characters of text of its own on its first page (a single-page column: 指南, 机构职能)
+    content_chars: Mapped[int | None] = mapped_column(Integer)
 
 
 class ColumnEntry(Base):

@@ -33,6 +33,9 @@ def column_exists(snap: SiteSnapshot, column: str) -> CheckResult:
     return CheckResult("fail", (f,), 1, f"未找到“{column_label(column)}”栏目")
 
 
+SINGLE_PAGE_CHARS = 200  # a page with this much text of its own is content, not an empty list
+
+
 @check(
     "blank-column",
     title="无空白栏目",
@@ -43,13 +46,15 @@ def blank_column(snap: SiteSnapshot, column: str | Sequence[str] | None = None, 
     """Columns (all, or those `column` selects — a kind, a name, or a list of them) that list
     nothing: no entry and no document.
 
-    A parent column whose content sits in its sub-columns (`has_children`) is not blank. A column
+    A parent column whose content sits in its sub-columns (`has_children`) is not blank, nor a
+    single-page column whose page is its content (a 指南 or 机构职能 text: at least
+    `SINGLE_PAGE_CHARS` characters of its own, outside links and the site's frame). A column
     whose list could not be read (`read_error`: robots.txt, errors after retries, a WAF page) is not
     judged: needs_review when it could change the outcome.
     Fails when at least `min_count` columns are blank (GB19 单项否决: 空白栏目 ≥ 5); below that
     it passes and the note names the blank columns. not_applicable when no column is selected.
     """
-    cols = [c for c in select_columns(snap, column) if not c.has_children]
+    cols = [c for c in select_columns(snap, column) if not c.has_children and c.content_chars < SINGLE_PAGE_CHARS]
     index = documents_by_column(snap)
     findings, unread = [], []
     for c in cols:

@@ -70,7 +70,7 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
         self.scope = Scope(start_url, self.profile.get("scope_hosts") or (), self.profile.get("encoding"))
         self.requested: set[str] = set()       # canonical URLs requested (any role)
         self.related_later: dict[str, tuple] = {}  # documents reached by 解读 / 原文 links, asked last
-        self.columns = Columns()               # columns, roots, documents listed beside a menu
+        self.columns = Columns()               # columns, roots, the column links their pages show
         self.pages_parsed = 0
         # what earlier crawls stored: --resume, 304s, rolling revalidation (--revalidate-days)
         self.carry = CarryOver(start_url, None, lambda: self.crawl_id,
@@ -209,9 +209,10 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
         # only in script)
         cols = dsc.find_column_links(tree, response.url) + [
             dsc.ColumnLink(u, n, k) for u, n, k in lists.read_page(tree, response.url, html, 0).subcolumns]
+        cols = [c for c in cols if self.scope.in_scope(c.url)]
+        self.columns.root_menu(canonical_url(response.url), response.url, office, [c.url for c in cols])
         for c in cols:
-            if self.scope.in_scope(c.url):
-                yield from self._column_request(c.url, c.name, c.kind, office, response.url)
+            yield from self._column_request(c.url, c.name, c.kind, office, response.url)
         if office is None:
             for o in dsc.find_office_links(tree, response.url):
                 self.scope.add(o.url)
@@ -288,43 +289,50 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
         yield from self._follow_stored(prev, url, office)
 
     def _act_on_listing(self, key: str, col: dict, listing: Listing, page_url: str):
-        """Follow what a list page shows: office sub-sites, sub-columns, or entries and pagination."""
+        """Follow what a list page shows: office sub-sites, or its column links, entries and further
+        pages. What the page is — a directory, a list beside a menu of its siblings, an overview —
+        decides nothing here: its entries, pages and column links are all followed, so the same
+        pages are read in any response order; where each column sits is settled when every page is
+        read (Columns.settle), and which column a document belongs to by the audit (the most
+        specific list that shows it)."""
         entries = listing.entries
+        if col["pages"] == 0 and self.columns.echo(key, entries):
+            self.site.note_echo(key, col["parent"])  # the page that led here, answered again
+            return
         fresh = self.columns.list_page(col, entries)  # not paged on when it shows nothing new
-        subcols = [c for c in listing.subcolumns if not self.columns.known(c[0]) and self.scope.in_scope(c[0])]
+        first = fresh and col["pages"] == 1
         offices = listing.offices if col["office"] is None else []
-        if len(offices) >= 2 and col["pages"] == 1:
+        if len(offices) >= 2 and first:
             # a 部门信息公开 page: a directory of department sub-sites, not a (blank) column
             col["children"] = True
             for url, text in offices:
                 self.scope.add(url)
                 yield from self._ask(url, self.parse_root, "root", office=text, depth=1)
-        elif (len(subcols) >= 2 or listing.directory) and col["pages"] == 1:
-            col["children"] = True
-            yield from self._list_requests(key, col, listing.requests if fresh else ())
+            yield self.columns.item(key)
+            return
+        if first:
+            subcols = [c for c in listing.subcolumns if self.scope.in_scope(c[0])]
+            self.columns.menu(col, [c[0] for c in subcols], bool(entries or listing.pagination or listing.requests),
+                              listing.content)
+            col["children"] = col["children"] or listing.directory  # an adapter read a directory (gkmlpt TREE)
             for url, name, kind in subcols:
                 yield from self._column_request(url, name, kind, col["office"], key)
-            # entries beside the menu (an overview of the sub-columns' latest, or a list with a
-            # sidebar): their documents are asked when the crawl runs dry, unless a column's own
-            # list asked for them first — so whichever page is read first, a document keeps its column
-            self.columns.beside(key, entries, lambda u: not is_attachment(u) and self.scope.in_scope(u))
-        else:
-            if listing.unreadable and not entries and not listing.pagination:
-                self.columns.unread(key, page_url, listing.unreadable)  # could not be read, not blank
-            if entries:
-                yield EntriesItem(column_url=key, list_page=page_url,
-                                  entries=[(canonical_url(u), t, d) for u, t, d in entries])
-            for url, title, day in entries:
-                if not is_attachment(url) and self.scope.in_scope(url):
-                    yield from self._document(url, entry=(key, canonical_url(url), title, day),
-                                              column=key, list_title=title)
-            # further pages of the list, then what list adapters ask; every list page counts towards
-            # the column's cap. An adapter's answer that brings no entries but further requests (a
-            # site script naming the list interface's parameters) is no stale page: its requests
-            # are asked, each once.
-            pages = [lists.ListRequest(u) for u in listing.pagination] if fresh else []
-            asks = listing.requests if fresh or not entries else []
-            yield from self._list_requests(key, col, pages + asks)
+        if listing.unreadable and not entries and not listing.pagination:
+            self.columns.unread(key, page_url, listing.unreadable)  # could not be read, not blank
+        if entries:
+            yield EntriesItem(column_url=key, list_page=page_url,
+                              entries=[(canonical_url(u), t, d) for u, t, d in entries])
+        for url, title, day in entries:
+            if not is_attachment(url) and self.scope.in_scope(url):
+                yield from self._document(url, entry=(key, canonical_url(url), title, day),
+                                          column=key, list_title=title)
+        # further pages of the list, then what list adapters ask; every list page counts towards
+        # the column's cap. An adapter's answer that brings no entries but further requests (a
+        # site script naming the list interface's parameters) is no stale page: its requests
+        # are asked, each once.
+        pages = [lists.ListRequest(u) for u in listing.pagination] if fresh else []
+        asks = listing.requests if fresh or not entries else []
+        yield from self._list_requests(key, col, pages + asks)
         yield from self.carry.trusted_items()
         yield self.columns.item(key)
 

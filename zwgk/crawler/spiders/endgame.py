@@ -20,7 +20,7 @@ from zwgk.crawler.items import ReuseTargetsItem
 
 
 class EndOfCrawl:
-    IDLE_PHASES = ("search", "trusted", "beside", "related", "deferred", "link_checks", "retries", "final")
+    IDLE_PHASES = ("search", "trusted", "related", "deferred", "link_checks", "retries", "final")
     finalized = False
 
     @staticmethod
@@ -36,10 +36,6 @@ class EndOfCrawl:
         for url, office in related:
             yield from self._document(url, office=office)
 
-    def parse_beside(self, response, beside):
-        for url, entry, column, title in beside:
-            yield from self._document(url, entry=entry, column=column, list_title=title)
-
     def parse_copy(self, response, targets=None):
         """What rolling revalidation carried over: trusted pages not yet handed on, and `targets`
         not checked tonight."""
@@ -48,8 +44,10 @@ class EndOfCrawl:
             yield ReuseTargetsItem(urls=targets, from_crawl=self.carry.known().crawl_id)
 
     def parse_final(self, response):
-        """Verdicts that need the whole crawl (LinkTracker.final_items)."""
-        return self.links.final_items()
+        """What needs the whole crawl: link verdicts (LinkTracker.final_items), and where each
+        column sits (Columns.settle)."""
+        yield from self.links.final_items()
+        yield from self.columns.settle()
 
     def on_idle(self):
         for phase in self.IDLE_PHASES:
@@ -68,11 +66,6 @@ class EndOfCrawl:
     def _idle_trusted(self):
         """Pages trusted outside a list page (a 解读 link) under rolling revalidation: handed on."""
         return [self._data_request(self.parse_copy, targets=None)] if self.carry.trusted_pages else None
-
-    def _idle_beside(self):
-        """Documents listed only beside a column menu: asked now, filed under that column."""
-        beside = self.columns.take_beside(self.requested)
-        return [self._data_request(self.parse_beside, beside=beside)] if beside else None
 
     def _idle_related(self):
         """Documents reached only through 解读 / 原文 links: asked now, filed under no column."""
