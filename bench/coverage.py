@@ -6,8 +6,10 @@ delay 0); the share of its answer key's listed documents reached, wall time and 
 Sites: the bundled sample county (zwgk/samplesite, at --scale), the second fixture county
 (tests/fixtures/othersite.py, no profile), the third (tests/fixtures/thirdsite.py: JCMS
 dataproxy, gkmlpt, iframe) and the fourth (tests/fixtures/apisite.py: Fujian 动静结合 search API,
-国泰新点 EWB, 大汉 jpaas, truecms, TRS IGS, an API-only column). The last column counts the columns the account calls
-could-not-read. Prints a Markdown table for docs/benchmarks.md.
+国泰新点 EWB, 大汉 jpaas, truecms, TRS IGS, an API-only column) and the fifth
+(tests/fixtures/menusite.py: sidebars of siblings, shortcuts to deep columns, an overview page, a
+tree menu), also served with its overview and directory pages held back 0.8 s (menu-slow). The
+last column counts the columns the account calls could-not-read. Prints a Markdown table for docs/benchmarks.md.
 """
 from __future__ import annotations
 
@@ -77,15 +79,26 @@ def api(tmp: Path):
         yield "fourth county (apisite)", srv.url, key["as_of"], [d["path"] for d in key["documents"]], srv.requests
 
 
+@contextmanager
+def menu(tmp: Path, slow: float = 0.0):
+    from tests.fixtures import menusite
+
+    key = menusite.answer_key()
+    with menusite.serve(slow=slow) as srv:
+        label = "fifth county (menusite)" + (f", directories held back {slow} s" if slow else "")
+        yield label, srv.url, key["as_of"], [d["path"] for d in key["documents"]], srv.requests
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scale", type=int, default=1)
-    ap.add_argument("--sites", default="sample,other,third,api")
+    ap.add_argument("--sites", default="sample,other,third,api,menu,menu-slow")
     a = ap.parse_args()
     print("| site | listed documents | reached | share | coverage account (entries / fetched) | wall s | requests "
           "| columns could-not-read |")
     print("|---|---:|---:|---:|---|---:|---:|---:|")
-    makers = {"sample": lambda tmp: sample(a.scale, tmp), "other": other, "third": third, "api": api}
+    makers = {"sample": lambda tmp: sample(a.scale, tmp), "other": other, "third": third, "api": api, "menu": menu,
+              "menu-slow": lambda tmp: menu(tmp, slow=0.8)}
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         for which in a.sites.split(","):

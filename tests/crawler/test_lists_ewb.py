@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from zwgk.crawler import lists
 from zwgk.crawler.discovery import parse_tree
@@ -67,9 +67,21 @@ def test_first_answer_asks_the_other_pages():
     assert read.entries[0] == ("http://a.gov.cn/xxgk/003006/20230915/00000000-aaaa.html", "关于第0项工作的通知",
                                date(2023, 9, 15))
     assert [json.loads(r.body)["pageIndex"] for r in read.requests] == [1, 2]
-    assert [parse_qs(urlsplit(r.url).query)["pageIndex"] for r in read.requests] == [["1"], ["2"]]
-    later = lists.read_answer("ewb", read.requests[0].url, json.dumps({"custom": {"data": _answer(20, 20), "total": 53}}))
+    assert {urlsplit(r.url).query for r in read.requests} == {""}  # the parameters go in the body only
+    later = lists.read_answer("ewb", read.requests[0].url, json.dumps({"custom": {"data": _answer(20, 20), "total": 53}}),
+                              read.requests[0].body)
     assert len(later.entries) == 20 and later.requests == []
+
+
+def test_the_answer_is_read_with_the_parameters_of_its_body():
+    """What a browser sends: the parameters in the JSON body (flat or under "params"), none in the address."""
+    url = "http://a.gov.cn/EWB-FRONT/rest/lightfrontaction/getgovinfolist"
+    answer = json.dumps({"custom": {"data": _answer(20), "total": 45}})
+    for body in ({"siteGuid": GUID, "categorynum": "003006", "deptcode": "", "pageIndex": 0, "pageSize": 20},
+                 {"token": "", "params": {"siteGuid": GUID, "categorynum": "003006", "pageIndex": 0, "pageSize": 20}}):
+        read = lists.read_answer("ewb", url, answer, json.dumps(body))
+        assert [json.loads(r.body)["pageIndex"] for r in read.requests] == [1, 2]
+    assert lists.read_answer("ewb", url, answer).requests == []  # no parameters: nothing to page on
 
 
 def test_a_server_that_cuts_page_size_is_paged_by_what_it_gives():

@@ -63,7 +63,8 @@ def read_list_answer(response, adapter: str, scope: Scope, links: LinkTracker, o
     links.answered(response)
     text, enc, _ = scope.decode(response)
     target = links.target_item(response)
-    listing = Listing.from_read(lists.read_answer(adapter, response.url, text)) if response.status < 400 else None
+    body = (response.request.body or b"").decode("utf-8", "replace")
+    listing = Listing.from_read(lists.read_answer(adapter, response.url, text, body)) if response.status < 400 else None
     page = PageItem(url=answer_id(response), kind="column", status=response.status, title=None, text=None, encoding=enc,
                     content_hash=hashlib.sha256(response.body).hexdigest(), office=office,
                     listing=listing.to_json() if listing else None)

@@ -145,5 +145,22 @@ def request_headers(r: ListRequest) -> dict | None:
     return {"Content-Type": "application/x-www-form-urlencoded"}
 
 
-def read_answer(adapter: str, url: str, text: str) -> ListRead:
-    return _adapters()[adapter].read_answer(url, text)
+def read_answer(adapter: str, url: str, text: str, body: str = "") -> ListRead:
+    """What adapter `adapter` reads in its data answer `text` to the request (url, POST `body`)."""
+    return _adapters()[adapter].read_answer(url, text, body)
+
+
+def request_params(url: str, body: str = "") -> dict[str, str]:
+    """A list request's parameters: its query, then its POST body (a form, or a JSON object —
+    flat or wrapped in {"params": {…}}) over it."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    out = dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
+    body = (body or "").strip()
+    if body[:1] == "{":
+        data = json_object(body)
+        data = data.get("params") if isinstance(data.get("params"), dict) else data
+        out.update({k: str(v) for k, v in data.items() if isinstance(v, (str, int, float))})
+    elif body:
+        out.update(parse_qsl(body, keep_blank_values=True))
+    return out

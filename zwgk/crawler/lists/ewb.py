@@ -22,7 +22,7 @@ import json
 import re
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
-from zwgk.crawler.lists import ListRead, ListRequest, json_object, record_entries
+from zwgk.crawler.lists import ListRead, ListRequest, json_object, record_entries, request_params
 
 API = "/rest/lightfrontaction/getgovinfolist"
 DEFAULT_PROJECT = "/EWB-FRONT"
@@ -85,9 +85,7 @@ def _script_srcs(tree, html: str) -> list[str]:
 def _api_request(base: str, project: str, params: dict, index: int, size: int) -> ListRequest:
     body = {"siteGuid": params["siteGuid"], "categorynum": params["categorynum"], "deptcode": params["deptcode"],
             "pageIndex": index, "pageSize": size}
-    state = urlencode({"categorynum": params["categorynum"], "deptcode": params["deptcode"],
-                       "siteGuid": params["siteGuid"], "pageIndex": index, "pageSize": size})
-    url = urljoin(base, f"{project.rstrip('/')}{API}?{state}")
+    url = urljoin(base, f"{project.rstrip('/')}{API}")
     return ListRequest(url, "POST", json.dumps(body, separators=(",", ":")), "ewb")
 
 
@@ -95,7 +93,7 @@ def answers(url: str, content_type: str) -> bool:
     return urlsplit(url).path.endswith(API) and "html" not in content_type
 
 
-def read_answer(url: str, text: str) -> ListRead:
+def read_answer(url: str, text: str, body: str = "") -> ListRead:
     parts = urlsplit(url)
     if not parts.path.endswith(API):
         return _read_site_info(url, text)
@@ -115,7 +113,7 @@ def read_answer(url: str, text: str) -> ListRead:
     if total is None:
         return out
     out.expected["records"] = total
-    q = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+    q = request_params(url, body)
     if q.get("pageIndex") != "0" or not q.get("siteGuid") or not q.get("categorynum"):
         return out  # later pages ask nothing more
     asked = int(q["pageSize"]) if q.get("pageSize", "").isdigit() else PAGE_SIZE

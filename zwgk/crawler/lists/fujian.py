@@ -82,7 +82,7 @@ def answers(url: str, content_type: str) -> bool:
     return urlsplit(url).path.endswith(SEARCH_PATH) and "html" not in content_type
 
 
-def read_answer(url: str, text: str) -> ListRead:
+def read_answer(url: str, text: str, body: str = "") -> ListRead:
     data = json_object(text)
     out = ListRead(entries=record_entries(url, data.get("data") or data.get("docs"),
                                           link=("docpuburl", "chnldocurl", "url"), title=("doctitle", "title"),

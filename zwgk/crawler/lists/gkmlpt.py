@@ -105,7 +105,7 @@ def _day(v) -> date | None:
     return None
 
 
-def read_answer(url: str, text: str) -> ListRead:
+def read_answer(url: str, text: str, body: str = "") -> ListRead:
     data = json_object(text)
     articles = data.get("articles") or data.get("data") or []
     out = ListRead(entries=record_entries(url, articles, link=("url",), title=("title",),

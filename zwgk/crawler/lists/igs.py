@@ -58,7 +58,7 @@ def answers(url: str, content_type: str) -> bool:
     return urlsplit(url).path.endswith(PATH) and "html" not in content_type
 
 
-def read_answer(url: str, text: str) -> ListRead:
+def read_answer(url: str, text: str, body: str = "") -> ListRead:
     out = ListRead()
     page = json_object(text).get("page")
     if not isinstance(page, dict):

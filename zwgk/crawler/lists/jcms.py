@@ -70,7 +70,7 @@ def answers(url: str, content_type: str) -> bool:
     return "/jpage/dataproxy.jsp" in url and "xml" in content_type
 
 
-def read_answer(url: str, text: str) -> ListRead:
+def read_answer(url: str, text: str, body: str = "") -> ListRead:
     from zwgk.crawler import discovery as dsc
 
     records = RECORD.findall(text)

@@ -77,7 +77,7 @@ def answers(url: str, content_type: str) -> bool:
     return urlsplit(url).path.endswith("/jpaas-publish-server/front/page/build/unit") and "html" not in content_type
 
 
-def read_answer(url: str, text: str) -> ListRead:
+def read_answer(url: str, text: str, body: str = "") -> ListRead:
     from zwgk.crawler import discovery as dsc
 
     out = ListRead()

@@ -76,7 +76,7 @@ def _payload(text: str) -> str:
     return ""
 
 
-def read_answer(url: str, text: str) -> ListRead:
+def read_answer(url: str, text: str, body: str = "") -> ListRead:
     from zwgk.crawler import discovery as dsc
 
     out = ListRead()

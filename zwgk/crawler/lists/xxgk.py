@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from zwgk.crawler.lists import ListRead, ListRequest
+from zwgk.crawler.lists import ListRead, ListRequest, request_params
 from zwgk.vocab import norm_text
 
 PATH = "/module/xxgk/search.jsp"
@@ -56,9 +56,7 @@ def _request(api: str, params: dict, page: int) -> ListRequest:
     form = {"infotypeId": params["infotypeId"], "jdid": params["jdid"], "area": params.get("area", ""),
             "divid": params.get("divid", ""), "vc_title": "", "vc_number": "", "sortfield": ",createdate:0,orderid:0",
             "currpage": page, "vc_filenumber": "", "vc_all": "", "texttype": 0, "fbtime": -1}
-    state = urlencode({"infotypeId": params["infotypeId"], "jdid": params["jdid"], "area": params.get("area", ""),
-                       "divid": params.get("divid", ""), "currpage": page})
-    return ListRequest(urlunsplit(urlsplit(api)._replace(query=state, fragment="")), "POST", urlencode(form), "xxgk")
+    return ListRequest(urlunsplit(urlsplit(api)._replace(query="", fragment="")), "POST", urlencode(form), "xxgk")
 
 
 def answers(url: str, content_type: str) -> bool:
@@ -86,7 +84,7 @@ def _rows(tree, url: str) -> list[tuple]:
     return out
 
 
-def read_answer(url: str, text: str) -> ListRead:
+def read_answer(url: str, text: str, body: str = "") -> ListRead:
     from zwgk.crawler import discovery as dsc
 
     out = ListRead()
@@ -102,10 +100,9 @@ def read_answer(url: str, text: str) -> ListRead:
         return out
     total = int(pages.group(1))
     out.expected["pages"] = total
-    parts = urlsplit(url)
-    q = dict(parse_qsl(parts.query, keep_blank_values=True))
+    q = request_params(url, body)
     if q.get("currpage") != "1" or not q.get("infotypeId") or not q.get("jdid"):
         return out
-    api = urlunsplit(parts._replace(query=""))
+    api = urlunsplit(urlsplit(url)._replace(query=""))
     out.requests += [_request(api, q, n) for n in range(2, min(total, MAX_PAGES) + 1)]
     return out
