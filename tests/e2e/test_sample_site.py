@@ -344,3 +344,10 @@ def test_the_progress_line_ends_on_the_reports_numbers(sample_run):
     pages, judged = re.search(r"页面 (\d+)", last).group(1), re.search(r"已判定链接 (\d+)", last).group(1)
     assert int(pages) == sample_run.results["crawl"]["pages"], last
     assert int(judged) == sample_run.results["links"]["checked"], last
+
+
+def test_the_terminal_shows_only_zwgk_lines(sample_run):
+    """Libraries' warnings (pypdf on the sample's PDFs: "Unexpected escaped string") stay out of
+    the terminal, in the crawl's process and in the one that reads attachments and audits."""
+    lines = [ln for ln in sample_run.stderr.splitlines() if ln.strip()]
+    assert lines and all(any("\u4e00" <= ch <= "\u9fff" for ch in ln) for ln in lines), lines[:20]

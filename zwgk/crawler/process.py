@@ -186,6 +186,7 @@ def run_crawls_apart(jobs: list[SiteJob], settings, console: Console | None = No
 
     from zwgk.lifeline import dies_with_parent
 
+    log_errors(console)  # here too: what runs after the crawl (attachments, audit) logs as the crawl does
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
     lifeline = dies_with_parent(os.getpid())  # a killed `zwgk run` (SIGKILL) takes its crawl along
