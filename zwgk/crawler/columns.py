@@ -12,6 +12,7 @@ from __future__ import annotations
 from zwgk.crawler import tree
 from zwgk.crawler.extractors.links import canonical_url
 from zwgk.crawler.items import ColumnItem
+from zwgk.crawler.urlset import UrlSet
 
 
 class Columns:
@@ -54,7 +55,7 @@ class Columns:
 
     def add(self, key: str, name, kind, office, parent) -> dict:
         col = self.by_url[key] = {"asked": 0, "unread": [], "name": name, "kind": kind, "office": office,
-                                  "parent": parent, "pages": 0, "children": False, "entries": set(),
+                                  "parent": parent, "pages": 0, "children": False, "entries": UrlSet(),
                                   "links": None, "own_list": False, "content": 0}
         return col
 
@@ -74,11 +75,11 @@ class Columns:
         its column, or is the first): a list page that shows nothing new (a calendar's next month,
         ?page=1 again) is no new page and is not paged on — a widget that changes the query forever
         ends here."""
-        new = {canonical_url(u) for u, _, _ in entries} - col["entries"]
+        new = col["entries"].new(canonical_url(u) for u, _, _ in entries)
         fresh = bool(new) or col["pages"] == 0
         if fresh:
             col["pages"] += 1
-        col["entries"] |= new
+        col["entries"].update(new)
         return fresh
 
     def unread(self, key: str, url: str, why: str) -> None:

@@ -21,7 +21,19 @@ INCONCLUSIVE_STATUS = {401, 403, 412, 429}
 HEAD_FALLBACK_STATUS = {400, 403, 404, 405, 406, 501}
 # anchors every browser honours without an element (HTML: "top" scrolls to the top)
 IMPLICIT_FRAGMENTS = {"", "top"}
-NO_ANCHORS: frozenset = frozenset()
+
+
+def anchor_names(tree) -> str:
+    """A page's ids and <a name>s as one NUL-separated string: kept for every parsed page in case
+    a #fragment link to it turns up later — ~120 bytes a page, where a frozenset of the names took
+    ~1.5 KiB (40 000 pages: 5 MiB instead of 56)."""
+    return "\0".join(sorted({str(x) for x in tree.xpath("//@id | //a/@name")}))
+
+
+def has_anchor(names: str, fragment: str) -> bool:
+    return bool(names) and f"\0{fragment}\0" in f"\0{names}\0"
+
+
 # challenge / block pages of WAFs common on Chinese government sites (瑞数, 创宇盾/云防御, 安全狗,
 # 云锁, 360网站卫士, 加速乐) and of Cloudflare; they may come with 200, 202, 403, 412, 503
 WAF_MARKERS = re.compile(

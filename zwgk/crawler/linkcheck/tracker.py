@@ -22,10 +22,11 @@ import scrapy
 from zwgk.crawler import discovery as dsc
 from zwgk.crawler.extractors.links import canonical_url, classify_href, page_links
 from zwgk.crawler.items import LinkTargetItem, PageLinksItem
-from zwgk.crawler.linkcheck.judge import (HEAD_FALLBACK_STATUS, IMPLICIT_FRAGMENTS, NO_ANCHORS, fingerprint,
+from zwgk.crawler.linkcheck.judge import (HEAD_FALLBACK_STATUS, IMPLICIT_FRAGMENTS, anchor_names, fingerprint, has_anchor,
                                           is_waf_page, judge_failure, link_state, moved_up, netloc_of, probe_dir,
                                           retry_after, too_short)
 from zwgk.crawler.netpolicy import LOOPBACK, is_loopback_host
+from zwgk.crawler.urlset import UrlSet
 from zwgk.crawler.scope import Scope, host, is_attachment, short_norm, title_and_text
 
 # answers whose HTML is judged (a WAF page may come with any of them)
@@ -51,14 +52,14 @@ class LinkTracker:
         self.blocked_retry_delay = blocked_retry_delay  # ZWGK_BLOCKED_RETRY_DELAY (or the profile's)
         self.logger = logger
         self.linked: dict[str, str] = {}       # target -> link kind, for every link seen
-        self.resolved: set[str] = set()        # targets whose LinkTargetItem was yielded
+        self.resolved = UrlSet()               # targets whose LinkTargetItem was yielded
         self.answers: dict[str, int] = {}      # netloc -> HTTP responses received
         self.timeouts: dict[str, str] = {}     # target -> netloc, for targets that timed out
         self.token = secrets.token_hex(6)      # makes probe URLs that cannot exist
         self.probes: dict[tuple, object] = {}  # (origin, dir) -> None pending | False (404) | (fp, redirected)
         self.probe_wait: dict[tuple, list] = {}  # pages judged before their directory's probe answered
         self.fragments: dict[str, set] = {}    # target page -> fragments linked to it
-        self.anchors: dict[str, frozenset] = {}  # parsed page -> its ids and <a name>s
+        self.anchors: dict[str, str] = {}      # parsed page -> its ids and <a name>s (judge.anchor_names)
         self.probed: set[str] = set()          # quick keys of directories already considered
         self.recovered: set[str] = set()       # netlocs that answered after erroring (retried)
         self.server_errors: dict[str, LinkTargetItem] = {}  # targets still failing after retries
@@ -139,7 +140,7 @@ class LinkTracker:
         if rows:
             out.append(PageLinksItem(source_url=response.url, links=rows))
         # keep the page's anchors: #fragment links to it may still turn up on later pages
-        self.anchors[page] = frozenset(str(x) for x in tree.xpath("//@id | //a/@name")) or NO_ANCHORS
+        self.anchors[page] = anchor_names(tree)
         if page in self.fragments:
             out.extend(self.fragment_items(page, None))
         return out
@@ -160,7 +161,7 @@ class LinkTracker:
     def fragment_items(self, page: str, tree) -> list:
         """Judge the #fragment links to a page whose tree is at hand (or whose anchors were kept)."""
         if tree is not None:
-            self.anchors[page] = frozenset(str(x) for x in tree.xpath("//@id | //a/@name")) or NO_ANCHORS
+            self.anchors[page] = anchor_names(tree)
         names = self.anchors.get(page)
         if names is None:
             return []
@@ -170,7 +171,7 @@ class LinkTracker:
             if key in self.resolved:
                 continue
             self.resolved.add(key)
-            ok = frag in names or unquote(frag) in names
+            ok = has_anchor(names, frag) or has_anchor(names, unquote(frag))
             out.append(LinkTargetItem(url=key, state="ok" if ok else "broken", kind="站内", status=None,
                                       error=None if ok else "页面内锚点不存在"))
         return out

@@ -51,6 +51,7 @@ from zwgk.crawler.netpolicy import NetworkPolicy
 from zwgk.crawler.pages import answer_id, read_list_answer, read_page
 from zwgk.crawler.spiders.endgame import EndOfCrawl
 from zwgk.crawler.scope import Scope, is_attachment
+from zwgk.crawler.urlset import UrlSet
 from zwgk.vocab import classify_column
 
 # columns whose pages' text the checks read (指南 items, leaders' fields, office contacts)
@@ -68,7 +69,7 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
         self.crawl_id = int(crawl_id) if crawl_id else None
         self.homepage_url: str | None = None
         self.scope = Scope(start_url, self.profile.get("scope_hosts") or (), self.profile.get("encoding"))
-        self.requested: set[str] = set()       # canonical URLs requested (any role)
+        self.requested = UrlSet()              # canonical URLs requested (any role)
         self.related_later: dict[str, tuple] = {}  # documents reached by 解读 / 原文 links, asked last
         self.columns = Columns()               # columns, roots, the column links their pages show
         self.pages_parsed = 0
