@@ -10,7 +10,8 @@ documents and adds departments; kept under --work), serves it on 127.0.0.1
 (zwgk.samplesite.server) and runs each stage as its own process, one after another:
 `zwgk crawl` (delay 0, --concurrency), `zwgk audit`, `zwgk report` — or, with `--stages run`,
 `zwgk run` (the three in one command, into a database of its own). Per stage: wall seconds, peak
-RSS of the process and the children it waited for (GNU time's %M; see `measured`), and for the crawl the
+RSS of the process and the children it waited for (GNU time's %M: the largest one; see `measured`), the
+peak PSS of the whole process tree sampled twice a second (`tree_pss_peak_mib`), and for the crawl the
 pages stored and pages/s. With --linkinator, linkinator 7 (npm, installed on first use into
 ~/.cache/zwgk-bench like bench/links.py does) crawls the same server at the same concurrency.
 Prints one JSON object per stage and appends them to --work/scale-runs.jsonl.
@@ -45,13 +46,47 @@ def measured(cmd: list[str], log: Path) -> dict:
     stat = log.with_suffix(".rss")
     use_time = os.path.exists(TIME)
     t0 = time.perf_counter()
+    tree_peak = 0
     with open(log, "wb") as out:
         p = subprocess.Popen(([TIME, "-f", "%M", "-o", str(stat)] if use_time else []) + cmd,
                              stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-        _, status, ru = os.wait4(p.pid, 0)
+        while True:  # the whole process tree's memory (zwgk run crawls in a child process), twice a second
+            pid, status, ru = os.wait4(p.pid, os.WNOHANG)
+            if pid:
+                break
+            tree_peak = max(tree_peak, tree_pss_kib(p.pid))
+            time.sleep(0.5)
     wall = time.perf_counter() - t0
     kib = int(stat.read_text().split()[-1]) if use_time else ru.ru_maxrss  # fallback: an upper bound
-    return {"wall_s": round(wall, 1), "peak_rss_mib": round(kib / 1024), "rc": os.waitstatus_to_exitcode(status)}
+    return {"wall_s": round(wall, 1), "peak_rss_mib": round(kib / 1024), "tree_pss_peak_mib": round(tree_peak / 1024),
+            "rc": os.waitstatus_to_exitcode(status)}
+
+
+def tree_pss_kib(root: int) -> int:
+    """The proportional set size (shared pages split among their sharers: a forked child's pages
+    still shared with its parent are not counted twice) of `root` and all its descendants, KiB."""
+    parent = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat", encoding="utf-8", errors="replace") as f:
+                    text = f.read()
+                parent[int(d)] = int(text[text.rindex(")") + 2:].split()[1])
+            except (OSError, ValueError, IndexError):
+                pass
+    tree, grew = {root}, True
+    while grew:
+        more = {pid for pid, pp in parent.items() if pp in tree and pid not in tree}
+        tree |= more
+        grew = bool(more)
+    total = 0
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", encoding="utf-8") as f:
+                total += next((int(ln.split()[1]) for ln in f if ln.startswith("Pss:")), 0)
+        except OSError:
+            pass
+    return total
 
 
 def zwgk(*args: str) -> list[str]:
