@@ -24,6 +24,11 @@ The cases in tests/auditor/cases/<check-id>.yaml look like this (every key optio
           columns:
             - name: 财政收支
               entries: [2023-07-05, {title: 2023年8月财政收支, date: null}, "2023-09-03 九月情况"]
+          messages:                                    # 互动交流 messages (SiteSnapshot.messages)
+            - {url: /hdjl/1.html, channel: 县长信箱, channel_url: /hdjl/xzxx/, channel_kind: consult,
+               asked_on: 2023-09-28, answered_on: 2023-10-09, status: 已回复, replied: true}
+                                                       # without facts.interaction: the channels of the
+                                                       # messages, read from the homepage, are made up
           links:
             - {url: /gone.pdf, state: broken, kind: 附件, status: 404,
                seen_on: [{source: /p1.html, text: 附件下载, source_title: 某文件}]}
@@ -46,7 +51,8 @@ from urllib.parse import urljoin
 import yaml
 
 from zwgk.auditor.model import (
-    Attachment, Column, ColumnEntry, ContentHit, Document, Finding, LinkOccurrence, LinkTarget, Page, SiteSnapshot,
+    Attachment, Column, ColumnEntry, ContentHit, Document, Finding, LinkOccurrence, LinkTarget, Message, Page,
+    SiteSnapshot,
 )
 from zwgk.vocab import classify_column
 
@@ -156,10 +162,27 @@ def build_snapshot(spec: dict | None) -> SiteSnapshot:
     if homepage is not None:
         pages = (homepage,) + pages
 
+    messages = tuple(Message(
+        url=u(x.get("url") or f"/hdjl/m{i}.html"), title=x.get("title", f"留言{i}"), channel=x.get("channel", "县长信箱"),
+        channel_url=u(x.get("channel_url") or "/hdjl/xzxx/"), channel_kind=x.get("channel_kind", "consult"),
+        asked_on=_date(x.get("asked_on")), answered_on=_date(x.get("answered_on")), status=x.get("status"),
+        replied=x.get("replied"), answered_by=x.get("answered_by"), office=x.get("office"),
+        page_read=x.get("page_read", True)) for i, x in enumerate(spec.get("messages") or []))
+    facts = dict(spec.get("facts") or {})
+    if messages and "interaction" not in facts:
+        facts["interaction"] = {"home": site, "channels": [
+            {"url": m.channel_url, "name": m.channel, "kind": m.channel_kind, "state": "read", "pages": 1, "rows": 1,
+             "error": None} for m in {m.channel_url: m for m in messages}.values()]}
+    elif isinstance(facts.get("interaction"), dict):
+        fact = facts["interaction"]
+        facts["interaction"] = {**fact, "home": u(fact["home"]) if fact.get("home") else None, "channels": [
+            {"state": "read", "pages": 1, "rows": 0, "error": None, **c, "url": u(c["url"])}
+            for c in fact.get("channels") or ()]}
+
     return SiteSnapshot(
         site_url=site, homepage_url=homepage.url if homepage else None, crawl_id=1,
         crawled_at=datetime.combine(as_of, time(9)), as_of=as_of, homepage=homepage, pages=pages,
-        facts=dict(spec.get("facts") or {}),
+        facts=facts, messages=messages,
         documents=tuple(docs), columns=tuple(cols), links=tuple(links), occurrences=tuple(occs),
         offices=tuple(spec.get("offices") or sorted({d.office for d in docs if d.office})),
     )

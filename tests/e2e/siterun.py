@@ -40,14 +40,16 @@ class Run:
         return [d["path"] for d in docs if d["path"] not in got]
 
 
-def run_site(site, base: Path, *, max_pages: int, max_delay: float = 0.0, seed: int | None = None) -> Run:
-    """`zwgk run` of fixture module `site` (served with these delays) into `base`/out."""
+def run_site(site, base: Path, *, max_pages: int, max_delay: float = 0.0, seed: int | None = None,
+             args: tuple[str, ...] = ()) -> Run:
+    """`zwgk run` of fixture module `site` (served with these delays) into `base`/out; `args`: more
+    options (--checklist, --db)."""
     out = base / "out"
     with site.serve(max_delay=max_delay, seed=seed) as srv:
         t0 = time.monotonic()
         proc = subprocess.run([sys.executable, "-m", "zwgk.cli", "run", srv.url, "--as-of", site.AS_OF,
                                "--out", str(out), "--network", "loopback", "--concurrency", "8", "--delay", "0",
-                               "--max-pages", str(max_pages)], capture_output=True, text=True, timeout=300)
+                               "--max-pages", str(max_pages), *args], capture_output=True, text=True, timeout=300)
         seconds = time.monotonic() - t0
         requests, url = list(srv.requests), srv.url
     assert proc.returncode == 0, proc.stderr[-3000:]

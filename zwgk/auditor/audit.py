@@ -14,6 +14,7 @@ from zwgk.store.history import LOCAL_TZ
 
 from . import registry
 from .checklist import load_checklist
+from .checks.interaction import summary as interaction_summary
 from .coverage import NOT_REACHED, coverage
 from .model import Document, SiteSnapshot
 from .scoring import Evaluator, grade, is_deduction, passed, points, total
@@ -299,6 +300,9 @@ def run_audit(session: Session, crawl_id: int, checklist_name: str, as_of: date,
                   "inconclusive": links["inconclusive"], "wrong": links["wrong"]},
         # the homepage's availability as `zwgk watch` sampled it (watch/fact.py); null: never sampled
         "availability": snap.facts.get("availability"),
+        # 互动交流: channels found from the homepage and their messages (checks/interaction.py);
+        # null: the crawl did not read the homepage
+        "interaction": interaction_summary(snap),
     }
     results["summary"].update({"documents": len(snap.documents), "columns": len(snap.columns),
                                "links_checked": len(snap.links)})

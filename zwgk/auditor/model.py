@@ -131,6 +131,24 @@ class Page:
 
 
 @dataclass(frozen=True, slots=True)
+class Message:
+    """One message (留言 / 来信) of an interaction channel (互动交流), as its list row and page show it."""
+
+    url: str
+    title: str | None
+    channel: str                  # the channel's name: 县长信箱
+    channel_url: str
+    channel_kind: str             # consult (政务咨询 counts) | hub (互动交流 page that lists messages itself)
+    asked_on: date | None         # 来信 / 留言时间
+    answered_on: date | None      # 回复 / 答复时间
+    status: str | None            # as printed: 已回复, 办理中 …
+    replied: bool | None          # True answered, False open, None: neither list nor page says
+    answered_by: str | None = None  # 回复单位
+    office: str | None = None     # 评估对象, None = the portal
+    page_read: bool = False       # its page was read (else the list row alone)
+
+
+@dataclass(frozen=True, slots=True)
 class SiteSnapshot:
     site_url: str                 # the URL the run started from
     homepage_url: str | None
@@ -145,10 +163,14 @@ class SiteSnapshot:
     occurrences: tuple[LinkOccurrence, ...]
     offices: tuple[str, ...]      # 评估对象 found on the site (department sub-site names)
     office: str | None = None     # set when this snapshot is restricted to one 评估对象
+    messages: tuple[Message, ...] = ()  # messages of the interaction channels (互动交流)
     # facts gathered at crawl time beyond pages and links, by name (empty: none collected):
     #   "ipv6":   {"host": str, "aaaa": [addresses], "connect": bool | None, "status": int | None, "error": str | None}
     #   "search": {"found": bool, "url": str | None, "query": str | None, "status": int | None,
     #              "results": int | None, "hit": bool | None, "error": str | None}
+    #   "interaction": {"home": homepage URL read, "channels": [{url, name, kind, state, pages, rows,
+    #              error}]}: kind consult | hub | petition | report | interview | survey; state read |
+    #              unread | asked | found (an excluded kind: not read) | external (another host)
     facts: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     # the whole site, on a snapshot restricted to one 评估对象 (None: this is the whole site): an
     # office's items may be listed elsewhere (the portal's 年报 column lists every department's)

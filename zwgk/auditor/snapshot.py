@@ -201,6 +201,12 @@ def load_snapshot(session: Session, crawl_id: int, as_of: date) -> am.SiteSnapsh
     fronts |= {norm_url(u) for u in (crawl.start_url, crawl.homepage_url) if u}
     occurrences = _occurrences(session, crawl_id, links, fronts, titles, pool)
     del titles, pool
+    M = m.Message.__table__.c
+    messages = tuple(am.Message(r.url, r.title, r.channel, r.channel_url, r.channel_kind, r.asked_on, r.answered_on,
+                                r.status, r.replied, r.answered_by, r.office, bool(r.page_read))
+                     for r in session.execute(
+        select(M.url, M.title, M.channel, M.channel_url, M.channel_kind, M.asked_on, M.answered_on, M.status,
+               M.replied, M.answered_by, M.office, M.page_read).where(M.crawl_id == crawl_id).order_by(M.id)))
     offices = tuple(sorted({c.office for c in columns if c.office} | {d.office for d in documents if d.office}))
     facts = dict(crawl.facts or {})
     # the homepage's availability as `zwgk watch` sampled it over the week before the audit date
@@ -210,5 +216,5 @@ def load_snapshot(session: Session, crawl_id: int, as_of: date) -> am.SiteSnapsh
     return am.SiteSnapshot(
         site_url=crawl.start_url, homepage_url=crawl.homepage_url, crawl_id=crawl.id,
         crawled_at=crawl.started_at, as_of=as_of, homepage=home, pages=page_objs, documents=documents,
-        columns=columns, links=links, occurrences=occurrences, offices=offices, facts=facts,
+        columns=columns, links=links, occurrences=occurrences, offices=offices, facts=facts, messages=messages,
     ) if site is not None else None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from zwgk.crawler.extractors.fields import DocumentFields
 
@@ -124,3 +125,23 @@ class LinkTargetItem:
     status: int | None = None
     error: str | None = None
     redirects: list = field(default_factory=list)
+
+
+@dataclass
+class MessageItem:
+    """One message (留言 / 来信) of an interaction channel (crawler/interaction.py): what its list
+    row and its page show. `replied`: True answered, False open, None not said; `page_read`: its
+    page was fetched and read (else the list row alone)."""
+    url: str
+    channel: str
+    channel_url: str
+    channel_kind: str
+    title: str | None
+    asked_on: date | None
+    answered_on: date | None
+    status: str | None
+    replied: bool | None
+    answered_by: str | None = None  # the answering office as the page names it (回复单位)
+    office: str | None = None       # 评估对象 whose channel it is, None = the portal
+    page_read: bool = False
+    list_page: str | None = None

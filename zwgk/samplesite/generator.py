@@ -1235,13 +1235,17 @@ class SiteBuilder:
         self.write_static()
         self.server_cfg = self.server_config()
         self.write("/_server.json", json.dumps(self.server_cfg, ensure_ascii=False, indent=1, sort_keys=True).encode())
+        # the 互动交流 page (/hdjl/, read by the crawl's interaction channels) links its channels too
+        hub = lambda path: ("/hdjl/",) if path.startswith("/hdjl/") else ()  # noqa: E731
         for path, code in self.server_cfg["status"].items():
-            self.links["inconclusive" if code in (403, 412, 429) else "broken"].append(
-                {"url": path, "source": "/xxgk/" if path.startswith(("/xxgk", "/ysqgk")) else "/", "status": code,
-                 "link_text": {"/ysqgk/": "依申请公开", "/hdjl/xzxx/": "县长信箱", "/xxgk/sjkf/": "数据开放",
-                               "/hdjl/zxft/": "在线访谈"}[path], "link_kind": "页面"})
-        self.links["broken"].append({"url": "/hdjl/wsdc/", "source": "/", "status": 302, "error": "redirect-loop",
-                                     "link_text": "网上调查", "link_kind": "页面"})
+            for source in ("/xxgk/",) if path.startswith(("/xxgk", "/ysqgk")) else ("/",) + hub(path):
+                self.links["inconclusive" if code in (403, 412, 429) else "broken"].append(
+                    {"url": path, "source": source, "status": code,
+                     "link_text": {"/ysqgk/": "依申请公开", "/hdjl/xzxx/": "县长信箱", "/xxgk/sjkf/": "数据开放",
+                                   "/hdjl/zxft/": "在线访谈"}[path], "link_kind": "页面"})
+        for source in ("/",) + hub("/hdjl/wsdc/"):
+            self.links["broken"].append({"url": "/hdjl/wsdc/", "source": source, "status": 302, "error": "redirect-loop",
+                                         "link_text": "网上调查", "link_kind": "页面"})
         key = self.answer_key()
         (self.out / "answer_key.json").write_text(json.dumps(key, ensure_ascii=False, indent=1, sort_keys=True),
                                                   encoding="utf-8")

@@ -216,6 +216,30 @@ class LinkTarget(Base):
     checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class Message(Base):
+    """One message (留言 / 来信) of an interaction channel (互动交流), as its list row and page show it."""
+
+    __tablename__ = "message"
+    __table_args__ = (UniqueConstraint("crawl_id", "url_key"),)
+    KEYS: ClassVar[dict] = {"url_key": ("url",)}
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crawl_id: Mapped[int] = mapped_column(ForeignKey("crawl.id"), index=True)
+    url: Mapped[str] = mapped_column(URL)
+    url_key: Mapped[str] = mapped_column(KEY, default=_keyed("url"))
+    channel: Mapped[str] = mapped_column(Text)        # the channel's name as linked: 县长信箱
+    channel_url: Mapped[str] = mapped_column(URL)
+    channel_kind: Mapped[str] = mapped_column(Text)   # consult | hub (crawler/interaction.py)
+    title: Mapped[str | None] = mapped_column(Text)
+    asked_on: Mapped[date | None] = mapped_column(Date)
+    answered_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str | None] = mapped_column(Text)  # as printed: 已回复, 办理中 …
+    replied: Mapped[bool | None] = mapped_column(Boolean)  # None: neither list nor page says
+    answered_by: Mapped[str | None] = mapped_column(Text)
+    office: Mapped[str | None] = mapped_column(Text)
+    page_read: Mapped[bool] = mapped_column(Boolean, default=False)
+    list_page: Mapped[str | None] = mapped_column(URL)
+
+
 class Audit(Base):
     __tablename__ = "audit"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -19,6 +19,7 @@ UPSERT_KEYS: dict[type, tuple[tuple[str, ...], bool]] = {
     m.Document: (("crawl_id", "url_key"), True),
     m.Link: (("crawl_id", "source_key", "link_key"), False),
     m.LinkTarget: (("crawl_id", "url_key"), True),
+    m.Message: (("crawl_id", "url_key"), True),
 }
 
 # The one place the store shortens a value, always with a visible marker (never silently): every

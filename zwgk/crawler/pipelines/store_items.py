@@ -49,6 +49,8 @@ def _row(item) -> tuple[type, dict]:
         return m.SiteColumn, dataclasses.asdict(item)
     if isinstance(item, it.LinkTargetItem):
         return m.LinkTarget, {**dataclasses.asdict(item), "checked_at": now()}
+    if isinstance(item, it.MessageItem):
+        return m.Message, dataclasses.asdict(item)
     raise TypeError(f"unknown item {type(item).__name__}")
 
 
@@ -177,7 +179,7 @@ class StoreItemsPipeline:
             return
         try:
             with self.Session.begin() as s:
-                for model in (m.Page, m.SiteColumn, m.ColumnEntry, m.Document, m.Link, m.LinkTarget):
+                for model in (m.Page, m.SiteColumn, m.ColumnEntry, m.Document, m.Link, m.LinkTarget, m.Message):
                     upsert_rows(s, model, self.buffer.get(model, []))
                 for (from_crawl, asked), urls in self.reuse.items():
                     reuse_many(s, from_crawl, self.crawl_id, urls, asked=asked)

@@ -36,6 +36,7 @@ import scrapy
 from scrapy import signals
 
 from zwgk.crawler import discovery as dsc
+from zwgk.crawler import interaction as talk
 from zwgk.crawler.bounds import Budget
 from zwgk.crawler.columns import Columns
 from zwgk.crawler.carryover import DEFER, RESUMED, TRUSTED, CarryOver
@@ -77,6 +78,7 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
         self.carry = CarryOver(start_url, None, lambda: self.crawl_id,
                                resume=bool(resume) and self.crawl_id is not None)
         self.site = SiteFacts()              # IPv6, site search, limits hit: crawl.facts
+        self.talk = talk.Channels(self.site.facts)  # 互动交流 channels found: crawl.facts "interaction"
         self.documents = 0
         # link targets: every link seen, each target's state (linkcheck/tracker.py)
         self.links = LinkTracker(self.scope, Callbacks(self.parse_probe, self.on_probe_error, self.parse_check,
@@ -181,6 +183,8 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
             if self.scope.in_scope(a.url) or not self.columns.roots:
                 self.scope.add(a.url)
                 yield from self._ask(a.url, self.parse_root, "root", office=None, depth=0)
+        self.site.facts["interaction"]["home"] = response.url
+        yield from self._channels(talk.find_channels(tree, response.url))
 
     def parse_known_root(self, response):
         """A well-known disclosure path no page links: a root only when it reads as one (nothing is
@@ -396,6 +400,63 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
             self.site.note_title(title)
             yield from self._related(office, related)
 
+    # ---- 互动交流: channels and their messages (crawler/interaction.py) ----------------------
+
+    def _channels(self, found):
+        """Interaction channels a page links to (interaction.find_channels): hubs and consultation
+        channels are read (one list page each to begin with); the others (信访, 举报, 访谈, 征集)
+        and other hosts' are only recorded."""
+        for ch in found:
+            key = canonical_url(ch.url)
+            if self.talk.get(key) is not None:
+                continue
+            if not self.scope.in_scope(ch.url) or ch.kind not in ("consult", "hub"):
+                self.talk.add(key, ch.name, ch.kind, "found" if self.scope.in_scope(ch.url) else "external")
+                continue
+            req = self._request(ch.url, self.parse_interaction, "interaction", channel=key)
+            self.talk.add(key, ch.name, ch.kind, "asked" if req else "found")
+            if req:
+                self.talk.ask_page(key, self.budget.max_list_pages)
+                yield req
+
+    def parse_interaction(self, response):
+        """A hub or a channel's list page: its channel links, its messages (each page asked), its
+        further pages (up to the list-page cap). A hub that links channels is not read as a list
+        (its boxes preview the channels' messages)."""
+        key = response.meta["channel"]
+        channel = self.talk.get(key)
+        items, res = self._parse_page(response, "other")
+        yield from items
+        if res is None:
+            self.talk.page_failed(key, f"HTTP {response.status}")
+            return
+        html, tree = res
+        listing = talk.read_list(tree, response.url, html)
+        found = talk.find_channels(tree, response.url, {r.url for r in listing.rows})
+        yield from self._channels(found)
+        rows = [] if channel["kind"] == "hub" and any(c.kind != "hub" for c in found) else listing.rows
+        self.talk.page_read(key, len(rows))
+        for row in rows:
+            msg = talk.row_meta(row)
+            if not self.scope.in_scope(row.url):
+                yield talk.message_item(msg, channel, None, response.url)
+                continue
+            yield from self._ask(row.url, self.parse_message, "message", channel=key, msg=msg, list_page=response.url)
+        for url in listing.pages if rows else ():
+            if canonical_url(url) in self.requested:
+                continue
+            if not self.talk.ask_page(key, self.budget.max_list_pages):
+                self.budget.hit("list_pages", url)
+                break
+            yield from self._ask(url, self.parse_interaction, "interaction", channel=key)
+
+    def parse_message(self, response):
+        items, res = self._parse_page(response, "other")
+        yield from items
+        fields = talk.read_message(res[1]) if res is not None else None
+        yield talk.message_item(response.meta["msg"], self.talk.get(response.meta["channel"]), fields,
+                                response.meta.get("list_page"))
+
     def parse_check(self, response):
         self.links.answered(response)
         if self.links.head_fallback(response):
@@ -418,7 +479,12 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
         item, error = self.links.failure_item(failure)
         yield item
         req = failure.request
-        column = req.meta.get("column") if req.meta.get("role") == "column" else None
+        role = req.meta.get("role")
+        if role == "interaction":
+            self.talk.page_failed(req.meta["channel"], error)
+        elif role == "message":  # the list row is what there is of it
+            yield talk.message_item(req.meta["msg"], self.talk.get(req.meta["channel"]), None, req.meta.get("list_page"))
+        column = req.meta.get("column") if role == "column" else None
         if column in self.columns:
             # a list page not read is said so: the column is never taken for a blank one
             exc = failure.value

@@ -1,0 +1,277 @@
+"""互动交流 (interaction): a working consultation channel, messages left unanswered, replies kept up
+and answered in time (国办秘函〔2019〕19号 单项否决 互动回应差 and 扣分 留言答复未更新; 沂源 yy-164).
+
+Reads the crawl fact `facts["interaction"]` (the channels found from the homepage, see
+SiteSnapshot.facts) and `snap.messages` (each message's list row and page). Channels whose kind is
+petition (网上信访), report (纪检举报), interview (在线访谈) or survey (调查征集) never count as a
+consultation channel, and their messages are not read. What the crawl could not read, and what a
+machine cannot judge (whether a message is 有效, whether a question is 简单), is left to the
+evaluator with the evidence: needs review, never a failure.
+"""
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+from statistics import median
+
+from ..model import CheckResult, Finding, Message, SiteSnapshot
+from ..registry import check
+from ..workdays import working_days_between
+
+EXCLUDED = {"petition": "网上信访", "report": "纪检举报", "interview": "在线访谈", "survey": "调查征集"}
+STATE = {"read": "已读取", "unread": "无法读取", "asked": "未读取（请求未完成）", "found": "未读取",
+         "external": "站外平台，未抓取"}
+LATE_TEXT = "答复时间晚于3个月"
+MAX_DAYS = 90           # 3 months unanswered (单项否决)
+MAX_WORKING_DAYS = 3    # 简单咨询 answered within 3 working days (沂源 yy-164)
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` calendar months earlier (the month's last day when it has fewer)."""
+    y, m = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return date(y, m + 1, min(day.day, calendar.monthrange(y, m + 1)[1]))
+
+
+def _fact(snap: SiteSnapshot) -> dict | None:
+    fact = snap.facts.get("interaction")
+    return fact if isinstance(fact, dict) else None
+
+
+def _counted(snap: SiteSnapshot) -> list[Message]:
+    """Messages of 政务咨询 channels (a hub that lists messages itself counts as one)."""
+    return [m for m in snap.messages if m.channel_kind not in EXCLUDED]
+
+
+def _per_channel(snap: SiteSnapshot) -> dict[str, int]:
+    """{channel URL: messages read}."""
+    per: dict[str, int] = {}
+    for m in snap.messages:
+        per[m.channel_url] = per.get(m.channel_url, 0) + 1
+    return per
+
+
+def _not_read(snap: SiteSnapshot) -> str | None:
+    """Why there is nothing to judge by: the crawl did not look for channels, or found no messages."""
+    if _fact(snap) is None or not _fact(snap).get("home"):
+        return "抓取未读取首页的互动交流渠道（未从首页开始抓取，或为旧版本的抓取记录）"
+    if not _counted(snap):
+        return "未读取到政务咨询类栏目的留言（渠道未找到、无法读取或不公开留言），需人工核查"
+    return None
+
+
+@check(
+    "interaction-channel",
+    title="有有效的网上咨询渠道",
+    failure_title="没有有效的网上咨询渠道",
+    columns=[("url", "渠道地址", "url"), ("name", "渠道名称", "text"), ("kind", "类型", "text"),
+             ("state", "读取情况", "text"), ("messages", "读到留言数", "count"), ("error", "错误", "text")],
+    scope="site",
+)
+def interaction_channel(snap: SiteSnapshot) -> CheckResult:
+    """The site has an effective online consultation channel (国办秘函〔2019〕19号 单项否决
+    互动回应差: 网上信访、纪检举报渠道除外): a consultation channel (县长信箱, 我要咨询, 留言办理 …)
+    found from the homepage whose list was read and shows messages passes.
+
+    Fails when the homepage was read and links no interaction channel at all, or only excluded
+    kinds (网上信访, 纪检举报, 在线访谈, 调查征集): one finding at the homepage naming what was
+    found. needs_review, with one finding per channel, when consultation channels were found but
+    none could be read or none shows a message (an empty mailbox may still work; a channel on
+    another host, such as a 12345 platform, is not crawled), or when only a 互动交流 page without
+    recognisable channels was found; and when the crawl did not read the homepage.
+    """
+    fact = _fact(snap)
+    if fact is None or not fact.get("home"):
+        return CheckResult("needs_review", (), 0, _not_read(snap))
+    channels = list(fact.get("channels") or ())
+    per = _per_channel(snap)
+
+    def finding(c: dict) -> Finding:
+        return Finding("interaction-channel", c["url"], source=fact.get("home"), details={
+            "name": c.get("name"), "kind": EXCLUDED.get(c.get("kind"), "政务咨询" if c.get("kind") == "consult"
+                                                       else "互动交流页面"),
+            "state": STATE.get(c.get("state"), c.get("state")), "messages": per.get(c["url"], 0),
+            "error": c.get("error")})
+    working = [c for c in channels if c.get("kind") in ("consult", "hub") and per.get(c["url"])]
+    if working:
+        names = "、".join(dict.fromkeys(c["name"] for c in working))
+        return CheckResult("pass", (), len(channels),
+                           f"找到网上咨询渠道 {len(working)} 个（{names}），共读到留言 {sum(per.get(c['url'], 0) for c in working)} 条")
+    consult = [c for c in channels if c.get("kind") in ("consult", "hub")]
+    excluded = [c for c in channels if c.get("kind") in EXCLUDED]
+    if consult:
+        return CheckResult("needs_review", tuple(finding(c) for c in consult + excluded), len(channels),
+                           f"找到互动交流页面或咨询渠道 {len(consult)} 个，但未读到留言（无法读取、在站外或暂无留言），"
+                           "需人工核实渠道是否有效")
+    home = fact.get("home")
+    found = "、".join(dict.fromkeys(c["name"] for c in excluded)) or "无"
+    f = Finding("interaction-channel", home, details={"name": found, "kind": "、".join(
+        dict.fromkeys(EXCLUDED[c["kind"]] for c in excluded)) or None, "state": "首页未链接政务咨询渠道",
+        "messages": 0, "error": None})
+    return CheckResult("fail", (f,), len(channels),
+                       "首页未找到网上咨询渠道" + (f"（仅有 {found}，不计为咨询渠道）" if excluded else ""))
+
+
+@check(
+    "interaction-overdue",
+    title="无超过3个月未回复的留言",
+    failure_title="留言超过3个月未回复",
+    columns=[("url", "留言", "url"), ("title", "标题", "text"), ("channel", "渠道", "text"),
+             ("asked_on", "留言时间", "date"), ("answered_on", "答复时间", "date"), ("days", "已过天数", "count"),
+             ("status", "状态", "text"), ("verdict", "判断", "text")],
+    scope="site",
+)
+def interaction_overdue(snap: SiteSnapshot, max_days: int = MAX_DAYS, window_days: int = 365) -> CheckResult:
+    """No message of a 政务咨询 channel left in the `window_days` before the audit date has gone
+    unanswered for more than `max_days` (国办秘函〔2019〕19号 单项否决: 检查时间前1年内政务咨询类栏目
+    有效留言超过3个月未回复). Messages of 在线访谈, 调查征集, 网上信访 and 纪检举报 are not read.
+
+    Fails, one finding per message, when the list or page says it is not answered (未回复, 办理中 …)
+    and it was left more than `max_days` before the audit date. needs_review, with findings, for
+    messages open that long whose state neither list nor page shows, and for messages answered
+    later than `max_days` after they were left. Whether a message is 有效 (not a duplicate, not
+    abuse) is the evaluator's call. Sites that publish only answered messages hide the rest: the
+    note says so.
+    """
+    why = _not_read(snap)
+    if why:
+        return CheckResult("needs_review", (), 0, why)
+    since = snap.as_of - timedelta(days=window_days)
+    msgs = [m for m in _counted(snap) if m.asked_on is not None and since <= m.asked_on <= snap.as_of]
+    undated = sum(m.asked_on is None for m in _counted(snap))
+    fails, reviews = [], []
+    for m in msgs:
+        days = (snap.as_of - m.asked_on).days
+        base = {"title": m.title, "channel": m.channel, "asked_on": m.asked_on, "answered_on": m.answered_on,
+                "status": m.status}
+        if m.replied is False and days > max_days:
+            fails.append(Finding("interaction-overdue", m.url, source=m.channel_url, office=m.office,
+                                 details={**base, "days": days, "verdict": "未回复"}))
+        elif m.replied is None and m.answered_on is None and days > max_days:
+            reviews.append(Finding("interaction-overdue", m.url, source=m.channel_url, office=m.office,
+                                   details={**base, "days": days, "verdict": "未能判断是否已回复"}))
+        elif m.answered_on is not None and (m.answered_on - m.asked_on).days > max_days:
+            reviews.append(Finding("interaction-overdue", m.url, source=m.channel_url, office=m.office,
+                                   details={**base, "days": (m.answered_on - m.asked_on).days, "verdict": LATE_TEXT}))
+    scope = (f"检查 {since} 至 {snap.as_of} 的政务咨询类留言 {len(msgs)} 条"
+             + (f"（另有 {undated} 条无留言时间）" if undated else ""))
+    if fails:
+        return CheckResult("fail", tuple(fails + reviews), len(msgs),
+                           f"{scope}，{len(fails)} 条超过 {max_days} 天未回复")
+    if reviews:
+        return CheckResult("needs_review", tuple(reviews), len(msgs),
+                           f"{scope}，{len(reviews)} 条需人工核实（答复状态不明或答复晚于 {max_days} 天）")
+    if not msgs:
+        return CheckResult("needs_review", (), 0, f"{scope}，需人工核查近1年留言")
+    return CheckResult("pass", (), len(msgs), f"{scope}，无超过 {max_days} 天未回复的留言"
+                       "（只公开已回复留言的网站，未公开的留言无法检查）")
+
+
+@check(
+    "interaction-reply-stale",
+    title="留言答复及时更新",
+    failure_title="留言答复长期未更新",
+    columns=[("url", "最近答复的留言", "url"), ("title", "标题", "text"), ("last_reply", "最近答复时间", "date"),
+             ("since", "应不早于", "date"), ("days", "距检查日天数", "count")],
+    scope="site",
+)
+def interaction_reply_stale(snap: SiteSnapshot, max_months: int = 2) -> CheckResult:
+    """The newest answer to a message (答复时间 on the list or the page, no later than the audit
+    date) is within the `max_months` calendar months before the audit date (国办秘函〔2019〕19号
+    扣分: 留言答复检查时间前2个月内未更新). Fails with one finding at the message answered last;
+    needs_review when no answered message shows an answer date (or no message was read).
+    """
+    why = _not_read(snap)
+    if why:
+        return CheckResult("needs_review", (), 0, why)
+    msgs = _counted(snap)
+    dated = [m for m in msgs if m.answered_on is not None and m.answered_on <= snap.as_of]
+    since = months_before(snap.as_of, max_months)
+    if not dated:
+        return CheckResult("needs_review", (), len(msgs), f"读到留言 {len(msgs)} 条，均未显示答复时间，需人工核查")
+    last = max(dated, key=lambda m: (m.answered_on, m.url))
+    note = f"读到留言 {len(msgs)} 条，最近一次答复为 {last.answered_on}"
+    if last.answered_on < since:
+        f = Finding("interaction-reply-stale", last.url, source=last.channel_url, office=last.office, details={
+            "title": last.title, "last_reply": last.answered_on, "since": since,
+            "days": (snap.as_of - last.answered_on).days})
+        return CheckResult("fail", (f,), len(msgs), f"{note}，早于 {since}（{max_months} 个月内无答复）")
+    return CheckResult("pass", (), len(msgs), f"{note}，在 {max_months} 个月内")
+
+
+def reply_lags(snap: SiteSnapshot) -> list[tuple[Message, int | None]]:
+    """(message, working days from asked to answered; None: a year without calendar data) for every
+    counted message showing both dates."""
+    return [(m, working_days_between(m.asked_on, m.answered_on)) for m in _counted(snap)
+            if m.asked_on is not None and m.answered_on is not None and m.answered_on >= m.asked_on]
+
+
+@check(
+    "interaction-reply-lag",
+    title="留言在规定工作日内答复",
+    failure_title="留言答复超过规定工作日",
+    columns=[("url", "留言", "url"), ("title", "标题", "text"), ("channel", "渠道", "text"),
+             ("asked_on", "留言时间", "date"), ("answered_on", "答复时间", "date"),
+             ("working_days", "用时（工作日）", "count"), ("limit", "时限（工作日）", "count")],
+    scope="site",
+)
+def interaction_reply_lag(snap: SiteSnapshot, max_working_days: int = MAX_WORKING_DAYS, max_late_share: float = 0.5) -> CheckResult:
+    """Messages are answered within `max_working_days` China working days (沂源 yy-164: 简单常见问题
+    咨询的答复不超过3个工作日; 工作日 from chinese_calendar, 调休 counted): one finding per message
+    answered later, with both dates and the working days.
+
+    Whether a late message was a 简单 question a machine cannot tell: fails when more than
+    `max_late_share` of the answered messages are late (the time limit is plainly not kept);
+    needs_review when some are; needs_review when no message shows both dates or a year has no
+    calendar data.
+    """
+    why = _not_read(snap)
+    if why:
+        return CheckResult("needs_review", (), 0, why)
+    lags = reply_lags(snap)
+    known = [(m, n) for m, n in lags if n is not None]
+    late = [Finding("interaction-reply-lag", m.url, source=m.channel_url, office=m.office, details={
+        "title": m.title, "channel": m.channel, "asked_on": m.asked_on, "answered_on": m.answered_on,
+        "working_days": n, "limit": max_working_days}) for m, n in known if n > max_working_days]
+    if not known:
+        return CheckResult("needs_review", (), 0,
+                           f"读到留言 {len(_counted(snap))} 条，没有同时显示留言和答复时间的留言，需人工核查")
+    mid = median(n for _, n in known)
+    note = (f"同时显示留言和答复时间的留言 {len(known)} 条，答复用时中位数 {mid:g} 个工作日，"
+            f"超过 {max_working_days} 个工作日的 {len(late)} 条")
+    if len(known) < len(lags):
+        note += f"（{len(lags) - len(known)} 条所在年份无节假日数据，未计）"
+    if late and len(late) > max_late_share * len(known):
+        return CheckResult("fail", tuple(late), len(known), note)
+    if late:
+        return CheckResult("needs_review", tuple(late), len(known), note + "，是否属于简单咨询需人工判断")
+    return CheckResult("pass", (), len(known), note)
+
+
+def summary(snap: SiteSnapshot) -> dict | None:
+    """results.json `interaction` (docs/results-json.md): what the crawl found of 互动交流; None
+    when it did not look (no homepage read)."""
+    fact = _fact(snap)
+    if fact is None or not fact.get("home"):
+        return None
+    msgs = _counted(snap)
+    per = _per_channel(snap)
+    since = snap.as_of - timedelta(days=365)
+    lags = [n for _, n in reply_lags(snap) if n is not None]
+    answered = [m.answered_on for m in msgs if m.answered_on is not None and m.answered_on <= snap.as_of]
+    return {
+        "channels": [{"url": c["url"], "name": c.get("name"), "kind": c.get("kind"),
+                      "kind_label": EXCLUDED.get(c.get("kind"), "政务咨询" if c.get("kind") == "consult" else "互动交流页面"),
+                      "state": c.get("state"), "state_label": STATE.get(c.get("state"), c.get("state")),
+                      "pages": c.get("pages", 0), "messages": per.get(c["url"], 0)}
+                     for c in fact.get("channels") or ()],
+        "messages": len(msgs),
+        "pages_read": sum(m.page_read for m in msgs),
+        "replied": sum(m.replied is True for m in msgs),
+        "open": sum(m.replied is False for m in msgs),
+        "overdue": sum(m.replied is False and m.asked_on is not None and since <= m.asked_on
+                       and (snap.as_of - m.asked_on).days > MAX_DAYS for m in msgs),
+        "median_working_days": median(lags) if lags else None,
+        "late": sum(n > MAX_WORKING_DAYS for n in lags),
+        "timed": len(lags),
+        "latest_reply": max(answered).isoformat() if answered else None,
+    }

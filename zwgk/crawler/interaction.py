@@ -1,0 +1,352 @@
+"""互动交流 (interaction): the ways in from a homepage, message lists and message pages — pure
+functions on an lxml tree — and `Channels`, what the crawl found of each channel (crawl.facts
+"interaction").
+
+A channel is classified by its name (`channel_kind`): consult (县长信箱, 我要咨询, 留言办理 …: the
+政务咨询 channels 国办秘函〔2019〕19号 asks for), hub (互动交流 / 政民互动 / 公众参与: a page
+leading to channels), and the kinds that do not count as a consultation channel: petition
+(网上信访), report (纪检举报), interview (在线访谈), survey (调查征集). Only hubs and consult
+channels are read; the others are recorded, never crawled.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from zwgk.crawler.items import MessageItem
+from zwgk.crawler.discovery import PAGER_TEXTS, anchor_text, anchors
+from zwgk.crawler.lists import pager
+from zwgk.formats.dates import find_dates
+from zwgk.vocab import norm_text
+
+# link texts that lead to 互动交流 on a homepage (norm_text: no white space)
+ENTRY = re.compile(r"互动交流|政民互动|公众参与|互动平台|网上问政|信箱|咨询|留言|写信|信访|举报|访谈|征集|民意调查")
+_KINDS = (("petition", re.compile(r"信访")), ("report", re.compile(r"举报|纪检|监察|违纪")),
+          ("interview", re.compile(r"访谈|直播")), ("survey", re.compile(r"征集|调查|民意")),
+          ("hub", re.compile(r"^(?:互动交流|政民互动|公众参与|互动平台|互动)$")),
+          ("consult", re.compile(r"信箱|咨询|留言|写信|问政|投诉|12345|问答|来信")))
+NAME_MAX = 12  # a channel's link text is a name, not a message title
+
+# a message's status as lists and pages print it; open words first (未办结 holds 办结)
+OPEN = re.compile(r"未回复|待回复|未答复|待答复|办理中|处理中|待处理|受理中|已受理|未办结|已转办|转办中|未处理")
+REPLIED = re.compile(r"已回复|已答复|已办结|已处理|已反馈|已办理|办结")
+NO_REPLY_TEXT = re.compile(r"^(?:暂无|暂未回复|暂无回复|未回复|待回复|无|—+|-+|/)?$")
+
+# labels of a message page's fields (label/value table cells, dl/dt/dd, "label：value")
+LABELS = {
+    "asked": re.compile(r"(?:来信|留言|提问|写信|咨询|提交|投诉|发信)(?:时间|日期)"),
+    "answered": re.compile(r"(?:回复|答复|办理|办结|处理)(?:时间|日期)"),
+    "office": re.compile(r"(?:回复|答复|办理|承办|处理)(?:单位|部门|机构)"),
+    "reply": re.compile(r"(?:回复|答复|办理|处理)(?:内容|结果|意见|情况)"),
+    "status": re.compile(r"(?:办理|回复|处理|答复)?状态"),
+    "asker": re.compile(r"(?:来信|留言|提问|写信)人|姓名"),
+    "content": re.compile(r"(?:来信|留言|咨询|问题|投诉)(?:内容|详情)"),
+    "title": re.compile(r"(?:来信|留言|信件|咨询)?(?:标题|主题)"),
+}
+_LABEL = re.compile(r"^(" + "|".join(p.pattern for p in LABELS.values()) + r")\s*(?:[：:]\s*(.*)|$)", re.S)
+
+
+def channel_kind(name: str) -> str | None:
+    """consult | hub | petition | report | interview | survey, or None: not an interaction channel."""
+    n = norm_text(name)
+    for kind, pattern in _KINDS:
+        if pattern.search(n):
+            return kind
+    return None
+
+
+def status_replied(text: str | None) -> bool | None:
+    """True: the status says answered; False: open; None: it says neither."""
+    t = norm_text(text)
+    if not t:
+        return None
+    if OPEN.search(t):
+        return False
+    if REPLIED.search(t):
+        return True
+    return None
+
+
+@dataclass(frozen=True)
+class ChannelLink:
+    url: str
+    name: str
+    kind: str
+
+
+def find_channels(tree, base: str, skip: set[str] = frozenset()) -> list[ChannelLink]:
+    """Links to interaction channels and hubs (by their text), once each, in page order; links
+    inside message rows (a title holding 咨询) and URLs in `skip` are not channels."""
+    out, seen = [], set(skip)
+    for a, url in anchors(tree, base):
+        text = anchor_text(a)
+        if not text or len(text) > NAME_MAX or url in seen or not ENTRY.search(text):
+            continue
+        kind = channel_kind(text)
+        if kind is None or _row_dates(a):
+            continue
+        seen.add(url)
+        out.append(ChannelLink(url, text, kind))
+    return out
+
+
+@dataclass
+class MessageRow:
+    url: str
+    title: str
+    asked_on: date | None = None
+    answered_on: date | None = None
+    status: str | None = None
+
+
+@dataclass
+class MessageList:
+    rows: list[MessageRow] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)
+
+
+def _row_of(a):
+    """The row element an anchor sits in: its tr, li or dl, at most four levels up."""
+    for anc in list(a.iterancestors())[:4]:
+        if anc.tag in ("tr", "li", "dl"):
+            return anc
+    return None
+
+
+def _row_dates(a) -> list[date]:
+    row = _row_of(a)
+    return find_dates(" ".join(row.itertext())) if row is not None else []
+
+
+def _header(table) -> dict[str, int]:
+    """{'asked' | 'answered' | 'status': cell index} from a table's header row (th cells, or the
+    first row when it holds no link)."""
+    for tr in table.iter("tr"):
+        cells = [c for c in tr if c.tag in ("th", "td")]
+        if not any(c.tag == "th" for c in cells) and tr.find(".//a") is not None:
+            return {}
+        out = {}
+        for i, c in enumerate(cells):
+            t = norm_text(c.text_content())
+            for key in ("asked", "answered", "status"):
+                if key not in out and LABELS[key].fullmatch(t):
+                    out[key] = i
+        return out
+    return {}
+
+
+def _from_cells(tr, head: dict[str, int], row: MessageRow) -> None:
+    cells = [c for c in tr if c.tag in ("th", "td")]
+
+    def cell(key):
+        i = head.get(key)
+        return " ".join(cells[i].itertext()) if i is not None and i < len(cells) else None
+    if "asked" in head:
+        row.asked_on = next(iter(find_dates(cell("asked"))), None)
+    if "answered" in head:
+        row.answered_on = next(iter(find_dates(cell("answered"))), None)
+    if "status" in head:
+        row.status = norm_text(cell("status")) or None
+
+
+def read_list(tree, base: str, html: str = "") -> MessageList:
+    """A message list page: rows with a title link and a date (tr, li or dl) — asked date, status
+    and answer date read by the table's header where it has one, else the row's dates in order
+    (asked, then answered) and its status word — and the list's further pages."""
+    out = MessageList()
+    if tree is None:
+        return out
+    heads: dict = {}
+    seen = set()
+    for a, url in anchors(tree, base):
+        text = anchor_text(a)
+        row_el = _row_of(a)
+        if row_el is None or url in seen or text in PAGER_TEXTS or len(text) < 4:
+            continue
+        row_text = " ".join(row_el.itertext())
+        dates = find_dates(row_text)
+        if not dates:
+            continue
+        seen.add(url)
+        row = MessageRow(url, text)
+        table = next((x for x in row_el.iterancestors() if x.tag == "table"), None) if row_el.tag == "tr" else None
+        head = heads.setdefault(id(table), _header(table)) if table is not None else {}
+        if head:
+            _from_cells(row_el, head, row)
+        else:
+            row.asked_on = dates[0]
+            word = OPEN.search(norm_text(row_text)) or REPLIED.search(norm_text(row_text))
+            row.status = word.group(0) if word else None
+            if len(dates) > 1 and status_replied(row.status) is not False:
+                row.answered_on = dates[1]
+        out.rows.append(row)
+    out.pages = pager.read_page(tree, base, html, len(out.rows)).pages
+    return out
+
+
+@dataclass
+class MessageFields:
+    """What a message page shows (None: not shown)."""
+
+    asked_on: date | None = None
+    answered_on: date | None = None
+    office: str | None = None
+    status: str | None = None
+    reply: str | None = None      # the reply's text, shortened
+    labels: tuple[str, ...] = ()  # the labels found, in order
+
+    @property
+    def replied(self) -> bool | None:
+        """True: a reply text or an answer date is shown, or the status says answered; False:
+        the status says open or the reply field is empty; None: the page says neither."""
+        by_status = status_replied(self.status)
+        if by_status is False:
+            return False
+        if self.reply is not None:
+            return not NO_REPLY_TEXT.match(norm_text(self.reply)) or bool(self.answered_on)
+        return True if by_status or self.answered_on else None
+
+
+def _label(el) -> tuple[str, str] | None:
+    """(field, the rest of its text) when an element's own text starts with a label."""
+    if not isinstance(el.tag, str) or el.tag in ("script", "style", "a", "option") or not (el.text or "").strip():
+        return None
+    m = _LABEL.match(" ".join(el.text.split()))
+    if m is None:
+        return None
+    key = next((k for k, p in LABELS.items() if p.fullmatch(norm_text(m.group(1)))), None)
+    if key is None:
+        return None
+    own = " ".join(el.text_content().split())
+    return key, own[own.find(m.group(1)) + len(m.group(1)):].lstrip(" ：:")
+
+
+def _value_after(el) -> str:
+    """The text after a label element: its tail and its following siblings up to the next label (a
+    table's value cell, a dd, the text after a <span>label：</span>), looked for up to two levels
+    up; else the next row (a label row above its value row)."""
+    for _ in range(3):
+        parts = [el.tail or ""]
+        for sib in el.itersiblings():
+            if not isinstance(sib.tag, str):
+                parts.append(sib.tail or "")
+                continue
+            if _label(sib) is not None or any(_label(x) is not None for x in sib.iterdescendants()):
+                break
+            parts += [sib.text_content(), sib.tail or ""]
+        value = " ".join(" ".join(parts).split())
+        if value or any(True for _ in el.itersiblings()):
+            return value
+        parent = el.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        el = parent
+    nxt = el.getnext()
+    if nxt is not None and isinstance(nxt.tag, str) and not any(_label(x) is not None for x in nxt.iter()):
+        return " ".join(nxt.text_content().split())
+    return ""
+
+
+def label_values(tree) -> list[tuple[str, str]]:
+    """(field, value) pairs of a message page, in page order: each element whose own text starts
+    with a label (来信时间, 答复部门 …) with the text after it — in the same element (来信时间：
+    2023-11-02) or after it (a table's value cell, a dd, a label row's next row)."""
+    body = tree.find(".//body")
+    out = []
+    for el in (body if body is not None else tree).iter():
+        found = _label(el)
+        if found is None:
+            continue
+        key, rest = found
+        out.append((key, rest if rest else _value_after(el)))
+    return out
+
+
+def read_message(tree) -> MessageFields:
+    """A message page's fields (the first value of each label)."""
+    f = MessageFields()
+    if tree is None:
+        return f
+    pairs = label_values(tree)
+    first: dict[str, str] = {}
+    for key, value in pairs:
+        first.setdefault(key, value)
+    f.labels = tuple(dict.fromkeys(k for k, _ in pairs))
+    f.asked_on = next(iter(find_dates(first.get("asked"))), None)
+    f.answered_on = next(iter(find_dates(first.get("answered"))), None)
+    office = norm_text(first.get("office"))
+    f.office = office[:40] or None
+    f.status = norm_text(first.get("status"))[:20] or None
+    if "reply" in first:
+        f.reply = first["reply"][:200]
+    return f
+
+
+def row_meta(row: MessageRow) -> dict:
+    """A list row as request meta (JSON: dates as ISO strings, crawler/redis_json.py)."""
+    return {"url": row.url, "title": row.title, "status": row.status,
+            "asked_on": row.asked_on.isoformat() if row.asked_on else None,
+            "answered_on": row.answered_on.isoformat() if row.answered_on else None}
+
+
+def _day(v) -> date | None:
+    return date.fromisoformat(v) if isinstance(v, str) else v
+
+
+def message_item(row: dict, channel: dict, fields: MessageFields | None, list_page: str | None) -> MessageItem:
+    """The MessageItem of a list row (row_meta) and, when its page was read,
+    what the page shows: the page's values first, the row's where the page says nothing."""
+    f = fields or MessageFields()
+    status = f.status or row.get("status")
+    replied = next((x for x in (f.replied, status_replied(row.get("status")),
+                                True if row.get("answered_on") else None) if x is not None), None)
+    return MessageItem(url=row["url"], channel=channel["name"], channel_url=channel["url"], channel_kind=channel["kind"],
+                       title=row.get("title"), asked_on=f.asked_on or _day(row.get("asked_on")),
+                       answered_on=f.answered_on or _day(row.get("answered_on")), status=status, replied=replied,
+                       answered_by=f.office, page_read=fields is not None, list_page=list_page)
+
+
+class Channels:
+    """What the crawl found of each interaction channel, written live into crawl.facts
+    "interaction": {"channels": [{url, name, kind, state, pages, rows, error}]} — state: found
+    (not read: an excluded kind), asked, read, unread (an error), external (out of scope)."""
+
+    def __init__(self, facts: dict):
+        self.fact = facts.setdefault("interaction", {"channels": []})
+        self.by_url: dict[str, dict] = {}
+        self.asked: dict[str, int] = {}  # list pages asked per channel (the first included)
+
+    def add(self, url: str, name: str, kind: str, state: str) -> dict | None:
+        """The channel's record, new; None when it was recorded already."""
+        if url in self.by_url:
+            return None
+        c = {"url": url, "name": name, "kind": kind, "state": state, "pages": 0, "rows": 0, "error": None}
+        self.by_url[url] = c
+        self.fact["channels"].append(c)
+        return c
+
+    def get(self, url: str) -> dict | None:
+        return self.by_url.get(url)
+
+    def ask_page(self, url: str, cap: int) -> bool:
+        """Whether one more list page of channel `url` may be asked (`cap` pages a channel)."""
+        n = self.asked.get(url, 0)
+        if n >= cap:
+            return False
+        self.asked[url] = n + 1
+        return True
+
+    def page_read(self, url: str, rows: int) -> None:
+        c = self.by_url.get(url)
+        if c is not None:
+            c["state"] = "read"
+            c["pages"] += 1
+            c["rows"] += rows
+
+    def page_failed(self, url: str, error: str) -> None:
+        c = self.by_url.get(url)
+        if c is not None:
+            c["error"] = error
+            if c["state"] != "read":
+                c["state"] = "unread"
