@@ -5,7 +5,7 @@ a ul list of answered letters with dl/dd pages), paginated; a 网上信访 chann
 The interaction checks' findings equal the answer key — the letter unanswered for 135 days, the
 replies later than 3 working days across 国庆 and not the one exactly 3 working days later —
 under national-web-2019 (gw-v5a, gw-v5b, gw-d7) and yiyuan-2023 (yy-164); results.json's
-`interaction` summary shows what was read.
+`interaction` summary and the report's 互动交流 section show what was read.
 """
 from __future__ import annotations
 
@@ -92,3 +92,11 @@ def test_excluded_channels_letters_never_requested(runs):
     letters = [p for p in asked if "/hdjl/xzxx/2023" in p or "detail.jsp" in p]
     assert len(letters) == len(set(letters)) == KEY["messages"]  # each letter's page asked once
 
+
+
+def test_report_shows_the_interaction_section(runs):
+    _, _, base = runs
+    html = (base / "out" / "report.html").read_text(encoding="utf-8")
+    assert 'id="interaction"' in html
+    for text in ("互动交流", "县长信箱", "部门信箱", "网上信访", "超过 90 天（3个月）未回复", "2023-11-24"):
+        assert text in html, text

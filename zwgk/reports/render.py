@@ -517,12 +517,16 @@ def build_view(results: dict, history: list[dict] | None = None) -> dict:
     # sections in page order: the summary, the work lists, then the ranking and the full tree
     # 网站可用性 (zwgk/watch/fact.py; the section is _availability.html.j2) when results.json has it
     availability = results.get("availability") or (results.get("facts") or {}).get("availability")
+    # 互动交流 (auditor/checks/interaction.py summary; the section is _interaction.html.j2)
+    interaction = results.get("interaction")
     order = (["summary", "links", "documents", "columns"] + (["other"] if other else [])
-             + (["availability"] if availability else []) + ["offices", "tree", "trends"])
+             + (["availability"] if availability else []) + (["interaction"] if interaction else [])
+             + ["offices", "tree", "trends"])
     numerals = "一二三四五六七八九十"
     return {
         "nums": {k: numerals[i] for i, k in enumerate(order)},
         "availability": availability,
+        "interaction": interaction,
         "title": f"{site.get('name') or site.get('url') or '网站'}政务公开评估报告",
         "site": site,
         "crawl": crawl,

@@ -270,6 +270,7 @@ def summary(snap: SiteSnapshot) -> dict | None:
         "open": sum(m.replied is False for m in msgs),
         "overdue": sum(m.replied is False and m.asked_on is not None and since <= m.asked_on
                        and (snap.as_of - m.asked_on).days > MAX_DAYS for m in msgs),
+        "max_days": MAX_DAYS, "max_working_days": MAX_WORKING_DAYS,
         "median_working_days": median(lags) if lags else None,
         "late": sum(n > MAX_WORKING_DAYS for n in lags),
         "timed": len(lags),
