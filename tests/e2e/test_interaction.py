@@ -100,3 +100,16 @@ def test_report_shows_the_interaction_section(runs):
     assert 'id="interaction"' in html
     for text in ("互动交流", "县长信箱", "部门信箱", "网上信访", "超过 90 天（3个月）未回复", "2023-11-24"):
         assert text in html, text
+
+
+def test_same_findings_in_another_response_order(runs, tmp_path):
+    """Answers held back by seeded random delays: the same messages and interaction findings."""
+    run, _, _ = runs
+    shuffled = run_site(interactsite, tmp_path, max_pages=500, max_delay=0.03, seed=2,
+                        args=("--checklist", "national-web-2019", "--db", f"sqlite:///{tmp_path / 'zwgk.db'}"))
+
+    def interaction(r: Run):
+        return sorted((f["check"], r.key_form(f["url"])) for f in r.results["findings"]
+                      if f["check"].startswith("interaction-"))
+    assert interaction(shuffled) == interaction(run)
+    assert shuffled.results["interaction"]["messages"] == run.results["interaction"]["messages"]
