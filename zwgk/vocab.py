@@ -58,7 +58,9 @@ def norm_text(s: str | None) -> str:
     """NFKC, no white space: the form in which names are compared."""
     if not s:
         return ""
-    return _norm(s)
+    # titles and names repeat (cached); a list row's or a page's text does not (a crawl's row
+    # texts kept 10 MiB of cache alive for nothing)
+    return _norm(s) if len(s) <= 160 else _SPACE.sub("", unicodedata.normalize("NFKC", s))
 
 
 @lru_cache(maxsize=1 << 16)
