@@ -14,6 +14,7 @@ from zwgk.store.history import LOCAL_TZ
 
 from . import registry
 from .checklist import load_checklist
+from .checks.accessibility import summary as accessibility_summary
 from .checks.interaction import summary as interaction_summary
 from .coverage import NOT_REACHED, coverage
 from .model import Document, SiteSnapshot
@@ -303,6 +304,9 @@ def run_audit(session: Session, crawl_id: int, checklist_name: str, as_of: date,
         # 互动交流: channels found from the homepage and their messages (checks/interaction.py);
         # null: the crawl did not read the homepage
         "interaction": interaction_summary(snap),
+        # 无障碍与适老化: axe-core's violations per sampled page, by impact, and the homepage's
+        # 无障碍 / 长者模式 entry (checks/accessibility.py); null: `zwgk a11y` never ran on this crawl
+        "accessibility": accessibility_summary(snap),
     }
     results["summary"].update({"documents": len(snap.documents), "columns": len(snap.columns),
                                "links_checked": len(snap.links)})

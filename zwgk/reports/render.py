@@ -519,14 +519,20 @@ def build_view(results: dict, history: list[dict] | None = None) -> dict:
     availability = results.get("availability") or (results.get("facts") or {}).get("availability")
     # 互动交流 (auditor/checks/interaction.py summary; the section is _interaction.html.j2)
     interaction = results.get("interaction")
+    # 无障碍与适老化 (auditor/checks/accessibility.py summary; the section is _accessibility.html.j2):
+    # shown whenever results.json has the key — null says 未检测; a results.json older than the key has none
+    has_accessibility = "accessibility" in results
     order = (["summary", "links", "documents", "columns"] + (["other"] if other else [])
              + (["availability"] if availability else []) + (["interaction"] if interaction else [])
+             + (["accessibility"] if has_accessibility else [])
              + ["offices", "tree", "trends"])
     numerals = "一二三四五六七八九十"
     return {
         "nums": {k: numerals[i] for i, k in enumerate(order)},
         "availability": availability,
         "interaction": interaction,
+        "has_accessibility": has_accessibility,
+        "accessibility": results.get("accessibility"),
         "title": f"{site.get('name') or site.get('url') or '网站'}政务公开评估报告",
         "site": site,
         "crawl": crawl,

@@ -60,6 +60,15 @@ RULE_NAMES = {
     "video-caption": "视频缺少字幕",
     "server-side-image-map": "使用了服务器端图像映射",
     "link-in-text-block": "正文中的链接仅靠颜色区分",
+    # best-practice rules (not in the WCAG tags `zwgk a11y` runs; named for facts from other runs)
+    "duplicate-id": "元素 id 重复",
+    "duplicate-id-active": "可获得焦点的元素 id 重复",
+    "heading-order": "标题层级跳跃",
+    "empty-heading": "标题为空",
+    "page-has-heading-one": "页面缺少一级标题",
+    "landmark-one-main": "页面缺少主体内容区域（main）",
+    "region": "内容不在任何页面区域（landmark）中",
+    "target-size": "可点击目标过小",
 }
 LOOKED_FOR = "无障碍、长者模式、关怀版、适老化等入口"
 ENTRY_WORDS = ("无障碍", "长者模式", "关怀版", "适老化", "老年模式", "长辈版", "关怀模式", "适老版")
@@ -159,3 +168,52 @@ def elderly_mode(snap: SiteSnapshot) -> CheckResult:
         return CheckResult("pass", (), 1, f"首页文字中有入口：{'、'.join(words)}")
     return CheckResult("needs_review", (Finding("elderly-mode", snap.homepage.url, details={"looked_for": LOOKED_FOR}),),
                        1, f"首页文字中未见{LOOKED_FOR}；入口可能是图片或脚本，需运行 zwgk a11y 或人工核查")
+
+
+IMPACTS = ("critical", "serious", "moderate", "minor")
+EXAMPLES_KEPT = 2
+
+
+def summary(snap: SiteSnapshot) -> dict | None:
+    """results.json `accessibility` (docs/results-json.md): what `zwgk a11y` stored in the fact
+    `accessibility`, per page and by impact; None when it never ran on this crawl."""
+    fact = snap.facts.get("accessibility")
+    if not isinstance(fact, dict):
+        return None
+    order = {k: i for i, k in enumerate(IMPACTS)}
+    totals = {k: 0 for k in IMPACTS}
+    nodes = {k: 0 for k in IMPACTS}
+    pages = []
+    for p in fact.get("pages") or []:
+        rows = []
+        for v in p.get("violations") or []:
+            impact = v.get("impact") or "minor"
+            if impact in totals:
+                totals[impact] += 1
+                nodes[impact] += v.get("nodes") or 0
+            rows.append({"id": v.get("id"), "name": RULE_NAMES.get(v.get("id") or ""), "help": v.get("help"),
+                         "impact": impact, "impact_label": IMPACT_WORDS.get(impact, impact), "nodes": v.get("nodes"),
+                         "examples": [{"selector": t.get("selector"), "html": t.get("html")}
+                                      for t in (v.get("targets") or [])[:EXAMPLES_KEPT]]})
+        rows.sort(key=lambda r: (order.get(r["impact"], 9), r["id"] or ""))
+        pages.append({"url": p.get("url"), "kind": p.get("kind"), "title": p.get("title"), "error": p.get("error"),
+                      "blocked": p.get("blocked") or 0, "violations": rows})
+    entry = fact.get("entry")
+    if isinstance(entry, dict):
+        entry = {"url": entry.get("url"), "error": entry.get("error"),
+                 "found": bool(not entry.get("error") and (entry.get("links") or entry.get("scripts"))),
+                 "links": list(entry.get("links") or []), "scripts": list(entry.get("scripts") or [])}
+    else:
+        entry = None
+    tested = [p for p in pages if not p["error"]]
+    return {
+        "tool": fact.get("tool"), "tags": list(fact.get("tags") or []), "collected_at": fact.get("collected_at"),
+        "network": fact.get("network"),
+        "pages_tested": len(tested), "pages_not_testable": len(pages) - len(tested),
+        "pages_with_violations": sum(bool(p["violations"]) for p in tested),
+        "violations": sum(totals.values()),
+        "by_impact": totals, "nodes_by_impact": nodes,
+        "impact_labels": {k: IMPACT_WORDS[k] for k in IMPACTS},
+        "pages": pages,
+        "entry": entry,
+    }
