@@ -91,9 +91,13 @@ politeness = [
 @click.option("--checklist", default="yiyuan-2023", help="检查清单（checklists/ 下的名称或 YAML 路径）")
 @click.option("--verdicts", type=click.Path(exists=True, dir_okay=False), default=None,
               help="人工核查结论文件（YAML/CSV，见 zwgk verdicts template）")
+@click.option("--a11y", "a11y", is_flag=True,
+              help="抓取后用 axe-core 在无头 Chromium 中做无障碍检测（同 zwgk a11y）；缺少 Chromium 或 axe-core 时跳过")
+@click.option("--a11y-pages", "a11y_pages", type=click.IntRange(1, 200), default=12, show_default=True,
+              help="无障碍检测最多检测的页面数")
 @with_options(politeness)
-def run(url, as_of, out, checklist, verdicts, concurrency, delay, autothrottle, max_pages, network, profile, db,
-        incremental, revalidate_days, resume, time_budget):
+def run(url, as_of, out, checklist, verdicts, a11y, a11y_pages, concurrency, delay, autothrottle, max_pages, network,
+        profile, db, incremental, revalidate_days, resume, time_budget):
     """抓取并检查一个网站，生成报告（URL 为首页或政府信息公开专栏地址）。"""
     from zwgk.commands.verdicts import precheck_verdicts
 
@@ -117,6 +121,10 @@ def run(url, as_of, out, checklist, verdicts, concurrency, delay, autothrottle, 
     crawl_id = crawl_site(url, db=db, profile=site_profile, concurrency=concurrency, delay=delay,
                       network=network, max_pages=max_pages, autothrottle=autothrottle, incremental=incremental,
                       resume=resume, time_budget=time_budget, revalidate_days=revalidate_days)
+    if a11y:  # the same collection as zwgk a11y, under the crawl's network policy
+        from zwgk.commands.a11y import collect_accessibility
+
+        collect_accessibility(db, crawl_id, limit=a11y_pages, optional=True)
     results = audit_crawl(db, crawl_id, checklist, as_of_d, out_p, verdicts)
     from zwgk.commands.nightly import report_history  # the site's earlier runs (trends, new/fixed)
 

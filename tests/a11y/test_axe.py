@@ -119,3 +119,8 @@ def test_the_audit_reports_them(run):
     # the homepage's 长者模式 link: no elderly-mode finding
     assert not [f for f in run["results"]["findings"] if f["check"] == "elderly-mode"]
     assert "accessibility" in run["results"]["checks"] and "elderly-mode" in run["results"]["checks"]
+    # results.json `accessibility`: the stored fact, per page and by impact
+    a = run["results"]["accessibility"]
+    assert [p["url"] for p in a["pages"]] == [p["url"] for p in run["fact"]["pages"]]
+    assert a["pages_with_violations"] == 1 and a["entry"]["found"] is True
+    assert sum(a["by_impact"].values()) == a["violations"] == len(findings)
