@@ -73,3 +73,25 @@ def test_run_with_a11y_goes_on_without_axe(tmp_path):
     assert results["accessibility"] is None
     assert "未检测（运行 <code>zwgk a11y</code> 或 <code>zwgk run --a11y</code> 采集）" in _section(html)
     assert not [f for f in results["findings"] if f["check"] == "accessibility"]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.skipif(not find_chromium(), reason="Chromium is not installed (.ci/run installs it)")
+@pytest.mark.skipif(axe_path() is None, reason="axe-core is not vendored (run scripts/setup)")
+def test_batch_with_a11y(tmp_path):
+    seen: list = []
+    server = _serve(seen)
+    site = f"http://127.0.0.1:{server.server_address[1]}"
+    (tmp_path / "sites.csv").write_text(f"名称,网址\n丁县,{site}/\n", encoding="utf-8")
+    try:
+        p = subprocess.run([sys.executable, "-m", "zwgk.cli", "batch", str(tmp_path / "sites.csv"), "--a11y",
+                            "--out", str(tmp_path / "out"), "--network", "loopback", "--delay", "0",
+                            "--checklist", "national-web-2019", "--as-of", "2023-11-30"],
+                           capture_output=True, text=True, timeout=600, check=False)
+    finally:
+        server.shutdown()
+    assert p.returncode == 0, p.stdout[-2000:] + p.stderr[-3000:]
+    results = json.loads(next((tmp_path / "out").glob("*/results.json")).read_text(encoding="utf-8"))
+    bad = next(pg for pg in results["accessibility"]["pages"] if pg["url"] == site + BAD)
+    assert "image-alt" in {v["id"] for v in bad["violations"]}

@@ -6,13 +6,25 @@ from __future__ import annotations
 import click
 
 
+def unavailable() -> str | None:
+    """Why the browser check cannot run here (no Chromium, no vendored axe-core), or None."""
+    from zwgk.a11y import axe_path
+    from zwgk.a11y.browser import find_chromium
+
+    if not find_chromium():
+        return "未找到 Chromium（请安装 chromium）"
+    if axe_path() is None:
+        return "未找到 axe-core（请运行 scripts/setup）"
+    return None
+
+
 def collect_accessibility(db: str | None, crawl_id: int | None, *, limit: int = 12, network: str | None = None,
                           optional: bool = False) -> dict | None:
     """Run axe on the crawl's sample and store the fact (zwgk.a11y.collect), printing each page.
 
     `optional` (zwgk run --a11y): a missing Chromium or axe-core, or a browser that fails, is
     said in one line and None returned — the audit then says 未采集; otherwise it is an error."""
-    from zwgk.a11y import axe_path, collect
+    from zwgk.a11y import collect
     from zwgk.a11y.browser import find_chromium
     from zwgk.auditor.snapshot import latest_crawl_id
     from zwgk.orchestrate import console
@@ -25,8 +37,8 @@ def collect_accessibility(db: str | None, crawl_id: int | None, *, limit: int = 
 
     if not find_chromium():
         return skip("未找到 Chromium（请安装 chromium）")
-    if optional and axe_path() is None:
-        return skip("未找到 axe-core（请运行 scripts/setup）")
+    if optional and (why := unavailable()):
+        return skip(why)
     with open_db(db)() as session:
         if crawl_id is None:
             crawl_id = latest_crawl_id(session)

@@ -137,7 +137,9 @@ def ranking_rows(results: list[tuple[SiteRow, dict | None, str]], errors: dict[s
               help="分布式抓取：把网站放入该 Redis 的队列，由 zwgk worker 抓取（也可设环境变量 ZWGK_REDIS_URL）")
 @click.option("--no-wait", "no_wait", is_flag=True, help="分布式抓取时只入队，不等待抓取完成")
 @click.option("--prefix", default="zwgk", help="Redis 键前缀（与 zwgk worker 的 --prefix 相同）")
-def batch(sites, as_of, out, checklist, db, concurrency, delay, network, max_pages, redis, no_wait, prefix):
+@click.option("--a11y", "a11y", is_flag=True,
+              help="抓取后对每个网站做无障碍检测（同 zwgk a11y）；缺少 Chromium 或 axe-core 时跳过")
+def batch(sites, as_of, out, checklist, db, concurrency, delay, network, max_pages, redis, no_wait, prefix, a11y):
     """批量评估：按网站清单（CSV：名称、网址、评估对象、配置）逐一抓取检查，生成各站报告和排名。"""
     from zwgk.orchestrate import WriteFailed, audit_crawl, console, parse_date, write_report
     from zwgk.crawler.process import SiteJob, build_settings, run_crawls
@@ -170,6 +172,12 @@ def batch(sites, as_of, out, checklist, db, concurrency, delay, network, max_pag
     else:
         settings = build_settings(db=db, concurrency=concurrency, delay=delay, network=network, max_pages=max_pages)
         run_crawls(jobs, settings, console)
+    if a11y:  # said once for the whole batch: every site's audit then says 未采集
+        from zwgk.commands.a11y import collect_accessibility, unavailable
+
+        if why := unavailable():
+            console.print(f"[yellow]未进行无障碍检测：{why}；报告将显示“未检测”[/yellow]", highlight=False)
+            a11y = False
     done, errors = [], {}
     for i, (row, job) in enumerate(zip(rows, jobs), 1):
         folder = slug(i, row.name)
@@ -178,6 +186,8 @@ def batch(sites, as_of, out, checklist, db, concurrency, delay, network, max_pag
             errors[row.url] = job.failure.message()
         elif job.crawl_id is not None:
             try:
+                if a11y:
+                    collect_accessibility(db, job.crawl_id, optional=True)
                 res = audit_crawl(db, job.crawl_id, checklist, as_of_d, out_p / folder)
                 write_report(res, out_p / folder)
             except WriteFailed as exc:
