@@ -21,6 +21,8 @@ The cases in tests/auditor/cases/<check-id>.yaml look like this (every key optio
               validity_evidence: [本办法自2020年1月1日起废止。]  # the page's words on its validity
               content_hits: [{kind: id_card, value: 370323********1234, context: …, sure: true,
                               attachment: /a.pdf}]     # personal information (formats/pii.py), masked
+              text: 县长张三主持召开…                     # the body: its leaders' mentions (formats/mentions.py),
+                                                       # or mentions: [{title: 县长, name: 张三, context: …}]
           columns:
             - name: 财政收支
               entries: [2023-07-05, {title: 2023年8月财政收支, date: null}, "2023-09-03 九月情况"]
@@ -51,9 +53,10 @@ from urllib.parse import urljoin
 import yaml
 
 from zwgk.auditor.model import (
-    Attachment, Column, ColumnEntry, ContentHit, Document, Finding, LinkOccurrence, LinkTarget, Message, Page,
+    Attachment, Column, ColumnEntry, ContentHit, Document, Finding, LinkOccurrence, LinkTarget, Mention, Message, Page,
     SiteSnapshot,
 )
+from zwgk.formats.mentions import mentions as find_mentions
 from zwgk.vocab import classify_column
 
 SITE = "http://www.example.gov.cn/"
@@ -126,6 +129,8 @@ def build_snapshot(spec: dict | None) -> SiteSnapshot:
             validity_evidence=tuple(d.get("validity_evidence") or ()),
             content_hits=tuple(ContentHit.of({**h, "attachment": u(h.get("attachment"))})
                                for h in d.get("content_hits") or ()),
+            mentions=tuple(Mention.of(h) for h in d.get("mentions") or ())
+            or tuple(Mention.of(x.as_dict()) for x in find_mentions(d.get("text"))),
         ))
 
     cols = []

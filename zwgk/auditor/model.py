@@ -40,6 +40,19 @@ class ContentHit:
 
 
 @dataclass(frozen=True, slots=True)
+class Mention:
+    """A leader a document's text names (zwgk/formats/mentions.py): 县长张三, 张三副县长."""
+
+    title: str                # 县长, 副县长 …; "" for 张三同志 without a title
+    name: str                 # 2 or 3 Han characters
+    context: str = ""         # at most 30 characters around it
+
+    @classmethod
+    def of(cls, h: dict) -> "Mention":
+        return cls(h.get("title") or "", h.get("name") or "", h.get("context") or "")
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """One document page (a policy file, a notice, a 解读 page ...) as extracted."""
 
@@ -69,6 +82,7 @@ class Document:
     # 废止/失效/有效期, as the extractor kept them (reasons["validity_evidence"]); read by validity-conflict
     validity_evidence: tuple[str, ...] = ()
     content_hits: tuple[ContentHit, ...] = ()   # personal information its text shows (personal-info)
+    mentions: tuple[Mention, ...] = ()          # leaders its text names (leader-name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,6 +71,7 @@ def _document(d, pool=lambda s: s) -> am.Document:
         attachments=tuple(am.Attachment(a["url"], a.get("name") or "", a.get("ext") or "") for a in d.attachments or ()),
         malformed_dates=_malformed_dates(reasons), validity_evidence=_validity_evidence(reasons),
         content_hits=tuple(am.ContentHit.of(h) for h in d.content_hits or ()),
+        mentions=tuple(am.Mention.of(h) for h in d.mentions or ()),
     )
 
 

@@ -179,6 +179,8 @@ class Document(Base):
     # personal information its text shows, masked (formats/pii.py): [{kind, value, offset, context,
     # sure}], an attachment's hits carrying its `attachment` URL; never a full ID or card number
     content_hits: Mapped[list | None] = mapped_column(JSON, default=list)
+    # leaders its text names (formats/mentions.py): [{title, name, context}], at most 50
+    mentions: Mapped[list | None] = mapped_column(JSON, default=list)
 
 
 class Link(Base):

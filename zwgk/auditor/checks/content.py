@@ -1,6 +1,7 @@
-"""Checks on what a page says: the 政府信息公开指南's contents and the leader-information fields.
+"""Checks on what a page says: the 政府信息公开指南's contents, the leader-information fields, and
+leaders' names in documents checked against the 领导信息 pages (leader-name).
 
-Both read page text (Page.text). The crawl keeps text for the homepage and the disclosure
+All read page text (Page.text); leader-name also the leaders documents name (Document.mentions). The crawl keeps text for the homepage and the disclosure
 roots only, so on a real crawl these checks often have nothing to read: they then say so
 (needs_review) rather than guess.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from zwgk.formats.mentions import mentions
 from zwgk.vocab import norm_text
 
 from ..model import CheckResult, Finding, SiteSnapshot
@@ -128,3 +130,77 @@ def leader_fields(snap: SiteSnapshot, column: str = "leaders",
     bad = len({f.url for f in findings})
     note = f"检查领导信息页面 {len(pages)} 个，要素不全 {bad} 个"
     return CheckResult("fail" if findings else "pass", tuple(findings), len(pages), note)
+
+
+def _one_apart(a: str, b: str) -> bool:
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1
+
+
+def _suspect(title: str, name: str, known_title: str, known_name: str) -> bool:
+    """A name one character away from a known leader's: same length, one character differs, and
+    either the same title with the same surname or a different given name of a 3-character name
+    (张建国 / 张建图); a two-character name whose surname differs is another person as often as not."""
+    if not _one_apart(name, known_name):
+        return False
+    same_surname = name[0] == known_name[0]
+    return same_surname and (bool(title) and title == known_title or len(name) == 3)
+
+
+@check(
+    "leader-name",
+    title="领导姓名职务准确",
+    failure_title="疑似领导姓名或职务错误",
+    columns=[("url", "文件", "url"), ("title", "文件标题", "text"), ("mention", "文中写法", "text"),
+             ("context", "上下文", "text"), ("leader", "领导信息中的姓名职务", "text"),
+             ("leader_page", "领导信息页面", "url")],
+    scope="site",
+)
+def leader_name(snap: SiteSnapshot, column: str = "leaders") -> CheckResult:
+    """Leaders' names as documents write them agree with the site's own 领导信息 pages (the
+    `column` column's page, its entries' pages). The leaders are read from those pages' text and
+    the documents' mentions (县长张三, 张三副县长 …) were read at crawl time, both with
+    zwgk/formats/mentions.py. A document mention whose name is not a known leader's but one
+    character away from one (same length, same surname, and the same title or a 3-character
+    name: 县长张建图 beside 县长张建国) is one `leader-name` finding — needs_review, never a
+    failure: a machine cannot tell a typo from another person of a similar name. not_applicable
+    when no 领导信息 page text was read or no leader could be read from it.
+    """
+    cols, pages = _texts(snap, column)
+    if not pages:
+        return CheckResult("not_applicable", (), 0,
+                           "未读到领导信息页面的正文，无法核对文件中领导的姓名和职务")
+    known: dict[tuple[str, str], str] = {}
+    for url, title, text in pages:
+        for mt in mentions(f"{title} {text}"):
+            if mt.title:
+                known.setdefault((mt.title, mt.name), url)
+    if not known:
+        return CheckResult("not_applicable", (), 0,
+                           f"领导信息页面 {len(pages)} 个中未识别出领导的姓名和职务，无法核对")
+    names = {n for _, n in known}
+    leader_pages = {norm_url(u) for u, _, _ in pages}
+    findings, checked = [], 0
+    for d in snap.documents:
+        if norm_url(d.url) in leader_pages or not d.mentions:
+            continue
+        checked += 1
+        seen: set[str] = set()
+        # a known leader of the same title first (县长张建图 → 县长张建国, not 县委副书记张建国)
+        for mt in sorted(d.mentions, key=lambda x: not any(t == x.title for t, _ in known)):
+            if mt.name in names or mt.name in seen:
+                continue
+            hits = [(t, n, u) for (t, n), u in known.items() if _suspect(mt.title, mt.name, t, n)]
+            hits.sort(key=lambda h: h[0] != mt.title)
+            if hits:
+                seen.add(mt.name)
+                t, n, u = hits[0]
+                findings.append(Finding("leader-name", d.url, u, d.office, {
+                    "title": d.title, "mention": f"{mt.title}{mt.name}", "name": mt.name, "context": mt.context,
+                    "leader": f"{t}{n}", "leader_name": n, "leader_title": t, "leader_page": u}))
+    scope = f"领导信息页面 {len(pages)} 个识别出领导 {len(names)} 人，核对提及领导的文件 {checked} 件"
+    if not checked:
+        return CheckResult("not_applicable", (), 0, f"{scope}：没有文件提及领导的姓名和职务")
+    if findings:
+        return CheckResult("needs_review", tuple(findings), checked,
+                           f"{scope}，{len(findings)} 处姓名与领导信息相差一字，需人工核实是否写错")
+    return CheckResult("pass", (), checked, f"{scope}，未发现疑似写错的姓名")

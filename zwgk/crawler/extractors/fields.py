@@ -18,6 +18,7 @@ from zwgk.crawler.extractors.encoding import decode_html, parse_html
 from zwgk.crawler.extractors.links import canonical_url, classify_href, url_ext, ATTACHMENT_EXTS
 from zwgk.formats.dates import DATE_SHAPE, parse_date
 from zwgk.formats.docnumber import DOC_NUMBER_IN_TEXT, parse_doc_number
+from zwgk.formats.mentions import mentions as find_mentions, stored as stored_mentions
 from zwgk.formats.pii import detect as detect_pii, stored as stored_pii
 from zwgk.formats.text import nospace, norm, squash
 from zwgk.vocab import VALIDITY, classify_column
@@ -27,6 +28,7 @@ FIELDS = ("title", "doc_number", "written_date", "publish_date", "validity", "in
 NOT_SHOWN = "页面未标注"
 WEAK = 3  # label priority from which a label is too generic to trust inside running text
 EMPTY_VALUE = "标注为空"
+MAX_MENTIONS = 50  # leaders named in a document's text kept per document (document.mentions)
 # reasons[written_date|publish_date] when the page shows a date that cannot be one (2023年13月45日):
 # the prefix, then the date as printed. The auditor's malformed-date check reads it.
 UNREADABLE_DATE = "无法识别的日期："
@@ -134,6 +136,9 @@ class DocumentFields:
     # personal information the text shows, masked (formats/pii.py stored(): kind, value, offset,
     # context, sure, more); kept when the text itself is dropped
     pii: list[dict] = field(default_factory=list)
+    # leaders the text names, (title, name, context) (formats/mentions.py), at most MAX_MENTIONS;
+    # kept when the text itself is dropped
+    mentions: list[dict] = field(default_factory=list)
 
     def as_json(self) -> dict:
         """What the page shows, JSON-ready (`zwgk extract`, the extraction corpus): the page's own
@@ -871,6 +876,7 @@ def _extract(root, url: str, encoding: str) -> DocumentFields:
     if not doc.body_text:
         doc.reasons["body_text"] = "页面无正文"
     doc.pii = stored_pii(detect_pii(doc.body_text or "\n".join(lines)))
+    doc.mentions = stored_mentions(find_mentions(doc.body_text, limit=MAX_MENTIONS))
 
     for name in ("doc_number", "index_no", "written_date", "publish_date", "validity",
                  "publisher", "topic"):

@@ -1,0 +1,80 @@
+"""Leaders' names end to end: a loopback site whose 领导信息 page lists 县长 张建国 and 副县长 李明华,
+and two news pages — one writes 县长张建图 (one character wrong), the other the names right.
+`zwgk run` stores each document's mentions (document.mentions) and the audit's leader-name
+reports exactly the typo, as needs_review with the leaders page as evidence."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+
+from tests.fixtures.loopback import serve_pages
+
+DOCS = {
+    "/zfxxgk/gzdt/202309/t20230921_1.html": ("县政府召开第十二次常务会议", (
+        "<p>发布日期：2023-09-21</p><div class='content'>"
+        "<p>9月20日，县委副书记、县长张建图主持召开县政府第十二次常务会议，研究部署秋季防火等工作。</p>"
+        + "<p>会议要求，各乡镇、各部门要切实做好秋季防火工作。</p>" * 5 + "</div>")),
+    "/zfxxgk/gzdt/202309/t20230922_2.html": ("全县教育工作会议召开", (
+        "<p>发布日期：2023-09-22</p><div class='content'>"
+        "<p>9月22日，全县教育工作会议召开。县长张建国出席会议并讲话，副县长李明华主持会议。</p>"
+        + "<p>会议总结了上一学年全县教育工作。</p>" * 5 + "</div>")),
+}
+COLUMNS = {"/zfxxgk/gzdt/": "工作动态", "/zfxxgk/ldxx/": "领导信息"}
+# laid out as sites write it, one element a line (the stored page text is the elements' text as it is)
+LEADERS = ("<div class='leaders'>\n<ul>\n"
+           "<li>\n<h3>张建国</h3>\n<p>县委副书记、县长</p>\n<p>主持县政府全面工作。</p>\n</li>\n"
+           "<li>\n<h3>李明华</h3>\n<p>副县长</p>\n<p>负责教育、卫生健康方面工作。</p>\n</li>\n</ul>\n</div>")
+
+
+def _page(title, body):
+    return (f"<html><head><meta charset='utf-8'><title>{title}</title></head><body>{body}"
+            "<div class='footer'>网站标识码：3703230002</div></body></html>").encode("utf-8")
+
+
+def _answer(path, headers):
+    if path == "/":
+        return 200, _page("丙县人民政府", '<a href="/zfxxgk/">政府信息公开</a>')
+    if path == "/zfxxgk/":
+        menu = "".join(f'<li><a href="{u}">{n}</a></li>' for u, n in COLUMNS.items())
+        return 200, _page("政府信息公开", f'<ul class="menu">{menu}</ul>')
+    if path == "/zfxxgk/ldxx/":
+        return 200, _page("领导信息", LEADERS)
+    if path == "/zfxxgk/gzdt/":
+        rows = "".join(f'<li><a href="{u}">{t}</a><span>2023-09-2{u[-6]}</span></li>' for u, (t, _) in DOCS.items())
+        return 200, _page("工作动态", f'<ul class="list">{rows}</ul>')
+    if path in DOCS:
+        t, body = DOCS[path]
+        return 200, _page(t, f"<h1>{t}</h1>{body}")
+    return 404, _page("404", "页面不存在")
+
+
+def test_leader_name_typo_is_needs_review(tmp_path):
+    server = serve_pages(_answer)
+    out = tmp_path / "out"
+    try:
+        p = subprocess.run([sys.executable, "-m", "zwgk.cli", "run", f"http://127.0.0.1:{server.server_address[1]}/",
+                            "--as-of", "2023-11-30", "--out", str(out), "--db", f"sqlite:///{tmp_path / 'z.db'}",
+                            "--network", "loopback", "--delay", "0"],
+                           capture_output=True, text=True, timeout=600)
+    finally:
+        server.shutdown()
+    assert p.returncode == 0, p.stderr[-3000:]
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+
+    # the crawl kept each document's mentions, not its text
+    with sqlite3.connect(tmp_path / "z.db") as db:
+        rows = {u.rsplit("/", 1)[1]: json.loads(m) for u, m in db.execute("SELECT url, mentions FROM document")}
+    assert {(x["title"], x["name"]) for x in rows["t20230921_1.html"]} == {("县委副书记", "张建图"), ("县长", "张建图")}
+    assert {(x["title"], x["name"]) for x in rows["t20230922_2.html"]} == {("县长", "张建国"), ("副县长", "李明华")}
+
+    found = [f for f in results["findings"] if f["check"] == "leader-name"]
+    assert len(found) == 1, found
+    f = found[0]
+    assert f["url"].endswith("/t20230921_1.html")
+    assert f["name"] == "张建图" and f["leader_name"] == "张建国"
+    assert "张建图" in f["context"] and f["title"] == "县政府召开第十二次常务会议"
+    assert f["leader_page"].endswith("/zfxxgk/ldxx/") and f["source"] == f["leader_page"]
+    assert "leader-name" in results["checks"]
+    assert results["checks"]["leader-name"]["failure_title"] in (out / "report.html").read_text(encoding="utf-8")
