@@ -38,6 +38,8 @@ def test_watch_probes_are_counted_by_the_audit(tmp_path):
                   "--network", "loopback", "--delay", "0", "--as-of", today)
     assert r.returncode == 0, r.stderr[-2000:]
     results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "十一、" in report  # availability, 互动交流 and 无障碍 too: eleven numbered sections
     home = results["availability"]["targets"][0]
     assert home["target"] == "home" and home["probes"] == 3 and home["failures"] == 0
     node = next(n for root in results["scores"]["tree"] if (n := _indicator(root, "gw-v2")))

@@ -262,3 +262,12 @@ def test_explanation_without_the_fields_of_one_score(golden):
     r["scores"]["tree"] = [dict(n, judged=n["max_score"]) for n in r["scores"]["tree"]]
     explain = re.search(r'id="score-explain">(.*?)</p>', render_html(r)).group(1)
     assert "总得分 = 100 − 扣分合计 3.5 = 96.5 分" in explain and "达到 60 分为合格" in explain
+
+
+
+def test_section_numbers_go_past_ten():
+    """Availability, 互动交流 and 无障碍 together make eleven sections (tests/e2e/test_availability_audit.py
+    renders such a report): numbered 一 … 十一, not past the end of a ten-character string."""
+    from zwgk.reports.render import chinese_numeral
+
+    assert [chinese_numeral(n) for n in (1, 10, 11, 19, 20, 23)] == ["一", "十", "十一", "十九", "二十", "二十三"]

@@ -362,6 +362,17 @@ def score_explanation(summary: dict, tree: list[dict], offices: list[dict]) -> s
     return text
 
 
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(n: int) -> str:
+    """A section number as Chinese writes it: 一 … 十, 十一 … 十九, 二十 … 九十九."""
+    tens, ones = divmod(n, 10)
+    if n < 10:
+        return _DIGITS[n]
+    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+
 def build_view(results: dict, history: list[dict] | None = None) -> dict:
     """Everything the template shows, computed here so that the template only presents."""
     site = results.get("site") or {}
@@ -526,9 +537,8 @@ def build_view(results: dict, history: list[dict] | None = None) -> dict:
              + (["availability"] if availability else []) + (["interaction"] if interaction else [])
              + (["accessibility"] if has_accessibility else [])
              + ["offices", "tree", "trends"])
-    numerals = "一二三四五六七八九十"
     return {
-        "nums": {k: numerals[i] for i, k in enumerate(order)},
+        "nums": {k: chinese_numeral(i + 1) for i, k in enumerate(order)},
         "availability": availability,
         "interaction": interaction,
         "has_accessibility": has_accessibility,
