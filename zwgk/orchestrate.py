@@ -38,7 +38,7 @@ def crawl_site(url: str, *, db: str | None, profile: dict, concurrency: int | No
            network: str, max_pages: int | None = None, autothrottle: bool = False, incremental: bool = False,
            resume: bool = False, time_budget: float | None = None, revalidate_days: int = 0) -> int:
     """Run the spider in this process with a progress display; returns the crawl id."""
-    from zwgk.crawler.process import SiteJob, build_settings, run_crawls
+    from zwgk.crawler.process import CrawlProcessDied, SiteJob, build_settings, run_crawls_apart
 
     check_url(url)
 
@@ -57,7 +57,10 @@ def crawl_site(url: str, *, db: str | None, profile: dict, concurrency: int | No
         else:
             console.print(f"继续未完成的抓取（编号 {job.crawl_id}）：已解析的文件不再重复抓取")
             job.resume = True
-    [job] = run_crawls([job], settings, console)
+    try:
+        [job] = run_crawls_apart([job], settings, console)
+    except CrawlProcessDied as exc:
+        raise click.ClickException(str(exc)) from None
     if job.failure is not None:  # before the start page: rows lost in the database are not the site's fault
         raise WriteFailed(job.failure.message())
     if job.crawl_id is None:

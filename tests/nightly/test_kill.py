@@ -119,3 +119,56 @@ def test_sigkill_takes_the_child_along(crawling):
     assert _until(lambda: not _alive(child), 5), "the child crawl outlived nightly"
     # the child's last thread may close the lock file a moment after its main thread became a zombie
     assert _until(lambda: _lock_free(db, url), 5)
+
+
+# ---- `zwgk run` crawls in a process of its own (crawler/process.py run_crawls_apart) -----------------
+@pytest.fixture
+def running(tmp_path):
+    """`zwgk run` on a site whose pages take 3 s, its crawl process waiting for an answer:
+    (run Popen, crawl pid, db url)."""
+    site = tmp_path / "site"
+    site.mkdir()
+    links = "".join(f'<li><a href="/p{i}.html">第{i}页</a></li>' for i in range(30))
+    (site / "index.html").write_text(f"<html><body><ul>{links}</ul></body></html>", encoding="utf-8")
+    for i in range(30):
+        (site / f"p{i}.html").write_text(f"<html><body>第{i}页</body></html>", encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'zwgk.db'}"
+    gauge = Gauge()
+    with serve(site, latency=3, gauge=gauge) as server:
+        run = subprocess.Popen([sys.executable, "-m", "zwgk.cli", "run", server.url, "--out", str(tmp_path / "out"),
+                                "--db", db, "--network", "loopback", "--delay", "0", "--as-of", "2023-11-30"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        crawl = None
+        try:
+            kids = _until(lambda: _children(run.pid), 15)
+            assert len(kids) == 1, kids
+            crawl = kids[0]
+            assert _until(lambda: gauge.now >= 1, 15)  # the crawl is under way
+            yield run, crawl, db
+        finally:
+            for pid in (run.pid, crawl):
+                if pid is not None and _alive(pid):
+                    os.kill(pid, signal.SIGKILL)
+            run.wait(timeout=10)
+
+
+def test_ctrl_c_to_run_stops_its_crawl_gracefully_and_the_run_audits_what_it_has(running):
+    """SIGINT to `zwgk run` alone (not its process group) reaches the crawl process once: the
+    crawl stops after the answers in flight, is recorded as interrupted, and the run goes on."""
+    from sqlalchemy import create_engine, text
+
+    run, crawl, db = running
+    run.send_signal(signal.SIGINT)
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 0, err.decode()[-2000:]
+    assert not _alive(crawl)
+    assert "抓取未完成" in err.decode()
+    with create_engine(db).connect() as c:
+        assert c.execute(text("select status from crawl")).scalar_one() == "interrupted"
+
+
+def test_sigkill_to_run_takes_its_crawl_along(running):
+    run, crawl, _ = running
+    run.kill()
+    run.wait(timeout=10)
+    assert _until(lambda: not _alive(crawl), 5), "the crawl process outlived zwgk run"

@@ -20,15 +20,14 @@ the child was the alternative, but it needs code in the child and notices the de
 """
 from __future__ import annotations
 
-import ctypes
 import os
 import signal
 import subprocess
-import sys
-from typing import Callable, Sequence
+from typing import Sequence
+
+from zwgk.lifeline import dies_with_parent
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
-PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 class Stopped(Exception):
@@ -45,26 +44,6 @@ class Stopped(Exception):
     @property
     def exit_code(self) -> int:
         return 128 + self.signum  # the shell's convention for "ended by signal N"
-
-
-def _dies_with_parent(parent: int) -> Callable[[], None] | None:
-    """A preexec_fn (run in the child between fork and exec) that has the kernel SIGKILL the
-    child when `parent` dies; None where prctl is unavailable (not Linux)."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up here: no dlopen after fork
-    except (OSError, AttributeError):
-        return None
-    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
-    prctl.restype = ctypes.c_int
-
-    def setup() -> None:
-        prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        if os.getppid() != parent:  # the parent died before prctl: no death signal will come
-            os.kill(os.getpid(), signal.SIGKILL)
-
-    return setup
 
 
 class ChildCare:
@@ -103,7 +82,7 @@ class ChildCare:
         proc = None
         self._defer = True  # a Stopped raised inside Popen would lose the started child
         try:
-            proc = subprocess.Popen(list(args), pass_fds=tuple(pass_fds), preexec_fn=_dies_with_parent(os.getpid()))
+            proc = subprocess.Popen(list(args), pass_fds=tuple(pass_fds), preexec_fn=dies_with_parent(os.getpid()))
             self._defer = False
             if self.signum is not None:
                 raise Stopped(self.signum)

@@ -1,4 +1,5 @@
-"""Running crawls in this process: settings from options, one or many sites, a progress line."""
+"""Running crawls: settings from options, one or many sites, a progress line — in a process of
+their own (run_crawls_apart), so that what the crawl's heap keeps is given back before the audit."""
 from __future__ import annotations
 
 import logging
@@ -163,4 +164,72 @@ def run_crawls(jobs: list[SiteJob], settings, console: Console | None = None) ->
         # a refused write (store_items.StoreItemsPipeline): the crawl's rows are incomplete, and
         # its row may not even say so when the database took nothing more
         job.failure = getattr(crawler, "zwgk_write_failure", None)
+    return jobs
+
+
+class CrawlProcessDied(RuntimeError):
+    """The crawl's process ended without reporting back (killed, out of memory): what it stored
+    stays in the database, its crawl row unfinished (`--resume` carries on from it)."""
+
+
+def run_crawls_apart(jobs: list[SiteJob], settings, console: Console | None = None) -> list[SiteJob]:
+    """run_crawls in a child process (forked: settings, jobs and console are inherited, only each
+    job's crawl id and write failure come back). The crawl's per-URL state and the heap Python
+    keeps after it are returned to the system when the child ends, before `zwgk run` audits.
+
+    The child has a process group of its own; each Ctrl-C (SIGINT) and SIGTERM this process
+    receives is passed on to it, once — Scrapy stops gracefully at the first, at once at the second
+    — and this process waits for it. A child that dies without a word (killed, out of memory) raises
+    CrawlProcessDied."""
+    import multiprocessing
+    import signal
+
+    from zwgk.lifeline import dies_with_parent
+
+    log_errors(console)  # here too: what runs after the crawl (attachments, audit) logs as the crawl does
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    lifeline = dies_with_parent(os.getpid())  # a killed `zwgk run` (SIGKILL) takes its crawl along
+
+    def child() -> None:
+        if lifeline is not None:
+            lifeline()
+        os.setpgid(0, 0)  # a terminal's Ctrl-C reaches the parent only, which passes it on once
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        try:
+            done = run_crawls(jobs, settings, console)
+        except KeyboardInterrupt:  # before Scrapy took over Ctrl-C: nothing to report
+            return
+        send.send([(j.crawl_id, j.failure) for j in done])
+        send.close()
+
+    proc = ctx.Process(target=child, name="zwgk-crawl")
+
+    def pass_on(signum, frame) -> None:
+        if proc.pid is not None and proc.exitcode is None:
+            try:
+                os.kill(proc.pid, signum)
+            except ProcessLookupError:
+                pass
+
+    old_int = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    old_term = signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        proc.start()
+        signal.signal(signal.SIGINT, pass_on)
+        signal.signal(signal.SIGTERM, pass_on)
+        send.close()
+        try:
+            outcome = receive.recv()
+        except EOFError:  # the child ended without sending: killed, or out of memory
+            outcome = None
+        proc.join()
+    finally:
+        signal.signal(signal.SIGINT, old_int)
+        signal.signal(signal.SIGTERM, old_term)
+    if outcome is None:
+        raise CrawlProcessDied(f"抓取进程意外结束（退出码 {proc.exitcode}）；已抓取的数据保留在数据库中，可用 --resume 继续")
+    for job, (crawl_id, failure) in zip(jobs, outcome):
+        job.crawl_id, job.failure = crawl_id, failure
     return jobs
