@@ -69,3 +69,21 @@ def order_differences(baseline: Run, shuffled: list[Run]) -> list[str]:
             diffs.append(f"seed {run.seed}: findings only here {sorted(findings - want_findings, key=str)[:5]}, "
                          f"only without delays {sorted(want_findings - findings, key=str)[:5]}")
     return diffs
+
+
+def run_pages(answer, tmp_path: Path, *args: str) -> dict:
+    """`zwgk run` (loopback, delay 0, audit date 2023-11-30, a database in `tmp_path`) of a small
+    site served by tests/fixtures/loopback.serve_pages(`answer`): results.json as a dict."""
+    from tests.fixtures.loopback import serve_pages
+
+    server = serve_pages(answer)
+    out = tmp_path / "out"
+    try:
+        p = subprocess.run([sys.executable, "-m", "zwgk.cli", "run", f"http://127.0.0.1:{server.server_address[1]}/",
+                            "--as-of", "2023-11-30", "--out", str(out), "--db", f"sqlite:///{tmp_path / 'z.db'}",
+                            "--network", "loopback", "--delay", "0", *args],
+                           capture_output=True, text=True, timeout=600)
+    finally:
+        server.shutdown()
+    assert p.returncode == 0, p.stderr[-3000:]
+    return json.loads((out / "results.json").read_text(encoding="utf-8"))

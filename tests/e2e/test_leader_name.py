@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 
-from tests.fixtures.loopback import serve_pages
+from tests.e2e.siterun import run_pages
 
 DOCS = {
     "/zfxxgk/gzdt/202309/t20230921_1.html": ("县政府召开第十二次常务会议", (
@@ -51,17 +49,7 @@ def _answer(path, headers):
 
 
 def test_leader_name_typo_is_needs_review(tmp_path):
-    server = serve_pages(_answer)
-    out = tmp_path / "out"
-    try:
-        p = subprocess.run([sys.executable, "-m", "zwgk.cli", "run", f"http://127.0.0.1:{server.server_address[1]}/",
-                            "--as-of", "2023-11-30", "--out", str(out), "--db", f"sqlite:///{tmp_path / 'z.db'}",
-                            "--network", "loopback", "--delay", "0"],
-                           capture_output=True, text=True, timeout=600)
-    finally:
-        server.shutdown()
-    assert p.returncode == 0, p.stderr[-3000:]
-    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    results = run_pages(_answer, tmp_path)
 
     # the crawl kept each document's mentions, not its text
     with sqlite3.connect(tmp_path / "z.db") as db:
@@ -77,4 +65,4 @@ def test_leader_name_typo_is_needs_review(tmp_path):
     assert "张建图" in f["context"] and f["title"] == "县政府召开第十二次常务会议"
     assert f["leader_page"].endswith("/zfxxgk/ldxx/") and f["source"] == f["leader_page"]
     assert "leader-name" in results["checks"]
-    assert results["checks"]["leader-name"]["failure_title"] in (out / "report.html").read_text(encoding="utf-8")
+    assert results["checks"]["leader-name"]["failure_title"] in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")

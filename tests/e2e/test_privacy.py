@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 
 from crawler.office_files import docx_with, xlsx_with
 
-from tests.fixtures.loopback import serve_pages
+from tests.e2e.siterun import run_pages
 from zwgk.formats.pii import id_check_digit
 
 ID = "37032319850612041" + id_check_digit("37032319850612041")
@@ -43,7 +41,9 @@ def _page(title, body):
             "<div class='footer'>网站标识码：3703230002</div></body></html>").encode("utf-8")
 
 
-def _serve(attachments: bool = False):
+def _answer(attachments: bool = False):
+    """The site: its answer function for loopback.serve_pages."""
+
     def answer(path, headers):
         if path == "/":
             return 200, _page("丙县人民政府", '<a href="/zfxxgk/">政府信息公开</a>')
@@ -62,21 +62,11 @@ def _serve(attachments: bool = False):
             return 200, FILES[path], "application/octet-stream"
         return 404, _page("404", "页面不存在")
 
-    return serve_pages(answer)
+    return answer
 
 
 def _run(tmp_path, attachments: bool = False) -> dict:
-    server = _serve(attachments)
-    out = tmp_path / "out"
-    try:
-        p = subprocess.run([sys.executable, "-m", "zwgk.cli", "run", f"http://127.0.0.1:{server.server_address[1]}/",
-                            "--as-of", "2023-11-30", "--out", str(out), "--db", f"sqlite:///{tmp_path / 'z.db'}",
-                            "--network", "loopback", "--delay", "0"],
-                           capture_output=True, text=True, timeout=600)
-    finally:
-        server.shutdown()
-    assert p.returncode == 0, p.stderr[-3000:]
-    return json.loads((out / "results.json").read_text(encoding="utf-8"))
+    return run_pages(_answer(attachments), tmp_path)
 
 
 def _written_whole(tmp_path, number: str) -> list:
