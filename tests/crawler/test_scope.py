@@ -37,3 +37,16 @@ def test_decode_charset_and_profile_override():
                      headers={"Content-Type": "text/html; charset=GBK"})
     html, enc, _ = Scope("http://a.gov.cn/", encoding="utf-8").decode(r)
     assert "政府信息公开" in html and enc == "utf-8"
+
+
+def test_kept_page_text_has_a_break_between_blocks_not_inside_a_line():
+    import lxml.html
+
+    from zwgk.crawler.scope import block_text
+
+    tree = lxml.html.fromstring('<div><ul><li><h3>张建国</h3><p>县委副书记、<b>县长</b></p></li>'
+                                '<li><h3>李明华</h3><p>副县长</p></li></ul><table><tr><td>网站标识码</td>'
+                                '<td>3709000001</td></tr></table><p>联系电话：<span>0533-1234567</span></p></div>')
+    assert tree.text_content().startswith("张建国县委副书记")  # minified markup runs them together
+    assert " ".join(block_text(tree).split()) == ("张建国 县委副书记、县长 李明华 副县长 网站标识码 3709000001 "
+                                                  "联系电话：0533-1234567")

@@ -10,7 +10,7 @@ from zwgk.crawler.items import PageItem
 from zwgk.crawler.linkcheck.judge import too_short
 from zwgk.crawler.linkcheck.tracker import JUDGED_STATUS, LinkTracker
 from zwgk.crawler.listing import Listing
-from zwgk.crawler.scope import Scope, short_norm, title_and_text
+from zwgk.crawler.scope import Scope, block_text, short_norm, title_and_text
 
 TOO_SHORT = "页面内容为空或过短，疑似防火墙拦截，未能判断"
 
@@ -30,8 +30,9 @@ def read_page(response, kind: str, scope: Scope, links: LinkTracker, send, keep_
         verdict = "inconclusive", TOO_SHORT
     links.schedule_retry(response, verdict, send)
     if keep_text and tree is not None:
-        # marks shown as images (党政机关网站标识, 公安备案 badges) speak through alt / title
-        text += " " + " ".join(v for img in tree.iter("img") for v in (img.get("alt"), img.get("title")) if v)
+        # kept: the text in lines as shown (block_text); marks shown as images (党政机关网站标识,
+        # 公安备案 badges) speak through alt / title
+        text = block_text(tree) + " " + " ".join(v for img in tree.iter("img") for v in (img.get("alt"), img.get("title")) if v)
     items = [PageItem(url=response.url, kind=kind, status=response.status, title=title,
                       text=" ".join(text.split()) if keep_text else None, encoding=enc,
                       content_hash=hashlib.sha256(response.body).hexdigest(), office=office,

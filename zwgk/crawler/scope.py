@@ -32,6 +32,34 @@ def title_and_text(tree) -> tuple[str | None, str]:
     return (norm_text(t.text_content()) if t is not None else None), tree.text_content()
 
 
+# elements that start a new line when a browser shows them
+BLOCKS = frozenset("address article aside blockquote br dd div dl dt fieldset figcaption figure footer form h1 h2 h3 "
+                   "h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th thead tr ul".split())
+
+
+def block_text(tree) -> str:
+    """A page's text as a reader sees its lines: text_content(), with a line break where a block
+    element (p, li, td, div …) begins or ends — minified markup otherwise runs a 领导信息 card's
+    name and title, or two table cells, together (张建国县委副书记)."""
+    parts: list[str] = []
+
+    def walk(el) -> None:
+        block = isinstance(el.tag, str) and el.tag in BLOCKS
+        if block:
+            parts.append("\n")
+        if isinstance(el.tag, str) and el.text:
+            parts.append(el.text)
+        for child in el:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+        if block:
+            parts.append("\n")
+
+    walk(tree)
+    return "".join(parts)
+
+
 def short_norm(text: str) -> str:
     """The text the page judges read: normalised when short (long pages are never error pages)."""
     return norm_text(text) if len(text) < 5000 else text
