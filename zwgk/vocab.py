@@ -60,13 +60,15 @@ def norm_text(s: str | None) -> str:
         return ""
     # titles and names repeat (cached); a list row's or a page's text does not (a crawl's row
     # texts kept 10 MiB of cache alive for nothing)
-    return _norm(s) if len(s) <= 160 else _SPACE.sub("", unicodedata.normalize("NFKC", s))
+    return _norm_cached(s) if len(s) <= 160 else _norm(s)
 
 
-@lru_cache(maxsize=1 << 16)
 def _norm(s: str) -> str:
-    # checks compare the same titles many times (once per 评估对象 and year): normalised once
     return _SPACE.sub("", unicodedata.normalize("NFKC", s))
+
+
+# checks compare the same titles many times (once per 评估对象 and year): normalised once
+_norm_cached = lru_cache(maxsize=1 << 16)(_norm)
 
 
 def column_names(kind: str) -> tuple[str, ...]:

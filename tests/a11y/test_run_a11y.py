@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from contextlib import contextmanager
 
 import pytest
 
@@ -24,23 +25,34 @@ def _run(tmp, site, *extra, env=None):
     return p, results, (tmp / "out" / "report.html").read_text(encoding="utf-8")
 
 
+def needs_browser(test):
+    """A test run in a real headless Chromium with the vendored axe-core (skipped without them)."""
+    for mark in (pytest.mark.browser, pytest.mark.slow,
+                 pytest.mark.skipif(not find_chromium(), reason="Chromium is not installed (.ci/run installs it)"),
+                 pytest.mark.skipif(axe_path() is None, reason="axe-core is not vendored (run scripts/setup)")):
+        test = mark(test)
+    return test
+
+
+@contextmanager
+def _site():
+    """test_axe.py's site on 127.0.0.1: its address, without a trailing slash."""
+    server = _serve([])
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
 def _section(doc: str) -> str:
     start = doc.index('<section id="accessibility"')
     return doc[start:doc.index("</section>", start)]
 
 
-@pytest.mark.browser
-@pytest.mark.slow
-@pytest.mark.skipif(not find_chromium(), reason="Chromium is not installed (.ci/run installs it)")
-@pytest.mark.skipif(axe_path() is None, reason="axe-core is not vendored (run scripts/setup)")
+@needs_browser
 def test_run_with_a11y_reports_the_image_without_alt(tmp_path):
-    seen: list = []
-    server = _serve(seen)
-    site = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with _site() as site:
         p, results, html = _run(tmp_path, site, "--a11y", "--a11y-pages", "8")
-    finally:
-        server.shutdown()
     assert "无障碍检测完成" in p.stderr
     a = results["accessibility"]
     assert a is not None and a["pages_tested"] >= 5 and a["pages_not_testable"] == 0
@@ -60,14 +72,9 @@ def test_run_with_a11y_reports_the_image_without_alt(tmp_path):
 def test_run_with_a11y_goes_on_without_axe(tmp_path):
     import os
 
-    seen: list = []
-    server = _serve(seen)
-    site = f"http://127.0.0.1:{server.server_address[1]}"
     env = dict(os.environ, ZWGK_AXE_JS=str(tmp_path / "no-axe.min.js"))
-    try:
+    with _site() as site:
         p, results, html = _run(tmp_path, site, "--a11y", env=env)
-    finally:
-        server.shutdown()
     lines = [ln for ln in p.stderr.splitlines() if "未进行无障碍检测" in ln]
     assert len(lines) == 1 and ("axe-core" in lines[0] or "Chromium" in lines[0]), p.stderr[-2000:]
     assert results["accessibility"] is None
@@ -75,22 +82,14 @@ def test_run_with_a11y_goes_on_without_axe(tmp_path):
     assert not [f for f in results["findings"] if f["check"] == "accessibility"]
 
 
-@pytest.mark.browser
-@pytest.mark.slow
-@pytest.mark.skipif(not find_chromium(), reason="Chromium is not installed (.ci/run installs it)")
-@pytest.mark.skipif(axe_path() is None, reason="axe-core is not vendored (run scripts/setup)")
+@needs_browser
 def test_batch_with_a11y(tmp_path):
-    seen: list = []
-    server = _serve(seen)
-    site = f"http://127.0.0.1:{server.server_address[1]}"
-    (tmp_path / "sites.csv").write_text(f"名称,网址\n丁县,{site}/\n", encoding="utf-8")
-    try:
+    with _site() as site:
+        (tmp_path / "sites.csv").write_text(f"名称,网址\n丁县,{site}/\n", encoding="utf-8")
         p = subprocess.run([sys.executable, "-m", "zwgk.cli", "batch", str(tmp_path / "sites.csv"), "--a11y",
-                            "--out", str(tmp_path / "out"), "--network", "loopback", "--delay", "0",
-                            "--checklist", "national-web-2019", "--as-of", "2023-11-30"],
-                           capture_output=True, text=True, timeout=600, check=False)
-    finally:
-        server.shutdown()
+                                "--out", str(tmp_path / "out"), "--network", "loopback", "--delay", "0",
+                                "--checklist", "national-web-2019", "--as-of", "2023-11-30"],
+                               capture_output=True, text=True, timeout=600, check=False)
     assert p.returncode == 0, p.stdout[-2000:] + p.stderr[-3000:]
     results = json.loads(next((tmp_path / "out").glob("*/results.json")).read_text(encoding="utf-8"))
     bad = next(pg for pg in results["accessibility"]["pages"] if pg["url"] == site + BAD)

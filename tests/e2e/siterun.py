@@ -87,3 +87,38 @@ def run_pages(answer, tmp_path: Path, *args: str) -> dict:
         server.shutdown()
     assert p.returncode == 0, p.stderr[-3000:]
     return json.loads((out / "results.json").read_text(encoding="utf-8"))
+
+
+def county_page(title: str, body: str) -> bytes:
+    """A page of the small county site `county_site` serves (its footer shows a 网站标识码)."""
+    return (f"<html><head><meta charset='utf-8'><title>{title}</title></head><body>{body}"
+            "<div class='footer'>网站标识码：3703230002</div></body></html>").encode("utf-8")
+
+
+def county_site(columns: dict, docs: dict, *, lists: str, pages: dict | None = None, files: dict | None = None):
+    """An answer(path, headers) for loopback.serve_pages: a homepage linking /zfxxgk/, whose menu
+    names `columns` ({path: name}); the column `lists` lists every document of `docs` ({path: (title,
+    body)}, dated 2023-09-2N by its serial), the others list nothing; `pages` ({path: (title, html)})
+    are served as they are, `files` ({path: bytes}) as attachments; anything else is a 404."""
+    pages, files = pages or {}, files or {}
+
+    def answer(path, headers):
+        if path == "/":
+            return 200, county_page("丙县人民政府", '<a href="/zfxxgk/">政府信息公开</a>')
+        if path == "/zfxxgk/":
+            menu = "".join(f'<li><a href="{u}">{n}</a></li>' for u, n in columns.items())
+            return 200, county_page("政府信息公开", f'<ul class="menu">{menu}</ul>')
+        if path in pages:
+            return 200, county_page(*pages[path])
+        if path in columns:
+            rows = "".join(f'<li><a href="{u}">{t}</a><span>2023-09-2{u[-6]}</span></li>'
+                           for u, (t, _) in docs.items() if path == lists)
+            return 200, county_page(columns[path], f'<ul class="list">{rows}</ul>')
+        if path in docs:
+            t, body = docs[path]
+            return 200, county_page(t, f"<h1>{t}</h1>{body}")
+        if path in files:
+            return 200, files[path], "application/octet-stream"
+        return 404, county_page("404", "页面不存在")
+
+    return answer

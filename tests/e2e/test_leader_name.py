@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from tests.e2e.siterun import run_pages
+from tests.e2e.siterun import county_site, run_pages
 
 DOCS = {
     "/zfxxgk/gzdt/202309/t20230921_1.html": ("县政府召开第十二次常务会议", (
@@ -26,26 +26,7 @@ LEADERS = ("<div class='leaders'>\n<ul>\n"
            "<li>\n<h3>李明华</h3>\n<p>副县长</p>\n<p>负责教育、卫生健康方面工作。</p>\n</li>\n</ul>\n</div>")
 
 
-def _page(title, body):
-    return (f"<html><head><meta charset='utf-8'><title>{title}</title></head><body>{body}"
-            "<div class='footer'>网站标识码：3703230002</div></body></html>").encode("utf-8")
-
-
-def _answer(path, headers):
-    if path == "/":
-        return 200, _page("丙县人民政府", '<a href="/zfxxgk/">政府信息公开</a>')
-    if path == "/zfxxgk/":
-        menu = "".join(f'<li><a href="{u}">{n}</a></li>' for u, n in COLUMNS.items())
-        return 200, _page("政府信息公开", f'<ul class="menu">{menu}</ul>')
-    if path == "/zfxxgk/ldxx/":
-        return 200, _page("领导信息", LEADERS)
-    if path == "/zfxxgk/gzdt/":
-        rows = "".join(f'<li><a href="{u}">{t}</a><span>2023-09-2{u[-6]}</span></li>' for u, (t, _) in DOCS.items())
-        return 200, _page("工作动态", f'<ul class="list">{rows}</ul>')
-    if path in DOCS:
-        t, body = DOCS[path]
-        return 200, _page(t, f"<h1>{t}</h1>{body}")
-    return 404, _page("404", "页面不存在")
+_answer = county_site(COLUMNS, DOCS, lists="/zfxxgk/gzdt/", pages={"/zfxxgk/ldxx/": ("领导信息", LEADERS)})
 
 
 def test_leader_name_typo_is_needs_review(tmp_path):

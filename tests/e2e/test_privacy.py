@@ -10,7 +10,7 @@ import sqlite3
 
 from crawler.office_files import docx_with, xlsx_with
 
-from tests.e2e.siterun import run_pages
+from tests.e2e.siterun import county_site, run_pages
 from zwgk.formats.pii import id_check_digit
 
 ID = "37032319850612041" + id_check_digit("37032319850612041")
@@ -36,33 +36,10 @@ LINKS = ('<p>附件：<a href="/files/mingdan.xlsx">救助对象名单.xlsx</a> 
          '<a href="/files/tongzhi.docx">通知.docx</a></p>')
 
 
-def _page(title, body):
-    return (f"<html><head><meta charset='utf-8'><title>{title}</title></head><body>{body}"
-            "<div class='footer'>网站标识码：3703230002</div></body></html>").encode("utf-8")
-
-
 def _answer(attachments: bool = False):
-    """The site: its answer function for loopback.serve_pages."""
-
-    def answer(path, headers):
-        if path == "/":
-            return 200, _page("丙县人民政府", '<a href="/zfxxgk/">政府信息公开</a>')
-        if path == "/zfxxgk/":
-            menu = "".join(f'<li><a href="{u}">{n}</a></li>' for u, n in COLUMNS.items())
-            return 200, _page("政府信息公开", f'<ul class="menu">{menu}</ul>')
-        if path in COLUMNS:
-            rows = "".join(f'<li><a href="{u}">{t}</a><span>2023-09-2{u[-6]}</span></li>'
-                           for u, (t, _) in DOCS.items() if path == "/zfxxgk/tzgg/")
-            return 200, _page(COLUMNS[path], f'<ul class="list">{rows}</ul>')
-        if path in DOCS:
-            t, body = DOCS[path]
-            links = LINKS if attachments and path.endswith("_2.html") else ""
-            return 200, _page(t, f"<h1>{t}</h1>{body}{links}")
-        if attachments and path in FILES:
-            return 200, FILES[path], "application/octet-stream"
-        return 404, _page("404", "页面不存在")
-
-    return answer
+    """The site; with `attachments`, the second notice links an XLSX roster and a DOCX."""
+    docs = {u: (t, body + LINKS if attachments and u.endswith("_2.html") else body) for u, (t, body) in DOCS.items()}
+    return county_site(COLUMNS, docs, lists="/zfxxgk/tzgg/", files=FILES if attachments else None)
 
 
 def _run(tmp_path, attachments: bool = False) -> dict:

@@ -6,16 +6,26 @@ from __future__ import annotations
 import click
 
 
+NO_CHROMIUM = "未找到 Chromium（请安装 chromium）"
+
+
 def unavailable() -> str | None:
     """Why the browser check cannot run here (no Chromium, no vendored axe-core), or None."""
     from zwgk.a11y import axe_path
     from zwgk.a11y.browser import find_chromium
 
     if not find_chromium():
-        return "未找到 Chromium（请安装 chromium）"
+        return NO_CHROMIUM
     if axe_path() is None:
         return "未找到 axe-core（请运行 scripts/setup）"
     return None
+
+
+def say_skipped(why: str) -> None:
+    """The one line `zwgk run --a11y` / `zwgk batch --a11y` print when the check cannot run."""
+    from zwgk.orchestrate import console
+
+    console.print(f"[yellow]未进行无障碍检测：{why}；报告将显示“未检测”[/yellow]", highlight=False)
 
 
 def collect_accessibility(db: str | None, crawl_id: int | None, *, limit: int = 12, network: str | None = None,
@@ -25,7 +35,6 @@ def collect_accessibility(db: str | None, crawl_id: int | None, *, limit: int = 
     `optional` (zwgk run --a11y): a missing Chromium or axe-core, or a browser that fails, is
     said in one line and None returned — the audit then says 未采集; otherwise it is an error."""
     from zwgk.a11y import collect
-    from zwgk.a11y.browser import find_chromium
     from zwgk.auditor.snapshot import latest_crawl_id
     from zwgk.orchestrate import console
     from zwgk.store.db import open_db
@@ -33,11 +42,11 @@ def collect_accessibility(db: str | None, crawl_id: int | None, *, limit: int = 
     def skip(why: str) -> None:
         if not optional:
             raise click.ClickException(why)
-        console.print(f"[yellow]未进行无障碍检测：{why}；报告将显示“未检测”[/yellow]", highlight=False)
+        say_skipped(why)
 
-    if not find_chromium():
-        return skip("未找到 Chromium（请安装 chromium）")
-    if optional and (why := unavailable()):
+    # without Chromium nothing runs; a missing axe-core is said by collect() itself unless optional
+    why = unavailable()
+    if why and (optional or why == NO_CHROMIUM):
         return skip(why)
     with open_db(db)() as session:
         if crawl_id is None:

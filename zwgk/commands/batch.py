@@ -176,10 +176,10 @@ def batch(sites, as_of, out, checklist, db, concurrency, delay, network, max_pag
         except CrawlProcessDied as exc:
             raise click.ClickException(str(exc)) from None
     if a11y:  # said once for the whole batch: every site's audit then says 未采集
-        from zwgk.commands.a11y import collect_accessibility, unavailable
+        from zwgk.commands.a11y import collect_accessibility, say_skipped, unavailable
 
         if why := unavailable():
-            console.print(f"[yellow]未进行无障碍检测：{why}；报告将显示“未检测”[/yellow]", highlight=False)
+            say_skipped(why)
             a11y = False
     done, errors = [], {}
     for i, (row, job) in enumerate(zip(rows, jobs), 1):

@@ -309,7 +309,8 @@ def message_item(row: dict, channel: dict, fields: MessageFields | None, list_pa
 
 class Channels:
     """What the crawl found of each interaction channel, written live into crawl.facts
-    "interaction": {"channels": [{url, name, kind, state, pages, rows, error}]} — state: found
+    "interaction": {"home": the homepage looked at, "channels": [{url, name, kind, state, pages, rows,
+    error}]} — state: found
     (not read: an excluded kind), asked, read, unread (an error), external (out of scope)."""
 
     def __init__(self, facts: dict):
@@ -328,6 +329,10 @@ class Channels:
 
     def get(self, url: str) -> dict | None:
         return self.by_url.get(url)
+
+    def home(self, url: str) -> None:
+        """The homepage the channels were looked for on (the audit's sign that it looked)."""
+        self.fact["home"] = url
 
     def ask_page(self, url: str, cap: int) -> bool:
         """Whether one more list page of channel `url` may be asked (`cap` pages a channel)."""

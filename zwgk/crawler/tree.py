@@ -19,6 +19,10 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 
+# how a column page links column c, among linkers as near a root (tree.settle's rank)
+ONE_WAY, SIBLING, MENU_ONLY = 0, 1, 2
+
+
 @dataclass(frozen=True)
 class Node:
     """A root (a disclosure column's front page) or a column page as the crawl read it."""
@@ -79,10 +83,10 @@ def settle(roots: dict[str, Node], columns: dict[str, Node]) -> dict[str, tuple[
         node, child = columns[x], columns[c]
         d = depth.get(x, len(columns))
         if child.links is not None and x not in child.links:
-            return (1, d, 0, x)        # a one-way link: c is x's child
+            return (1, d, ONE_WAY, x)  # a one-way link: c is x's child
         if node.own_list:
-            return (1, d, 1, x)        # mutual links between list pages: siblings
-        return (1, d, 2, x)            # a menu-only page: a directory of what it links
+            return (1, d, SIBLING, x)  # mutual links between list pages: siblings
+        return (1, d, MENU_ONLY, x)    # a menu-only page: a directory of what it links
 
     out: dict[str, tuple[str | None, str | None]] = {}
     resolving: set[str] = set()
@@ -93,17 +97,13 @@ def settle(roots: dict[str, Node], columns: dict[str, Node]) -> dict[str, tuple[
         node = columns[c]
         found = (node.parent, node.office)
         resolving.add(c)
-        for x in sorted(linkers.get(c, ()), key=lambda x: rank(c, x)):
-            r = rank(c, x)
+        for r, x in sorted((rank(c, x), x) for x in linkers.get(c, ())):
             if x in roots:
                 found = (roots[x].url, roots[x].office)
                 break
             if x in resolving:
                 continue               # a loop of links: the next linker
-            if r[0] == 0 or r[2] != 1:
-                found = (x, place(x)[1])
-                break
-            found = place(x)           # a sibling: its linker's parent
+            found = place(x) if r[0] == 1 and r[2] == SIBLING else (x, place(x)[1])  # a sibling: its linker's parent
             break
         resolving.discard(c)
         out[c] = found

@@ -32,6 +32,16 @@ def months_before(day: date, months: int) -> date:
     return date(y, m + 1, min(day.day, calendar.monthrange(y, m + 1)[1]))
 
 
+def kind_label(kind: str | None) -> str:
+    """A channel kind as the report names it."""
+    return EXCLUDED.get(kind, "政务咨询" if kind == "consult" else "互动交流页面")
+
+
+def _open_too_long(m: Message, as_of: date, max_days: int) -> bool:
+    """Said to be unanswered (未回复, 办理中 …) and left more than `max_days` before `as_of`."""
+    return m.replied is False and (as_of - m.asked_on).days > max_days
+
+
 def _fact(snap: SiteSnapshot) -> dict | None:
     fact = snap.facts.get("interaction")
     return fact if isinstance(fact, dict) else None
@@ -52,7 +62,8 @@ def _per_channel(snap: SiteSnapshot) -> dict[str, int]:
 
 def _not_read(snap: SiteSnapshot) -> str | None:
     """Why there is nothing to judge by: the crawl did not look for channels, or found no messages."""
-    if _fact(snap) is None or not _fact(snap).get("home"):
+    fact = _fact(snap)
+    if fact is None or not fact.get("home"):
         return "抓取未读取首页的互动交流渠道（未从首页开始抓取，或为旧版本的抓取记录）"
     if not _counted(snap):
         return "未读取到政务咨询类栏目的留言（渠道未找到、无法读取或不公开留言），需人工核查"
@@ -87,8 +98,7 @@ def interaction_channel(snap: SiteSnapshot) -> CheckResult:
 
     def finding(c: dict) -> Finding:
         return Finding("interaction-channel", c["url"], source=fact.get("home"), details={
-            "name": c.get("name"), "kind": EXCLUDED.get(c.get("kind"), "政务咨询" if c.get("kind") == "consult"
-                                                       else "互动交流页面"),
+            "name": c.get("name"), "kind": kind_label(c.get("kind")),
             "state": STATE.get(c.get("state"), c.get("state")), "messages": per.get(c["url"], 0),
             "error": c.get("error")})
     working = [c for c in channels if c.get("kind") in ("consult", "hub") and per.get(c["url"])]
@@ -143,7 +153,7 @@ def interaction_overdue(snap: SiteSnapshot, max_days: int = MAX_DAYS, window_day
         days = (snap.as_of - m.asked_on).days
         base = {"title": m.title, "channel": m.channel, "asked_on": m.asked_on, "answered_on": m.answered_on,
                 "status": m.status}
-        if m.replied is False and days > max_days:
+        if _open_too_long(m, snap.as_of, max_days):
             fails.append(Finding("interaction-overdue", m.url, source=m.channel_url, office=m.office,
                                  details={**base, "days": days, "verdict": "未回复"}))
         elif m.replied is None and m.answered_on is None and days > max_days:
@@ -260,7 +270,7 @@ def summary(snap: SiteSnapshot) -> dict | None:
     answered = [m.answered_on for m in msgs if m.answered_on is not None and m.answered_on <= snap.as_of]
     return {
         "channels": [{"url": c["url"], "name": c.get("name"), "kind": c.get("kind"),
-                      "kind_label": EXCLUDED.get(c.get("kind"), "政务咨询" if c.get("kind") == "consult" else "互动交流页面"),
+                      "kind_label": kind_label(c.get("kind")),
                       "state": c.get("state"), "state_label": STATE.get(c.get("state"), c.get("state")),
                       "pages": c.get("pages", 0), "messages": per.get(c["url"], 0)}
                      for c in fact.get("channels") or ()],
@@ -268,8 +278,8 @@ def summary(snap: SiteSnapshot) -> dict | None:
         "pages_read": sum(m.page_read for m in msgs),
         "replied": sum(m.replied is True for m in msgs),
         "open": sum(m.replied is False for m in msgs),
-        "overdue": sum(m.replied is False and m.asked_on is not None and since <= m.asked_on
-                       and (snap.as_of - m.asked_on).days > MAX_DAYS for m in msgs),
+        "overdue": sum(m.asked_on is not None and since <= m.asked_on and _open_too_long(m, snap.as_of, MAX_DAYS)
+                       for m in msgs),
         "max_days": MAX_DAYS, "max_working_days": MAX_WORKING_DAYS,
         "median_working_days": median(lags) if lags else None,
         "late": sum(n > MAX_WORKING_DAYS for n in lags),

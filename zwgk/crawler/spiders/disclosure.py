@@ -183,7 +183,7 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
             if self.scope.in_scope(a.url) or not self.columns.roots:
                 self.scope.add(a.url)
                 yield from self._ask(a.url, self.parse_root, "root", office=None, depth=0)
-        self.site.facts["interaction"]["home"] = response.url
+        self.talk.home(response.url)
         yield from self._channels(talk.find_channels(tree, response.url))
 
     def parse_known_root(self, response):
