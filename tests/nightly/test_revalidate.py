@@ -119,8 +119,9 @@ def test_rolling_revalidation_asks_only_what_is_due_or_listed_differently(tmp_pa
     docs1, docs2 = _docs(db, first), _docs(db, second)
     assert set(docs1) == set(docs2) and len(docs1) >= len(key["documents"])
     assert {u: v for u, v in docs2.items() if u != doc_url} == {u: v for u, v in docs1.items() if u != doc_url}
-    trusted = {u for (u,) in q(db, "select url from page where crawl_id=? and reused_from is not null "
-                                   "and fetched_at < (select started_at from crawl where id=?)", second, second)}
+    trusted = {u for (u,) in q(db, "select url from page where crawl_id=? and reused_from is not null and "
+                                   "kind='document' and fetched_at < (select started_at from crawl where id=?)",
+                               second, second)}
     assert trusted == set(verified) - asked_docs
     # link states: the same; a target that checked ok and is not due is copied with the time it
     # was checked, every other target (broken, doubtful, due) is asked again tonight

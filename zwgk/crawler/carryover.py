@@ -110,6 +110,29 @@ class CarryOver:
             return None
         return known.crawl_id
 
+    def unmoved(self, url: str, listing_json: dict | None) -> bool:
+        """Under rolling revalidation: has the list whose first page is at `url` not moved since the
+        previous crawl — its first page answered 304 (`listing_json` None) or shows the same entries
+        and further pages as that crawl stored? Then its further pages are trusted like documents
+        (`trusted_list`): a list that grows, shrinks or re-sorts changes its first page, or its pager."""
+        known = self.known() if self.revalidate_days else None
+        if known is None:
+            return False
+        if listing_json is None:
+            return True
+        stored = self.stored_pages(known.crawl_id).listings.get(url)
+        return stored is not None and all(stored.get(k) == listing_json.get(k) for k in ("entries", "pagination"))
+
+    def trusted_list(self, url: str) -> tuple[int, dict] | None:
+        """(previous crawl, its stored listing) for a further list page of a list that has not moved
+        (`unmoved`) and that is not due tonight (`due_for_revalidation`, its own slot); None: ask it."""
+        known = self.known()
+        verified = known.lists.get(url) if known else None
+        if verified is None or due_for_revalidation(url, verified, self.today, self.revalidate_days):
+            return None
+        data = self.stored_pages(known.crawl_id).listings.get(url)
+        return (known.crawl_id, data) if data is not None else None
+
     def trusted_items(self):
         """ReuseItems for the pages trusted since the last call."""
         # taken before the first yield: Scrapy resumes this generator between other responses'
@@ -124,14 +147,18 @@ class CarryOver:
         self.deferred.clear()
         return waiting
 
-    def split_trusted_targets(self, urls: list[str], fragments) -> tuple[list[str], list[str]]:
+    def split_trusted_targets(self, urls: list[str], fragments, listed=lambda url: True) -> tuple[list[str], list[str]]:
         """(to check tonight, to copy from the previous crawl): under rolling revalidation a target
         that checked ok and is not due is not asked; a broken or doubtful one always is, so a fix
         shows the next night. #fragment targets (keys of `fragments`) are always fetched (their
-        anchors are needed)."""
+        anchors are needed), and so is a document page some list showed last time and no list
+        shows tonight (`listed(url)` false): a document dropped from its list is often a document
+        deleted, and the pages still linking to it have a broken link tonight."""
         known = self.known() if self.revalidate_days else None
+        dropped = known.listed if known else ()
         known = known.targets if known else {}
         trusted = [u for u in urls if u in known and u not in fragments
+                   and not (u in dropped and not listed(u))
                    and not due_for_revalidation(u, known[u], self.today, self.revalidate_days)]
         if trusted:
             done = set(trusted)

@@ -82,6 +82,10 @@ class Columns:
         col["entries"].update(new)
         return fresh
 
+    def shows(self, url: str) -> bool:
+        """Whether some list page read (or copied) tonight showed an entry for `url` (canonical)."""
+        return any(url in c["entries"] for c in self.by_url.values())
+
     def unread(self, key: str, url: str, why: str) -> None:
         """A list page of the column that could not be read, and why."""
         self.by_url[key]["unread"].append((url, why))

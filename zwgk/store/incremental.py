@@ -1,7 +1,7 @@
 """Store side of incremental re-crawls: the previous crawl's validators, and copying its rows on a 304."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, literal, select
@@ -137,14 +137,15 @@ def stored_pages(session: Session, crawl_id: int) -> StoredPages:
 
 @dataclass
 class KnownDocuments:
-    """The previous crawl's document pages and link targets, for rolling revalidation: when the
-    server last answered for each page (a 200 or a 304), the list entries that pointed to them,
-    and when each link target last checked ok."""
+    """The previous crawl's document pages, list pages and link targets, for rolling revalidation:
+    when the server last answered for each page (a 200 or a 304), the list entries that pointed to
+    them, and when each link target last checked ok."""
     crawl_id: int
     verified: dict[str, date]                           # document url -> date of its last answer
     entries: set[tuple[str, str, str, date | None]]     # (column url, url, title, date)
     targets: dict[str, date]                            # target url (state ok) -> date checked
     listed: set[str]                                    # document urls some list showed
+    lists: dict[str, date] = field(default_factory=dict)  # list page with a kept listing -> date of its last answer
 
 
 def known_documents(session: Session, crawl_id: int) -> KnownDocuments:
@@ -159,7 +160,10 @@ def known_documents(session: Session, crawl_id: int) -> KnownDocuments:
     targets = {url: at.date() for url, at in session.execute(
         select(m.LinkTarget.url, m.LinkTarget.checked_at).where(m.LinkTarget.crawl_id == crawl_id,
                                                                  m.LinkTarget.state == "ok"))}
-    return KnownDocuments(crawl_id, verified, entries, targets, {url for _, url, _, _ in entries})
+    lists = {url: at.date() for url, at in session.execute(
+        select(m.Page.url, m.Page.fetched_at).where(m.Page.crawl_id == crawl_id, m.Page.kind == "column",
+                                                      m.Page.status == 200, m.Page.listing.is_not(None)))}
+    return KnownDocuments(crawl_id, verified, entries, targets, {url for _, url, _, _ in entries}, lists)
 
 
 def reuse_targets(session: Session, from_crawl: int, to_crawl: int, urls: list[str]) -> int:

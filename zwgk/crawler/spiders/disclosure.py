@@ -243,10 +243,12 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
     def parse_column(self, response):
         key = response.meta["column"]
         col = self.columns[key]
+        first = response.meta.get("target") == key and col["pages"] == 0
         if response.status == 304 and response.meta.get("zwgk_not_modified") is not None:
             # unchanged since the last crawl: its rows are copied, its listing acted on as stored
             data = self.carry.stored_pages(response.meta["zwgk_not_modified"]).listings.get(response.url)
             if data is not None:
+                col["unmoved"] = first and self.carry.unmoved(response.url, None)
                 yield from self._not_modified(response, response.url, col["office"])
                 yield from self._act_on_listing(key, col, Listing.from_json(data), response.url)
                 return
@@ -263,9 +265,11 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
             return
         html, tree = res
         listing = read_listing(tree, response.url, html)
+        stored = listing.to_json()
         for x in items:
             if isinstance(x, PageItem):
-                x.listing = listing.to_json()  # for tomorrow's 304
+                x.listing = stored  # for tomorrow's 304
+        col["unmoved"] = first and self.carry.unmoved(response.url, stored)  # the same entries as last time
         yield from items
         yield from self._act_on_listing(key, col, listing, response.url)
 
@@ -336,10 +340,39 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
         # site script naming the list interface's parameters) is no stale page: its requests
         # are asked, each once.
         pages = [lists.ListRequest(u) for u in listing.pagination] if fresh else []
+        if pages and col.get("unmoved"):
+            copies = [(p, self._trust_list_page(key, col, p.url)) for p in pages]
+            yield from (c for _, c in copies if c is not None)
+            pages = [p for p, c in copies if c is None]
         asks = listing.requests if fresh or not entries else []
         yield from self._list_requests(key, col, pages + asks)
         yield from self.carry.trusted_items()
         yield self.columns.item(key)
+
+    def _trust_list_page(self, key: str, col: dict, url: str) -> bool:
+        """Rolling revalidation: a further page of a list whose first page has not moved
+        (CarryOver.unmoved), and which is not due tonight, is not asked: its stored rows are copied
+        and its stored listing acted on, by the `data:` request returned (None: ask the page)."""
+        page = canonical_url(url)
+        if page in self.requested or col["asked"] >= self.budget.max_list_pages:
+            return None
+        trusted = self.carry.trusted_list(url)
+        if trusted is None:
+            return None
+        prev, data = trusted
+        self.requested.add(page)
+        self.links.resolved.add(page)  # its link-target row is copied with it
+        col["asked"] += 1
+        self.crawler.stats.inc_value("zwgk/incremental/trusted_lists")
+        return self._data_request(self.parse_trusted_list, key=key, url=url, prev=prev, data=data)
+
+    def parse_trusted_list(self, response, key: str, url: str, prev: int, data: dict):
+        """A further list page trusted without a request (_trust_list_page): its rows copied, its
+        links and listing followed up as stored."""
+        col = self.columns[key]
+        yield ReuseItem(urls=[url], from_crawl=prev, asked=False)
+        yield from self._follow_stored(prev, url, col["office"])
+        yield from self._act_on_listing(key, col, Listing.from_json(data), url)
 
     def parse_document(self, response):
         key = response.meta.get("column")

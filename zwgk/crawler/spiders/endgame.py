@@ -86,7 +86,7 @@ class EndOfCrawl:
         if not todo:
             return None
         out = []
-        todo, trusted = self.carry.split_trusted_targets(todo, self.links.fragments)
+        todo, trusted = self.carry.split_trusted_targets(todo, self.links.fragments, self.columns.shows)
         if trusted:
             self.requested.update(trusted)
             self.links.resolved.update(trusted)
