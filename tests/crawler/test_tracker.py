@@ -63,6 +63,7 @@ def test_malformed_links_are_wrong_at_once_and_the_rest_wait_for_idle():
     assert set(todo) == {"http://www.b.gov.cn/", SITE + "/c.pdf"}
     assert t.kind("http://www.b.gov.cn/") == "站外" and t.kind(SITE + "/c.pdf") == "附件"
     assert t.check_request(SITE + "/c.pdf").method == "HEAD"
+    assert t.check_request("http://www.b.gov.cn/").method == "GET"  # what an external page shows is kept
     assert t.to_check(requested={"http://www.b.gov.cn/"}) == [SITE + "/c.pdf"]
 
 
@@ -126,3 +127,34 @@ def test_a_two_byte_answer_is_not_a_page():
     t = _tracker()
     r = HtmlResponse(SITE + "/a.html", body=b"ok", encoding="utf-8", request=Request(SITE + "/a.html"))
     assert t.judge_page(r, None, "ok")[0] == "inconclusive"
+
+
+def _checked(t, url: str, html: str, final: str | None = None, status: int = 200):
+    final = final or url
+    req = Request(url, meta={"role": "check", "target": url})
+    r = HtmlResponse(final, status=status, body=html.encode("utf-8"), encoding="utf-8", request=req,
+                     headers={"Content-Type": "text/html; charset=utf-8"})
+    if final != url:
+        r.meta["redirect_urls"] = [url]
+    items, _ = t.check_items(r)
+    return items[-1]
+
+
+CASINO = ("<html><head><title>澳门新葡京娱乐城_百家乐</title></head><body><ul><li>真人视讯</li><li>电子游艺</li>"
+          "<li>体育投注</li></ul><p>首存送彩金</p></body></html>")
+
+
+def test_an_external_page_keeps_its_fingerprint_and_nothing_else_does():
+    t = _tracker()
+    r, tree = _page(SITE + "/a.html", '<html><body><a href="http://www.bxly.cn/">丙县旅游局</a>'
+                                      '<a href="/b.html">内页</a></body></html>')
+    t.page_links(tree, r)
+    item = _checked(t, "http://www.bxly.cn/", CASINO, final="https://www.hg8868.com/")
+    assert item.state == "ok" and item.redirects == ["http://www.bxly.cn/", "https://www.hg8868.com/"]
+    assert item.landing["final_url"] == "https://www.hg8868.com/"
+    assert item.landing["title"] == "澳门新葡京娱乐城_百家乐" and "真人视讯" in item.landing["hits"]["gambling"]
+    assert CASINO not in repr(item.landing)  # never the body
+    assert _checked(t, SITE + "/b.html", "<html><head><title>内页</title></head><body>" + "正文" * 40
+                    + "</body></html>").landing is None
+    # an external page that is not 200 keeps nothing (broken-link's business)
+    assert _checked(t, "http://www.bxly.cn/", CASINO, status=503).landing is None

@@ -125,6 +125,7 @@ class LinkTargetItem:
     status: int | None = None
     error: str | None = None
     redirects: list = field(default_factory=list)
+    landing: dict | None = None  # an external page's fingerprint (formats/landing.py), never its body
 
 
 @dataclass

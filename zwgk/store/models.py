@@ -216,6 +216,9 @@ class LinkTarget(Base):
     error: Mapped[str | None] = mapped_column(Text)
     redirects: Mapped[list] = mapped_column(JSON, default=list)
     checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # an external page's fingerprint (formats/landing.py: final URL, title, words and marks found;
+    # about 1 KiB, never the body), None for every other target
+    landing: Mapped[dict | None] = mapped_column(JSON)
 
 
 class Message(Base):

@@ -6,6 +6,8 @@ dry (`to_check`). #fragment links are targets of their own, judged against the a
 page. A 200 page is judged against the site's answer to a URL that cannot exist (a probe, one per
 host and top directory): the same page is a soft 404. Time-outs and server errors are judged at the
 end (`final_items`), once it is known whether their host answered anything, or recovered.
+An external page that answers 200 with HTML keeps a fingerprint of what it shows now (its final
+address, title, parked-domain / gambling / porn words, government marks: formats/landing.py).
 
 The verdicts themselves are pure (linkcheck/judge.py). The requests made here (probes, checks)
 need spider methods as callbacks — Scrapy, and scrapy-redis which names a request's callback by
@@ -28,6 +30,7 @@ from zwgk.crawler.linkcheck.judge import (HEAD_FALLBACK_STATUS, IMPLICIT_FRAGMEN
 from zwgk.crawler.netpolicy import LOOPBACK, is_loopback_host
 from zwgk.crawler.urlset import UrlSet
 from zwgk.crawler.scope import Scope, host, is_attachment, short_norm, title_and_text
+from zwgk.formats.landing import fingerprint as fingerprint_landing
 
 # answers whose HTML is judged (a WAF page may come with any of them)
 JUDGED_STATUS = (200, 202, 403, 412, 503, 521)  # 521: 加速乐's gate
@@ -259,14 +262,20 @@ class LinkTracker:
         ctype = response.headers.get("Content-Type", b"").decode("latin-1").lower()
         out = []
         verdict = None
+        landing = None
         if response.status in JUDGED_STATUS and response.request.method == "GET" and "html" in ctype:
-            _, _, tree = self.scope.decode(response)
+            html, _, tree = self.scope.decode(response)
             if tree is not None:
                 title, text = title_and_text(tree)
                 verdict = self.judge_page(response, title, short_norm(text))
                 if verdict is None and key in self.fragments:
                     out.extend(self.fragment_items(key, tree))
-        out.append(self.target_item(response, *(verdict or (None, None))))
+                if verdict is None and response.status == 200 and self.kind(key) == "站外":
+                    # what the external page shows now (a lapsed domain bought by a casino), never its body
+                    landing = fingerprint_landing(key, response.url, title, text, html)
+        item = self.target_item(response, *(verdict or (None, None)))
+        item.landing = landing
+        out.append(item)
         return out, verdict
 
     def retry_delay(self, response, verdict) -> float | None:
@@ -366,8 +375,10 @@ class LinkTracker:
         return [u for u in self.linked if u not in self.resolved and u not in requested]
 
     def check_request(self, url: str) -> scrapy.Request:
-        """Check a target: GET for in-site pages and #fragment pages (their anchors), HEAD otherwise."""
-        method = "GET" if self.linked[url] == "站内" or url in self.fragments else "HEAD"
+        """Check a target: GET for pages, in-site (their anchors) and external (what they show),
+        HEAD for attachments and images."""
+        # external pages by GET too: what they show now is kept (formats/landing.py)
+        method = "GET" if self.linked[url] in ("站内", "站外") or url in self.fragments else "HEAD"
         return scrapy.Request(url, method=method, callback=self.callbacks.parse_check, errback=self.callbacks.on_error,
                               meta={"role": "check", "target": url}, dont_filter=True)
 

@@ -17,7 +17,7 @@ scrapy-redis which names a request's callback by its spider method, need them on
 Roles of a request (meta['role']): home (the start page: identity marks, the way into the
 disclosure column), root (a disclosure column, the portal's or a department's: its columns and
 sub-sites), column (a list page: entries, pagination, sub-columns), document (fields,
-attachments, 解读 links), check (a link target only checked: HEAD, or GET for in-site pages),
+attachments, 解读 links), check (a link target only checked: GET for pages, HEAD for files and images),
 probe (a URL that cannot exist, one per host and top directory: the site's answer to a missing
 page, against which 200 pages are compared), fact (IPv6, site search), final and copy (data:
 requests asking nobody: late verdicts; rows copied from the last crawl).
