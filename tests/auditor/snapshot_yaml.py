@@ -34,6 +34,8 @@ The cases in tests/auditor/cases/<check-id>.yaml look like this (every key optio
           links:
             - {url: /gone.pdf, state: broken, kind: 附件, status: 404,
                seen_on: [{source: /p1.html, text: 附件下载, source_title: 某文件}]}
+            - {url: "http://www.x.com/", kind: 站外, status: 200,   # an external page's fingerprint
+               landing: {final_url: …, title: …, hits: {parked: [域名出售]}, title_hits: [], gov: []}}
         params: {max_working_days: 3}
         office: 县财政局          # office-scoped checks run on snap.for_office(office); default None
         expect:
@@ -149,7 +151,7 @@ def build_snapshot(spec: dict | None) -> SiteSnapshot:
     for t in spec.get("links") or []:
         target = u(t["url"])
         links.append(LinkTarget(target, t.get("state", "ok"), t.get("kind", "站内"), t.get("status"),
-                                t.get("error"), tuple(u(r) for r in t.get("redirects") or ())))
+                                t.get("error"), tuple(u(r) for r in t.get("redirects") or ()), t.get("landing")))
         for o in t.get("seen_on") or []:
             occs.append(LinkOccurrence(u(o["source"]), o.get("source_title"), target, o.get("text", "")))
 

@@ -130,6 +130,9 @@ class LinkTarget:
     status: int | None            # final HTTP status, None when no response
     error: str | None             # e.g. 'timeout', 'dns', 'connection refused', 'soft-404', 'intranet address'
     redirects: tuple[str, ...] = ()
+    # an external page's fingerprint (zwgk/formats/landing.py: final_url, title, hits, title_hits,
+    # gov, icp), None when the target is no external page that answered 200 with HTML
+    landing: dict | None = field(default=None, hash=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

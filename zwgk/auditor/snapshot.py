@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from zwgk.formats import landing
 from zwgk.store import models as m
 from zwgk.watch.fact import availability_fact
 
@@ -142,8 +143,10 @@ def _target_key(url: str) -> str:
 
 
 def _needs_occurrences(t: am.LinkTarget) -> bool:
-    # a redirect hop needs two URLs in `redirects` (checks/links.py redirect_hops)
-    return t.state != "ok" or len(t.redirects) >= 2
+    # a redirect hop needs two URLs in `redirects` (checks/links.py redirect_hops); an external
+    # page showing a sign (checks/links.py hijacked_link) its link texts
+    return t.state != "ok" or len(t.redirects) >= 2 or (t.landing is not None and bool(
+        set(landing.signs(t.landing, t.url)) - {"no_gov"}))
 
 
 def _occurrences(session: Session, crawl_id: int, links, fronts: set[str], titles: dict, pool) -> tuple:
@@ -194,8 +197,8 @@ def load_snapshot(session: Session, crawl_id: int, as_of: date) -> am.SiteSnapsh
     del listed_in, interpretations
     T = m.LinkTarget.__table__.c
     links = tuple(am.LinkTarget(pool(t.url), pool(t.state), pool(t.kind), t.status, pool(t.error),
-                                tuple(pool(u) for u in t.redirects or ()))
-                  for t in session.execute(select(T.url, T.state, T.kind, T.status, T.error, T.redirects)
+                                tuple(pool(u) for u in t.redirects or ()), t.landing)
+                  for t in session.execute(select(T.url, T.state, T.kind, T.status, T.error, T.redirects, T.landing)
                                            .where(T.crawl_id == crawl_id).order_by(T.id)
                                            .execution_options(yield_per=_BATCH)))
     fronts = {norm_url(p.url) for p in page_objs if p.kind in FRONT_KINDS}

@@ -6,6 +6,7 @@ from typing import Sequence
 
 from ..model import CheckResult, Finding, LinkTarget, SiteSnapshot
 from ..registry import check
+from zwgk.formats import landing
 from zwgk.vocab import norm_text
 
 from ._select import norm_url
@@ -190,3 +191,68 @@ def redirect_chain(snap: SiteSnapshot, min_hops: int = 2, kinds: Sequence[str] |
                 for f in _occurrence_findings(snap, "redirect-chain", chained, with_status=False, first_only=True)]
     note = f"检查链接 {len(considered)} 个，跳转 {min_hops} 次及以上的 {len(chained)} 个（仅提示，不计为断链）"
     return CheckResult("fail" if findings else "pass", tuple(findings), len(considered), note)
+
+
+HARMFUL_SIGNS = ("parked", "gambling", "porn")
+
+
+@check(
+    "hijacked-link",
+    title="站外链接未指向已易主的网站",
+    failure_title="站外链接疑似指向已易主的网站",
+    columns=[("url", "链接地址", "url"), ("source", "所在页面", "url"), ("link_text", "链接文字", "text"),
+             ("final_url", "最终地址", "url"), ("landing_title", "目标页面标题", "text"),
+             ("signs", "疑点", "text"), ("pages", "出现页面数", "count")],
+    scope="site",
+)
+def hijacked_link(snap: SiteSnapshot) -> CheckResult:
+    """External links whose domain has lapsed or changed hands (域名过期或易主): what each external
+    page that answered 200 showed when the crawl checked it (its final address, title, words and
+    government marks, zwgk/formats/landing.py — never the body) is read for three signs: a parked
+    or for-sale domain page (域名出售, "buy this domain", a parking service's markup), a gambling or
+    porn page (its words in the title, or several in the text of a page without government marks),
+    and — for a link that promised a government site (its text names a government body, 县旅游局,
+    中国政府网, or its address is a gov.cn one) — an end on another site whose page shows no
+    government mark at all. One `hijacked-link` finding per target, at the page that links it
+    (a page whose link text names a government body first), with the final address, the page's
+    title and the signs found. needs_review, never a failure: a machine cannot be sure a domain
+    changed hands, and a page that changed hands but looks bland is not seen at all.
+    not_applicable when no external link answered; needs_review when external links answered
+    but the crawl kept nothing of their pages (a crawl made before zwgk kept it).
+    """
+    external = [t for t in snap.links if t.kind == "站外" and t.state == "ok"]
+    seen = [t for t in external if t.landing is not None]
+    if not external:
+        return CheckResult("not_applicable", (), 0, "没有可以访问的站外链接")
+    if not seen:
+        return CheckResult("needs_review", (), 0,
+                           f"站外链接 {len(external)} 个，本次抓取未记录其页面内容，无法判断域名是否易主，请重新抓取或人工抽查")
+    occs: dict[str, list] = {}
+    for o in snap.occurrences:
+        occs.setdefault(norm_url(o.target_url), []).append(o)
+    office_of = {norm_url(d.url): d.office for d in snap.documents}
+    findings = []
+    for t in seen:
+        found = landing.signs(t.landing, t.url)
+        here = occs.get(norm_url(t.url)) or []
+        by_name = [o for o in here if landing.names_government(o.text)]
+        promised = ("原链接为政府网站域名" if landing.gov_host(t.url)
+                    else "链接文字为政府机构" if by_name else None)
+        harmful = [k for k in HARMFUL_SIGNS if k in found]
+        moved = bool(promised) and "elsewhere" in found and "no_gov" in found
+        if not harmful and not moved:
+            continue
+        shown = {k: v for k, v in found.items() if k != "no_gov" or promised}
+        signs = landing.describe(shown)
+        o = (by_name or here or [None])[0]
+        src = o.source_url if o else None
+        findings.append(Finding("hijacked-link", t.url, src, office_of.get(norm_url(src)), {
+            "link_text": o.text if o else None, "source_title": o.source_title if o else None,
+            "final_url": t.landing.get("final_url") or t.url, "landing_title": t.landing.get("title"),
+            "signs": f"{promised}；{signs}" if promised else signs, "sign_keys": sorted(shown),
+            "pages": len({x.source_url for x in here}), "link_kind": t.kind}))
+    note = f"检查站外链接页面 {len(seen)} 个"
+    if findings:
+        return CheckResult("needs_review", tuple(findings), len(seen),
+                           f"{note}，{len(findings)} 个疑似域名已过期或易主（域名出售、赌博色情内容或跳转到非政府网站），需人工核实")
+    return CheckResult("pass", (), len(seen), f"{note}，未发现域名出售、赌博色情内容或跳转到非政府网站的迹象")
