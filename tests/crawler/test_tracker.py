@@ -140,7 +140,7 @@ def _checked(t, url: str, html: str, final: str | None = None, status: int = 200
     return items[-1]
 
 
-CASINO = ("<html><head><title>澳门新葡京娱乐城_百家乐</title></head><body><ul><li>真人视讯</li><li>电子游艺</li>"
+CASINO = ("<html><head><title>澳门新葡京娱乐城 _百家乐</title></head><body><ul><li>真人视讯</li><li>电子游艺</li>"
           "<li>体育投注</li></ul><p>首存送彩金</p></body></html>")
 
 
@@ -152,7 +152,7 @@ def test_an_external_page_keeps_its_fingerprint_and_nothing_else_does():
     item = _checked(t, "http://www.bxly.cn/", CASINO, final="https://www.hg8868.com/")
     assert item.state == "ok" and item.redirects == ["http://www.bxly.cn/", "https://www.hg8868.com/"]
     assert item.landing["final_url"] == "https://www.hg8868.com/"
-    assert item.landing["title"] == "澳门新葡京娱乐城_百家乐" and "真人视讯" in item.landing["hits"]["gambling"]
+    assert item.landing["title"] == "澳门新葡京娱乐城 _百家乐" and "真人视讯" in item.landing["hits"]["gambling"]
     assert CASINO not in repr(item.landing)  # never the body
     assert _checked(t, SITE + "/b.html", "<html><head><title>内页</title></head><body>" + "正文" * 40
                     + "</body></html>").landing is None

@@ -17,12 +17,15 @@ PAGES = Path(__file__).resolve().parents[1] / "data" / "landing"
 
 def fp_of(name: str, linked: str, final: str | None = None) -> dict:
     html = (PAGES / name).read_text(encoding="utf-8")
-    title, text = title_and_text(lxml.html.fromstring(html))
-    return landing.fingerprint(linked, final or linked, title, text, html)
+    tree = lxml.html.fromstring(html)
+    _, text = title_and_text(tree)
+    # as the crawl does (linkcheck/tracker.py): the title as written, the whole text
+    return landing.fingerprint(linked, final or linked, tree.findtext(".//title"), text, html)
 
 
 def test_a_chinese_for_sale_page_is_parked():
     fp = fp_of("parked-cn.html", "http://www.bxzwfw.com/")
+    assert fp["title"] == "bxzwfw.com 此域名可出售"
     s = landing.signs(fp, "http://www.bxzwfw.com/")
     assert "域名可出售" in s["parked"] and "域名正在出售" in s["parked"]
     assert "gambling" not in s and "porn" not in s and "elsewhere" not in s and "no_gov" in s

@@ -53,7 +53,7 @@ def test_exactly_the_parked_domain_and_the_casino_need_review(run):
     assert set(found) == set(FLAGGED), sorted(found)
     parked, casino = found["http://127.0.0.2/"], found["http://127.0.0.3/"]
     assert parked["source"] == SITE and parked["link_text"] == "丙县政务服务网"
-    assert parked["final_url"] == "http://127.0.0.2/" and "此域名可出售" in parked["landing_title"]
+    assert parked["final_url"] == "http://127.0.0.2/" and parked["landing_title"] == "bxzwfw.com 此域名可出售"
     assert "parked" in parked["sign_keys"] and "域名出售/停放页面" in parked["signs"]
     assert casino["link_text"] == "丙县旅游局" and casino["final_url"] == "http://127.0.0.4/index.html"
     assert casino["landing_title"] == "澳门新葡京娱乐城_百家乐_真人视讯官网"

@@ -183,7 +183,7 @@ def fingerprint(linked_url: str, final_url: str, title: str | None, text: str, h
         gov.append("标题为政府机构")
     return {
         "final_url": final_url[:500],
-        "title": (title or "").strip()[:TITLE_MAX] or None,
+        "title": " ".join((title or "").split())[:TITLE_MAX] or None,
         "hits": {k: v for k, v in hits.items() if v},
         "title_hits": title_hits,
         "gov": gov,

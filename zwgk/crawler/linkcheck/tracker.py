@@ -272,7 +272,8 @@ class LinkTracker:
                     out.extend(self.fragment_items(key, tree))
                 if verdict is None and response.status == 200 and self.kind(key) == "站外":
                     # what the external page shows now (a lapsed domain bought by a casino), never its body
-                    landing = fingerprint_landing(key, response.url, title, text, html)
+                    # the title as the page writes it (`title` is normalised: spaces taken out)
+                    landing = fingerprint_landing(key, response.url, tree.findtext(".//title"), text, html)
         item = self.target_item(response, *(verdict or (None, None)))
         item.landing = landing
         out.append(item)
