@@ -78,3 +78,57 @@ def test_trusted_targets_but_never_fragment_pages_or_due_ones():
     todo, trusted = c.split_trusted_targets([a, b, due, "http://x.cn/"], fragments={b: {"s1"}})
     assert trusted == [a] and todo == [b, due, "http://x.cn/"]
     assert _carry(_known([a]), days=0).split_trusted_targets([a], {}) == ([a], [])
+
+
+def _with_lists(known, listings: dict, lists: dict | None = None):
+    """A CarryOver whose previous crawl stored these list pages (url -> listing json)."""
+    from zwgk.store.incremental import StoredPages
+
+    c = _carry(known)
+    c.known_docs.lists.update(lists if lists is not None else dict.fromkeys(listings, TODAY - timedelta(days=1)))
+    c.stored[known.crawl_id] = StoredPages(documents={}, links={}, listings=listings)
+    return c
+
+
+def test_a_list_has_not_moved_when_its_first_page_shows_what_was_stored():
+    a, b = _urls(2, 7, due=False)
+    stored = {"entries": [[a, "标题0", "2026-01-01"]], "pagination": [COL + "index_1.html"], "subcolumns": []}
+    c = _with_lists(_known([a, b]), {COL: stored})
+    assert c.unmoved(COL, None)  # a 304
+    assert c.unmoved(COL, dict(stored, content=99))  # parsed again (a visitor counter), same entries and pager
+    assert not c.unmoved(COL, dict(stored, entries=[[b, "新文件", "2026-12-01"]] + stored["entries"]))
+    assert not c.unmoved(COL, dict(stored, pagination=stored["pagination"] + [COL + "index_2.html"]))
+    assert not c.unmoved(COL + "other/", dict(stored))  # no listing stored for it
+    no_revalidation = _carry(_known([a]), days=0)
+    assert not no_revalidation.unmoved(COL, None)  # --incremental alone: every list page asked
+
+
+def test_a_further_list_page_is_trusted_unless_due_or_unknown():
+    pages = [f"{COL}index_{i}.html" for i in range(1, 60)]
+    quiet = [p for p in pages if _not_due(p, 7)][:2]
+    due = next(p for p in pages if not _not_due(p, 7))
+    listing = {"entries": [], "pagination": []}
+    c = _with_lists(_known([]), {p: listing for p in quiet + [due]})
+    assert c.trusted_list(quiet[0]) == (8, listing)
+    assert c.trusted_list(due) is None  # its own night
+    assert c.trusted_list(COL + "index_99.html") is None  # not stored last time
+    stale = _with_lists(_known([]), {quiet[1]: listing}, {quiet[1]: TODAY - timedelta(days=7)})
+    assert stale.trusted_list(quiet[1]) is None  # last answered N days ago
+
+
+def test_a_document_no_list_shows_tonight_is_checked_not_trusted():
+    a, b = _urls(2, 7, due=False)
+    c = _carry(_known([a, b]))
+    todo, trusted = c.split_trusted_targets([a, b], fragments={}, listed=lambda u: u == a)
+    assert trusted == [a] and todo == [b]  # b: listed last time, on no list tonight
+
+
+def test_a_file_that_failed_last_night_is_asked_with_get_at_once():
+    known = _known([])
+    known.failed.update({"http://a.gov.cn/f.pdf": 404, "http://a.gov.cn/g.pdf": 500, "http://a.gov.cn/h.pdf": None,
+                         "http://a.gov.cn/i.doc": 200})
+    c = _carry(known)
+    assert c.get_at_once("http://a.gov.cn/f.pdf") and c.get_at_once("http://a.gov.cn/i.doc")
+    assert not c.get_at_once("http://a.gov.cn/g.pdf") and not c.get_at_once("http://a.gov.cn/h.pdf")
+    assert not c.get_at_once("http://a.gov.cn/ok.pdf")
+    assert not _carry(known, days=0).get_at_once("http://a.gov.cn/f.pdf")

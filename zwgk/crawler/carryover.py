@@ -16,6 +16,7 @@ from datetime import date, datetime, timezone
 
 from zwgk.crawler.incremental import due_for_revalidation
 from zwgk.crawler.items import ReuseItem
+from zwgk.crawler.linkcheck.judge import HEAD_FALLBACK_STATUS
 
 ASK = "ask"          # request the page
 RESUMED = "resumed"  # parsed by this crawl before it was resumed: follow it up from its own rows
@@ -164,6 +165,15 @@ class CarryOver:
             done = set(trusted)
             urls = [u for u in urls if u not in done]
         return urls, trusted
+
+    def get_at_once(self, url: str) -> bool:
+        """Under rolling revalidation: ask this file target with GET rather than HEAD first? Yes when
+        it failed last time with an answer that makes a HEAD be followed by a GET anyway (404, 403,
+        405 …, or an HTML page: linkcheck.judge.HEAD_FALLBACK_STATUS): one request a night instead
+        of two for every broken attachment or image, asked again each night until it is fixed."""
+        known = self.known() if self.revalidate_days else None
+        status = known.failed.get(url, 0) if known else 0
+        return status is not None and (status == 200 or status in HEAD_FALLBACK_STATUS)
 
     def stored_pages(self, crawl_id: int):
         """What crawl `crawl_id` stored about its pages, read once (two queries) on first need."""

@@ -13,6 +13,9 @@ CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0
 RANDOMIZE_DOWNLOAD_DELAY = True
+# the spider's `data:` requests ask nobody (rows copied from the last crawl, late verdicts): no
+# politeness delay for them (spiders/endgame.py DATA_SLOT)
+DOWNLOAD_SLOTS = {"zwgk-data": {"concurrency": 16, "delay": 0.0}}
 AUTOTHROTTLE_ENABLED = False
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30

@@ -146,6 +146,7 @@ class KnownDocuments:
     targets: dict[str, date]                            # target url (state ok) -> date checked
     listed: set[str]                                    # document urls some list showed
     lists: dict[str, date] = field(default_factory=dict)  # list page with a kept listing -> date of its last answer
+    failed: dict[str, int | None] = field(default_factory=dict)  # target url (broken, inconclusive) -> its status
 
 
 def known_documents(session: Session, crawl_id: int) -> KnownDocuments:
@@ -163,7 +164,9 @@ def known_documents(session: Session, crawl_id: int) -> KnownDocuments:
     lists = {url: at.date() for url, at in session.execute(
         select(m.Page.url, m.Page.fetched_at).where(m.Page.crawl_id == crawl_id, m.Page.kind == "column",
                                                       m.Page.status == 200, m.Page.listing.is_not(None)))}
-    return KnownDocuments(crawl_id, verified, entries, targets, {url for _, url, _, _ in entries}, lists)
+    failed = dict(session.execute(select(m.LinkTarget.url, m.LinkTarget.status).where(
+        m.LinkTarget.crawl_id == crawl_id, m.LinkTarget.state.in_(("broken", "inconclusive")))).all())
+    return KnownDocuments(crawl_id, verified, entries, targets, {url for _, url, _, _ in entries}, lists, failed)
 
 
 def reuse_targets(session: Session, from_crawl: int, to_crawl: int, urls: list[str]) -> int:

@@ -19,6 +19,9 @@ from scrapy.exceptions import DontCloseSpider
 from zwgk.crawler.items import ReuseTargetsItem
 
 
+DATA_SLOT = "zwgk-data"  # a download slot with no delay (settings.DOWNLOAD_SLOTS): data: asks nobody
+
+
 class EndOfCrawl:
     IDLE_PHASES = ("search", "trusted", "related", "deferred", "link_checks", "retries", "final")
     finalized = False
@@ -26,7 +29,8 @@ class EndOfCrawl:
     @staticmethod
     def _data_request(callback, role: str = "copy", **cb_kwargs) -> scrapy.Request:
         """A request that asks nobody: its callback runs when the scheduler reaches it."""
-        return scrapy.Request("data:,", callback=callback, dont_filter=True, cb_kwargs=cb_kwargs, meta={"role": role})
+        return scrapy.Request("data:,", callback=callback, dont_filter=True, cb_kwargs=cb_kwargs,
+                              meta={"role": role, "download_slot": DATA_SLOT})
 
     def parse_unchecked(self, response, urls):
         """Links left unchecked by the request cap."""
@@ -97,7 +101,9 @@ class EndOfCrawl:
             self.links.resolved.update(over)
             out.append(self._data_request(self.parse_unchecked, urls=over))
         self.requested.update(todo)
-        return out + [self.links.check_request(url) for url in todo]
+        checks = [self.links.check_request(url) for url in todo]
+        return out + [r.replace(method="GET") if r.method == "HEAD" and self.carry.get_at_once(r.meta["target"]) else r
+                      for r in checks]
 
     def _idle_retries(self):
         return [] if self.links.later else None  # retries waiting for their Retry-After
