@@ -122,6 +122,8 @@ def change_site(site: Path, db: Path, crawl_id: int, site_url: str) -> dict:
     paged = {u: n >= 2 for u, n in q(db, "select url, list_pages from site_column where crawl_id=? order by url",
                                      crawl_id)}
     cols = list(paged)
+    listed_once = {u for u, n in q(db, "select url, count(*) from column_entry where crawl_id=? group by url",
+                                   crawl_id) if n == 1}
     firsts = {}  # column -> (file, html, [(url, title, date)] shown on its first page, once, as .html)
     for col in cols:
         f = site_file(site, col)
@@ -133,18 +135,16 @@ def change_site(site: Path, db: Path, crawl_id: int, site_url: str) -> dict:
             continue
         rows = q(db, "select url, title, date from column_entry where crawl_id=? and column_url=? and list_page=? "
                      "and url like '%.html' order by url", crawl_id, col, col)
-        once = [(u, t, d) for u, t, d in rows if html.count(t) == 2 and entry_line(html, u.rsplit("/", 1)[1])
-                and q(db, "select count(*) from column_entry where crawl_id=? and url=?", crawl_id, u)[0][0] == 1]
+        once = [(u, t, d) for u, t, d in rows if u in listed_once and html.count(t) == 2
+                and entry_line(html, u.rsplit("/", 1)[1])]
         if once:
             firsts[col] = (f, html, once)
     # a listed document that a document page of another column links to
-    linked = q(db, "select l.target_url, min(l.source_url), e.column_url from link l join column_entry e "
-                   "on e.crawl_id=l.crawl_id and e.url=l.target_url join page p on p.crawl_id=l.crawl_id and "
-                   "p.url=l.source_url and p.kind='document' join document d on d.crawl_id=l.crawl_id and "
-                   "d.url=l.source_url where l.crawl_id=? and d.column_url != e.column_url "
-                   "group by l.target_url, e.column_url order by l.target_url", crawl_id)
-    removed = next(((t, src, col) for t, src, col in linked if col in firsts
-                    and any(u == t for u, _, _ in firsts[col][2])), None)
+    on_first = {u: col for col, (_, _, once) in firsts.items() for u, _, _ in once}
+    doc_cols = dict(q(db, "select url, column_url from document where crawl_id=?", crawl_id))
+    linked = sorted((t, s) for s, t in q(db, "select source_url, target_url from link where crawl_id=?", crawl_id)
+                    if t in on_first and s in doc_cols and doc_cols[s] != on_first[t])
+    removed = next(((t, src, on_first[t]) for t, src in linked), None)
     if removed is None:
         sys.exit("no listed document linked from another column's page: cannot plant a removal")
     others = sorted((c for c in firsts if c != removed[2]), key=lambda c: not paged[c])  # lists with further pages first

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from datetime import date, datetime, timezone
 from urllib.parse import urlsplit
 
@@ -136,3 +138,18 @@ def test_a_broken_file_is_asked_again_every_night_with_one_request(nights):
     for u in broken:
         assert [m for m, p in nights["asked"] if p == _path(u)] == ["GET"], u  # not HEAD, then GET
         assert q(db, "select state from link_target where crawl_id=? and url=?", second, u) == [("broken",)]
+
+
+def test_the_next_report_shows_the_broken_link_and_what_was_carried_over(nights, tmp_path):
+    db, second = nights["db"], nights["second"]
+    for args in (["audit", "--crawl", str(second), "--db", f"sqlite:///{db}", "--as-of", "2023-11-30",
+                  "--out", str(tmp_path)], ["report", str(tmp_path / "results.json")]):
+        p = subprocess.run([sys.executable, "-m", "zwgk.cli", *args], capture_output=True, text=True, timeout=300)
+        assert p.returncode == 0, p.stderr[-2000:]
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert any(f["check"] == "broken-link" and f["url"] == nights["t"] for f in results["findings"])
+    copied = q(db, "select count(*) from page where crawl_id=? and kind='column' and reused_from is not null and "
+                   "fetched_at < (select started_at from crawl where id=?)", second, second)[0][0]
+    assert results["crawl"]["trusted_lists"] == copied > 0
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert f"{copied} 个后续列表页因所在栏目首页未变化" in html

@@ -278,6 +278,8 @@ def run_audit(session: Session, crawl_id: int, checklist_name: str, as_of: date,
                   # unasked under rolling revalidation (--revalidate-days)
                   "not_modified": stats.get("zwgk/incremental/not_modified", 0),
                   "trusted": stats.get("zwgk/incremental/trusted", 0),
+                  # further list pages copied unasked: their list's first page had not moved
+                  "trusted_lists": stats.get("zwgk/incremental/trusted_lists", 0),
                   "revalidate_days": (crawl.settings or {}).get("ZWGK_REVALIDATE_DAYS") or 0,
                   # bounds the crawl hit (crawler/bounds.py): each with its value, count and examples
                   "limits": limits,
