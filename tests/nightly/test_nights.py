@@ -13,7 +13,7 @@ import json
 import re
 import subprocess
 import sys
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 import pytest
@@ -55,6 +55,22 @@ def _pick(key: dict, site, base: str, today: date):
     raise AssertionError("no paginated UTF-8 list with a document not due today")
 
 
+def _chain(db, crawl_id: int, today: date) -> tuple[str, str]:
+    """(A, B): two further pages of a list where B is named by no list page but A (a 下一页 chain)
+    and B is not due tonight."""
+    firsts = {u for (u,) in q(db, "select url from site_column where crawl_id=?", crawl_id)}
+    parents: dict[str, set] = {}
+    for url, listing in q(db, "select url, listing from page where crawl_id=? and kind='column'", crawl_id):
+        for page in (json.loads(listing) or {}).get("pagination", []) if listing else ():
+            parents.setdefault(page, set()).add(url)
+    for b, named_by in sorted(parents.items()):
+        a = next(iter(named_by))
+        if len(named_by) == 1 and a not in firsts and b not in firsts and a != b \
+                and not due_for_revalidation(b, today, today, DAYS):
+            return a, b
+    raise AssertionError("no list page named only by a further page of its list")
+
+
 @pytest.fixture(scope="module")
 def nights(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("nights")
@@ -68,6 +84,11 @@ def nights(tmp_path_factory):
         s_file.write_bytes(s_file.read_bytes().replace(
             b"</body>", f'<p>相关：<a href="{t["path"]}">{t["title"]}</a></p></body>'.encode("utf-8"), 1))
         first = crawl(server.url, db, "--revalidate-days", str(DAYS))
+        # a page of a 下一页 chain last answered N days ago (due tonight whatever its slot), the page
+        # after it not due: asking the first must not make the crawl ask the second
+        a, b = _chain(db, first, today)
+        q(db, "update page set fetched_at=? where crawl_id=? and url=?",
+          (datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(days=DAYS)).isoformat(sep=" "), first, a)
         assert q(db, "select count(*) from column_entry where crawl_id=? and url=?", first, t_url) == [(1,)]
         # T deleted: its page gone, its entry dropped from the list's first page
         html = list_file.read_text(encoding="utf-8")
@@ -79,7 +100,7 @@ def nights(tmp_path_factory):
         asked = list(server.requests[mark:])
     started = datetime.fromisoformat(q(db, "select started_at from crawl where id=?", second)[0][0]).date()
     return dict(db=db, url=server.url, first=first, second=second, asked=asked, t=t_url, s=s_url,
-                changed_list=server.url + col.lstrip("/"), started=started)
+                changed_list=server.url + col.lstrip("/"), started=started, chain=(a, b))
 
 
 def test_a_document_dropped_from_its_list_and_still_linked_is_a_broken_link_the_next_night(nights):
@@ -115,7 +136,9 @@ def test_further_list_pages_are_copied_when_the_first_page_did_not_change_and_as
     # the lists whose first page answered 304: a further page is asked only on its own night
     due = {lp for lp in kept_pages if due_for_revalidation(lp, verified[lp], nights["started"], DAYS)}
     assert {lp for lp in kept_pages if _path(lp) in asked} == due
-    assert len(due) < len(kept_pages) / 2
+    assert 0 < len(due) < len(kept_pages) / 2
+    a, b = nights["chain"]
+    assert a in due and b not in due and _path(a) in asked and _path(b) not in asked
     # … and what the copied pages showed is all there: the same columns and entries as last night
     # (but the entry dropped), the copied pages stored as copies of the first crawl's rows
     entries = "select column_url, url, title, date, list_page from column_entry where crawl_id=?"

@@ -248,7 +248,8 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
             # unchanged since the last crawl: its rows are copied, its listing acted on as stored
             data = self.carry.stored_pages(response.meta["zwgk_not_modified"]).listings.get(response.url)
             if data is not None:
-                col["unmoved"] = first and self.carry.unmoved(response.url, None)
+                if first:  # a list that has not moved: its further pages are copied unless due
+                    col["unmoved"] = self.carry.unmoved(response.url, None)
                 yield from self._not_modified(response, response.url, col["office"])
                 yield from self._act_on_listing(key, col, Listing.from_json(data), response.url)
                 return
@@ -269,7 +270,8 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
         for x in items:
             if isinstance(x, PageItem):
                 x.listing = stored  # for tomorrow's 304
-        col["unmoved"] = first and self.carry.unmoved(response.url, stored)  # the same entries as last time
+        if first:  # the same entries and pager as last time: the list has not moved
+            col["unmoved"] = self.carry.unmoved(response.url, stored)
         yield from items
         yield from self._act_on_listing(key, col, listing, response.url)
 
