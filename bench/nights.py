@@ -55,7 +55,9 @@ def _path(url: str) -> str:
 def breakdown(db: Path, crawl_id: int, site: str, site_log: list, external_log: list) -> Counter:
     """Where a night's requests went, by kind, from the two servers' logs and what the crawl stored:
     robots.txt, soft-404 probes, home and roots, list pages (a column's first page / its later
-    pages), document pages, link checks (attachments and images / in-site pages / other hosts)."""
+    pages), document pages, link checks (attachments and images / in-site pages / other hosts);
+    a file's GET is a broken file's check or, more often, the attachment text scan after the crawl
+    (crawler/attachment_scan.py: each attachment read once, at most 200 a run)."""
     kinds = {}
     for url, kind in q(db, "select url, kind from page where crawl_id=?", crawl_id):
         kinds[_path(url)] = kind
@@ -77,6 +79,9 @@ def breakdown(db: Path, crawl_id: int, site: str, site_log: list, external_log: 
             kind = "document page"
         elif kinds.get(base) == "other":
             kind = "other page (互动交流 …)"
+        elif base in targets and targets[base] in ("附件", "图片") and method == "GET":
+            # attachment_scan.py reads up to 200 attachments a run (each once, ever); a broken file's check
+            kind = "file GET: attachment text scan, or a broken file's check"
         elif base in targets:
             kind = f"link check, in-site {'file' if targets[base] in ('附件', '图片') else 'page'}"
         else:
