@@ -60,7 +60,7 @@ def norm_text(s: str | None) -> str:
         return ""
     # titles and names repeat (cached); a list row's or a page's text does not (a crawl's row
     # texts kept 10 MiB of cache alive for nothing)
-    return _norm_cached(s) if len(s) <= 160 else _norm(s)
+    return _norm_cached(s) if _caching and len(s) <= 160 else _norm(s)
 
 
 def _norm(s: str) -> str:
@@ -69,6 +69,18 @@ def _norm(s: str) -> str:
 
 # checks compare the same titles many times (once per 评估对象 and year): normalised once
 _norm_cached = lru_cache(maxsize=1 << 16)(_norm)
+_caching = True
+
+
+def cache_norms(on: bool) -> bool:
+    """Keep normalised short texts in norm_text's cache (the audit: the same titles compared again
+    and again) or not (the crawl: link texts and list rows seen once, which filled the cache's
+    65 536 entries — ≈ 17 MiB — for nothing). Returns the previous setting."""
+    global _caching
+    before, _caching = _caching, on
+    if not on:
+        _norm_cached.cache_clear()
+    return before
 
 
 def column_names(kind: str) -> tuple[str, ...]:

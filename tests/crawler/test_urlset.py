@@ -21,3 +21,26 @@ def test_anchors_are_whole_names_not_parts_of_them():
     assert has_anchor(names, "sec2") and has_anchor(names, "content")
     assert not has_anchor(names, "sec") and not has_anchor(names, "ent") and not has_anchor(names, "")
     assert not has_anchor(anchor_names(lxml.html.fromstring("<p>无锚点</p>")), "top")
+
+
+def test_a_url_set_stays_exact_across_packing():
+    """Past the first 1 024 additions the hashes are packed into a sorted array: membership,
+    length and `new` must not change when that happens, in any order of additions."""
+    import random
+
+    urls = [f"http://a.gov.cn/art/{i}.html" for i in range(6000)]
+    order = urls[:]
+    random.Random(7).shuffle(order)
+    s = UrlSet()
+    for i, u in enumerate(order):
+        s.add(u)
+        s.add(order[i // 2])  # again: no double count
+        if i in (1023, 1024, 4000):
+            assert len(s) == i + 1
+            assert all(x in s for x in order[: i + 1])
+            assert not any(x in s for x in order[i + 1:i + 200])
+    assert len(s) == 6000 and len(s._recent) < 1024
+    s.update(urls[:10] + ["http://a.gov.cn/new.html"])
+    assert len(s) == 6001
+    assert s.new(urls[-3:] + ["http://a.gov.cn/x.html"]) == {"http://a.gov.cn/x.html"}
+    assert 12345 not in s and "http://a.gov.cn/art/6000.html" not in s

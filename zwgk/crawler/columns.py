@@ -21,6 +21,7 @@ class Columns:
         self.roots: set[str] = set()             # disclosure roots (the portal's, the departments')
         self.root_menus: dict[str, tree.Node] = {}  # a root page read: its url, office, column links
         self.echoes: set[str] = set()            # column URLs that answered their parent's list again
+        self.shown = UrlSet()                    # every entry of every column (canonical URLs)
 
     def __contains__(self, key) -> bool:
         return key in self.by_url
@@ -80,11 +81,12 @@ class Columns:
         if fresh:
             col["pages"] += 1
         col["entries"].update(new)
+        self.shown.update(new)
         return fresh
 
     def shows(self, url: str) -> bool:
         """Whether some list page read (or copied) tonight showed an entry for `url` (canonical)."""
-        return any(url in c["entries"] for c in self.by_url.values())
+        return url in self.shown
 
     def unread(self, key: str, url: str, why: str) -> None:
         """A list page of the column that could not be read, and why."""

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from rich.console import Console
 
+from zwgk import vocab
+
 
 # settings an operator (or the test suite) may set in the environment; see docs/safety.md
 PLAIN_PROGRESS_S = float(os.environ.get("ZWGK_PROGRESS_INTERVAL", 30))  # progress lines when not a terminal
@@ -109,14 +111,22 @@ def log_errors(console: Console | None = None) -> None:
 def run_crawls(jobs: list[SiteJob], settings, console: Console | None = None) -> list[SiteJob]:
     """Crawl every site at once in one Scrapy process (each host keeps its own politeness
     limits); fills each job's crawl_id (None when its crawl could not start)."""
+    console = console or Console(stderr=True)
+    log_errors(console)
+    cached = vocab.cache_norms(False)  # a crawl's texts are seen once: no cache of them
+    try:
+        return _run_crawls(jobs, settings, console)
+    finally:
+        vocab.cache_norms(cached)
+
+
+def _run_crawls(jobs: list[SiteJob], settings, console: Console) -> list[SiteJob]:
     from rich.live import Live
     from scrapy.crawler import CrawlerProcess
     from twisted.internet import task
 
     from zwgk.crawler.spiders.disclosure import DisclosureSpider
 
-    console = console or Console(stderr=True)
-    log_errors(console)
     process = CrawlerProcess(settings)
     crawlers = []
 

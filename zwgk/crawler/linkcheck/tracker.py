@@ -62,7 +62,7 @@ class LinkTracker:
         self.probes: dict[tuple, object] = {}  # (origin, dir) -> None pending | False (404) | (fp, redirected)
         self.probe_wait: dict[tuple, list] = {}  # pages judged before their directory's probe answered
         self.fragments: dict[str, set] = {}    # target page -> fragments linked to it
-        self.anchors: dict[str, str] = {}      # parsed page -> its ids and <a name>s (judge.anchor_names)
+        self.anchors: dict[int, str] = {}      # parsed page (its hash) -> its ids and <a name>s (judge.anchor_names)
         self.probed: set[str] = set()          # quick keys of directories already considered
         self.recovered: set[str] = set()       # netlocs that answered after erroring (retried)
         self.server_errors: dict[str, LinkTargetItem] = {}  # targets still failing after retries
@@ -143,7 +143,7 @@ class LinkTracker:
         if rows:
             out.append(PageLinksItem(source_url=response.url, links=rows))
         # keep the page's anchors: #fragment links to it may still turn up on later pages
-        self.anchors[page] = anchor_names(tree)
+        self.anchors[hash(page)] = anchor_names(tree)
         if page in self.fragments:
             out.extend(self.fragment_items(page, None))
         return out
@@ -164,8 +164,8 @@ class LinkTracker:
     def fragment_items(self, page: str, tree) -> list:
         """Judge the #fragment links to a page whose tree is at hand (or whose anchors were kept)."""
         if tree is not None:
-            self.anchors[page] = anchor_names(tree)
-        names = self.anchors.get(page)
+            self.anchors[hash(page)] = anchor_names(tree)
+        names = self.anchors.get(hash(page))
         if names is None:
             return []
         out = []
@@ -401,5 +401,5 @@ class LinkTracker:
                 yield LinkTargetItem(url=key, state="broken", kind=self.kind(key),
                                      status=None, error="请求超时，网站无响应")
         for page in list(self.fragments):
-            if page in self.anchors:
+            if hash(page) in self.anchors:
                 yield from self.fragment_items(page, None)

@@ -17,6 +17,7 @@ import time
 from scrapy import signals
 
 from zwgk.crawler import items as it
+from zwgk.crawler.urlset import UrlSet
 from zwgk.store import models as m
 from zwgk.store.db import open_db
 from zwgk.store.errors import WriteFailure, write_cause
@@ -75,7 +76,7 @@ class StoreItemsPipeline:
         self.failure: WriteFailure | None = None
         # distinct page and link-target rows of this crawl, for the progress line: the same
         # numbers the report shows (pages, links checked), copied rows included
-        self.rows_seen: dict[str, set[str]] = {"pages": set(), "link_targets": set()}
+        self.rows_seen: dict[str, UrlSet] = {"pages": UrlSet(), "link_targets": UrlSet()}
 
     @classmethod
     def from_crawler(cls, crawler):
