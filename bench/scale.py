@@ -47,6 +47,7 @@ def measured(cmd: list[str], log: Path) -> dict:
     use_time = os.path.exists(TIME)
     t0 = time.perf_counter()
     tree_peak = 0
+    depth_peak: dict[int, int] = {}  # generation below `cmd` (0: cmd itself) -> largest RSS seen, KiB
     with open(log, "wb") as out:
         p = subprocess.Popen(([TIME, "-f", "%M", "-o", str(stat)] if use_time else []) + cmd,
                              stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
@@ -54,17 +55,24 @@ def measured(cmd: list[str], log: Path) -> dict:
             pid, status, ru = os.wait4(p.pid, os.WNOHANG)
             if pid:
                 break
-            tree_peak = max(tree_peak, tree_pss_kib(p.pid))
+            pss, rss = tree_memory_kib(p.pid)
+            tree_peak = max(tree_peak, pss)
+            for depth, kib_ in rss.items():
+                depth_peak[depth] = max(depth_peak.get(depth, 0), kib_)
             time.sleep(0.5)
     wall = time.perf_counter() - t0
     kib = int(stat.read_text().split()[-1]) if use_time else ru.ru_maxrss  # fallback: an upper bound
     return {"wall_s": round(wall, 1), "peak_rss_mib": round(kib / 1024), "tree_pss_peak_mib": round(tree_peak / 1024),
-            "rc": os.waitstatus_to_exitcode(status)}
+            "rc": os.waitstatus_to_exitcode(status),
+            # sampled RSS peaks per generation of the tree: with GNU time, 1 is zwgk itself and 2 its
+            # children (the crawl of `zwgk run` / `zwgk crawl`)
+            "rss_peak_by_depth_mib": {d: round(k / 1024) for d, k in sorted(depth_peak.items())}}
 
 
-def tree_pss_kib(root: int) -> int:
+def tree_memory_kib(root: int) -> tuple[int, dict[int, int]]:
     """The proportional set size (shared pages split among their sharers: a forked child's pages
-    still shared with its parent are not counted twice) of `root` and all its descendants, KiB."""
+    still shared with its parent are not counted twice) of `root` and all its descendants, KiB;
+    and the largest RSS at each depth below `root` (0: root), KiB."""
     parent = {}
     for d in os.listdir("/proc"):
         if d.isdigit():
@@ -74,19 +82,22 @@ def tree_pss_kib(root: int) -> int:
                 parent[int(d)] = int(text[text.rindex(")") + 2:].split()[1])
             except (OSError, ValueError, IndexError):
                 pass
-    tree, grew = {root}, True
+    depth, level, grew = {root: 0}, 0, True
     while grew:
-        more = {pid for pid, pp in parent.items() if pp in tree and pid not in tree}
-        tree |= more
+        level += 1
+        more = {pid for pid, pp in parent.items() if pp in depth and pid not in depth}
+        depth.update(dict.fromkeys(more, level))
         grew = bool(more)
-    total = 0
-    for pid in tree:
+    total, rss = 0, {}
+    for pid, d in depth.items():
         try:
             with open(f"/proc/{pid}/smaps_rollup", encoding="utf-8") as f:
-                total += next((int(ln.split()[1]) for ln in f if ln.startswith("Pss:")), 0)
-        except OSError:
-            pass
-    return total
+                fields = {ln.split(":")[0]: int(ln.split()[1]) for ln in f if ln.startswith(("Pss:", "Rss:"))}
+        except (OSError, ValueError, IndexError):
+            continue
+        total += fields.get("Pss", 0)
+        rss[d] = max(rss.get(d, 0), fields.get("Rss", 0))
+    return total, rss
 
 
 def zwgk(*args: str) -> list[str]:

@@ -28,7 +28,7 @@ from zwgk.crawler.linkcheck.judge import (HEAD_FALLBACK_STATUS, IMPLICIT_FRAGMEN
                                           is_waf_page, judge_failure, link_state, moved_up, netloc_of, probe_dir,
                                           retry_after, too_short)
 from zwgk.crawler.netpolicy import LOOPBACK, is_loopback_host
-from zwgk.crawler.urlset import UrlSet
+from zwgk.crawler.urlset import LinkedTargets, UrlSet
 from zwgk.crawler.scope import Scope, host, is_attachment, short_norm, title_and_text
 from zwgk.formats.landing import fingerprint as fingerprint_landing
 
@@ -54,7 +54,7 @@ class LinkTracker:
         self.retry_after_max = retry_after_max  # ZWGK_RETRY_AFTER_MAX
         self.blocked_retry_delay = blocked_retry_delay  # ZWGK_BLOCKED_RETRY_DELAY (or the profile's)
         self.logger = logger
-        self.linked: dict[str, str] = {}       # target -> link kind, for every link seen
+        self.linked = LinkedTargets()          # every link target seen, with its link kind
         self.resolved = UrlSet()               # targets whose LinkTargetItem was yielded
         self.answers: dict[str, int] = {}      # netloc -> HTTP responses received
         self.timeouts: dict[str, str] = {}     # target -> netloc, for targets that timed out
@@ -133,6 +133,7 @@ class LinkTracker:
                 problem = None
             if link.url not in self.linked:
                 self.linked[link.url] = link.kind
+                self.linked.sweep(self.resolved)
                 if problem is None and link.kind != "站外":
                     probe = self.probe(link.url)
                     if probe is not None:
@@ -156,6 +157,7 @@ class LinkTracker:
             if target not in self.linked:
                 absolute, problem, _ = classify_href(target, source_url)
                 self.linked[target] = self.scope.kind(target)
+                self.linked.sweep(self.resolved)
                 if problem and target not in self.resolved:
                     self.resolved.add(target)
                     out.append(LinkTargetItem(url=target, state="wrong", kind=self.scope.kind(target), error=problem))
@@ -373,7 +375,7 @@ class LinkTracker:
 
     def to_check(self, requested) -> list[str]:
         """Targets linked but neither answered nor requested."""
-        return [u for u in self.linked if u not in self.resolved and u not in requested]
+        return [u for u in self.linked.waiting(self.resolved) if u not in requested]
 
     def check_request(self, url: str) -> scrapy.Request:
         """Check a target: GET for pages, in-site (their anchors) and external (what they show),
