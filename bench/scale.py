@@ -11,7 +11,8 @@ documents and adds departments; kept under --work), serves it on 127.0.0.1
 `zwgk crawl` (delay 0, --concurrency), `zwgk audit`, `zwgk report` — or, with `--stages run`,
 `zwgk run` (the three in one command, into a database of its own). Per stage: wall seconds, peak
 RSS of the process and the children it waited for (GNU time's %M: the largest one; see `measured`), the
-peak PSS of the whole process tree sampled twice a second (`tree_pss_peak_mib`), and for the crawl the
+peak PSS of the whole process tree sampled twice a second (`tree_pss_peak_mib`), the largest RSS sampled at
+each generation of that tree (`rss_peak_by_depth_mib`: 1 = zwgk itself, 2 = its crawl child), and for the crawl the
 pages stored and pages/s. With --linkinator, linkinator 7 (npm, installed on first use into
 ~/.cache/zwgk-bench like bench/links.py does) crawls the same server at the same concurrency.
 Prints one JSON object per stage and appends them to --work/scale-runs.jsonl.
