@@ -136,7 +136,8 @@ def test_further_list_pages_are_copied_when_the_first_page_did_not_change_and_as
     # the lists whose first page answered 304: a further page is asked only on its own night
     due = {lp for lp in kept_pages if due_for_revalidation(lp, verified[lp], nights["started"], DAYS)}
     assert {lp for lp in kept_pages if _path(lp) in asked} == due
-    assert 0 < len(due) < len(kept_pages) / 2
+    # both kinds present (which pages are due is slot luck: the URL's port is in its hash)
+    assert 0 < len(due) < len(kept_pages)
     a, b = nights["chain"]
     assert a in due and b not in due and _path(a) in asked and _path(b) not in asked
     # … and what the copied pages showed is all there: the same columns and entries as last night
