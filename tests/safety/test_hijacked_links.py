@@ -4,37 +4,21 @@ with their evidence in results.json and the report; the government site and the 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import sqlite3
-import subprocess
-import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from tests.fixtures.hijacked import EXTERNAL, FLAGGED, LINKS, SITE
+from tests.safety.namespace import needs_namespace, run_in_namespace
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _can_unshare() -> bool:
-    if os.geteuid() != 0 or not shutil.which("unshare") or not shutil.which("ip"):
-        return False
-    return subprocess.run(["unshare", "-n", "-m", "true"], capture_output=True).returncode == 0
-
-
-pytestmark = pytest.mark.skipif(not _can_unshare(), reason="needs root, unshare and ip (a loopback-only namespace)")
+pytestmark = needs_namespace
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     out = tmp_path_factory.mktemp("hijacked")
-    subprocess.run(["unshare", "-n", "-m", sys.executable, str(ROOT / "tests/fixtures/hijacked_run.py"), str(out)],
-                   check=True, timeout=900, cwd=ROOT)
-    log = json.loads((out / "hijacked.json").read_text(encoding="utf-8"))
-    assert log["returncode"] == 0, log["stderr"][-3000:]
+    log = run_in_namespace("hijacked", out)
     results = json.loads((out / "report" / "results.json").read_text(encoding="utf-8"))
     db = sqlite3.connect(out / "report" / "zwgk.db")
     rows = {url: (kind, status, json.loads(fp) if fp else None)

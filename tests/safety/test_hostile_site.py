@@ -3,8 +3,6 @@ nothing reaches the canary intranet service, every trap ends, what could not be 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -15,26 +13,16 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.fixtures.hostile import EXPECTED_DOCUMENTS, SECRET
+from tests.safety.namespace import needs_namespace, run_in_namespace
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _can_unshare() -> bool:
-    if os.geteuid() != 0 or not shutil.which("unshare") or not shutil.which("ip"):
-        return False
-    return subprocess.run(["unshare", "-n", "-m", "true"], capture_output=True).returncode == 0
-
-
-pytestmark = pytest.mark.skipif(not _can_unshare(), reason="needs root, unshare and ip (a loopback-only namespace)")
+pytestmark = needs_namespace
 
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     out = tmp_path_factory.mktemp("hostile")
-    subprocess.run(["unshare", "-n", "-m", sys.executable, str(ROOT / "tests/fixtures/hostile_run.py"), str(out)],
-                   check=True, timeout=900, cwd=ROOT)
-    run = json.loads((out / "hostile.json").read_text(encoding="utf-8"))
-    assert run["returncode"] == 0, run["stderr"][-3000:]
+    run = run_in_namespace("hostile", out)
     results = json.loads((out / "report" / "results.json").read_text(encoding="utf-8"))
     db = sqlite3.connect(out / "report" / "zwgk.db")
     states = {url: (state, error) for url, state, error in db.execute("SELECT url, state, error FROM link_target")}
