@@ -106,6 +106,15 @@ def site_file(site: Path, url: str) -> Path | None:
     return f if f.is_file() else None
 
 
+def site_html(site: Path, url: str) -> tuple[Path, str] | None:
+    """The file the sample server answers `url` with and its text, if it is UTF-8 HTML."""
+    f = site_file(site, url)
+    try:
+        return (f, f.read_text(encoding="utf-8")) if f is not None else None
+    except UnicodeDecodeError:
+        return None
+
+
 def entry_line(html: str, href_tail: str) -> re.Match | None:
     """The `<li>…</li>` of a list page whose link ends with `href_tail` (the document's file name)."""
     return next((m for m in re.finditer(r"<li>(?:(?!</li>).)*</li>", html, re.S)
@@ -131,13 +140,10 @@ def change_site(site: Path, db: Path, crawl_id: int, site_url: str) -> dict:
                                    crawl_id) if n == 1}
     firsts = {}  # column -> (file, html, [(url, title, date)] shown on its first page, once, as .html)
     for col in cols:
-        f = site_file(site, col)
-        if f is None:
+        found = site_html(site, col)
+        if found is None:
             continue
-        try:
-            html = f.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            continue
+        f, html = found
         rows = q(db, "select url, title, date from column_entry where crawl_id=? and column_url=? and list_page=? "
                      "and url like '%.html' order by url", crawl_id, col, col)
         once = [(u, t, d) for u, t, d in rows if u in listed_once and html.count(t) == 2
@@ -205,13 +211,10 @@ def change_site(site: Path, db: Path, crawl_id: int, site_url: str) -> dict:
             continue
         for u, t, lp in q(db, "select url, title, list_page from column_entry where crawl_id=? and column_url=? and "
                               "list_page != column_url order by url", crawl_id, col):
-            lf = site_file(site, lp)
-            if lf is None:
+            found = site_html(site, lp)
+            if found is None:
                 continue
-            try:
-                lhtml = lf.read_text(encoding="utf-8")
-            except UnicodeDecodeError:
-                continue
+            lf, lhtml = found
             m = entry_line(lhtml, u.rsplit("/", 1)[1])
             if m and lhtml.count(t) == 2:
                 lf.write_text(lhtml[:m.start()] + m.group(0).replace(t, t + "（修订）") + lhtml[m.end():],
