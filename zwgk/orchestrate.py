@@ -38,13 +38,13 @@ def crawl_site(url: str, *, db: str | None, profile: dict, concurrency: int | No
            network: str, max_pages: int | None = None, autothrottle: bool = False, incremental: bool = False,
            resume: bool = False, time_budget: float | None = None, revalidate_days: int = 0) -> int:
     """Run the spider in this process with a progress display; returns the crawl id."""
-    from zwgk.crawler.process import CrawlProcessDied, SiteJob, build_settings, run_crawls_apart
+    from zwgk.crawler.process import CrawlOptions, CrawlProcessDied, SiteJob, run_crawls_apart
 
     check_url(url)
 
-    settings = build_settings(db=db, concurrency=concurrency, delay=delay, network=network, max_pages=max_pages,
-                              autothrottle=autothrottle, profile=profile, incremental=incremental,
-                              time_budget=time_budget, revalidate_days=revalidate_days)
+    options = CrawlOptions(db=db, concurrency=concurrency, delay=delay, network=network, max_pages=max_pages,
+                           autothrottle=autothrottle, profile=profile, incremental=incremental,
+                           time_budget=time_budget, revalidate_days=revalidate_days)
     job = SiteJob(url, profile)
     if resume:
         from zwgk.store.db import open_db
@@ -58,7 +58,7 @@ def crawl_site(url: str, *, db: str | None, profile: dict, concurrency: int | No
             console.print(f"继续未完成的抓取（编号 {job.crawl_id}）：已解析的文件不再重复抓取")
             job.resume = True
     try:
-        [job] = run_crawls_apart([job], settings, console)
+        [job] = run_crawls_apart([job], options, console)
     except CrawlProcessDied as exc:
         raise click.ClickException(str(exc)) from None
     if job.failure is not None:  # before the start page: rows lost in the database are not the site's fault
@@ -66,7 +66,7 @@ def crawl_site(url: str, *, db: str | None, profile: dict, concurrency: int | No
     if job.crawl_id is None:
         raise click.ClickException("抓取未能开始，请检查网址和数据库设置")
     check_start_page(db, job.crawl_id, url)
-    read_attachments(db, job.crawl_id, url, profile, network, settings.getfloat("DOWNLOAD_DELAY"))
+    read_attachments(db, job.crawl_id, url, profile, network, options.download_delay())
     from zwgk.store.db import open_db
     from zwgk.store.models import Crawl
 

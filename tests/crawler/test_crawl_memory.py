@@ -46,3 +46,41 @@ def test_linked_targets_keep_kind_and_order_and_forget_judged_urls():
     # the unjudged ones, in the order they were linked; judged URLs are no longer held
     assert linked.waiting(judged) == urls[0::2]
     assert len(linked._waiting) < 10_000
+
+
+def test_the_process_that_audits_never_imports_scrapy(tmp_path):
+    """`zwgk run` crawls in a forked child that builds the Scrapy settings itself: the parent,
+    which audits afterwards, keeps no Scrapy, Twisted or lxml (~27 MiB resident for scrapy.settings)."""
+    import subprocess
+
+    script = tmp_path / "run.py"
+    script.write_text(f'''
+import sys
+from zwgk.samplesite.generator import generate
+from zwgk.samplesite.server import serve
+from zwgk.cli import main
+generate({str(tmp_path / "site")!r})
+with serve({str(tmp_path / "site")!r}) as srv:
+    try:
+        main(["run", srv.url, "--db", "sqlite:///{tmp_path}/z.db", "--out", {str(tmp_path / "out")!r},
+              "--delay", "0", "--max-pages", "40"], standalone_mode=False)
+    except SystemExit:
+        pass
+print("LOADED", sorted({{m.split(".")[0] for m in sys.modules}} & {{"scrapy", "twisted", "lxml", "parsel"}}))
+''', encoding="utf-8")
+    import os
+    from pathlib import Path
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}  # this checkout's zwgk
+    p = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, env=env)
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert (tmp_path / "out" / "report.html").is_file()  # the run went through: crawl, audit, report
+    assert "LOADED []" in p.stdout, p.stdout[-500:]
+
+
+def test_crawl_options_give_the_delay_their_settings_give():
+    from zwgk.crawler.process import CrawlOptions
+
+    for kw in ({}, {"delay": 0}, {"delay": 2.5}, {"profile": {"delay": 3}}, {"delay": 0.5, "profile": {"delay": 3}}):
+        o = CrawlOptions(db=None, **kw)
+        assert o.download_delay() == o.settings().getfloat("DOWNLOAD_DELAY"), kw

@@ -142,7 +142,7 @@ def ranking_rows(results: list[tuple[SiteRow, dict | None, str]], errors: dict[s
 def batch(sites, as_of, out, checklist, db, concurrency, delay, network, max_pages, redis, no_wait, prefix, a11y):
     """批量评估：按网站清单（CSV：名称、网址、评估对象、配置）逐一抓取检查，生成各站报告和排名。"""
     from zwgk.orchestrate import WriteFailed, audit_crawl, console, parse_date, write_report
-    from zwgk.crawler.process import CrawlProcessDied, SiteJob, build_settings, run_crawls_apart
+    from zwgk.crawler.process import CrawlOptions, CrawlProcessDied, SiteJob, run_crawls_apart
     from zwgk.reports.render import render_ranking
 
     rows = read_sites(Path(sites))
@@ -170,9 +170,9 @@ def batch(sites, as_of, out, checklist, db, concurrency, delay, network, max_pag
             job.crawl_id = cid
         _unrecorded_ends(db, jobs)
     else:
-        settings = build_settings(db=db, concurrency=concurrency, delay=delay, network=network, max_pages=max_pages)
+        options = CrawlOptions(db=db, concurrency=concurrency, delay=delay, network=network, max_pages=max_pages)
         try:
-            run_crawls_apart(jobs, settings, console)
+            run_crawls_apart(jobs, options, console)
         except CrawlProcessDied as exc:
             raise click.ClickException(str(exc)) from None
     if a11y:  # said once for the whole batch: every site's audit then says 未采集

@@ -28,6 +28,33 @@ class SiteJob:
     failure: object | None = None    # filled by run_crawls: a store.errors.WriteFailure when a write was refused
 
 
+@dataclass(frozen=True)
+class CrawlOptions:
+    """A run's crawl options, made into Scrapy settings only where the crawl runs: in the forked
+    child of run_crawls_apart, so that the process which audits afterwards never imports Scrapy
+    (`import scrapy.settings` alone keeps ~27 MiB resident, measured in docs/benchmarks.md)."""
+    db: str | None
+    concurrency: int | None = None
+    delay: float | None = None
+    network: str = "any"
+    max_pages: int | None = None
+    autothrottle: bool = False
+    profile: dict | None = None
+    incremental: bool = False
+    time_budget: float | None = None
+    revalidate_days: int = 0
+
+    def settings(self):
+        return build_settings(**{f: getattr(self, f) for f in self.__dataclass_fields__})
+
+    def download_delay(self) -> float:
+        """DOWNLOAD_DELAY of settings(), without Scrapy: the option, else the profile's, else the default."""
+        from zwgk.crawler import settings as default_settings
+
+        dl = self.delay if self.delay is not None else (self.profile or {}).get("delay")
+        return float(dl) if dl is not None else float(default_settings.DOWNLOAD_DELAY)
+
+
 def build_settings(*, db: str | None, concurrency: int | None = None, delay: float | None = None,
                    network: str = "any", max_pages: int | None = None, autothrottle: bool = False,
                    profile: dict | None = None, incremental: bool = False, time_budget: float | None = None,
@@ -182,9 +209,9 @@ class CrawlProcessDied(RuntimeError):
     stays in the database, its crawl row unfinished (`--resume` carries on from it)."""
 
 
-def run_crawls_apart(jobs: list[SiteJob], settings, console: Console | None = None) -> list[SiteJob]:
-    """run_crawls in a child process (forked: settings, jobs and console are inherited, only each
-    job's crawl id and write failure come back). The crawl's per-URL state and the heap Python
+def run_crawls_apart(jobs: list[SiteJob], options: CrawlOptions, console: Console | None = None) -> list[SiteJob]:
+    """run_crawls in a child process (forked: options, jobs and console are inherited, only each
+    job's crawl id and write failure come back; Scrapy is imported and its settings built there). The crawl's per-URL state and the heap Python
     keeps after it are returned to the system when the child ends, before `zwgk run` audits.
 
     The child has a process group of its own; each Ctrl-C (SIGINT) and SIGTERM this process
@@ -208,7 +235,7 @@ def run_crawls_apart(jobs: list[SiteJob], settings, console: Console | None = No
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         try:
-            done = run_crawls(jobs, settings, console)
+            done = run_crawls(jobs, options.settings(), console)
         except KeyboardInterrupt:  # before Scrapy took over Ctrl-C: nothing to report
             return
         send.send([(j.crawl_id, j.failure) for j in done])
