@@ -183,7 +183,8 @@ def build_snapshot(spec: dict | None) -> SiteSnapshot:
     elif isinstance(facts.get("interaction"), dict):
         fact = facts["interaction"]
         facts["interaction"] = {**fact, "home": u(fact["home"]) if fact.get("home") else None, "channels": [
-            {"state": "read", "pages": 1, "rows": 0, "error": None, **c, "url": u(c["url"])}
+            {"state": "read", "pages": 1, "rows": 0, "error": None, **c, "url": u(c["url"]),
+             **({"via": [u(v) for v in c["via"]]} if c.get("via") else {})}
             for c in fact.get("channels") or ()]}
 
     return SiteSnapshot(

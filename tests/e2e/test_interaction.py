@@ -10,9 +10,12 @@ under national-web-2019 (gw-v5a, gw-v5b, gw-d7) and yiyuan-2023 (yy-164); result
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -47,17 +50,44 @@ def _leaves(nodes):
             yield n
 
 
+def _office_result(results: dict, check: str, office: str) -> dict:
+    leaf = next(i for i in _leaves(results["scores"]["tree"]) if i.get("check") == check)
+    return next(r for r in leaf["results"] if r["office"] == office)
+
+
 @pytest.mark.parametrize("check", sorted(KEY["findings"]))
 def test_findings_equal_the_answer_key(runs, check):
+    """The county's own channels (the homepage's): findings with no office, as before 评估对象 had
+    channels of their own."""
     run, yiyuan, _ = runs
     results = yiyuan if check == "interaction-reply-lag" else run.results
     outcome, want = KEY["findings"][check]
     assert _outcome(results, check) == outcome
-    got = {run.key_form(f["url"]): f for f in results["findings"] if f["check"] == check}
+    got = {run.key_form(f["url"]): f for f in results["findings"] if f["check"] == check and f["office"] is None}
     assert set(got) == {path for path, _ in want}
     for path, details in want:
         for k, v in details.items():
             assert got[path][k] == v, (path, k)
+
+
+@pytest.mark.parametrize("office", sorted(KEY["offices"]))
+def test_each_office_judged_on_its_own_mailbox(runs, office):
+    """A department's 局长信箱 and a township's 书记信箱, linked only from their own pages, are
+    judged for them: the findings name the office; an office without a mailbox is not_applicable."""
+    run, yiyuan, _ = runs
+    want = KEY["offices"][office]
+    for check, (outcome, findings) in want["findings"].items():
+        results = yiyuan if check == "interaction-reply-lag" else run.results
+        assert _office_result(results, check, office)["outcome"] == outcome, check
+        got = {run.key_form(f["url"]): f for f in results["findings"] if f["check"] == check and f["office"] == office}
+        assert set(got) == {path for path, _ in findings}, check
+        for path, details in findings:
+            for k, v in details.items():
+                assert got[path][k] == v, (path, k)
+    s = run.results["interaction"]
+    assert {c["name"]: c["kind"] for c in s["channels"] if c["office"] == office} == want["channels"]
+    mine = next((o for o in s["offices"] if o["office"] == office), None)
+    assert (mine or {"messages": 0})["messages"] == want["messages"]
 
 
 def test_veto_lines_are_automated(runs):
@@ -98,7 +128,8 @@ def test_report_shows_the_interaction_section(runs):
     _, _, base = runs
     html = (base / "out" / "report.html").read_text(encoding="utf-8")
     assert 'id="interaction"' in html
-    for text in ("互动交流", "县长信箱", "部门信箱", "网上信访", "超过 90 天（3个月）未回复", "2023-11-24"):
+    for text in ("互动交流", "县长信箱", "部门信箱", "网上信访", "超过 90 天（3个月）未回复", "2023-11-24",
+                 "县教育和体育局", "局长信箱", "城关镇", "书记信箱", "按评估对象分别检查"):
         assert text in html, text
 
 
@@ -113,3 +144,90 @@ def test_same_findings_in_another_response_order(runs, tmp_path):
                       if f["check"].startswith("interaction-"))
     assert interaction(shuffled) == interaction(run)
     assert shuffled.results["interaction"]["messages"] == run.results["interaction"]["messages"]
+
+
+# ---- across --resume: a crawl stopped part-way and resumed ends as an uninterrupted one ----------
+
+def _crawl(url: str, db: Path, *extra: str, wait: bool = True):
+    args = [sys.executable, "-m", "zwgk.cli", "crawl", url, "--db", f"sqlite:///{db}", "--network", "loopback",
+            "--concurrency", "2", *extra]
+    if not wait:
+        return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr[-3000:]
+    return p
+
+
+def _q(db: Path, sql: str, *args):
+    with sqlite3.connect(db) as c:
+        return c.execute(sql, args).fetchall()
+
+
+def _messages(db: Path) -> set[tuple]:
+    return set(_q(db, "select url, channel, channel_url, channel_kind, title, asked_on, answered_on, status, replied,"
+                      " answered_by, office, page_read, list_page from message"))
+
+
+def _interaction_fact(db: Path) -> dict:
+    (facts,) = _q(db, "select facts from crawl")[0]
+    fact = json.loads(facts)["interaction"]
+    return {**fact, "channels": sorted(fact["channels"], key=lambda c: c["url"])}
+
+
+def _interaction_findings(db: Path, out: Path) -> list[tuple]:
+    p = subprocess.run([sys.executable, "-m", "zwgk.cli", "audit", "--db", f"sqlite:///{db}", "--crawl", "1",
+                        "--checklist", "national-web-2019", "--as-of", interactsite.AS_OF, "--out", str(out)],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr[-3000:]
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    return (sorted((f["check"], f["url"], f.get("office"), json.dumps(f.get("details"), sort_keys=True,
+                                                                       ensure_ascii=False))
+                   for f in results["findings"] if f["check"].startswith("interaction-")), results["interaction"])
+
+
+@pytest.mark.parametrize("stop", ["kill", "time-budget"])
+def test_resumed_crawl_ends_with_the_same_interaction_facts_and_messages(tmp_path, stop):
+    """A crawl stopped after some messages were stored — killed with SIGKILL (nothing of the crawl's
+    facts written) or stopped by --time-budget (the facts of the part crawled written) — and resumed
+    with --resume ends with the channels, messages and findings of an uninterrupted crawl: none lost,
+    none doubled."""
+    clean_db, db = tmp_path / "clean.db", tmp_path / "resumed.db"
+    total = KEY["messages"] + sum(o["messages"] for o in KEY["offices"].values())
+    with interactsite.serve(max_delay=0.05, seed=3) as srv:
+        _crawl(srv.url, clean_db, "--delay", "0")
+        if stop == "kill":
+            proc = _crawl(srv.url, db, "--delay", "0.1", wait=False)
+            deadline = time.time() + 120
+            n = 0
+            while time.time() < deadline and proc.poll() is None:
+                time.sleep(0.2)
+                try:
+                    n = _q(db, "select count(*) from message")[0][0]
+                except sqlite3.OperationalError:
+                    n = 0  # not created yet
+                if n >= 5:
+                    break
+            proc.kill()
+            proc.wait()
+            assert _q(db, "select status, facts from crawl") == [("running", None)]
+        else:
+            _crawl(srv.url, db, "--delay", "0.15", "--time-budget", "0.08")
+            assert _q(db, "select status from crawl") == [("interrupted",)]
+            assert json.loads(_q(db, "select facts from crawl")[0][0])["interaction"]["channels"]
+        before = _q(db, "select count(*) from message")[0][0]
+        assert 0 < before < total
+        read = {urlsplit(u).path + (f"?{urlsplit(u).query}" if urlsplit(u).query else "")
+                for (u,) in _q(db, "select url from message where page_read")}
+        mark = len(srv.requests)
+        _crawl(srv.url, db, "--delay", "0", "--resume")
+        again = {p for _, p in srv.requests[mark:]}
+    # letters read before the stop are not asked again (their rows are kept, as documents' are)
+    assert read and not read & again, sorted(read & again)
+    assert _q(db, "select id, status from crawl") == [(1, "finished")]
+    assert _q(db, "select count(*) from message") == [(total,)]  # nothing doubled
+    assert _messages(db) == _messages(clean_db)
+    assert _interaction_fact(db) == _interaction_fact(clean_db)
+    got, summary = _interaction_findings(db, tmp_path / "resumed")
+    want, clean_summary = _interaction_findings(clean_db, tmp_path / "clean")
+    assert got == want and summary == clean_summary
+    assert any(f[0] == "interaction-overdue" and f[2] == "县教育和体育局" for f in got)

@@ -307,25 +307,58 @@ def message_item(row: dict, channel: dict, fields: MessageFields | None, list_pa
                        answered_by=f.office, page_read=fields is not None, list_page=list_page)
 
 
+def _office_order(office: str | None) -> tuple:
+    return (office is not None, office or "")
+
+
 class Channels:
     """What the crawl found of each interaction channel, written live into crawl.facts
     "interaction": {"home": the homepage looked at, "channels": [{url, name, kind, state, pages, rows,
-    error}]} — state: found
-    (not read: an excluded kind), asked, read, unread (an error), external (out of scope)."""
+    error, from, via}]} — state: found (not read: an excluded kind), asked, read, unread (an error),
+    external (out of scope); from: the 评估对象 whose own pages link the channel (None: the portal's
+    homepage; an office: a department's or township's page); via: the hubs and channel lists that
+    link it. Both are sorted sets, the same whichever page answered first: whose channel it is is
+    settled from them when the crawl is audited (auditor/checks/interaction.py `owners`)."""
 
     def __init__(self, facts: dict):
         self.fact = facts.setdefault("interaction", {"channels": []})
         self.by_url: dict[str, dict] = {}
         self.asked: dict[str, int] = {}  # list pages asked per channel (the first included)
+        self.stored: set[str] = set()    # a resumed crawl's messages already read with their page
+
+    def load_resumed(self, sessions, crawl_id: int) -> None:
+        """The messages this (resumed) crawl already stored with their page read: not asked again —
+        their rows stay, as a resumed crawl's documents do (`sessions`: a session factory)."""
+        from sqlalchemy import select
+
+        from zwgk.crawler.extractors.links import canonical_url
+        from zwgk.store import models as m
+
+        with sessions() as s:
+            self.stored = {canonical_url(u) for (u,) in s.execute(
+                select(m.Message.url).where(m.Message.crawl_id == crawl_id, m.Message.page_read.is_(True)))}
 
     def add(self, url: str, name: str, kind: str, state: str) -> dict | None:
         """The channel's record, new; None when it was recorded already."""
         if url in self.by_url:
             return None
-        c = {"url": url, "name": name, "kind": kind, "state": state, "pages": 0, "rows": 0, "error": None}
+        c = {"url": url, "name": name, "kind": kind, "state": state, "pages": 0, "rows": 0, "error": None,
+             "from": [], "via": []}
         self.by_url[url] = c
         self.fact["channels"].append(c)
         return c
+
+    def link(self, url: str, office: str | None = None, via: str | None = None) -> None:
+        """A page linked channel `url`: a page of `office` (None: the portal's homepage), or, with
+        `via`, the hub or channel list `via`."""
+        c = self.by_url.get(url)
+        if c is None:
+            return
+        if via is not None:
+            if via != url and via not in c["via"]:
+                c["via"] = sorted({*c["via"], via})
+        elif office not in c["from"]:
+            c["from"] = sorted({*c["from"], office}, key=_office_order)
 
     def get(self, url: str) -> dict | None:
         return self.by_url.get(url)

@@ -1,8 +1,12 @@
 """互动交流 (interaction): a working consultation channel, messages left unanswered, replies kept up
 and answered in time (国办秘函〔2019〕19号 单项否决 互动回应差 and 扣分 留言答复未更新; 沂源 yy-164).
 
-Reads the crawl fact `facts["interaction"]` (the channels found from the homepage, see
-SiteSnapshot.facts) and `snap.messages` (each message's list row and page). Channels whose kind is
+Reads the crawl fact `facts["interaction"]` (the channels found from the homepage and from each
+department's and township's own pages, see SiteSnapshot.facts) and `snap.messages` (each message's
+list row and page). Each check runs per 评估对象: the portal (the county) is judged on the channels
+the homepage leads to, a department or township on the channels only its own pages lead to
+(`owners`); one without a channel of its own is not_applicable — its people write to the county's
+mailboxes. Channels whose kind is
 petition (网上信访), report (纪检举报), interview (在线访谈) or survey (调查征集) never count as a
 consultation channel, and their messages are not read. What the crawl could not read, and what a
 machine cannot judge (whether a message is 有效, whether a question is 简单), is left to the
@@ -11,11 +15,13 @@ evaluator with the evidence: needs review, never a failure.
 from __future__ import annotations
 
 import calendar
+from dataclasses import replace
 from datetime import date, timedelta
 from statistics import median
 
 from ..model import CheckResult, Finding, Message, SiteSnapshot
 from ..registry import check
+from ._select import memo
 from ..workdays import working_days_between
 
 EXCLUDED = {"petition": "网上信访", "report": "纪检举报", "interview": "在线访谈", "survey": "调查征集"}
@@ -47,9 +53,64 @@ def _fact(snap: SiteSnapshot) -> dict | None:
     return fact if isinstance(fact, dict) else None
 
 
-def _counted(snap: SiteSnapshot) -> list[Message]:
-    """Messages of 政务咨询 channels (a hub that lists messages itself counts as one)."""
-    return [m for m in snap.messages if m.channel_kind not in EXCLUDED]
+def owners(fact: dict | None) -> dict[str, str | None]:
+    """{channel URL: the 评估对象 whose channel it is, None: the portal's (the county's)}.
+
+    The crawl notes with each channel the offices whose own pages link it (`from`, None: the
+    homepage) and the hubs and channel lists that do (`via`). A channel the homepage links is the
+    county's, even where departments' pages repeat the portal's header; else a channel one office's
+    own pages link is that office's (局长信箱 on a department's page, 书记信箱 on a township's —
+    also when the county's 互动交流 page lists it too); one several offices link and the homepage
+    does not is shared: the county's. A channel no such page links belongs to whoever owns the hubs
+    and lists leading to it (the county when they differ). Channels recorded without `from` /
+    `via` (older crawls) are the county's."""
+    chans = [c for c in (fact or {}).get("channels") or () if isinstance(c, dict) and c.get("url")]
+    label: dict[str, set] = {}
+    for c in chans:
+        direct = set(c.get("from") or ())
+        offices = {o for o in direct if o is not None}
+        label[c["url"]] = ({None} if None in direct or len(offices) > 1 else offices) if direct else set()
+    inherit = {c["url"]: [v for v in c.get("via") or () if v in label and v != c["url"]]
+               for c in chans if not c.get("from")}
+    changed = True
+    while changed:  # owners flow down hubs and lists to channels only they link; sets only grow
+        changed = False
+        for url, ps in inherit.items():
+            for p in ps:
+                if not label[p] <= label[url]:
+                    label[url] |= label[p]
+                    changed = True
+    return {url: next(iter(ls)) if len(ls) == 1 else None for url, ls in label.items()}
+
+
+def _settled(snap: SiteSnapshot) -> tuple[Message, ...]:
+    """Every message with the 评估对象 of its channel (`owners`; a message of a channel the fact
+    does not record keeps the office stored with it)."""
+    fact = _fact(snap)
+
+    def build():
+        own = owners(fact)
+        return tuple(m if own.get(m.channel_url, m.office) == m.office else replace(m, office=own[m.channel_url])
+                     for m in snap.messages)
+    return memo("interaction_messages", snap.messages, build) if fact is not None else snap.messages
+
+
+_VIEW = "\0view"  # the 评估对象 of the snapshot view (an office argument may be None: the portal)
+
+
+def _channels(snap: SiteSnapshot, office: str | None = _VIEW) -> list[dict]:
+    """The channels of one 评估对象 (the view's, unless `office` is given)."""
+    office = snap.office if office == _VIEW else office
+    fact = _fact(snap) or {}
+    own = owners(fact)
+    return [c for c in fact.get("channels") or () if isinstance(c, dict) and own.get(c.get("url")) == office]
+
+
+def _counted(snap: SiteSnapshot, office: str | None = _VIEW) -> list[Message]:
+    """Messages of 政务咨询 channels (a hub that lists messages itself counts as one) of one
+    评估对象 (the view's, unless `office` is given)."""
+    office = snap.office if office == _VIEW else office
+    return [m for m in _settled(snap) if m.channel_kind not in EXCLUDED and m.office == office]
 
 
 def _per_channel(snap: SiteSnapshot) -> dict[str, int]:
@@ -60,13 +121,22 @@ def _per_channel(snap: SiteSnapshot) -> dict[str, int]:
     return per
 
 
-def _not_read(snap: SiteSnapshot) -> str | None:
-    """Why there is nothing to judge by: the crawl did not look for channels, or found no messages."""
+NO_CHANNEL = "该评估对象的页面未链接自己的政务咨询渠道（群众可通过县级渠道留言），不单独评价"
+
+
+def _not_read(snap: SiteSnapshot) -> CheckResult | None:
+    """Why there is nothing to judge by: the crawl did not look for channels, or found no messages;
+    a department or township without a consultation channel of its own is not judged."""
     fact = _fact(snap)
     if fact is None or not fact.get("home"):
-        return "抓取未读取首页的互动交流渠道（未从首页开始抓取，或为旧版本的抓取记录）"
+        return CheckResult("needs_review", (), 0,
+                           "抓取未读取首页的互动交流渠道（未从首页开始抓取，或为旧版本的抓取记录）")
+    if snap.office is not None and not _counted(snap) and not any(
+            c.get("kind") in ("consult", "hub") for c in _channels(snap)):
+        return CheckResult("not_applicable", (), 0, NO_CHANNEL)
     if not _counted(snap):
-        return "未读取到政务咨询类栏目的留言（渠道未找到、无法读取或不公开留言），需人工核查"
+        return CheckResult("needs_review", (), 0,
+                           "未读取到政务咨询类栏目的留言（渠道未找到、无法读取或不公开留言），需人工核查")
     return None
 
 
@@ -76,12 +146,13 @@ def _not_read(snap: SiteSnapshot) -> str | None:
     failure_title="没有有效的网上咨询渠道",
     columns=[("url", "渠道地址", "url"), ("name", "渠道名称", "text"), ("kind", "类型", "text"),
              ("state", "读取情况", "text"), ("messages", "读到留言数", "count"), ("error", "错误", "text")],
-    scope="site",
+    scope="office",
 )
 def interaction_channel(snap: SiteSnapshot) -> CheckResult:
     """The site has an effective online consultation channel (国办秘函〔2019〕19号 单项否决
     互动回应差: 网上信访、纪检举报渠道除外): a consultation channel (县长信箱, 我要咨询, 留言办理 …)
-    found from the homepage whose list was read and shows messages passes.
+    found from the homepage whose list was read and shows messages passes. A department or township
+    is judged on the channels its own pages link (局长信箱, 书记信箱 …): not_applicable when it has none.
 
     Fails when the homepage was read and links no interaction channel at all, or only excluded
     kinds (网上信访, 纪检举报, 在线访谈, 调查征集): one finding at the homepage naming what was
@@ -92,12 +163,13 @@ def interaction_channel(snap: SiteSnapshot) -> CheckResult:
     """
     fact = _fact(snap)
     if fact is None or not fact.get("home"):
-        return CheckResult("needs_review", (), 0, _not_read(snap))
-    channels = list(fact.get("channels") or ())
+        return _not_read(snap)
+    channels = _channels(snap)
     per = _per_channel(snap)
 
     def finding(c: dict) -> Finding:
-        return Finding("interaction-channel", c["url"], source=fact.get("home"), details={
+        return Finding("interaction-channel", c["url"], source=fact.get("home") if snap.office is None else None,
+                       office=snap.office, details={
             "name": c.get("name"), "kind": kind_label(c.get("kind")),
             "state": STATE.get(c.get("state"), c.get("state")), "messages": per.get(c["url"], 0),
             "error": c.get("error")})
@@ -114,6 +186,9 @@ def interaction_channel(snap: SiteSnapshot) -> CheckResult:
                            "需人工核实渠道是否有效")
     home = fact.get("home")
     found = "、".join(dict.fromkeys(c["name"] for c in excluded)) or "无"
+    if snap.office is not None:  # a department or township: the county's channels serve it
+        return CheckResult("not_applicable", (), len(channels),
+                           NO_CHANNEL + (f"（另有 {found}，不计为咨询渠道）" if excluded else ""))
     f = Finding("interaction-channel", home, details={"name": found, "kind": "、".join(
         dict.fromkeys(EXCLUDED[c["kind"]] for c in excluded)) or None, "state": "首页未链接政务咨询渠道",
         "messages": 0, "error": None})
@@ -128,7 +203,7 @@ def interaction_channel(snap: SiteSnapshot) -> CheckResult:
     columns=[("url", "留言", "url"), ("title", "标题", "text"), ("channel", "渠道", "text"),
              ("asked_on", "留言时间", "date"), ("answered_on", "答复时间", "date"), ("days", "已过天数", "count"),
              ("status", "状态", "text"), ("verdict", "判断", "text")],
-    scope="site",
+    scope="office",
 )
 def interaction_overdue(snap: SiteSnapshot, max_days: int = MAX_DAYS, window_days: int = 365) -> CheckResult:
     """No message of a 政务咨询 channel left in the `window_days` before the audit date has gone
@@ -144,7 +219,7 @@ def interaction_overdue(snap: SiteSnapshot, max_days: int = MAX_DAYS, window_day
     """
     why = _not_read(snap)
     if why:
-        return CheckResult("needs_review", (), 0, why)
+        return why
     since = snap.as_of - timedelta(days=window_days)
     msgs = [m for m in _counted(snap) if m.asked_on is not None and since <= m.asked_on <= snap.as_of]
     undated = sum(m.asked_on is None for m in _counted(snap))
@@ -182,7 +257,7 @@ def interaction_overdue(snap: SiteSnapshot, max_days: int = MAX_DAYS, window_day
     failure_title="留言答复长期未更新",
     columns=[("url", "最近答复的留言", "url"), ("title", "标题", "text"), ("last_reply", "最近答复时间", "date"),
              ("since", "应不早于", "date"), ("days", "距检查日天数", "count")],
-    scope="site",
+    scope="office",
 )
 def interaction_reply_stale(snap: SiteSnapshot, max_months: int = 2) -> CheckResult:
     """The newest answer to a message (答复时间 on the list or the page, no later than the audit
@@ -192,7 +267,7 @@ def interaction_reply_stale(snap: SiteSnapshot, max_months: int = 2) -> CheckRes
     """
     why = _not_read(snap)
     if why:
-        return CheckResult("needs_review", (), 0, why)
+        return why
     msgs = _counted(snap)
     dated = [m for m in msgs if m.answered_on is not None and m.answered_on <= snap.as_of]
     since = months_before(snap.as_of, max_months)
@@ -222,7 +297,7 @@ def reply_lags(snap: SiteSnapshot) -> list[tuple[Message, int | None]]:
     columns=[("url", "留言", "url"), ("title", "标题", "text"), ("channel", "渠道", "text"),
              ("asked_on", "留言时间", "date"), ("answered_on", "答复时间", "date"),
              ("working_days", "用时（工作日）", "count"), ("limit", "时限（工作日）", "count")],
-    scope="site",
+    scope="office",
 )
 def interaction_reply_lag(snap: SiteSnapshot, max_working_days: int = MAX_WORKING_DAYS, max_late_share: float = 0.5) -> CheckResult:
     """Messages are answered within `max_working_days` China working days (沂源 yy-164: 简单常见问题
@@ -236,7 +311,7 @@ def interaction_reply_lag(snap: SiteSnapshot, max_working_days: int = MAX_WORKIN
     """
     why = _not_read(snap)
     if why:
-        return CheckResult("needs_review", (), 0, why)
+        return why
     lags = reply_lags(snap)
     known = [(m, n) for m, n in lags if n is not None]
     late = [Finding("interaction-reply-lag", m.url, source=m.channel_url, office=m.office, details={
@@ -257,23 +332,15 @@ def interaction_reply_lag(snap: SiteSnapshot, max_working_days: int = MAX_WORKIN
     return CheckResult("pass", (), len(known), note)
 
 
-def summary(snap: SiteSnapshot) -> dict | None:
-    """results.json `interaction` (docs/results-json.md): what the crawl found of 互动交流; None
-    when it did not look (no homepage read)."""
-    fact = _fact(snap)
-    if fact is None or not fact.get("home"):
-        return None
-    msgs = _counted(snap)
-    per = _per_channel(snap)
+def _figures(snap: SiteSnapshot, office: str | None) -> dict:
+    """What was read of one 评估对象's channels: messages, answered, open, overdue, reply lags."""
+    msgs = _counted(snap, office)
     since = snap.as_of - timedelta(days=365)
-    lags = [n for _, n in reply_lags(snap) if n is not None]
+    lags = [working_days_between(m.asked_on, m.answered_on) for m in msgs
+            if m.asked_on is not None and m.answered_on is not None and m.answered_on >= m.asked_on]
+    lags = [n for n in lags if n is not None]
     answered = [m.answered_on for m in msgs if m.answered_on is not None and m.answered_on <= snap.as_of]
     return {
-        "channels": [{"url": c["url"], "name": c.get("name"), "kind": c.get("kind"),
-                      "kind_label": kind_label(c.get("kind")),
-                      "state": c.get("state"), "state_label": STATE.get(c.get("state"), c.get("state")),
-                      "pages": c.get("pages", 0), "messages": per.get(c["url"], 0)}
-                     for c in fact.get("channels") or ()],
         "messages": len(msgs),
         "pages_read": sum(m.page_read for m in msgs),
         "replied": sum(m.replied is True for m in msgs),
@@ -285,4 +352,31 @@ def summary(snap: SiteSnapshot) -> dict | None:
         "late": sum(n > MAX_WORKING_DAYS for n in lags),
         "timed": len(lags),
         "latest_reply": max(answered).isoformat() if answered else None,
+    }
+
+
+def summary(snap: SiteSnapshot) -> dict | None:
+    """results.json `interaction` (docs/results-json.md): what the crawl found of 互动交流 — every
+    channel with the 评估对象 it belongs to (`office`, None: the county), the county's figures, and
+    `offices`: the same figures for each department or township with channels of its own; None when
+    the crawl did not look (no homepage read)."""
+    fact = _fact(snap)
+    if fact is None or not fact.get("home"):
+        return None
+    per = _per_channel(snap)
+    own = owners(fact)
+    # the county's channels first, then each office's, by address: the crawl records them in the
+    # order pages answered
+    channels = sorted((c for c in fact.get("channels") or () if isinstance(c, dict) and c.get("url")),
+                      key=lambda c: (own.get(c["url"]) is not None, own.get(c["url"]) or "", c["url"]))
+    offices = sorted({own[c["url"]] for c in channels if own.get(c["url"]) is not None})
+    return {
+        "channels": [{"url": c["url"], "name": c.get("name"), "kind": c.get("kind"),
+                      "kind_label": kind_label(c.get("kind")), "office": own.get(c["url"]),
+                      "state": c.get("state"), "state_label": STATE.get(c.get("state"), c.get("state")),
+                      "pages": c.get("pages", 0), "messages": per.get(c["url"], 0)}
+                     for c in channels],
+        **_figures(snap, None),
+        "offices": [{"office": o, "channels": [c["name"] for c in channels if own.get(c["url"]) == o],
+                     **_figures(snap, o)} for o in offices],
     }

@@ -93,6 +93,8 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
         spider.budget = Budget.from_settings(st, on_hit=spider.site.note_limits)
         spider.netpolicy = NetworkPolicy.for_site(st.get("ZWGK_NETWORK"), spider.start_url, spider.profile)
         spider.carry.configure(st)
+        if spider.carry.resume:
+            spider.talk.load_resumed(spider.carry.open_db(), spider.crawl_id)
         spider.links.configure(st, spider.profile, spider.netpolicy, spider.logger)
         return spider
 
@@ -226,6 +228,9 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
             # a department's homepage: its own disclosure column is one link further
             for a in dsc.find_disclosure_links(tree, response.url)[:1]:
                 yield from self._ask(a.url, self.parse_root, "root", office=office, depth=depth + 1)
+        if office is not None:
+            # a department's or township's own mailbox (局长信箱, 书记信箱) sits on its own pages
+            yield from self._channels(talk.find_channels(tree, response.url), office=office)
 
     def _column_request(self, url, name, kind, office, parent):
         key = canonical_url(url)
@@ -437,19 +442,24 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
 
     # ---- 互动交流: channels and their messages (crawler/interaction.py) ----------------------
 
-    def _channels(self, found):
+    def _channels(self, found, office=None, via=None):
         """Interaction channels a page links to (interaction.find_channels): hubs and consultation
         channels are read (one list page each to begin with); the others (信访, 举报, 访谈, 征集)
-        and other hosts' are only recorded."""
+        and other hosts' are only recorded. Every page that links a channel is noted with it (a
+        page of `office`, None: the homepage; or the hub / channel list `via`): whose channel it is
+        is settled from those when the crawl is audited, whichever page answered first."""
         for ch in found:
             key = canonical_url(ch.url)
             if self.talk.get(key) is not None:
+                self.talk.link(key, office, via)
                 continue
             if not self.scope.in_scope(ch.url) or ch.kind not in ("consult", "hub"):
                 self.talk.add(key, ch.name, ch.kind, "found" if self.scope.in_scope(ch.url) else "external")
+                self.talk.link(key, office, via)
                 continue
             req = self._request(ch.url, self.parse_interaction, "interaction", channel=key)
             self.talk.add(key, ch.name, ch.kind, "asked" if req else "found")
+            self.talk.link(key, office, via)
             if req:
                 self.talk.ask_page(key, self.budget.max_list_pages)
                 yield req
@@ -468,13 +478,18 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
         html, tree = res
         listing = talk.read_list(tree, response.url, html)
         found = talk.find_channels(tree, response.url, {r.url for r in listing.rows})
-        yield from self._channels(found)
+        yield from self._channels(found, via=key)
         rows = [] if channel["kind"] == "hub" and any(c.kind != "hub" for c in found) else listing.rows
         self.talk.page_read(key, len(rows))
         for row in rows:
             msg = talk.row_meta(row)
             if not self.scope.in_scope(row.url):
                 yield talk.message_item(msg, channel, None, response.url)
+                continue
+            page = canonical_url(row.url)
+            if page in self.talk.stored and page not in self.requested:
+                self.requested.add(page)  # read before this crawl was resumed: its row is stored
+                self.links.resolved.add(page)
                 continue
             yield from self._ask(row.url, self.parse_message, "message", channel=key, msg=msg, list_page=response.url)
         for url in listing.pages if rows else ():
