@@ -90,6 +90,18 @@ def test_each_office_judged_on_its_own_mailbox(runs, office):
     assert (mine or {"messages": 0})["messages"] == want["messages"]
 
 
+def test_office_scores_carry_their_own_interaction_results(runs):
+    """results.json `offices` (each 评估对象's score and vetoes): the department whose mailbox left a
+    letter open 163 days has the 互动回应差 veto (gw-v5b), the township answering on time has not,
+    and the county keeps its own."""
+    run, _, _ = runs
+    rows = {r["name"]: r for r in run.results["offices"]}
+    portal = next(r for r in run.results["offices"] if r["name"] not in KEY["offices"])
+    assert "gw-v5b" in rows["县教育和体育局"]["veto"] and "gw-v5b" in portal["veto"]
+    assert "gw-v5b" not in rows["城关镇"]["veto"] and "gw-v5b" not in rows["县财政局"]["veto"]
+    assert rows["县教育和体育局"]["findings"] > rows["城关镇"]["findings"]
+
+
 def test_veto_lines_are_automated(runs):
     run, yiyuan, _ = runs
     by_id = {i["id"]: i for i in _leaves(run.results["scores"]["tree"])}
@@ -140,10 +152,12 @@ def test_same_findings_in_another_response_order(runs, tmp_path):
                         args=("--checklist", "national-web-2019", "--db", f"sqlite:///{tmp_path / 'zwgk.db'}"))
 
     def interaction(r: Run):
-        return sorted((f["check"], r.key_form(f["url"])) for f in r.results["findings"]
+        return sorted((f["check"], r.key_form(f["url"]), f["office"] or "") for f in r.results["findings"]
                       if f["check"].startswith("interaction-"))
     assert interaction(shuffled) == interaction(run)
     assert shuffled.results["interaction"]["messages"] == run.results["interaction"]["messages"]
+    assert [(c["name"], c["office"]) for c in shuffled.results["interaction"]["channels"]] == [
+        (c["name"], c["office"]) for c in run.results["interaction"]["channels"]]
 
 
 # ---- across --resume: a crawl stopped part-way and resumed ends as an uninterrupted one ----------
