@@ -1,10 +1,10 @@
-"""The crawl's compact bookkeeping: URLs as hashes, a page's anchors as one string."""
+"""The crawl's compact bookkeeping: URLs and pages' anchors as packed hashes."""
 from __future__ import annotations
 
 import lxml.html
 
-from zwgk.crawler.linkcheck.judge import anchor_names, has_anchor
-from zwgk.crawler.urlset import UrlSet
+from zwgk.crawler.linkcheck.judge import anchor_names
+from zwgk.crawler.urlset import PageAnchors, UrlSet
 
 
 def test_a_url_set_answers_seen_and_new():
@@ -16,11 +16,19 @@ def test_a_url_set_answers_seen_and_new():
 
 
 def test_anchors_are_whole_names_not_parts_of_them():
-    names = anchor_names(lxml.html.fromstring('<div id="content"><a name="sec2">x</a><p id="fj">y</p></div>'))
-    assert names == "content\0fj\0sec2"
-    assert has_anchor(names, "sec2") and has_anchor(names, "content")
-    assert not has_anchor(names, "sec") and not has_anchor(names, "ent") and not has_anchor(names, "")
-    assert not has_anchor(anchor_names(lxml.html.fromstring("<p>无锚点</p>")), "top")
+    kept = PageAnchors()
+    page = "http://a.gov.cn/art/1.html"
+    kept.keep(page, anchor_names(lxml.html.fromstring('<div id="content"><a name="sec2">x</a><p id="fj">y</p></div>')))
+    kept.keep("http://a.gov.cn/art/2.html", anchor_names(lxml.html.fromstring("<p>无锚点</p>")))
+    assert page in kept and "http://a.gov.cn/art/2.html" in kept and "http://a.gov.cn/art/3.html" not in kept
+    assert kept.has(page, "sec2") and kept.has(page, "content") and kept.has(page, "fj")
+    assert not kept.has(page, "sec") and not kept.has(page, "ent") and not kept.has(page, "")
+    assert not kept.has("http://a.gov.cn/art/2.html", "top") and not kept.has("http://a.gov.cn/art/2.html", "content")
+    for i in range(5000):  # exact across packing, and one page's names are not another's
+        kept.keep(f"http://a.gov.cn/art/p{i}.html", [f"n{i}", "main"])
+    assert all(kept.has(f"http://a.gov.cn/art/p{i}.html", f"n{i}") for i in range(5000))
+    assert not any(kept.has(f"http://a.gov.cn/art/p{i}.html", f"n{i + 1}") for i in range(5000))
+    assert kept.has(page, "sec2")
 
 
 def test_a_url_set_stays_exact_across_packing():

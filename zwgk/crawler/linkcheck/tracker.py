@@ -24,11 +24,11 @@ import scrapy
 from zwgk.crawler import discovery as dsc
 from zwgk.crawler.extractors.links import canonical_url, classify_href, page_links
 from zwgk.crawler.items import LinkTargetItem, PageLinksItem
-from zwgk.crawler.linkcheck.judge import (HEAD_FALLBACK_STATUS, IMPLICIT_FRAGMENTS, anchor_names, fingerprint, has_anchor,
+from zwgk.crawler.linkcheck.judge import (HEAD_FALLBACK_STATUS, IMPLICIT_FRAGMENTS, anchor_names, fingerprint,
                                           is_waf_page, judge_failure, link_state, moved_up, netloc_of, probe_dir,
                                           retry_after, too_short)
 from zwgk.crawler.netpolicy import LOOPBACK, is_loopback_host
-from zwgk.crawler.urlset import LinkedTargets, UrlSet
+from zwgk.crawler.urlset import LinkedTargets, PageAnchors, UrlSet
 from zwgk.crawler.scope import Scope, host, is_attachment, short_norm, title_and_text
 from zwgk.formats.landing import fingerprint as fingerprint_landing
 
@@ -62,7 +62,7 @@ class LinkTracker:
         self.probes: dict[tuple, object] = {}  # (origin, dir) -> None pending | False (404) | (fp, redirected)
         self.probe_wait: dict[tuple, list] = {}  # pages judged before their directory's probe answered
         self.fragments: dict[str, set] = {}    # target page -> fragments linked to it
-        self.anchors: dict[int, str] = {}      # parsed page (its hash) -> its ids and <a name>s (judge.anchor_names)
+        self.anchors = PageAnchors()           # parsed pages' ids and <a name>s (judge.anchor_names)
         self.probed: set[str] = set()          # quick keys of directories already considered
         self.recovered: set[str] = set()       # netlocs that answered after erroring (retried)
         self.server_errors: dict[str, LinkTargetItem] = {}  # targets still failing after retries
@@ -144,7 +144,7 @@ class LinkTracker:
         if rows:
             out.append(PageLinksItem(source_url=response.url, links=rows))
         # keep the page's anchors: #fragment links to it may still turn up on later pages
-        self.anchors[hash(page)] = anchor_names(tree)
+        self.anchors.keep(page, anchor_names(tree))
         if page in self.fragments:
             out.extend(self.fragment_items(page, None))
         return out
@@ -166,9 +166,8 @@ class LinkTracker:
     def fragment_items(self, page: str, tree) -> list:
         """Judge the #fragment links to a page whose tree is at hand (or whose anchors were kept)."""
         if tree is not None:
-            self.anchors[hash(page)] = anchor_names(tree)
-        names = self.anchors.get(hash(page))
-        if names is None:
+            self.anchors.keep(page, anchor_names(tree))
+        if page not in self.anchors:
             return []
         out = []
         for frag in sorted(self.fragments.get(page, ())):
@@ -176,7 +175,7 @@ class LinkTracker:
             if key in self.resolved:
                 continue
             self.resolved.add(key)
-            ok = has_anchor(names, frag) or has_anchor(names, unquote(frag))
+            ok = self.anchors.has(page, frag) or self.anchors.has(page, unquote(frag))
             out.append(LinkTargetItem(url=key, state="ok" if ok else "broken", kind="站内", status=None,
                                       error=None if ok else "页面内锚点不存在"))
         return out
@@ -403,5 +402,5 @@ class LinkTracker:
                 yield LinkTargetItem(url=key, state="broken", kind=self.kind(key),
                                      status=None, error="请求超时，网站无响应")
         for page in list(self.fragments):
-            if hash(page) in self.anchors:
+            if page in self.anchors:
                 yield from self.fragment_items(page, None)
