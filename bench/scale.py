@@ -15,7 +15,12 @@ peak PSS of the whole process tree sampled twice a second (`tree_pss_peak_mib`),
 each generation of that tree (`rss_peak_by_depth_mib`: 1 = zwgk itself, 2 = its crawl child), and for the crawl the
 pages stored and pages/s. With --linkinator, linkinator 7 (npm, installed on first use into
 ~/.cache/zwgk-bench like bench/links.py does) crawls the same server at the same concurrency.
-Prints one JSON object per stage and appends them to --work/scale-runs.jsonl.
+Prints one JSON object per stage and appends them to --work/scale-runs.jsonl. A crawl (and `zwgk
+run`) also writes its growth curve, a point every --sample-every seconds (pages stored so far, tree
+PSS, RSS per generation), to run-N/crawl-series.jsonl (run-series.jsonl): a long run stopped by
+hand keeps the curve up to that point.
+
+    .venv/bin/python bench/scale.py --scale 630 --stages crawl --sample-every 60   # ≈ 400 000 pages
 """
 from __future__ import annotations
 
@@ -39,15 +44,17 @@ AS_OF = "2023-11-30"
 TIME = "/usr/bin/time"
 
 
-def measured(cmd: list[str], log: Path) -> dict:
+def measured(cmd: list[str], log: Path, series: Path | None = None, db: Path | None = None,
+             every: float = 30.0) -> dict:
     """Run `cmd`; its wall seconds, peak RSS in MiB (the process or its largest waited-for child)
-    and exit code. The peak comes from GNU time, which forks: os.wait4's ru_maxrss of a child
+    and exit code; with `series`, a line every `every` seconds (elapsed s, the tree's PSS, the RSS
+    of each generation, pages stored so far in `db`) to show growth over a long run. The peak comes from GNU time, which forks: os.wait4's ru_maxrss of a child
     that Python started by vfork + exec counts this process's own peak too (tested: a 300 MiB
     parent made `true` report 311 MiB)."""
     stat = log.with_suffix(".rss")
     use_time = os.path.exists(TIME)
     t0 = time.perf_counter()
-    tree_peak = 0
+    tree_peak, next_sample = 0, t0
     depth_peak: dict[int, int] = {}  # generation below `cmd` (0: cmd itself) -> largest RSS seen, KiB
     with open(log, "wb") as out:
         p = subprocess.Popen(([TIME, "-f", "%M", "-o", str(stat)] if use_time else []) + cmd,
@@ -60,6 +67,9 @@ def measured(cmd: list[str], log: Path) -> dict:
             tree_peak = max(tree_peak, pss)
             for depth, kib_ in rss.items():
                 depth_peak[depth] = max(depth_peak.get(depth, 0), kib_)
+            if series is not None and time.perf_counter() >= next_sample:
+                next_sample += every
+                sample(series, time.perf_counter() - t0, pss, rss, db)
             time.sleep(0.5)
     wall = time.perf_counter() - t0
     kib = int(stat.read_text().split()[-1]) if use_time else ru.ru_maxrss  # fallback: an upper bound
@@ -68,6 +78,21 @@ def measured(cmd: list[str], log: Path) -> dict:
             # sampled RSS peaks per generation of the tree: with GNU time, 1 is zwgk itself and 2 its
             # children (the crawl of `zwgk run` / `zwgk crawl`)
             "rss_peak_by_depth_mib": {d: round(k / 1024) for d, k in sorted(depth_peak.items())}}
+
+
+def sample(series: Path, elapsed: float, pss: int, rss: dict[int, int], db: Path | None) -> None:
+    """One point of a growth curve: appended at once, so a run stopped by hand keeps its curve."""
+    pages = None
+    if db is not None and db.exists():
+        try:
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as c:
+                pages = c.execute("select count(*) from page where crawl_id = (select max(id) from crawl)").fetchone()[0]
+        except sqlite3.Error:
+            pass
+    with open(series, "a", encoding="utf-8") as f:
+        f.write(json.dumps({"t_s": round(elapsed), "at": time.strftime("%H:%M:%S", time.gmtime()), "pages": pages,
+                            "tree_pss_mib": round(pss / 1024),
+                            "rss_by_depth_mib": {d: round(k / 1024) for d, k in sorted(rss.items())}}) + "\n")
 
 
 def tree_memory_kib(root: int) -> tuple[int, dict[int, int]]:
@@ -130,6 +155,8 @@ def main() -> None:
     ap.add_argument("--linkinator", action="store_true", help="also run linkinator 7 on the same server")
     ap.add_argument("--work", default="/tmp/zwgk-bench-scale")
     ap.add_argument("--label", default="", help="a note stored with the figures (e.g. the commit)")
+    ap.add_argument("--sample-every", type=float, default=30.0,
+                    help="seconds between points of the growth curve (run-N/crawl-series.jsonl, run-series.jsonl)")
     args = ap.parse_args()
     from zwgk.samplesite.server import serve
 
@@ -159,7 +186,8 @@ def main() -> None:
             if db.exists():
                 db.unlink()
             r = measured(zwgk("crawl", srv.url, "--db", dburl, "--network", "loopback", "--concurrency",
-                              str(args.concurrency), "--delay", "0"), run / "crawl.log")
+                              str(args.concurrency), "--delay", "0"), run / "crawl.log",
+                         series=run / "crawl-series.jsonl", db=db, every=args.sample_every)
             counts = db_counts(db)
             record({"stage": "crawl", **r, **counts, "pages_per_s": round(counts["pages"] / r["wall_s"], 1)})
         if "run" in stages:
@@ -168,7 +196,7 @@ def main() -> None:
                 f.unlink()
             r = measured(zwgk("run", srv.url, "--db", f"sqlite:///{rdb}", "--network", "loopback", "--concurrency",
                               str(args.concurrency), "--delay", "0", "--as-of", AS_OF, "--out", str(run / "out-run")),
-                         run / "run.log")
+                         run / "run.log", series=run / "run-series.jsonl", db=rdb, every=args.sample_every)
             counts = db_counts(rdb)
             record({"stage": "run", **r, **counts, "pages_per_s": round(counts["pages"] / r["wall_s"], 1)})
         if args.linkinator:
