@@ -22,7 +22,9 @@ The cases in tests/auditor/cases/<check-id>.yaml look like this (every key optio
               content_hits: [{kind: id_card, value: 370323********1234, context: …, sure: true,
                               attachment: /a.pdf}]     # personal information (formats/pii.py), masked
               text: 县长张三主持召开…                     # the body: its leaders' mentions (formats/mentions.py),
-                                                       # or mentions: [{title: 县长, name: 张三, context: …}]
+                                                       # or mentions: [{title: 县长, name: 张三, context: …}];
+                                                       # its term hits too (formats/terms.py), or
+                                                       # term_hits: [{term: …, found: …, kind: place, code: …}]
           columns:
             - name: 财政收支
               entries: [2023-07-05, {title: 2023年8月财政收支, date: null}, "2023-09-03 九月情况"]
@@ -56,9 +58,10 @@ import yaml
 
 from zwgk.auditor.model import (
     Attachment, Column, ColumnEntry, ContentHit, Document, Finding, LinkOccurrence, LinkTarget, Mention, Message, Page,
-    SiteSnapshot,
+    SiteSnapshot, TermHit,
 )
 from zwgk.formats.mentions import mentions as find_mentions
+from zwgk.formats.terms import find as find_term_hits
 from zwgk.vocab import classify_column
 
 SITE = "http://www.example.gov.cn/"
@@ -133,6 +136,8 @@ def build_snapshot(spec: dict | None) -> SiteSnapshot:
                                for h in d.get("content_hits") or ()),
             mentions=tuple(Mention.of(h) for h in d.get("mentions") or ())
             or tuple(Mention.of(x.as_dict()) for x in find_mentions(d.get("text"))),
+            term_hits=tuple(TermHit.of(h) for h in d.get("term_hits") or ())
+            or tuple(TermHit.of(x.as_dict()) for x in find_term_hits(f"{d.get('title') or ''}\n{d.get('text') or ''}")),
         ))
 
     cols = []

@@ -53,6 +53,24 @@ class Mention:
 
 
 @dataclass(frozen=True, slots=True)
+class TermHit:
+    """A canonical term or place name a document writes with one character wrong
+    (zwgk/formats/terms.py): 中国共产觉 for 中国共产党, 临沂巿 for 临沂市."""
+
+    term: str                 # the canonical wording
+    found: str                # as the document writes it
+    context: str = ""         # at most 30 characters around it
+    source: str = ""          # where the canonical wording is quoted from
+    kind: str = "formulation"  # formulation | leader | place
+    code: str = ""            # a place's 区划代码
+
+    @classmethod
+    def of(cls, h: dict) -> "TermHit":
+        return cls(h.get("term") or "", h.get("found") or "", h.get("context") or "", h.get("source") or "",
+                   h.get("kind") or "formulation", h.get("code") or "")
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """One document page (a policy file, a notice, a 解读 page ...) as extracted."""
 
@@ -83,6 +101,7 @@ class Document:
     validity_evidence: tuple[str, ...] = ()
     content_hits: tuple[ContentHit, ...] = ()   # personal information its text shows (personal-info)
     mentions: tuple[Mention, ...] = ()          # leaders its text names (leader-name)
+    term_hits: tuple[TermHit, ...] = ()         # terms written one character wrong (serious-misspelling)
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,6 +73,7 @@ def _document(d, pool=lambda s: s) -> am.Document:
         malformed_dates=_malformed_dates(reasons), validity_evidence=_validity_evidence(reasons),
         content_hits=tuple(am.ContentHit.of(h) for h in d.content_hits or ()),
         mentions=tuple(am.Mention.of(h) for h in d.mentions or ()),
+        term_hits=tuple(am.TermHit.of(h) for h in d.term_hits or ()),
     )
 
 

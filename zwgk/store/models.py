@@ -181,6 +181,9 @@ class Document(Base):
     content_hits: Mapped[list | None] = mapped_column(JSON, default=list)
     # leaders its text names (formats/mentions.py): [{title, name, context}], at most 50
     mentions: Mapped[list | None] = mapped_column(JSON, default=list)
+    # canonical terms and place names its title or text writes with one character wrong
+    # (formats/terms.py): [{term, found, context, source, kind, code?}], at most 20
+    term_hits: Mapped[list | None] = mapped_column(JSON, default=list)
 
 
 class Link(Base):

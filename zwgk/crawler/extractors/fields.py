@@ -20,6 +20,7 @@ from zwgk.formats.dates import DATE_SHAPE, parse_date
 from zwgk.formats.docnumber import DOC_NUMBER_IN_TEXT, parse_doc_number
 from zwgk.formats.mentions import mentions as find_mentions, stored as stored_mentions
 from zwgk.formats.pii import detect as detect_pii, stored as stored_pii
+from zwgk.formats.terms import find as find_term_hits, stored as stored_term_hits
 from zwgk.formats.text import nospace, norm, squash
 from zwgk.vocab import VALIDITY, classify_column
 
@@ -29,6 +30,7 @@ NOT_SHOWN = "页面未标注"
 WEAK = 3  # label priority from which a label is too generic to trust inside running text
 EMPTY_VALUE = "标注为空"
 MAX_MENTIONS = 50  # leaders named in a document's text kept per document (document.mentions)
+MAX_TERM_HITS = 20  # near-misses of canonical terms kept per document (document.term_hits)
 # reasons[written_date|publish_date] when the page shows a date that cannot be one (2023年13月45日):
 # the prefix, then the date as printed. The auditor's malformed-date check reads it.
 UNREADABLE_DATE = "无法识别的日期："
@@ -139,6 +141,9 @@ class DocumentFields:
     # leaders the text names, (title, name, context) (formats/mentions.py), at most MAX_MENTIONS;
     # kept when the text itself is dropped
     mentions: list[dict] = field(default_factory=list)
+    # canonical terms and place names written with one character wrong, in the title or the body
+    # (formats/terms.py: term, found, context, source, kind[, code]), at most MAX_TERM_HITS
+    term_hits: list[dict] = field(default_factory=list)
 
     def as_json(self) -> dict:
         """What the page shows, JSON-ready (`zwgk extract`, the extraction corpus): the page's own
@@ -904,6 +909,7 @@ def _extract(root, url: str, encoding: str) -> DocumentFields:
     for name in FIELDS:
         if getattr(doc, name) is not None:
             doc.reasons.pop(name, None)
+    doc.term_hits = stored_term_hits(find_term_hits(f"{doc.title or ''}\n{doc.body_text or ''}", limit=MAX_TERM_HITS))
     return doc
 
 

@@ -38,7 +38,7 @@ def _document_row(item: it.DocumentItem) -> dict:
         interpretation_links=item.interpretation_links, policy_urls=[u for u, _ in f.policy_links],
         attachments=[{"url": u, "name": n, "ext": e} for u, n, e in f.attachments], reasons=dict(f.reasons),
         list_title=item.list_title, content_hits=list(f.pii),
-        mentions=list(f.mentions),
+        mentions=list(f.mentions), term_hits=list(f.term_hits),
     )
 
 
