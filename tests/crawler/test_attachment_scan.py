@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -17,7 +18,10 @@ from zwgk.store import models as m
 from zwgk.store.db import open_db
 from zwgk.store.write import start_crawl
 
+from .office import values
 from .office_files import docx_with, pdf_with_text, xlsx_with
+
+OFFICE = Path(__file__).parent / "office"   # .doc / .wps / .xls saved by LibreOffice (office/make.py)
 
 ID = "37032319900101123" + id_check_digit("37032319900101123")
 ID2 = "37032319780512001" + id_check_digit("37032319780512001")
@@ -31,6 +35,11 @@ def site():
         "/f/notice.docx": docx_with(["关于某事项的通知", "联系电话：0533-6212345"]),
         "/f/roster.pdf": pdf_with_text(["Zhang San", f"ID {ID2}"]),
         "/f/big.pdf": b"%PDF-1.4\n" + b"0" * 300_000,
+        "/f/old.doc": (OFFICE / "roster.doc").read_bytes(),
+        "/f/notice.wps": (OFFICE / "kingsoft.wps").read_bytes(),
+        "/f/table.xls": (OFFICE / "roster.xls").read_bytes(),
+        "/f/locked.xls": (OFFICE / "encrypted.xls").read_bytes(),
+        "/f/page.doc": "<html><body><p>Word 另存为的网页</p></body></html>".encode(),
     }
     log = []
 
@@ -66,13 +75,14 @@ def _crawl(db_url: str, base: str) -> int:
         crawl.status = "finished"
         s.add_all([
             m.Document(crawl_id=crawl.id, url=f"{base}/d1.html", title="补贴名单",
-                       attachments=[att("list.xlsx", "xlsx"), att("notice.docx", "docx")],
+                       attachments=[att("list.xlsx", "xlsx"), att("notice.docx", "docx"), att("table.xls", "xls")],
                        content_hits=[{"kind": "mobile", "value": "138****5678", "offset": 3, "context": "x",
                                       "sure": False}]),
             m.Document(crawl_id=crawl.id, url=f"{base}/d2.html", title="公示",
                        attachments=[att("roster.pdf", "pdf"), att("list.xlsx", "xlsx"), att("old.doc", "doc"),
                                     att("gone.pdf", "pdf"), att("big.pdf", "pdf"), att("moved.pdf", "pdf"),
-                                    att("broken.pdf", "pdf")]),
+                                    att("broken.pdf", "pdf"), att("notice.wps", "wps"), att("locked.xls", "xls"),
+                                    att("page.doc", "doc"), att("slides.ppt", "ppt")]),
             m.LinkTarget(crawl_id=crawl.id, url=f"{base}/f/broken.pdf", state="broken", kind="附件", status=404),
         ])
         return crawl.id
@@ -89,30 +99,43 @@ def test_attachments_are_read_once_and_their_hits_stored_masked(tmp_path, site):
     crawl_id = _crawl(db_url, base)
     counts = scan_attachments(open_db(db_url), crawl_id, NetworkPolicy("loopback"), delay=0, max_bytes=200_000)
 
-    # list.xlsx is shared by both documents: asked once; the .doc and the broken link not at all
-    assert sorted(log) == ["/f/big.pdf", "/f/gone.pdf", "/f/list.xlsx", "/f/moved.pdf", "/f/notice.docx",
-                           "/f/roster.pdf"]
-    assert counts == {"read": 3, "unread": 3, "hits": 3, "skipped": 0}
+    # list.xlsx is shared by both documents: asked once; the .ppt (a format not read) and the
+    # broken link not at all
+    assert sorted(log) == ["/f/big.pdf", "/f/gone.pdf", "/f/list.xlsx", "/f/locked.xls", "/f/moved.pdf",
+                           "/f/notice.docx", "/f/notice.wps", "/f/old.doc", "/f/page.doc", "/f/roster.pdf",
+                           "/f/table.xls"]
+    assert counts == {"read": 6, "unread": 5, "hits": 12, "skipped": 0}
 
     hits = _hits(tmp_path / "z.db")
     d1 = hits["d1.html"]
     assert d1[0]["kind"] == "mobile" and "attachment" not in d1[0]        # the page's own hit kept
     found = {(h["attachment"].rsplit("/", 1)[1], h["kind"], h["value"]) for h in d1 if h["kind"] not in ("read", "unread")
              and "attachment" in h}
+    masked_id = values.ID[:6] + "********" + values.ID[-4:]
     assert found == {("list.xlsx", "id_card", ID[:6] + "********" + ID[-4:]),
-                     ("list.xlsx", "bank_card", CARD[:4] + "********" + CARD[-4:])}
-    assert {h["attachment"].rsplit("/", 1)[1] for h in d1 if h["kind"] == "read"} == {"list.xlsx", "notice.docx"}
+                     ("list.xlsx", "bank_card", CARD[:4] + "********" + CARD[-4:]),
+                     ("table.xls", "id_card", masked_id), ("table.xls", "bank_card", CARD[:4] + "********" + CARD[-4:]),
+                     ("table.xls", "mobile", values.MOBILE[:3] + "****" + values.MOBILE[-4:])}
+    assert {h["attachment"].rsplit("/", 1)[1] for h in d1 if h["kind"] == "read"} == {"list.xlsx", "notice.docx",
+                                                                                        "table.xls"}
 
     d2 = hits["d2.html"]
-    assert ("roster.pdf", "id_card") in {(h["attachment"].rsplit("/", 1)[1], h["kind"]) for h in d2}
+    d2_hits = {(h["attachment"].rsplit("/", 1)[1], h["kind"], h.get("value")) for h in d2 if "attachment" in h}
+    assert ("roster.pdf", "id_card", ID2[:6] + "********" + ID2[-4:]) in d2_hits
+    for name in ("old.doc", "notice.wps"):     # Word 97-2003 and WPS 文字: the table's row read
+        assert {(name, "id_card", masked_id), (name, "bank_card", CARD[:4] + "********" + CARD[-4:]),
+                (name, "mobile", values.MOBILE[:3] + "****" + values.MOBILE[-4:])} <= d2_hits
     unread = {h["attachment"].rsplit("/", 1)[1]: h["error"] for h in d2 if h["kind"] == "unread"}
     assert unread["gone.pdf"] == "HTTP 404"
     assert "MB" in unread["big.pdf"]
     assert unread["moved.pdf"]                       # a redirect off this machine: refused, not followed
-    assert set(unread) == {"gone.pdf", "big.pdf", "moved.pdf"}
+    assert unread["locked.xls"] == "XLS 文件已加密，无法读取"
+    assert unread["page.doc"] == "不支持读取的格式（网页文件）"
+    assert set(unread) == {"gone.pdf", "big.pdf", "moved.pdf", "locked.xls", "page.doc"}
 
     dump = (tmp_path / "z.db").read_bytes()
     assert ID.encode() not in dump and ID2.encode() not in dump and CARD.encode() not in dump
+    assert values.ID.encode() not in dump and values.MOBILE.encode() not in dump
 
     # again (a resumed run, an incremental copy): nothing is asked twice, nothing added twice
     log.clear()

@@ -1,13 +1,16 @@
 """Personal information on a document page, end to end: a loopback site whose one 公示 page shows an
 unmasked ID number (a valid check digit) among a masked one, a 统一社会信用代码, an 索引号 and a
 hotline; `zwgk run` finds exactly that one ID, and no file it writes holds the full number. Then
-the same in an attachment: an XLSX roster linked from a notice is downloaded after the crawl and
-its ID number is a finding at the attachment."""
+the same in attachments: an XLSX roster, a Word 97-2003 .doc 公示 and an Excel 97-2003 .xls
+发放名单 (saved by LibreOffice, tests/crawler/office) linked from a notice are downloaded after the
+crawl, and their ID, card and mobile numbers are findings at the attachment."""
 from __future__ import annotations
 
 import json
 import sqlite3
+from pathlib import Path
 
+from crawler.office import values
 from crawler.office_files import docx_with, xlsx_with
 
 from tests.e2e.siterun import county_site, run_pages
@@ -30,10 +33,14 @@ DOCS = {
 }
 COLUMNS = {"/zfxxgk/tzgg/": "通知公告", "/zfxxgk/zfxxgkzn/": "政府信息公开指南"}
 ID2 = "37032319780512001" + id_check_digit("37032319780512001")
+OFFICE = Path(__file__).resolve().parents[1] / "crawler" / "office"
 FILES = {"/files/mingdan.xlsx": xlsx_with([["序号", "姓名", "身份证号"], [1, "王某", ID2], [2, "赵某", "370323********5678"]]),
-         "/files/tongzhi.docx": docx_with(["监督电话：0533-6212345"])}
+         "/files/tongzhi.docx": docx_with(["监督电话：0533-6212345"]),
+         "/files/dibao.doc": (OFFICE / "roster.doc").read_bytes(),
+         "/files/fafang.xls": (OFFICE / "roster.xls").read_bytes()}
 LINKS = ('<p>附件：<a href="/files/mingdan.xlsx">救助对象名单.xlsx</a> '
-         '<a href="/files/tongzhi.docx">通知.docx</a></p>')
+         '<a href="/files/tongzhi.docx">通知.docx</a> <a href="/files/dibao.doc">低保对象公示.doc</a> '
+         '<a href="/files/fafang.xls">发放名单.xls</a></p>')
 
 
 def _answer(attachments: bool = False):
@@ -42,8 +49,19 @@ def _answer(attachments: bool = False):
     return county_site(COLUMNS, docs, lists="/zfxxgk/tzgg/", files=FILES if attachments else None)
 
 
-def _run(tmp_path, attachments: bool = False) -> dict:
-    return run_pages(_answer(attachments), tmp_path)
+def _run(tmp_path, attachments: bool = False, *args: str) -> dict:
+    return run_pages(_answer(attachments), tmp_path, *args)
+
+
+def _note(results: dict, check: str) -> str:
+    """The note of `check`'s line in the checklist's tree of scores."""
+    todo = list(results["scores"]["tree"])
+    while todo:
+        node = todo.pop()
+        if node.get("check") == check:
+            return node["note"]
+        todo.extend(node.get("children") or ())
+    raise AssertionError(f"{check} not in the checklist")
 
 
 def _written_whole(tmp_path, number: str) -> list:
@@ -82,10 +100,22 @@ def test_one_unmasked_id_number_is_the_one_failure_and_is_never_written_whole(tm
 
 
 def test_an_id_number_in_an_attachment_is_a_finding_at_the_attachment(tmp_path):
-    results = _run(tmp_path, attachments=True)
-    found = sorted((f for f in results["findings"] if f["check"] == "personal-info"), key=lambda f: f["url"])
-    assert [(f["where"], f["kind"]) for f in found] == [("附件：救助对象名单.xlsx", "身份证号"), ("正文", "身份证号")]
-    att = found[0]
-    assert att["url"].endswith("/files/mingdan.xlsx") and att["source"].endswith("/t20230922_2.html")
-    assert att["value"] == ID2[:6] + "********" + ID2[-4:] and att["verdict"] == "确定泄露" and att["count"] == 1
-    assert _written_whole(tmp_path, ID2) == [] and _written_whole(tmp_path, ID) == []
+    results = _run(tmp_path, True, "--checklist", "baseline")
+    found = sorted((f for f in results["findings"] if f["check"] == "personal-info"),
+                   key=lambda f: (f["url"], f["kind"]))
+    assert [(f["where"], f["kind"], f["verdict"]) for f in found] == [
+        ("附件：低保对象公示.doc", "手机号码", "需人工核实"), ("附件：低保对象公示.doc", "身份证号", "确定泄露"),
+        ("附件：低保对象公示.doc", "银行卡号", "确定泄露"),
+        ("附件：发放名单.xls", "手机号码", "需人工核实"), ("附件：发放名单.xls", "身份证号", "确定泄露"),
+        ("附件：发放名单.xls", "银行卡号", "确定泄露"),
+        ("附件：救助对象名单.xlsx", "身份证号", "确定泄露"), ("正文", "身份证号", "确定泄露")]
+    att = next(f for f in found if f["url"].endswith("/files/mingdan.xlsx"))
+    assert att["source"].endswith("/t20230922_2.html")
+    assert att["value"] == ID2[:6] + "********" + ID2[-4:] and att["count"] == 1
+    for f in found[:6]:
+        assert f["source"].endswith("/t20230922_2.html") and f["count"] == 1
+        assert f["value"] in (values.ID[:6] + "********" + values.ID[-4:], "6222********7894",
+                              values.MOBILE[:3] + "****" + values.MOBILE[-4:])
+    assert "附件读取 4 个，无法读取 0 个" in _note(results, "personal-info")
+    for number in (ID, ID2, values.ID, values.CARD, values.MOBILE):
+        assert _written_whole(tmp_path, number) == [], number

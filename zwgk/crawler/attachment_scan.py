@@ -1,9 +1,11 @@
-"""After a crawl: read its documents' attachments (PDF, DOCX, XLSX) and store the personal information they show.
+"""After a crawl: read its documents' attachments (PDF, DOCX, XLSX, DOC, WPS, XLS — doctext.READABLE)
+and store the personal information they show.
 
 Each attachment is downloaded once (politely: one at a time, `delay` seconds apart, at most
 `max_bytes`), through the crawl's network policy — every redirect hop judged before it is sent,
 a host name's addresses judged and then connected to (as zwgk watch does, watch/probe.py). Its
-text is read (formats/doctext.py), the personal information detected (formats/pii.py), and the
+text is read (formats/doctext.py: the bytes decide the format, so a .doc link serving a DOCX or
+an RTF is read or refused as what it is), the personal information detected (formats/pii.py), and the
 masked hits added to the document's `content_hits`, each with its `attachment` URL; a marker
 `{"kind": "read" | "unread", "attachment": url, …}` records that the file was looked at, so that a
 resumed run or an incremental crawl that copied the row does not download it again. The file

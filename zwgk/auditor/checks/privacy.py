@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from zwgk.formats.doctext import READABLE
 from zwgk.formats.pii import KINDS
 
 from ..model import CheckResult, Finding, SiteSnapshot
@@ -29,8 +30,10 @@ def personal_info(snap: SiteSnapshot, column: str | None = None,
     15-digit old ID number without an ID label, a 住址 next to a person's name is needs review
     (a contact line may be intended). Masked numbers (370323********1234), 统一社会信用代码,
     索引号, 文号, hotlines and numbers in URLs are not counted (zwgk/formats/pii.py). Pages are
-    read as they are extracted; PDF/DOCX/XLSX attachments after the crawl (crawler/attachment_scan.py,
-    DOC/WPS not read) — the note says how many attachments were read and how many could not be.
+    read as they are extracted; PDF, DOCX, XLSX, DOC, WPS and XLS attachments after the crawl
+    (crawler/attachment_scan.py) — the note says how many attachments were read, how many could
+    not be (encrypted, damaged, a download refused), and how many were not looked at: a format
+    not read (ZIP, OFD, PPT …, named) or a file not downloaded (a broken link, over the limit).
 
     One finding per document, place (正文 or one attachment) and kind, with the count, the first
     value and its context — both masked: the report never shows a full number. `column`
@@ -69,7 +72,17 @@ def personal_info(snap: SiteSnapshot, column: str | None = None,
     # attachments looked at after the crawl (crawler/attachment_scan.py): read / could not be read
     looked = {(h.kind, h.attachment) for d in docs for h in d.content_hits if h.kind in ("read", "unread")}
     read = sum(k == "read" for k, _ in looked)
-    scope = f"检查文件 {len(docs)} 件" + (f"（附件读取 {read} 个，无法读取 {len(looked) - read} 个）" if looked else "")
+    seen = {u for _, u in looked}
+    left = {a.url: (a.ext or "").lower() for d in docs for a in d.attachments if a.url not in seen}
+    formats = Counter(e or "无扩展名" for e in left.values() if e not in READABLE)
+    parts = [f"附件读取 {read} 个，无法读取 {len(looked) - read} 个"] if looked else []
+    if formats:
+        parts.append(f"{sum(formats.values())} 个附件格式不支持读取（"
+                     + "、".join(f"{e.upper() if e != '无扩展名' else e} {n} 个" for e, n in formats.most_common(5))
+                     + ("等" if len(formats) > 5 else "") + "）")
+    if len(left) > sum(formats.values()):
+        parts.append(f"{len(left) - sum(formats.values())} 个附件未下载读取")
+    scope = f"检查文件 {len(docs)} 件" + (f"（{'；'.join(parts)}）" if parts else "")
     if sure:
         return CheckResult("fail", tuple(findings), len(docs), f"{scope}，发现未脱敏的个人信息：{summary}")
     if findings:
