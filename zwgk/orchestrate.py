@@ -80,14 +80,26 @@ def crawl_site(url: str, *, db: str | None, profile: dict, concurrency: int | No
 def read_attachments(db: str | None, crawl_id: int, url: str, profile: dict, network: str, delay: float) -> None:
     """The text of the documents' PDF/DOCX/XLSX attachments, for personal information
     (crawler/attachment_scan.py); a failure here loses the attachments' hits, not the crawl."""
-    from zwgk.crawler.attachment_scan import scan_attachments
-    from zwgk.crawler.netpolicy import NetworkPolicy
-    from zwgk.store.db import open_db
+    from zwgk.crawler.process import ChildDied, run_apart
 
-    try:
-        counts = scan_attachments(open_db(db), crawl_id, NetworkPolicy.for_site(network, url, profile), delay=delay)
-    except Exception as exc:  # noqa: BLE001 - the crawl is stored; the audit says what is missing
-        console.print(f"[yellow]附件文本读取中断：{type(exc).__name__}: {exc}[/]")
+    def scan() -> dict | str:
+        from zwgk.crawler.attachment_scan import scan_attachments
+        from zwgk.crawler.netpolicy import NetworkPolicy
+        from zwgk.store.db import open_db
+
+        try:
+            return scan_attachments(open_db(db), crawl_id, NetworkPolicy.for_site(network, url, profile), delay=delay)
+        except KeyboardInterrupt:
+            return "已被中断"
+        except Exception as exc:  # noqa: BLE001 - the crawl is stored; the audit says what is missing
+            return f"{type(exc).__name__}: {exc}"
+
+    try:  # in a child process: the PDF/Office readers and what they allocate are gone before the audit
+        counts = run_apart(scan, "zwgk-attachments")
+    except ChildDied as exc:
+        counts = f"进程意外结束（退出码 {exc.exitcode}）"
+    if isinstance(counts, str):
+        console.print(f"[yellow]附件文本读取中断：{counts}[/]")
         return
     if counts["read"] or counts["unread"]:
         console.print(f"附件文本：读取 {counts['read']} 个，无法读取 {counts['unread']} 个，发现个人信息 {counts['hits']} 处")

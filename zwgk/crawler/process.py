@@ -210,23 +210,49 @@ class CrawlProcessDied(RuntimeError):
 
 
 def run_crawls_apart(jobs: list[SiteJob], options: CrawlOptions, console: Console | None = None) -> list[SiteJob]:
-    """run_crawls in a child process (forked: options, jobs and console are inherited, only each
-    job's crawl id and write failure come back; Scrapy is imported and its settings built there). The crawl's per-URL state and the heap Python
-    keeps after it are returned to the system when the child ends, before `zwgk run` audits.
+    """run_crawls in a child process (run_apart): options, jobs and console are inherited, only each
+    job's crawl id and write failure come back; Scrapy is imported and its settings built there. The
+    crawl's per-URL state and the heap Python keeps after it are returned to the system when the
+    child ends, before `zwgk run` audits."""
+    log_errors(console)  # here too: what runs after the crawl (attachments, audit) logs as the crawl does
+
+    def crawl():
+        return [(j.crawl_id, j.failure) for j in run_crawls(jobs, options.settings(), console)]
+
+    try:
+        outcome = run_apart(crawl, "zwgk-crawl")
+    except ChildDied as exc:
+        raise CrawlProcessDied(f"抓取进程意外结束（退出码 {exc.exitcode}）；已抓取的数据保留在数据库中，可用 --resume 继续") from None
+    for job, (crawl_id, failure) in zip(jobs, outcome):
+        job.crawl_id, job.failure = crawl_id, failure
+    return jobs
+
+
+class ChildDied(RuntimeError):
+    """A run_apart child ended without answering (killed, out of memory, Ctrl-C before its work
+    took over)."""
+
+    def __init__(self, exitcode: int | None):
+        super().__init__(f"child process ended without an answer (exit code {exitcode})")
+        self.exitcode = exitcode
+
+
+def run_apart(work, name: str):
+    """work() in a forked child process; what it returns (picklable) comes back; ChildDied when the
+    child ended without answering. What the work imports and what its heap keeps are given back to
+    the system when the child ends.
 
     The child has a process group of its own; each Ctrl-C (SIGINT) and SIGTERM this process
     receives is passed on to it, once — Scrapy stops gracefully at the first, at once at the second
-    — and this process waits for it. A child that dies without a word (killed, out of memory) raises
-    CrawlProcessDied."""
+    — and this process waits for it. A killed parent (SIGKILL) takes the child along (lifeline)."""
     import multiprocessing
     import signal
 
     from zwgk.lifeline import dies_with_parent
 
-    log_errors(console)  # here too: what runs after the crawl (attachments, audit) logs as the crawl does
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
-    lifeline = dies_with_parent(os.getpid())  # a killed `zwgk run` (SIGKILL) takes its crawl along
+    lifeline = dies_with_parent(os.getpid())
 
     def child() -> None:
         if lifeline is not None:
@@ -235,13 +261,13 @@ def run_crawls_apart(jobs: list[SiteJob], options: CrawlOptions, console: Consol
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         try:
-            done = run_crawls(jobs, options.settings(), console)
-        except KeyboardInterrupt:  # before Scrapy took over Ctrl-C: nothing to report
+            result = work()
+        except KeyboardInterrupt:  # before the work took over Ctrl-C: nothing to report
             return
-        send.send([(j.crawl_id, j.failure) for j in done])
+        send.send((result,))
         send.close()
 
-    proc = ctx.Process(target=child, name="zwgk-crawl")
+    proc = ctx.Process(target=child, name=name)
 
     def pass_on(signum, frame) -> None:
         if proc.pid is not None and proc.exitcode is None:
@@ -266,7 +292,5 @@ def run_crawls_apart(jobs: list[SiteJob], options: CrawlOptions, console: Consol
         signal.signal(signal.SIGINT, old_int)
         signal.signal(signal.SIGTERM, old_term)
     if outcome is None:
-        raise CrawlProcessDied(f"抓取进程意外结束（退出码 {proc.exitcode}）；已抓取的数据保留在数据库中，可用 --resume 继续")
-    for job, (crawl_id, failure) in zip(jobs, outcome):
-        job.crawl_id, job.failure = crawl_id, failure
-    return jobs
+        raise ChildDied(proc.exitcode)
+    return outcome[0]
