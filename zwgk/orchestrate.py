@@ -78,7 +78,7 @@ def crawl_site(url: str, *, db: str | None, profile: dict, concurrency: int | No
 
 
 def read_attachments(db: str | None, crawl_id: int, url: str, profile: dict, network: str, delay: float) -> None:
-    """The text of the documents' PDF/DOCX/XLSX attachments, for personal information
+    """The text of the documents' PDF, DOCX, XLSX, DOC, WPS and XLS attachments, for personal information
     (crawler/attachment_scan.py); a failure here loses the attachments' hits, not the crawl."""
     from zwgk.crawler.process import ChildDied, run_apart
 

@@ -51,7 +51,7 @@ def test_linked_targets_keep_kind_and_order_and_forget_judged_urls():
 def test_the_process_that_audits_never_imports_scrapy(tmp_path):
     """`zwgk run` crawls in a forked child that builds the Scrapy settings itself, and reads the
     attachments' text in another: the parent, which audits afterwards, keeps no Scrapy, Twisted,
-    lxml or PDF/Office reader (~27 MiB resident for scrapy.settings alone; the attachments phase
+    lxml or PDF/Office reader (OLE: olefile, xlrd) (~27 MiB resident for scrapy.settings alone; the attachments phase
     left the parent at 94 MiB and the audit's peak 23 MiB higher at scale 62)."""
     import subprocess
 
@@ -68,7 +68,7 @@ with serve({str(tmp_path / "site")!r}) as srv:
               "--delay", "0", "--max-pages", "120"], standalone_mode=False)
     except SystemExit:
         pass
-print("LOADED", sorted({{m.split(".")[0] for m in sys.modules}} & {{"scrapy", "twisted", "lxml", "parsel", "pypdf", "openpyxl", "docx"}}))
+print("LOADED", sorted({{m.split(".")[0] for m in sys.modules}} & {{"scrapy", "twisted", "lxml", "parsel", "pypdf", "openpyxl", "docx", "olefile", "xlrd"}}))
 ''', encoding="utf-8")
     import os
     from pathlib import Path
