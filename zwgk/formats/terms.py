@@ -83,30 +83,38 @@ class Hit:
 # ---------------------------------------------------------------- characters alike
 
 @lru_cache(maxsize=1)
-def _hanzi() -> dict[str, tuple[str, int, frozenset[str]]]:
-    """char -> (four-corner code, total strokes, toneless readings), from zwgk/data/hanzi.txt."""
+def _hanzi() -> dict[int, str]:
+    """code point -> "four-corner code\tstrokes\treadings" as in zwgk/data/hanzi.txt, parsed on use
+    (_char): the crawl holds the table for every document, and one string per character takes
+    3 MiB where a parsed tuple with a frozenset of readings took 10."""
     out = {}
     with open(DATA / "hanzi.txt", encoding="utf-8") as f:
         for line in f:
             if line.startswith("#") or not line.strip():
                 continue
-            c, fc, st, py = line.rstrip("\n").split("\t")
-            out[c] = (fc if fc != "-" else "", int(st) if st != "-" else 0,
-                      frozenset(py.split(",")) if py != "-" else frozenset())
+            c, rest = line.rstrip("\n").split("\t", 1)
+            out[ord(c)] = rest
     return out
+
+
+def _char(c: str) -> tuple[str, int, set[str]] | None:
+    """(four-corner code, total strokes, toneless readings) of a character, or None."""
+    rest = _hanzi().get(ord(c)) if len(c) == 1 else None
+    if rest is None:
+        return None
+    fc, st, py = rest.split("\t")
+    return fc if fc != "-" else "", int(st) if st != "-" else 0, set(py.split(",")) if py != "-" else set()
 
 
 def sound_alike(a: str, b: str) -> bool:
     """Same Mandarin reading, tones ignored (what a pinyin input method confuses)."""
-    h = _hanzi()
-    x, y = h.get(a), h.get(b)
+    x, y = _char(a), _char(b)
     return bool(x and y and x[2] & y[2])
 
 
 def look_alike(a: str, b: str) -> bool:
     """Four-corner codes differing in at most one digit, strokes by at most one."""
-    h = _hanzi()
-    x, y = h.get(a), h.get(b)
+    x, y = _char(a), _char(b)
     if not (x and y and x[0] and y[0] and x[1] and y[1]):
         return False
     return sum(p != q for p, q in zip(x[0], y[0])) <= 1 and abs(x[1] - y[1]) <= 1
@@ -259,7 +267,7 @@ class Detector:
         v = self._verdicts.get(key)
         if v is None:
             v = self._verdicts[key] = self._alike_at(term, found)
-            if len(self._verdicts) > 200_000:
+            if len(self._verdicts) > 20_000:  # bounded: a verdict is a few lookups to redo
                 self._verdicts.clear()
         if not v:
             return False
@@ -318,7 +326,7 @@ class Detector:
 
 
 def _alike_chars(c: str) -> list[str]:
-    return [x for x in _hanzi() if alike(c, x)]
+    return [chr(x) for x in _hanzi() if alike(c, chr(x))]
 
 
 def place_terms() -> tuple[Term, ...]:
