@@ -59,9 +59,12 @@ def test_installed_wheel_carries_the_checklists_and_runs(tmp_path):
     (wheel,) = dist.glob("zwgk-*.whl")
     with zipfile.ZipFile(wheel) as z:
         shipped = {Path(n).name for n in z.namelist() if n.startswith("zwgk/checklists/")}
+        office = {Path(n).name for n in z.namelist() if n.startswith("zwgk/samplesite/office/")}
     expected = {p.name for p in (REPO / "checklists").glob("*.yaml")}
     assert "yiyuan-2023.yaml" in expected
     assert shipped == expected, f"the wheel's zwgk/checklists/ holds {sorted(shipped)}, not {sorted(expected)}"
+    # the sample site's Word 97 / WPS / Excel 97 attachments (package data, samplesite/files.py)
+    assert {"notice.doc", "notice.wps", "notice.xls"} <= office, sorted(office)
 
     # 2. an empty virtualenv (no system site-packages), the wheel and its declared dependencies
     _run([sys.executable, "-m", "venv", "--without-pip", venv], cwd=tmp_path, timeout=120)

@@ -5,6 +5,8 @@ import io
 import struct
 import zipfile
 import zlib
+from functools import cache
+from pathlib import Path
 
 
 def png(width: int = 2, height: int = 2, rgb: tuple[int, int, int] = (181, 26, 26)) -> bytes:
@@ -55,8 +57,19 @@ def pdf(title: str) -> bytes:
 
 
 def ole(title: str) -> bytes:
-    """Looks like a legacy Office / WPS compound file (magic + padding + title)."""
+    """Looks like a legacy Office / WPS compound file (magic + padding + title); not readable."""
     return OLE_MAGIC + b"\x00" * 504 + title.encode("utf-16-le")[:1024]
+
+
+OFFICE = Path(__file__).resolve().parent / "office"
+
+
+@cache
+def office(ext: str) -> bytes:
+    """A real Word 97-2003 .doc, WPS 文字 .wps or Excel 97-2003 .xls saved by LibreOffice
+    (office/make.py): a plain notice / table of counts without personal information, the same
+    bytes for every attachment of that extension, so reading them adds no finding."""
+    return (OFFICE / f"notice.{ext}").read_bytes()
 
 
 def zip_of(title: str) -> bytes:
@@ -77,7 +90,9 @@ def mp4() -> bytes:
 def attachment(ext: str, title: str) -> bytes:
     if ext == "pdf":
         return pdf(title)
-    if ext in ("doc", "xls", "wps", "et", "ppt"):
+    if ext in ("doc", "wps", "xls"):
+        return office(ext)
+    if ext in ("et", "ppt"):
         return ole(title)
     if ext == "zip":
         return zip_of(title)
