@@ -20,7 +20,11 @@ run`) also writes its growth curve, a point every --sample-every seconds (pages 
 PSS, RSS per generation), to run-N/crawl-series.jsonl (run-series.jsonl): a long run stopped by
 hand keeps the curve up to that point.
 
-    .venv/bin/python bench/scale.py --scale 630 --stages crawl --sample-every 60   # ≈ 400 000 pages
+    .venv/bin/python bench/scale.py --scale 630 --stages crawl --sample-every 60 --unbounded   # ≈ 400 000 pages
+
+The crawl's safety bounds (ZWGK_MAX_REQUESTS = 100 000 a site, ZWGK_MAX_LIST_PAGES = 500 a column)
+stop a crawl of a site this large at 100 000 requests; --unbounded lifts them (environment) for the
+bench's own runs.
 """
 from __future__ import annotations
 
@@ -155,11 +159,15 @@ def main() -> None:
     ap.add_argument("--linkinator", action="store_true", help="also run linkinator 7 on the same server")
     ap.add_argument("--work", default="/tmp/zwgk-bench-scale")
     ap.add_argument("--label", default="", help="a note stored with the figures (e.g. the commit)")
+    ap.add_argument("--unbounded", action="store_true",
+                    help="lift the crawl's request and list-page bounds (sites past ~100 000 pages)")
     ap.add_argument("--sample-every", type=float, default=30.0,
                     help="seconds between points of the growth curve (run-N/crawl-series.jsonl, run-series.jsonl)")
     args = ap.parse_args()
     from zwgk.samplesite.server import serve
 
+    if args.unbounded:  # read by the crawl from the environment (crawler/process.py ENV_SETTINGS)
+        os.environ.update(ZWGK_MAX_REQUESTS="5000000", ZWGK_MAX_LIST_PAGES="100000")
     work = Path(args.work)
     site = work / f"site-{args.scale}"
     run = work / f"run-{args.scale}"
