@@ -206,7 +206,7 @@ def test_resumed_crawl_ends_with_the_same_interaction_facts_and_messages(tmp_pat
     with --resume ends with the channels, messages and findings of an uninterrupted crawl: none lost,
     none doubled."""
     clean_db, db = tmp_path / "clean.db", tmp_path / "resumed.db"
-    total = KEY["messages"] + sum(o["messages"] for o in KEY["offices"].values())
+    total = KEY["messages"] + sum(o["messages"] for o in KEY["offices"].values()) + KEY["surveys"]["rows"]
     with interactsite.serve(max_delay=0.05, seed=3) as srv:
         _crawl(srv.url, clean_db, "--delay", "0")
         if stop == "kill":
@@ -245,3 +245,46 @@ def test_resumed_crawl_ends_with_the_same_interaction_facts_and_messages(tmp_pat
     want, clean_summary = _interaction_findings(clean_db, tmp_path / "clean")
     assert got == want and summary == clean_summary
     assert any(f[0] == "interaction-overdue" and f[2] == "县教育和体育局" for f in got)
+
+
+def test_survey_channels_read_and_results_found(runs):
+    """调查征集: both survey channels (a ul list over two pages with result entries, a table with a
+    result column) are read; each 征集 closed more than 20 working days before the audit date
+    within the year has its result found (an entry of the list, a section of its page, the result
+    column) or is a finding — fail only where the list shows results and this one has none; the
+    open one, the one closed 14 working days before and the one of 2022 are not judged."""
+    run, _, _ = runs
+    key = KEY["surveys"]
+    outcome, want = key["findings"]
+    got = {run.key_form(f["url"]): f for f in run.results["findings"]
+           if f["check"] == "interaction-survey-result" and f["office"] is None}
+    assert set(got) == {path for path, _ in want}
+    for path, details in want:
+        for k, v in details.items():
+            assert got[path][k] == v, (path, k)
+    s = run.results["interaction"]
+    chans = {c["name"]: c for c in s["channels"]}
+    for name, kind in key["channels"].items():
+        assert chans[name]["kind"] == kind and chans[name]["state"] == "read", name
+    assert chans["意见征集"]["pages"] == 2
+    surveys = {run.key_form(x["url"]): x for x in s["surveys"]}
+    assert set(surveys) == set(key["items"])
+    for path, how in key["items"].items():
+        found = surveys[path]["result"]
+        if how is None:
+            assert found is None, path
+        elif how == "entry":
+            assert found and found.endswith("_502.html"), path
+        else:
+            assert found == {"page": "页面", "cell": "列表"}[how], path
+    by_title = {x["title"]: x for x in s["surveys"]}
+    assert by_title["关于征集2024年县政府民生实事项目建议的公告"]["status"] == "进行中"
+    assert by_title["2023年县城公交线路优化网上调查"]["end"] == "2023-10-15"
+
+
+def test_report_shows_the_surveys(runs):
+    _, _, base = runs
+    html = (base / "out" / "report.html").read_text(encoding="utf-8")
+    for text in ("调查征集", "意见征集", "网上调查", "柳川县农村人居环境整治方案",
+                 "未找到征集结果"):
+        assert text in html, text

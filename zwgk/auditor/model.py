@@ -175,6 +175,8 @@ class Message:
     channel: str                  # the channel's name: 县长信箱
     channel_url: str
     channel_kind: str             # consult (政务咨询 counts) | hub (互动交流 page that lists messages itself)
+                                  # | survey (a 征集: asked_on start/publish date, answered_on end date,
+                                  # replied: a result published, crawler/interaction.py survey_item)
     asked_on: date | None         # 来信 / 留言时间
     answered_on: date | None      # 回复 / 答复时间
     status: str | None            # as printed: 已回复, 办理中 …

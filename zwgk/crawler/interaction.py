@@ -5,8 +5,10 @@ functions on an lxml tree — and `Channels`, what the crawl found of each chann
 A channel is classified by its name (`channel_kind`): consult (县长信箱, 我要咨询, 留言办理 …: the
 政务咨询 channels 国办秘函〔2019〕19号 asks for), hub (互动交流 / 政民互动 / 公众参与: a page
 leading to channels), and the kinds that do not count as a consultation channel: petition
-(网上信访), report (纪检举报), interview (在线访谈), survey (调查征集). Only hubs and consult
-channels are read; the others are recorded, never crawled.
+(网上信访), report (纪检举报), interview (在线访谈), survey (调查征集 / 意见征集 / 民意调查). Hubs,
+consult channels and survey channels are read (a survey channel's items with `read_survey_list` and
+`read_survey_page`: dates, status, whether a result is published); the others are recorded, never
+crawled.
 """
 from __future__ import annotations
 
@@ -21,9 +23,9 @@ from zwgk.formats.dates import find_dates
 from zwgk.vocab import norm_text
 
 # link texts that lead to 互动交流 on a homepage (norm_text: no white space)
-ENTRY = re.compile(r"互动交流|政民互动|公众参与|互动平台|网上问政|信箱|咨询|留言|写信|信访|举报|访谈|征集|民意调查")
+ENTRY = re.compile(r"互动交流|政民互动|公众参与|互动平台|网上问政|信箱|咨询|留言|写信|信访|举报|访谈|征集|民意调查|网上调查|在线调查|问卷调查|结果反馈|采纳情况")
 _KINDS = (("petition", re.compile(r"信访")), ("report", re.compile(r"举报|纪检|监察|违纪")),
-          ("interview", re.compile(r"访谈|直播")), ("survey", re.compile(r"征集|调查|民意")),
+          ("interview", re.compile(r"访谈|直播")), ("survey", re.compile(r"征集|调查|民意|结果反馈|采纳情况")),
           ("hub", re.compile(r"^(?:互动交流|政民互动|公众参与|互动平台|互动)$")),
           ("consult", re.compile(r"信箱|咨询|留言|写信|问政|投诉|12345|问答|来信")))
 NAME_MAX = 12  # a channel's link text is a name, not a message title
@@ -98,6 +100,7 @@ class MessageRow:
     asked_on: date | None = None
     answered_on: date | None = None
     status: str | None = None
+    result: bool | None = None  # survey rows: the list's result column shows one (True) / none (False)
 
 
 @dataclass
@@ -208,21 +211,21 @@ class MessageFields:
         return True if by_status or self.answered_on else None
 
 
-def _label(el) -> tuple[str, str] | None:
+def _label(el, labels: dict = LABELS, pattern: re.Pattern = _LABEL) -> tuple[str, str] | None:
     """(field, the rest of its text) when an element's own text starts with a label."""
     if not isinstance(el.tag, str) or el.tag in ("script", "style", "a", "option") or not (el.text or "").strip():
         return None
-    m = _LABEL.match(" ".join(el.text.split()))
+    m = pattern.match(" ".join(el.text.split()))
     if m is None:
         return None
-    key = next((k for k, p in LABELS.items() if p.fullmatch(norm_text(m.group(1)))), None)
+    key = next((k for k, p in labels.items() if p.fullmatch(norm_text(m.group(1)))), None)
     if key is None:
         return None
     own = " ".join(el.text_content().split())
     return key, own[own.find(m.group(1)) + len(m.group(1)):].lstrip(" ：:")
 
 
-def _value_after(el) -> str:
+def _value_after(el, is_label=_label) -> str:
     """The text after a label element: its tail and its following siblings up to the next label (a
     table's value cell, a dd, the text after a <span>label：</span>), looked for up to two levels
     up; else the next row (a label row above its value row)."""
@@ -232,7 +235,7 @@ def _value_after(el) -> str:
             if not isinstance(sib.tag, str):
                 parts.append(sib.tail or "")
                 continue
-            if _label(sib) is not None or any(_label(x) is not None for x in sib.iterdescendants()):
+            if is_label(sib) is not None or any(is_label(x) is not None for x in sib.iterdescendants()):
                 break
             parts += [sib.text_content(), sib.tail or ""]
         value = " ".join(" ".join(parts).split())
@@ -243,23 +246,26 @@ def _value_after(el) -> str:
             break
         el = parent
     nxt = el.getnext()
-    if nxt is not None and isinstance(nxt.tag, str) and not any(_label(x) is not None for x in nxt.iter()):
+    if nxt is not None and isinstance(nxt.tag, str) and not any(is_label(x) is not None for x in nxt.iter()):
         return " ".join(nxt.text_content().split())
     return ""
 
 
-def label_values(tree) -> list[tuple[str, str]]:
+def label_values(tree, labels: dict = LABELS, pattern: re.Pattern = _LABEL) -> list[tuple[str, str]]:
     """(field, value) pairs of a message page, in page order: each element whose own text starts
     with a label (来信时间, 答复部门 …) with the text after it — in the same element (来信时间：
     2023-11-02) or after it (a table's value cell, a dd, a label row's next row)."""
     body = tree.find(".//body")
+
+    def is_label(el):
+        return _label(el, labels, pattern)
     out = []
     for el in (body if body is not None else tree).iter():
-        found = _label(el)
+        found = is_label(el)
         if found is None:
             continue
         key, rest = found
-        out.append((key, rest if rest else _value_after(el)))
+        out.append((key, rest if rest else _value_after(el, is_label)))
     return out
 
 
@@ -287,7 +293,7 @@ def row_meta(row: MessageRow) -> dict:
     """A list row as request meta (JSON: dates as ISO strings, crawler/redis_json.py)."""
     return {"url": row.url, "title": row.title, "status": row.status,
             "asked_on": row.asked_on.isoformat() if row.asked_on else None,
-            "answered_on": row.answered_on.isoformat() if row.answered_on else None}
+            "answered_on": row.answered_on.isoformat() if row.answered_on else None, "result": row.result}
 
 
 def _day(v) -> date | None:
@@ -296,7 +302,10 @@ def _day(v) -> date | None:
 
 def message_item(row: dict, channel: dict, fields: MessageFields | None, list_page: str | None) -> MessageItem:
     """The MessageItem of a list row (row_meta) and, when its page was read,
-    what the page shows: the page's values first, the row's where the page says nothing."""
+    what the page shows: the page's values first, the row's where the page says nothing (a survey
+    channel's item: `survey_item`)."""
+    if channel.get("kind") == "survey":
+        return survey_item(row, channel, fields, list_page)
     f = fields or MessageFields()
     status = f.status or row.get("status")
     replied = next((x for x in (f.replied, status_replied(row.get("status")),
@@ -305,6 +314,145 @@ def message_item(row: dict, channel: dict, fields: MessageFields | None, list_pa
                        title=row.get("title"), asked_on=f.asked_on or _day(row.get("asked_on")),
                        answered_on=f.answered_on or _day(row.get("answered_on")), status=status, replied=replied,
                        answered_by=f.office, page_read=fields is not None, list_page=list_page)
+
+
+# ---- 调查征集 (survey channels): 征集 items, their dates and status, and their published results ----
+
+# a survey item's status as lists and pages print it
+SURVEY_OPEN = re.compile(r"进行中|征集中|正在征集|正在进行|未截止|未开始|即将开始")
+SURVEY_CLOSED = re.compile(r"已结束|已截止|已完结|已关闭|已过期|已结束征集|征集结束|已完成")
+# an entry that publishes a 征集's result (its title), or a list column of results
+RESULT_TITLE = re.compile(r"结果|反馈|采纳")
+SURVEY_LABELS = {
+    "start": re.compile(r"(?:开始|起始|发布|征集开始|调查开始)(?:时间|日期)"),
+    "end": re.compile(r"(?:截止|结束|截至|征集截止|征集结束|调查结束)(?:时间|日期)"),
+    "period": re.compile(r"(?:征集|调查|征求意见|意见征集|公示)(?:时间|期限|日期|时段)|起止(?:时间|日期)"),
+    "status": re.compile(r"(?:征集|调查)?状态"),
+    "result": re.compile(r"(?:征集|调查|意见)?(?:结果|结果反馈|反馈意见|意见反馈|反馈情况|采纳情况|意见采纳情况|结果公布|情况反馈)"),
+}
+_SURVEY_LABEL = re.compile(r"^(" + "|".join(p.pattern for p in SURVEY_LABELS.values()) + r")\s*(?:[：:]\s*(.*)|$)", re.S)
+RESULT_MIN = 8  # a result section says something: not 暂无, not an empty box to write in
+
+
+def survey_status(text: str | None) -> bool | None:
+    """True: the words say the 征集 is closed; False: open; None: neither."""
+    t = norm_text(text)
+    if not t:
+        return None
+    if SURVEY_OPEN.search(t):
+        return False
+    return True if SURVEY_CLOSED.search(t) else None
+
+
+def _survey_header(table) -> dict[str, int]:
+    """{'start' | 'end' | 'period' | 'status' | 'result': cell index} from a survey table's header row."""
+    for tr in table.iter("tr"):
+        cells = [c for c in tr if c.tag in ("th", "td")]
+        if not any(c.tag == "th" for c in cells) and tr.find(".//a") is not None:
+            return {}
+        out = {}
+        for i, c in enumerate(cells):
+            t = norm_text(c.text_content())
+            for key, p in SURVEY_LABELS.items():
+                if key not in out and (p.fullmatch(t) or key == "result" and len(t) <= 8 and RESULT_TITLE.search(t)):
+                    out[key] = i
+                    break
+        return out
+    return {}
+
+
+def read_survey_list(tree, base: str, html: str = "") -> MessageList:
+    """A survey channel's list page (意见征集, 调查征集, 民意调查): one row per 征集 (tr, li or dl
+    with a title link and a date; the row's first link is its title) — its start and end dates
+    (a header's 开始时间 / 截止时间 / 征集时间 columns, else the row's dates: two are start and end,
+    one is the publish date), its status words (进行中 / 已结束 / 已截止) and, where the table has a
+    result column (征集结果, 反馈情况), whether the row shows one (a link or words, not 暂无) — and
+    the list's further pages. Result entries (征集结果反馈 …) are rows like the others: the audit
+    tells them by their titles. Rows: MessageRow, asked_on = start or publish date, answered_on =
+    end date, status, result."""
+    out = MessageList()
+    if tree is None:
+        return out
+    heads: dict = {}
+    seen, rows_seen = set(), set()
+    for a, url in anchors(tree, base):
+        text = anchor_text(a)
+        row_el = _row_of(a)
+        if row_el is None or url in seen or id(row_el) in rows_seen or text in PAGER_TEXTS or len(text) < 4:
+            continue
+        row_text = " ".join(row_el.itertext())
+        dates = find_dates(row_text)
+        if not dates:
+            continue
+        seen.add(url)
+        rows_seen.add(id(row_el))
+        row = MessageRow(url, text)
+        table = next((x for x in row_el.iterancestors() if x.tag == "table"), None) if row_el.tag == "tr" else None
+        head = heads.setdefault(id(table), _survey_header(table)) if table is not None else {}
+        cells = [c for c in row_el if c.tag in ("th", "td")]
+
+        def cell(key):
+            i = head.get(key)
+            return cells[i] if i is not None and i < len(cells) else None
+        start, end, period = cell("start"), cell("end"), cell("period")
+        if start is not None or end is not None or period is not None:
+            ds = find_dates(" ".join(period.itertext())) if period is not None else []
+            row.asked_on = next(iter(find_dates(" ".join(start.itertext()))), None) if start is not None else (ds[0] if ds else None)
+            row.answered_on = next(iter(find_dates(" ".join(end.itertext()))), None) if end is not None else (ds[1] if len(ds) > 1 else None)
+        else:
+            row.asked_on = dates[0]
+            row.answered_on = dates[1] if len(dates) > 1 else None
+        st = cell("status")
+        words = norm_text(" ".join(st.itertext()) if st is not None else row_text)
+        word = SURVEY_OPEN.search(words) or SURVEY_CLOSED.search(words)
+        row.status = word.group(0) if word else None
+        res = cell("result")
+        if res is not None:
+            row.result = res.find(".//a") is not None or not NO_REPLY_TEXT.match(norm_text(res.text_content())) \
+                and not re.fullmatch(r"暂无结果|未公布|暂未公布|无结果", norm_text(res.text_content()))
+        out.rows.append(row)
+    out.pages = pager.read_page(tree, base, html, len(out.rows)).pages
+    return out
+
+
+def read_survey_page(tree) -> MessageFields:
+    """A survey item's page: asked_on = its start (or publish) date, answered_on = its end date
+    (开始时间 / 截止时间, or a 征集时间 period "2023年8月1日至8月31日"), status (征集状态), and
+    `reply`: the text of a result section (征集结果 / 意见采纳情况 / 反馈意见 …) when it says
+    something — a heading followed by paragraphs, a label cell and its value, "采纳情况：…"."""
+    f = MessageFields()
+    if tree is None:
+        return f
+    pairs = label_values(tree, SURVEY_LABELS, _SURVEY_LABEL)
+    first: dict[str, str] = {}
+    for key, value in pairs:
+        if key == "result" and len(norm_text(value)) < RESULT_MIN:
+            continue  # an empty box or 暂无: not a result; a later section may be one
+        first.setdefault(key, value)
+    f.labels = tuple(dict.fromkeys(k for k, _ in pairs))
+    period = find_dates(first.get("period"))
+    f.asked_on = next(iter(find_dates(first.get("start"))), None) or (period[0] if period else None)
+    f.answered_on = next(iter(find_dates(first.get("end"))), None) or (period[1] if len(period) > 1 else None)
+    f.status = norm_text(first.get("status"))[:20] or None
+    if "result" in first:
+        f.reply = first["result"][:200]
+    return f
+
+
+def survey_item(row: dict, channel: dict, fields: MessageFields | None, list_page: str | None) -> MessageItem:
+    """A survey item as a message row: asked_on = start or publish date, answered_on = end date,
+    status as printed, replied = a result is published (True: the item's page has a result section
+    or the list's result column shows one; False: the list's result column shows none and the page,
+    if read, has none; None: neither says), answered_by = the result's label when the page has one."""
+    f = fields or MessageFields()
+    by_page = True if f.reply is not None else None
+    by_row = row.get("result")
+    replied = True if by_page or by_row else (False if by_row is False else None)
+    return MessageItem(url=row["url"], channel=channel["name"], channel_url=channel["url"], channel_kind="survey",
+                       title=row.get("title"), asked_on=_day(row.get("asked_on")) or f.asked_on,
+                       answered_on=_day(row.get("answered_on")) or f.answered_on,
+                       status=row.get("status") or f.status, replied=replied,
+                       answered_by="页面结果" if by_page else None, page_read=fields is not None, list_page=list_page)
 
 
 def _office_order(office: str | None) -> tuple:

@@ -236,7 +236,7 @@ class Message(Base):
     url_key: Mapped[str] = mapped_column(KEY, default=_keyed("url"))
     channel: Mapped[str] = mapped_column(Text)        # the channel's name as linked: 县长信箱
     channel_url: Mapped[str] = mapped_column(URL)
-    channel_kind: Mapped[str] = mapped_column(Text)   # consult | hub (crawler/interaction.py)
+    channel_kind: Mapped[str] = mapped_column(Text)   # consult | hub | survey (crawler/interaction.py survey_item)
     title: Mapped[str | None] = mapped_column(Text)
     asked_on: Mapped[date | None] = mapped_column(Date)
     answered_on: Mapped[date | None] = mapped_column(Date)

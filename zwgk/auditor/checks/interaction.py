@@ -8,13 +8,16 @@ the homepage leads to, a department or township on the channels only its own pag
 (`owners`); one without a channel of its own is not_applicable — its people write to the county's
 mailboxes. Channels whose kind is
 petition (网上信访), report (纪检举报), interview (在线访谈) or survey (调查征集) never count as a
-consultation channel, and their messages are not read. What the crawl could not read, and what a
+consultation channel; the first three are not read, survey channels' 征集 are (as message rows of
+kind survey: start and end dates, status, whether a result is published) for
+`interaction-survey-result`. What the crawl could not read, and what a
 machine cannot judge (whether a message is 有效, whether a question is 简单), is left to the
 evaluator with the evidence: needs review, never a failure.
 """
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import replace
 from datetime import date, timedelta
 from statistics import median
@@ -379,4 +382,193 @@ def summary(snap: SiteSnapshot) -> dict | None:
         **_figures(snap, None),
         "offices": [{"office": o, "channels": [c["name"] for c in channels if own.get(c["url"]) == o],
                      **_figures(snap, o)} for o in offices],
+        "surveys": survey_summary(snap),
     }
+
+
+# ---- 调查征集: each closed 征集 has its result published ---------------------------------------
+
+SURVEY_WAIT = 20  # working days after a 征集 closes before its result is expected
+_CLOSED = ("已结束", "已截止", "已完结", "已关闭", "已过期", "征集结束", "已完成")
+_OPEN = ("进行中", "征集中", "正在征集", "正在进行", "未截止", "未开始", "即将开始")
+_RESULT = ("结果", "反馈", "采纳")
+_NOISE = ("关于", "公开征求", "征求", "公开征集", "征集", "意见建议", "意见", "建议", "的公告", "的通知", "公告",
+          "通知", "结果", "反馈", "采纳情况", "采纳", "情况", "说明", "的", "（征求意见稿）", "征求意见稿", "草案")
+
+
+def _is_result_entry(m: Message) -> bool:
+    """A survey channel's entry that publishes a result (征集结果 / 意见采纳情况 / 反馈 …), by its title."""
+    return any(w in (m.title or "") for w in _RESULT)
+
+
+def _core(title: str) -> str:
+    """What a consultation is about: the name in 《》 when its title has one, else the title
+    without the words every consultation's and result's title shares."""
+    named = re.findall(r"《([^》]+)》", title)
+    if named:
+        t = named[0]
+    else:
+        t = title
+        for w in _NOISE:
+            t = t.replace(w, "")
+    return re.sub(r"[\s（）()〔〕【】\[\]“”\"'、，,。：:]", "", t.replace("征求意见稿", ""))
+
+
+# what many consultations' names share: the place (柳川县, 某市某区) and the kind of document
+_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:自治县|县|市|区|旗|镇|乡|街道)")
+_DOC_KIND = re.compile(r"(?:实施细则|实施方案|实施意见|管理办法|暂行办法|管理规定|工作方案|行动方案|行动计划|"
+                       r"办法|规定|条例|细则|方案|规划|计划|措施|标准|意见|通知|暂行|试行)")
+
+
+def _distinct(core: str) -> str:
+    return _DOC_KIND.sub("", _PLACE.sub("", core))
+
+
+def _same_consultation(item: str, result: str) -> bool:
+    """Whether a result entry's title names the same consultation: the two cores without the
+    place and the kind of document (城区停车 of 《柳川县城区停车管理办法》), character pairs: most of
+    the shorter one's in the other."""
+    a, b = _core(item), _core(result)
+    if not a or not b:
+        return False
+    da, db = _distinct(a), _distinct(b)
+    if da and db:
+        a, b = da, db
+    if a in b or b in a:
+        return True
+    pa, pb = {a[i:i + 2] for i in range(len(a) - 1)}, {b[i:i + 2] for i in range(len(b) - 1)}
+    return bool(pa and pb) and len(pa & pb) / min(len(pa), len(pb)) >= 0.6
+
+
+def _survey_closed(m: Message, as_of: date) -> tuple[date | None, str]:
+    """(the day the 征集 closed, how it is known) or (None, why not judged)."""
+    status = m.status or ""
+    if any(w in status for w in _OPEN) and not (m.answered_on and m.answered_on < as_of):
+        return None, "进行中"
+    if m.answered_on is not None:
+        return (m.answered_on, "截止日期") if m.answered_on < as_of else (None, "未到截止日期")
+    if any(w in status for w in _CLOSED) and m.asked_on is not None:
+        return m.asked_on, "发布日期（未显示截止日期）"
+    return None, "未显示截止日期和状态"
+
+
+def survey_items(snap: SiteSnapshot, office: str | None = _VIEW) -> list[dict]:
+    """Every 征集 of one 评估对象's survey channels (result entries aside) with what was found of
+    its result: {message, result: the result entry's URL, "页面" (a result section on its page),
+    "列表" (the list's result column) or None; result_in_list: its channel's own list shows results
+    (a result column or result entries)}."""
+    office = snap.office if office == _VIEW else office
+    rows = sorted((m for m in _settled(snap) if m.channel_kind == "survey" and m.office == office),
+                  key=lambda m: m.url)
+    results = [m for m in rows if _is_result_entry(m)]
+    out = []
+    for m in rows:
+        if _is_result_entry(m):
+            continue
+        found = None
+        if m.replied is True:
+            found = "页面" if m.answered_by else "列表"
+        else:
+            hit = next((r for r in results if _same_consultation(m.title or "", r.title or "")), None)
+            found = hit.url if hit else None
+        shows = m.replied is False or any(r.channel_url == m.channel_url for r in results)
+        out.append({"message": m, "result": found, "result_in_list": shows})
+    return out
+
+
+@check(
+    "interaction-survey-result",
+    title="调查征集栏目使用正常，征集结束后公布结果",
+    failure_title="征集结束后未公布征集结果",
+    columns=[("url", "征集", "url"), ("title", "标题", "text"), ("channel", "栏目", "text"),
+             ("start", "开始/发布日期", "date"), ("end", "结束日期", "date"), ("status", "状态", "text"),
+             ("working_days", "结束后工作日", "count"), ("looked_for", "查找了", "text"), ("verdict", "判断", "text")],
+    scope="office",
+)
+def interaction_survey_result(snap: SiteSnapshot, wait_working_days: int = SURVEY_WAIT,
+                              window_days: int = 365) -> CheckResult:
+    """Each 征集 of a survey channel (意见征集, 调查征集, 民意调查) closed in the `window_days`
+    before the audit date, more than `wait_working_days` China working days before it
+    (chinese_calendar; 30 calendar days for a year without data), has its result published
+    (国办秘函〔2019〕19号 互动交流 调查征集: 征集结果 / 意见采纳情况 / 反馈): a result section on the
+    item's page, a result in the list's result column, or an entry of a survey channel of the same
+    评估对象 whose title names the same consultation with 结果 / 反馈 / 采纳.
+
+    Fails, one finding per 征集, only when the channel's own list shows results (a result column,
+    or result entries) and this one has none while its page, when read, has no result section
+    either. needs_review with the evidence (what was looked for) when no result was found but it may
+    be published elsewhere; needs_review, one finding per channel, when a survey channel was read
+    and shows no 征集 in the year (the column unused?) or could not be read; needs_review when no
+    survey channel was found from the portal's homepage; not_applicable for a department or
+    township without a survey channel of its own.
+    """
+    fact = _fact(snap)
+    if fact is None or not fact.get("home"):
+        return _not_read(snap)
+    channels = [c for c in _channels(snap) if c.get("kind") == "survey"]
+    items = survey_items(snap)
+    if not channels and not items:
+        if snap.office is not None:
+            return CheckResult("not_applicable", (), 0, "该评估对象的页面未链接自己的调查征集栏目，不单独评价")
+        return CheckResult("needs_review", (), 0, "首页未找到调查征集栏目（意见征集、民意调查），需人工核查")
+    since = snap.as_of - timedelta(days=window_days)
+    fails, reviews, checked = [], [], 0
+    in_year: dict[str, int] = {}
+    for it in items:
+        m = it["message"]
+        day = m.answered_on or m.asked_on
+        if day is not None and since <= day <= snap.as_of:
+            in_year[m.channel_url] = in_year.get(m.channel_url, 0) + 1
+        closed, how = _survey_closed(m, snap.as_of)
+        if closed is None or not since <= closed <= snap.as_of:
+            continue
+        n = working_days_between(closed, snap.as_of)
+        if (n if n is not None else (snap.as_of - closed).days * 20 // 30) <= wait_working_days:
+            continue
+        checked += 1
+        if it["result"] is not None:
+            continue
+        looked = "征集页面的征集结果/意见采纳情况" if m.page_read else ""
+        looked = "、".join(x for x in (looked, "列表的结果栏/结果条目" if it["result_in_list"] else "",
+                                      "同一评估对象各征集栏目中标题含“结果/反馈/采纳”的同名条目") if x)
+        definite = it["result_in_list"] and (m.page_read or m.replied is False)
+        f = Finding("interaction-survey-result", m.url, source=m.channel_url, office=m.office, details={
+            "title": m.title, "channel": m.channel, "start": m.asked_on, "end": m.answered_on,
+            "status": m.status, "working_days": n, "looked_for": f"{looked}（结束日期依据：{how}）",
+            "verdict": "栏目公布结果，此项未公布" if definite else "未找到结果，可能在其他栏目公布"})
+        (fails if definite else reviews).append(f)
+    result_lists = {m.channel_url for m in _settled(snap) if m.channel_kind == "survey" and _is_result_entry(m)}
+    for c in channels:
+        if in_year.get(c["url"]) or c["url"] in result_lists:
+            continue  # used in the year, or a list of results (征集结果反馈) beside the channel
+        why = ("近1年无征集" if c.get("state") == "read" else STATE.get(c.get("state"), c.get("state")))
+        reviews.append(Finding("interaction-survey-result", c["url"], office=snap.office, details={
+            "title": c.get("name"), "channel": c.get("name"), "looked_for": f"{since} 至 {snap.as_of} 的征集",
+            "verdict": f"{why}，需人工核查栏目是否使用"}))
+    note = (f"调查征集栏目 {len(channels)} 个，征集 {len(items)} 项，其中近1年内结束超过 {wait_working_days} "
+            f"个工作日的 {checked} 项")
+    if fails:
+        return CheckResult("fail", tuple(fails + reviews), checked, f"{note}，{len(fails)} 项未公布结果"
+                           + (f"，{len(reviews)} 项需人工核查" if reviews else ""))
+    if reviews:
+        return CheckResult("needs_review", tuple(reviews), checked, f"{note}，{len(reviews)} 项需人工核查")
+    if not checked:
+        return CheckResult("needs_review", (), 0, f"{note}，需人工核查")
+    return CheckResult("pass", (), checked, f"{note}，均找到征集结果")
+
+
+def survey_summary(snap: SiteSnapshot) -> list[dict]:
+    """results.json interaction `surveys`: every 征集 read, with its 评估对象 and its result."""
+    fact = _fact(snap) or {}
+    offices = [None, *sorted({o for o in owners(fact).values() if o is not None})]
+    out = []
+    for o in offices:  # by channel, newest first: the same whichever page answered first
+        for it in sorted(survey_items(snap, o), key=lambda it: (
+                it["message"].channel_url, -(it["message"].answered_on or it["message"].asked_on or date.min).toordinal(),
+                it["message"].url)):
+            m = it["message"]
+            out.append({"url": m.url, "title": m.title, "channel": m.channel, "office": o,
+                        "start": m.asked_on.isoformat() if m.asked_on else None,
+                        "end": m.answered_on.isoformat() if m.answered_on else None, "status": m.status,
+                        "result": it["result"]})
+    return out

@@ -443,9 +443,9 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
     # ---- 互动交流: channels and their messages (crawler/interaction.py) ----------------------
 
     def _channels(self, found, office=None, via=None):
-        """Interaction channels a page links to (interaction.find_channels): hubs and consultation
-        channels are read (one list page each to begin with); the others (信访, 举报, 访谈, 征集)
-        and other hosts' are only recorded. Every page that links a channel is noted with it (a
+        """Interaction channels a page links to (interaction.find_channels): hubs, consultation
+        and survey (征集) channels are read (one list page each to begin with); the others (信访,
+        举报, 访谈) and other hosts' are only recorded. Every page that links a channel is noted with it (a
         page of `office`, None: the homepage; or the hub / channel list `via`): whose channel it is
         is settled from those when the crawl is audited, whichever page answered first."""
         for ch in found:
@@ -453,7 +453,7 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
             if self.talk.get(key) is not None:
                 self.talk.link(key, office, via)
                 continue
-            if not self.scope.in_scope(ch.url) or ch.kind not in ("consult", "hub"):
+            if not self.scope.in_scope(ch.url) or ch.kind not in ("consult", "hub", "survey"):
                 self.talk.add(key, ch.name, ch.kind, "found" if self.scope.in_scope(ch.url) else "external")
                 self.talk.link(key, office, via)
                 continue
@@ -476,7 +476,7 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
             self.talk.page_failed(key, f"HTTP {response.status}")
             return
         html, tree = res
-        listing = talk.read_list(tree, response.url, html)
+        listing = (talk.read_survey_list if channel["kind"] == "survey" else talk.read_list)(tree, response.url, html)
         found = talk.find_channels(tree, response.url, {r.url for r in listing.rows})
         yield from self._channels(found, via=key)
         rows = [] if channel["kind"] == "hub" and any(c.kind != "hub" for c in found) else listing.rows
@@ -503,9 +503,10 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
     def parse_message(self, response):
         items, res = self._parse_page(response, "other")
         yield from items
-        fields = talk.read_message(res[1]) if res is not None else None
-        yield talk.message_item(response.meta["msg"], self.talk.get(response.meta["channel"]), fields,
-                                response.meta.get("list_page"))
+        channel = self.talk.get(response.meta["channel"])
+        read = talk.read_survey_page if channel["kind"] == "survey" else talk.read_message
+        fields = read(res[1]) if res is not None else None
+        yield talk.message_item(response.meta["msg"], channel, fields, response.meta.get("list_page"))
 
     def parse_check(self, response):
         self.links.answered(response)
