@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from zwgk.formats.text import window
+
 # the office titles recognised, longest first at each position (regex alternation order)
 TITLE = (r"(?:常务副(?:县|区|市|州|旗)长"
          r"|(?:县委|区委|市委|州委|旗委|镇党委|乡党委|党委|党组|党工委|纪委|工委)副?书记"
@@ -84,11 +86,7 @@ def _is_name(s: str) -> bool:
 
 
 def _context(text: str, start: int, end: int) -> str:
-    room = max(0, MAX_CONTEXT - (end - start))
-    a = max(0, start - room // 2)
-    b = min(len(text), end + (room - (start - a)))
-    a = max(0, min(a, b - MAX_CONTEXT))
-    return " ".join(text[a:b].split())[:MAX_CONTEXT]
+    return window(text, start, end, MAX_CONTEXT)
 
 
 def _name_after(text: str, pos: int) -> tuple[str, int] | None:

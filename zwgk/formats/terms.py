@@ -47,6 +47,8 @@ from pathlib import Path
 
 import yaml
 
+from zwgk.formats.text import window
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 LOOSE_FROM = 6      # terms this long: any inner character replaced is a hit (no look-alike needed)
 MAX_CONTEXT = 30
@@ -185,11 +187,7 @@ def region_codes(*names: str) -> list[str]:
 # ---------------------------------------------------------------- the detector
 
 def _context(text: str, start: int, end: int) -> str:
-    room = max(0, MAX_CONTEXT - (end - start))
-    a = max(0, start - room // 2)
-    b = min(len(text), end + (room - (start - a)))
-    a = max(0, min(a, b - MAX_CONTEXT))
-    return " ".join(text[a:b].split())[:MAX_CONTEXT]
+    return window(text, start, end, MAX_CONTEXT)
 
 
 class Detector:

@@ -36,3 +36,13 @@ def strip_label(s: str | None) -> str:
     if not s:
         return ""
     return _LABEL_JUNK.sub("", norm(s))
+
+
+def window(text: str, start: int, end: int, width: int = 30) -> str:
+    """At most `width` characters of `text` around text[start:end], centred on it, whitespace
+    squashed: the context a hit is shown with."""
+    room = max(0, width - (end - start))
+    a = max(0, start - room // 2)
+    b = min(len(text), end + (room - (start - a)))
+    a = max(0, min(a, b - width))
+    return " ".join(text[a:b].split())[:width]
