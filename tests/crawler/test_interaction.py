@@ -103,3 +103,18 @@ def test_message_item_takes_the_page_first_then_the_row():
     item = talk.message_item(row, channel, page, "http://x/xzxx/")
     assert (item.asked_on, item.answered_on, item.answered_by, item.replied, item.page_read) == (
         date(2023, 11, 2), date(2023, 11, 6), "县民政局", True, True)
+
+
+def test_each_table_keeps_its_own_header_in_a_long_page():
+    """Two message tables, columns in different orders, many rows each: every row read by its own
+    table's header (kept per table element: a freed lxml proxy's id() is soon another element's)."""
+    first = "".join(f'<tr><td><a href="m/a{i}.html">第{i}个关于道路的咨询</a></td><td>2023-10-02</td><td>已回复</td>'
+                    f'<td>2023-10-09</td></tr>' for i in range(150))
+    second = "".join(f'<tr><td>2023-11-08</td><td>已回复</td><td><a href="m/b{i}.html">第{i}个关于学校的咨询</a></td>'
+                     f'<td>2023-11-01</td></tr>' for i in range(150))
+    t = tree('<table><tr><th>标题</th><th>留言时间</th><th>状态</th><th>答复时间</th></tr>' + first + '</table>'
+             '<table><tr><th>答复时间</th><th>状态</th><th>标题</th><th>留言时间</th></tr>' + second + '</table>')
+    rows = talk.read_list(t, BASE).rows
+    assert len(rows) == 300
+    assert {(r.asked_on, r.answered_on) for r in rows[:150]} == {(date(2023, 10, 2), date(2023, 10, 9))}
+    assert {(r.asked_on, r.answered_on) for r in rows[150:]} == {(date(2023, 11, 1), date(2023, 11, 8))}

@@ -156,6 +156,9 @@ def test_same_findings_in_another_response_order(runs, tmp_path):
                       if f["check"].startswith("interaction-"))
     assert interaction(shuffled) == interaction(run)
     assert shuffled.results["interaction"]["messages"] == run.results["interaction"]["messages"]
+    assert shuffled.documents() == run.documents()
+    assert sorted(shuffled.key_form(x["url"]) for x in shuffled.results["interaction"]["surveys"]) == sorted(
+        run.key_form(x["url"]) for x in run.results["interaction"]["surveys"])
     assert [(c["name"], c["office"]) for c in shuffled.results["interaction"]["channels"]] == [
         (c["name"], c["office"]) for c in run.results["interaction"]["channels"]]
 
@@ -284,6 +287,9 @@ def test_survey_channels_read_and_results_found(runs):
             assert found and found.endswith("_502.html"), path
         else:
             assert found == {"page": "页面", "cell": "列表"}[how], path
+    # the 意见征集 list is a disclosure column too (政府信息公开 → 意见征集): each reading has all of it
+    yjzj = {x.path for x in interactsite.SURVEYS if x.channel == "yjzj"}
+    assert yjzj <= run.documents()
     by_title = {x["title"]: x for x in s["surveys"]}
     assert by_title["关于征集2024年县政府民生实事项目建议的公告"]["status"] == "进行中"
     assert by_title["2023年县城公交线路优化网上调查"]["end"] == "2023-10-15"

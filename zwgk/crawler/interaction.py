@@ -19,6 +19,7 @@ from datetime import date
 from zwgk.crawler.items import MessageItem
 from zwgk.crawler.discovery import PAGER_TEXTS, anchor_text, anchors
 from zwgk.crawler.lists import pager
+from zwgk.crawler.urlset import UrlSet
 from zwgk.formats.dates import find_dates
 from zwgk.vocab import norm_text
 
@@ -160,7 +161,7 @@ def read_list(tree, base: str, html: str = "") -> MessageList:
     out = MessageList()
     if tree is None:
         return out
-    heads: dict = {}
+    heads: dict = {}  # keyed by element: id() of lxml proxies is reused
     seen = set()
     for a, url in anchors(tree, base):
         text = anchor_text(a)
@@ -174,7 +175,7 @@ def read_list(tree, base: str, html: str = "") -> MessageList:
         seen.add(url)
         row = MessageRow(url, text)
         table = next((x for x in row_el.iterancestors() if x.tag == "table"), None) if row_el.tag == "tr" else None
-        head = heads.setdefault(id(table), _header(table)) if table is not None else {}
+        head = heads.setdefault(table, _header(table)) if table is not None else {}
         if head:
             _from_cells(row_el, head, row)
         else:
@@ -373,22 +374,22 @@ def read_survey_list(tree, base: str, html: str = "") -> MessageList:
     out = MessageList()
     if tree is None:
         return out
-    heads: dict = {}
+    heads: dict = {}  # keyed by element (so are rows_seen): id() of lxml proxies is reused
     seen, rows_seen = set(), set()
     for a, url in anchors(tree, base):
         text = anchor_text(a)
         row_el = _row_of(a)
-        if row_el is None or url in seen or id(row_el) in rows_seen or text in PAGER_TEXTS or len(text) < 4:
+        if row_el is None or url in seen or row_el in rows_seen or text in PAGER_TEXTS or len(text) < 4:
             continue
         row_text = " ".join(row_el.itertext())
         dates = find_dates(row_text)
         if not dates:
             continue
         seen.add(url)
-        rows_seen.add(id(row_el))
+        rows_seen.add(row_el)
         row = MessageRow(url, text)
         table = next((x for x in row_el.iterancestors() if x.tag == "table"), None) if row_el.tag == "tr" else None
-        head = heads.setdefault(id(table), _survey_header(table)) if table is not None else {}
+        head = heads.setdefault(table, _survey_header(table)) if table is not None else {}
         cells = [c for c in row_el if c.tag in ("th", "td")]
 
         def cell(key):
@@ -473,6 +474,9 @@ class Channels:
         self.by_url: dict[str, dict] = {}
         self.asked: dict[str, int] = {}  # list pages asked per channel (the first included)
         self.stored: set[str] = set()    # a resumed crawl's messages already read with their page
+        # pages asked for this reading (channel lists, messages), apart from the spider's `requested`:
+        # a page both a disclosure reading and this one want is read by each, whichever asked first
+        self.fetched = UrlSet()
 
     def load_resumed(self, sessions, crawl_id: int) -> None:
         """The messages this (resumed) crawl already stored with their page read: not asked again —

@@ -44,6 +44,7 @@ from zwgk.crawler.extractors.fields import extract_document
 from zwgk.crawler.extractors.links import canonical_url
 from zwgk.crawler.facts import SiteFacts
 from zwgk.crawler.items import DocumentItem, EntriesItem, LinkTargetItem, PageItem, ReuseItem
+from zwgk.crawler.linkcheck.judge import judge_failure
 from zwgk.crawler.linkcheck.tracker import Callbacks, LinkTracker
 from zwgk.crawler import lists
 from zwgk.crawler.listing import Listing, list_requests, read_listing
@@ -110,7 +111,7 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
 
     def _request(self, url: str, callback, role: str, **meta) -> scrapy.Request | None:
         key = canonical_url(url)
-        if key in self.requested or not self.budget.allows(url, role, len(self.requested)):
+        if key in self.requested or not self.budget.allows(url, role, self.asked()):
             return None
         self.requested.add(key)
         if role not in ("document", "column"):
@@ -123,6 +124,10 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
         # and no errback — leaving the redirecting link never judged.
         return scrapy.Request(url, callback=callback, errback=self.on_error,
                               meta={"role": role, "target": key, **meta}, dont_filter=True)
+
+    def asked(self) -> int:
+        """Requests made so far (the request cap's count): the disclosure reading's and 互动交流's."""
+        return len(self.requested) + len(self.talk.fetched)
 
     def _ask(self, url: str, callback, role: str, **meta) -> list:
         """_request, as what a callback yields (nothing when refused or asked already)."""
@@ -177,7 +182,7 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
             # platforms are published under, read as a root only where one answers
             for path in dsc.WELL_KNOWN_ROOTS:
                 url = urljoin(response.url, path)
-                if canonical_url(url) not in self.requested and self.budget.allows(url, "root", len(self.requested)):
+                if canonical_url(url) not in self.requested and self.budget.allows(url, "root", self.asked()):
                     yield scrapy.Request(url, callback=self.parse_known_root, errback=self.on_quiet_error,
                                          meta={"role": "root", "target": canonical_url(url)}, dont_filter=True)
         best = links[0:1] + [a for a in links[1:3] if dsc.DISCLOSURE_URL.search(a.url)]
@@ -234,7 +239,7 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
 
     def _column_request(self, url, name, kind, office, parent):
         key = canonical_url(url)
-        if self.columns.known(url) or not self.budget.allows(url, "column", len(self.requested)):
+        if self.columns.known(url) or not self.budget.allows(url, "column", self.asked()):
             return
         if len(self.columns) >= self.budget.max_columns:
             self.budget.hit("columns", url)
@@ -457,12 +462,38 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
                 self.talk.add(key, ch.name, ch.kind, "found" if self.scope.in_scope(ch.url) else "external")
                 self.talk.link(key, office, via)
                 continue
-            req = self._request(ch.url, self.parse_interaction, "interaction", channel=key)
+            req = self._talk_request(ch.url, self.parse_interaction, "interaction", channel=key)
             self.talk.add(key, ch.name, ch.kind, "asked" if req else "found")
             self.talk.link(key, office, via)
             if req:
                 self.talk.ask_page(key, self.budget.max_list_pages)
                 yield req
+
+    def _talk_request(self, url: str, callback, role: str, **meta) -> scrapy.Request | None:
+        """A 互动交流 page (a channel's list page, a message), asked once for this reading, apart
+        from the disclosure reading's `requested`: a page a disclosure list or a document link also
+        reaches is read by both, whichever asked first — neither reading loses it to the other
+        (an 意见征集 list that is a disclosure column too, a 征集 item a column lists). A page the
+        disclosure reading has asked is read again here for its interaction fields only
+        (`_talk_page`); its page row and links are the disclosure reading's."""
+        key = canonical_url(url)
+        if key in self.talk.fetched or not self.budget.allows(url, role, self.asked()):
+            return None
+        self.talk.fetched.add(key)
+        meta["zwgk_unconditional"] = True
+        return scrapy.Request(url, callback=callback, errback=self.on_error,
+                              meta={"role": role, "target": key, **meta}, dont_filter=True)
+
+    def _talk_page(self, response):
+        """(items, (html, tree) or None) of a 互动交流 page: read in full (its page row, its
+        links) unless the disclosure reading asked for it too — then only decoded, so the page is
+        stored once, as what the disclosure reading made of it, whichever answer came first."""
+        if response.meta["target"] not in self.requested:
+            return self._parse_page(response, "other")
+        if response.status >= 400:
+            return [], None
+        html, _, tree = self.scope.decode(response)
+        return [], ((html, tree) if tree is not None else None)
 
     def parse_interaction(self, response):
         """A hub or a channel's list page: its channel links, its messages (each page asked), its
@@ -470,7 +501,7 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
         (its boxes preview the channels' messages)."""
         key = response.meta["channel"]
         channel = self.talk.get(key)
-        items, res = self._parse_page(response, "other")
+        items, res = self._talk_page(response)
         yield from items
         if res is None:
             self.talk.page_failed(key, f"HTTP {response.status}")
@@ -487,21 +518,26 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
                 yield talk.message_item(msg, channel, None, response.url)
                 continue
             page = canonical_url(row.url)
-            if page in self.talk.stored and page not in self.requested:
-                self.requested.add(page)  # read before this crawl was resumed: its row is stored
+            if page in self.talk.stored and page not in self.talk.fetched:
+                self.talk.fetched.add(page)  # read before this crawl was resumed: its row is stored
                 self.links.resolved.add(page)
                 continue
-            yield from self._ask(row.url, self.parse_message, "message", channel=key, msg=msg, list_page=response.url)
+            req = self._talk_request(row.url, self.parse_message, "message", channel=key, msg=msg,
+                                     list_page=response.url)
+            if req is not None:
+                yield req
         for url in listing.pages if rows else ():
-            if canonical_url(url) in self.requested:
+            if canonical_url(url) in self.talk.fetched:
                 continue
             if not self.talk.ask_page(key, self.budget.max_list_pages):
                 self.budget.hit("list_pages", url)
                 break
-            yield from self._ask(url, self.parse_interaction, "interaction", channel=key)
+            req = self._talk_request(url, self.parse_interaction, "interaction", channel=key)
+            if req is not None:
+                yield req
 
     def parse_message(self, response):
-        items, res = self._parse_page(response, "other")
+        items, res = self._talk_page(response)
         yield from items
         channel = self.talk.get(response.meta["channel"])
         read = talk.read_survey_page if channel["kind"] == "survey" else talk.read_message
@@ -527,10 +563,14 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
         return []
 
     def on_error(self, failure):
-        item, error = self.links.failure_item(failure)
-        yield item
         req = failure.request
         role = req.meta.get("role")
+        if role in ("interaction", "message") and req.meta["target"] in self.requested:
+            # asked again for 互动交流 (_talk_request): the link is judged by the disclosure reading's answer
+            error = judge_failure(failure.value, redirected=bool(req.meta.get("redirect_urls")))[1]
+        else:
+            item, error = self.links.failure_item(failure)
+            yield item
         if role == "interaction":
             self.talk.page_failed(req.meta["channel"], error)
         elif role == "message":  # the list row is what there is of it
