@@ -5,6 +5,7 @@ the URL pattern its script builds ('index_'+n+'.shtml'). A TRS createPageHTML ca
 from __future__ import annotations
 
 import re
+from itertools import islice
 from urllib.parse import urljoin
 
 from zwgk.crawler.discovery import PAGER_TEXTS, anchors
@@ -19,9 +20,10 @@ PAGER_BOX = ("page", "pag", "fenye", "pg", "pager", "turn")
 def link_pages(tree, base: str) -> list[str]:
     """Pager links: a pager word (下一页, 尾页, ») or a page number inside a pager box."""
     urls = []
+    boxes: dict = {}  # element → is it a pager box, judged once a page (keyed by element: id() of lxml proxies is reused)
     for a, url in anchors(tree, base):
         text = norm_text(a.text_content())
-        if text in PAGER_TEXTS or (text.isdigit() and len(text) <= 4 and _in_pager(a)):
+        if text in PAGER_TEXTS or (text.isdigit() and len(text) <= 4 and _in_pager(a, boxes)):
             urls.append(url)
     return urls
 
@@ -36,15 +38,28 @@ def script_pages(tree, base: str, html: str) -> list[str]:
     return [urljoin(base, f"{prefix}_{n}{ext}") for n in range(2, total + 1)]
 
 
-def _in_pager(a) -> bool:
-    for anc in list(a.iterancestors())[:4]:
-        ident = f"{anc.get('class') or ''} {anc.get('id') or ''}".lower()
-        if any(k in ident for k in PAGER_BOX):
-            return True
-        sibs = [norm_text(x.text_content()) for x in anc.iter("a")]
-        if len(sibs) >= 3 and sum(s.isdigit() for s in sibs) >= 2 and len(anc.findall(".//a")) <= 20:
+def _in_pager(a, boxes: dict) -> bool:
+    """Is link `a` inside a pager box (within 4 ancestors)? Each box is judged once: a pager that
+    prints every page number (?page=1 … ?page=945) made this quadratic in its links — seconds a
+    list page."""
+    for anc in islice(a.iterancestors(), 4):
+        hit = boxes.get(anc)
+        if hit is None:
+            hit = boxes[anc] = _pager_box(anc)
+        if hit:
             return True
     return False
+
+
+def _pager_box(el) -> bool:
+    """A box named like a pager (page, fenye …), or one of 3 to 20 links, 2 or more of them numbers."""
+    ident = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+    if any(k in ident for k in PAGER_BOX):
+        return True
+    links = el.findall(".//a")
+    if not 3 <= len(links) <= 20:
+        return False
+    return sum(norm_text(x.text_content()).isdigit() for x in links) >= 2
 
 
 def read_page(tree, url: str, html: str, entries: int) -> ListRead:
