@@ -1,6 +1,7 @@
-"""Pager reading on a list page whose pager prints every page number (?page=1 … ?page=N, as some
-CMSs do): milliseconds to read one such list page (zwgk.crawler.listing.read_listing: entries,
-pager, sub-columns), for N = 10, 100, 1 000, 3 000.
+"""List pages with many links: milliseconds to read one (zwgk.crawler.listing.read_listing:
+entries, pager, sub-columns) when its pager prints every page number (?page=1 … ?page=N, as some
+CMSs do: shape "pager"), or when it is N paragraphs each with a link (a 附件 list, a 目录 page printed
+as <p> lines: shape "paragraphs"), for N = 10, 100, 1 000, 3 000.
 
     .venv/bin/python bench/pager.py [--checkout DIR]
 
@@ -11,7 +12,6 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,10 +20,13 @@ CHILD = r"""
 import sys, time
 from zwgk.crawler.discovery import parse_tree
 from zwgk.crawler.listing import read_listing
-n = int(sys.argv[1])
+n, shape = int(sys.argv[1]), sys.argv[2]
 rows = "".join(f'<li><a href="/xxgk/gzdt/202311/t20231101_{i}.html">示例县第{i}项工作动态信息标题</a><span>2023-11-01</span></li>'
                for i in range(20))
-pager = "".join(f'<li><a href="?page={p}">{p}</a></li>' for p in range(1, n + 1))
+pager = "".join(f'<li><a href="?page={p}">{p}</a></li>' for p in range(1, n + 1)) if shape == "pager" else ""
+if shape == "paragraphs":
+    rows += "</ul><div class='content'>" + "".join(f'<p>第{i}项 <a href="/xxgk/fj/{i}.pdf">附件{i}：示例县工作材料.pdf</a></p>'
+                                                  for i in range(n)) + "</div><ul>"
 html = (f'<html><head><title>工作动态</title></head><body><div class="list"><ul>{rows}</ul></div>'
         f'<div class="pagination"><ul><li><a href="?page=1">首页</a></li>{pager}<li><a href="?page=2">下一页</a></li></ul></div>'
         '</body></html>')
@@ -31,12 +34,12 @@ url = "http://127.0.0.1/xxgk/gzdt/?page=1"
 t0, k = time.perf_counter(), 0
 while time.perf_counter() - t0 < 3 or k < 3:
     listing = read_listing(parse_tree(html), url, html); k += 1
-print(f"{(time.perf_counter() - t0) / k * 1000:.1f} {len(listing.pagination)}")
+print(f"{(time.perf_counter() - t0) / k * 1000:.1f} {len(listing.pagination) + len(listing.entries)}")
 """
 
 
-def measure(checkout: Path, n: int) -> tuple[float, int]:
-    out = subprocess.run([sys.executable, "-c", CHILD, str(n)], capture_output=True, text=True, check=True,
+def measure(checkout: Path, n: int, shape: str) -> tuple[float, int]:
+    out = subprocess.run([sys.executable, "-c", CHILD, str(n), shape], capture_output=True, text=True, check=True,
                          cwd=checkout, env={"PYTHONPATH": str(checkout), "PATH": "/usr/bin:/bin"}).stdout.split()
     return float(out[0]), int(out[1])
 
@@ -46,11 +49,12 @@ def main() -> None:
     ap.add_argument("--checkout", type=Path, help="another zwgk checkout to measure beside this one")
     args = ap.parse_args()
     trees = [("this", ROOT)] + ([("other", args.checkout.resolve())] if args.checkout else [])
-    print("N pages | " + " | ".join(f"{name} ms/list page" for name, _ in trees) + " | pager links found")
-    for n in (10, 100, 1000, 3000):
-        got = [measure(path, n) for _, path in trees]
-        print(f"{n} | " + " | ".join(f"{ms:.1f}" for ms, _ in got) + f" | {', '.join(str(c) for _, c in got)}",
-              flush=True)
+    for shape in ("pager", "paragraphs"):
+        print(f"{shape}: N | " + " | ".join(f"{name} ms/list page" for name, _ in trees) + " | entries + pager links")
+        for n in (10, 100, 1000, 3000):
+            got = [measure(path, n, shape) for _, path in trees]
+            print(f"{n} | " + " | ".join(f"{ms:.1f}" for ms, _ in got) + f" | {', '.join(str(c) for _, c in got)}",
+                  flush=True)
 
 
 if __name__ == "__main__":
