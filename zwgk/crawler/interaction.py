@@ -154,6 +154,30 @@ def _from_cells(tr, head: dict[str, int], row: MessageRow) -> None:
         row.status = norm_text(cell("status")) or None
 
 
+def _dated_rows(tree, base: str, header, row_once: bool = False):
+    """The rows of a list page: (MessageRow(url, title), row element, its text, its dates, its
+    table's header read by `header` — {} outside a table) for each title link (4 characters or
+    more, no pager word) in a row that shows a date, each URL once (`row_once`: each row once too,
+    its first link being its title). Rows and tables are kept by element, not id(): lxml makes a
+    new proxy each time an element is asked for, and a freed proxy's id is soon another's."""
+    heads: dict = {}
+    seen, rows_seen = set(), set()
+    for a, url in anchors(tree, base):
+        text = anchor_text(a)
+        row_el = _row_of(a)
+        if row_el is None or url in seen or (row_once and row_el in rows_seen) or text in PAGER_TEXTS or len(text) < 4:
+            continue
+        row_text = " ".join(row_el.itertext())
+        dates = find_dates(row_text)
+        if not dates:
+            continue
+        seen.add(url)
+        rows_seen.add(row_el)
+        table = next((x for x in row_el.iterancestors() if x.tag == "table"), None) if row_el.tag == "tr" else None
+        head = heads.setdefault(table, header(table)) if table is not None else {}
+        yield MessageRow(url, text), row_el, row_text, dates, head
+
+
 def read_list(tree, base: str, html: str = "") -> MessageList:
     """A message list page: rows with a title link and a date (tr, li or dl) — asked date, status
     and answer date read by the table's header where it has one, else the row's dates in order
@@ -161,21 +185,7 @@ def read_list(tree, base: str, html: str = "") -> MessageList:
     out = MessageList()
     if tree is None:
         return out
-    heads: dict = {}  # keyed by element: id() of lxml proxies is reused
-    seen = set()
-    for a, url in anchors(tree, base):
-        text = anchor_text(a)
-        row_el = _row_of(a)
-        if row_el is None or url in seen or text in PAGER_TEXTS or len(text) < 4:
-            continue
-        row_text = " ".join(row_el.itertext())
-        dates = find_dates(row_text)
-        if not dates:
-            continue
-        seen.add(url)
-        row = MessageRow(url, text)
-        table = next((x for x in row_el.iterancestors() if x.tag == "table"), None) if row_el.tag == "tr" else None
-        head = heads.setdefault(table, _header(table)) if table is not None else {}
+    for row, row_el, row_text, dates, head in _dated_rows(tree, base, _header):
         if head:
             _from_cells(row_el, head, row)
         else:
@@ -374,22 +384,7 @@ def read_survey_list(tree, base: str, html: str = "") -> MessageList:
     out = MessageList()
     if tree is None:
         return out
-    heads: dict = {}  # keyed by element (so are rows_seen): id() of lxml proxies is reused
-    seen, rows_seen = set(), set()
-    for a, url in anchors(tree, base):
-        text = anchor_text(a)
-        row_el = _row_of(a)
-        if row_el is None or url in seen or row_el in rows_seen or text in PAGER_TEXTS or len(text) < 4:
-            continue
-        row_text = " ".join(row_el.itertext())
-        dates = find_dates(row_text)
-        if not dates:
-            continue
-        seen.add(url)
-        rows_seen.add(row_el)
-        row = MessageRow(url, text)
-        table = next((x for x in row_el.iterancestors() if x.tag == "table"), None) if row_el.tag == "tr" else None
-        head = heads.setdefault(table, _survey_header(table)) if table is not None else {}
+    for row, row_el, row_text, dates, head in _dated_rows(tree, base, _survey_header, row_once=True):
         cells = [c for c in row_el if c.tag in ("th", "td")]
 
         def cell(key):
