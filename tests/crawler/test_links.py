@@ -29,7 +29,7 @@ def home(dead: str, refused: str) -> str:
              ("/ok.html#sec", "锚点"), ("/ok.html#nosuch", "坏锚点"), ("#here", "本页锚点"),
              ("http://192.168.1.5/oa/a.doc", "内网"), ("file:///C:/公文/a.doc", "本地文件"),
              (f"{dead}/", "无响应网站"), (f"{refused}/x.html", "拒绝连接"), ("/a.pdf", "附件"),
-             ("/long0", "长跳转")]
+             ("/long0", "长跳转"), ("/row404.html", "开展主题党日活动（404）")]
     body = "".join(f'<a href="{h}">{t}</a>' for h, t in links) + '<img src="/missing.png" alt="缺图">'
     return DOC.format(t="首页", b='<p id="here">首页</p>' + body + "<p>" + "内容" * 200 + "</p>")
 
@@ -79,6 +79,8 @@ class Site(BaseHTTPRequestHandler):
         if p == "/challenge.html":
             return self.send(200, DOC.format(t="安全检测", b="<script>var a=1</script>创宇盾 正在检测您的浏览器"),
                              head=head)
+        if p == "/row404.html":  # a title numbered (404) on a short page: no error page
+            return self.send(200, DOC.format(t="县财政局开展主题党日活动（404）", b="<p>活动简讯（404）。</p>"), head=head)
         if p == "/soft.html":
             return self.send(200, DOC.format(t="提示", b="对不起，您访问的页面不存在或已被删除。"), head=head)
         if p.startswith("/xx/"):
@@ -165,6 +167,7 @@ def crawl(tmp_path_factory):
     ("/waf403.html", "inconclusive"),
     ("/challenge.html", "inconclusive"),
     ("/soft.html", "broken"),
+    ("/row404.html", "ok"),
     ("/xx/old.html", "broken"),
     ("/xx/real.html", "ok"),       # a real page in a directory that answers 200 for missing pages
     ("/chain1", "ok"),

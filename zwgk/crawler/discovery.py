@@ -31,8 +31,15 @@ NOISE_CONTAINER = re.compile(r"(^|[-_ ])(header|footer|foot|top|bottom|crumb|bre
 JCMS_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
 ROW_TAGS = {"li", "tr", "dd", "dt", "p", "div", "td", "span", "table"}
 MONTH_DAY = re.compile(r"(?<![\d.])(?:0?[1-9]|1[0-2])\s*(?:[-/.]|月)\s*(?:0?[1-9]|[12]\d|3[01])(?:日)?(?![\d.])")
+# what an error page says: its words, or a 404 that stands as an error code ("404 错误", "Error 404",
+# "404 Not Found") — never a bare 404 among other words: "（404）" numbers a title on a list row, and a
+# list page or a document showing it is no error page
 SOFT_404 = re.compile(r"页面不存在|页面未找到|找不到(?:该|此|您要的|您所)?(?:页面|网页|文章|信息)|该?页面已?被?删除|"
-                      r"信息已删除|不存在或已被?删除|访问的页面不存在|\b404\b|Not Found", re.I)
+                      r"信息已删除|不存在或已被?删除|访问的页面不存在|not\s*found|"
+                      r"(?<![\w.\-])404\s*(?:错误|error|页面|网页|提示|page|返回)|"
+                      r"(?:错误代码|错误|error|http|状态码|页面|网页)\s*[-:：]?\s*404(?!\d)", re.I)
+# a title that is the code itself: "404", "404 - 示例县人民政府", "示例县人民政府 | 404"
+TITLE_404 = re.compile(r"^\W*404(?!\w)|[-_|–—:：]\s*404\s*$")
 
 
 @dataclass(frozen=True)
@@ -376,7 +383,7 @@ def content_chars(tree) -> int:
 
 def is_soft_404(title: str | None, text: str) -> bool:
     """A 200 page that says the page does not exist."""
-    if title and SOFT_404.search(title):
+    if title and (SOFT_404.search(title) or TITLE_404.search(title.strip())):
         return True
     short = norm_text(text)
     return len(short) < 600 and bool(SOFT_404.search(short))
