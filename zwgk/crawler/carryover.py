@@ -122,7 +122,7 @@ class CarryOver:
         if listing_json is None:
             return True
         stored = self.stored_pages(known.crawl_id).listings.get(url)
-        return stored is not None and all(stored.get(k) == listing_json.get(k) for k in ("entries", "pagination"))
+        return stored is not None and all(stored.get(k) == listing_json.get(k) for k in ("entries", "pagination", "ranges"))
 
     def trusted_list(self, url: str) -> tuple[int, dict] | None:
         """(previous crawl, its stored listing) for a further list page of a list that has not moved

@@ -17,6 +17,7 @@ class Listing:
     subcolumns: list = field(default_factory=list)   # [(url, name, kind)]
     offices: list = field(default_factory=list)      # [(url, text)]
     pagination: list = field(default_factory=list)   # [url]
+    ranges: list = field(default_factory=list)       # [(prefix, suffix, lo, hi)]: runs of numbered pages
     requests: list = field(default_factory=list)     # [lists.ListRequest]: what list adapters ask besides
     expected: dict = field(default_factory=dict)     # what the list says it holds: {records, pages}
     directory: bool = False                          # an adapter found a directory of columns (gkmlpt TREE)
@@ -26,7 +27,7 @@ class Listing:
     def to_json(self) -> dict:
         return {"entries": [[u, t, d.isoformat() if d else None] for u, t, d in self.entries],
                 "subcolumns": [list(c) for c in self.subcolumns], "offices": [list(o) for o in self.offices],
-                "pagination": list(self.pagination), "requests": [r.to_json() for r in self.requests],
+                "pagination": list(self.pagination), "ranges": [list(r) for r in self.ranges], "requests": [r.to_json() for r in self.requests],
                 "expected": dict(self.expected), "directory": self.directory, "unreadable": self.unreadable,
                 "content": self.content}
 
@@ -35,9 +36,13 @@ class Listing:
         return cls(entries=[(u, t, date.fromisoformat(d) if d else None) for u, t, d in data.get("entries", [])],
                    subcolumns=[tuple(c) for c in data.get("subcolumns", [])],
                    offices=[tuple(o) for o in data.get("offices", [])], pagination=list(data.get("pagination", [])),
+                   ranges=[tuple(r) for r in data.get("ranges", [])],
                    requests=[ListRequest.from_json(r) for r in data.get("requests", [])],
                    expected=dict(data.get("expected") or {}), directory=bool(data.get("directory")),
                    unreadable=data.get("unreadable"), content=int(data.get("content") or 0))
+
+    def further_pages(self) -> bool:
+        return bool(self.pagination or self.ranges)
 
     @classmethod
     def from_read(cls, read: ListRead) -> "Listing":
@@ -55,9 +60,10 @@ def read_listing(tree, url: str, html: str) -> Listing:
         entries=[(e.url, e.title, e.date) for e in entries] + extra.entries,
         subcolumns=[(c.url, c.name, c.kind) for c in dsc.find_column_links(tree, url)] + extra.subcolumns,
         offices=[(o.url, o.text) for o in dsc.find_office_links(tree, url)] if len(entries) < 3 else [],
-        pagination=[u for u in extra.pages if u != url], requests=extra.requests, expected=extra.expected,
+        pagination=[u for u in extra.pages if u != url], ranges=extra.ranges, requests=extra.requests,
+        expected=extra.expected,
         directory=bool(extra.subcolumns),
-        unreadable=None if entries or extra.entries or extra.requests or extra.subcolumns or extra.pages
+        unreadable=None if entries or extra.entries or extra.requests or extra.subcolumns or extra.pages or extra.ranges
         else unread_reason(tree, url, html), content=dsc.content_chars(tree))
 
 

@@ -63,6 +63,13 @@ class ListRead:
     pages: list[str] = field(default_factory=list)
     requests: list[ListRequest] = field(default_factory=list)
     expected: dict = field(default_factory=dict)
+    ranges: list[tuple] = field(default_factory=list)  # runs of numbered pages (pager.number_runs)
+
+    def all_pages(self) -> list[str]:
+        """Every further page: the URLs and those of the runs."""
+        from zwgk.crawler.lists.pager import run_urls
+
+        return self.pages + [u for r in self.ranges for u in run_urls(r)]
 
     def merge(self, other: "ListRead") -> "ListRead":
         self.entries += other.entries
@@ -70,6 +77,7 @@ class ListRead:
         for u in other.pages:
             if u not in self.pages:
                 self.pages.append(u)
+        self.ranges += [r for r in other.ranges if r not in self.ranges]
         self.requests += other.requests
         for k, v in other.expected.items():
             if v is not None:
@@ -119,9 +127,12 @@ def _adapters():
 
 def read_page(tree, url: str, html: str, entries: int) -> ListRead:
     """What the adapters find on an HTML list page that already showed `entries` entries."""
+    from zwgk.crawler.lists.pager import number_runs
+
     out = ListRead()
     for mod in _adapters().values():
         out.merge(mod.read_page(tree, url, html, entries))
+    out.pages, out.ranges = number_runs(out.pages)  # pages alike but for their number: one run
     return out
 
 

@@ -1,7 +1,14 @@
 """The static pager every CMS prints: 下一页 / 尾页 links and page numbers inside a pager box; and,
 where the pager is only script (javascript:goPage(2)), the page count it shows (共3页, 1/3页) with
 the URL pattern its script builds ('index_'+n+'.shtml'). A TRS createPageHTML call is read by
-`trs`; the script fallback is used only when neither finds a page."""
+`trs`; the script fallback is used only when neither finds a page.
+
+Pager links that differ by one number (index_264.html, index_266.html, index_945.html — 上一页,
+下一页, 尾页 on page 265) are a run: every page between the lowest and the highest is a page of the
+list (`ranges`). Asking them all, not only the next one, keeps a list whose pager shows just
+上一页 / 下一页 / 尾页 whole when one of its pages fails — a chain broken at page 265 lost pages
+266 … 944 — and a pager printing every number (1 … 945) is kept as one run, not 945 URLs on
+each of its 945 pages."""
 from __future__ import annotations
 
 import re
@@ -15,6 +22,7 @@ from zwgk.vocab import norm_text
 TOTAL_PAGES = re.compile(r"共\s*(\d{1,4})\s*页|\d{1,4}\s*/\s*(\d{1,4})\s*页")
 JS_PAGE_URL = re.compile(r"""['"]([\w-]+)_['"]\s*\+\s*\w+\s*\+\s*['"](\.[a-z]{3,5})['"]""", re.I)
 PAGER_BOX = ("page", "pag", "fenye", "pg", "pager", "turn")
+NUMBER = re.compile(r"(\d+)")
 
 
 def link_pages(tree, base: str) -> list[str]:
@@ -60,6 +68,34 @@ def _pager_box(el) -> bool:
     if not 3 <= len(links) <= 20:
         return False
     return sum(norm_text(x.text_content()).isdigit() for x in links) >= 2
+
+
+def number_runs(urls: list[str]) -> tuple[list[str], list[tuple[str, str, int, int]]]:
+    """(the URLs in no run, the runs (prefix, suffix, lo, hi): URLs alike but for one number, which
+    takes at least two values — page n is prefix + n + suffix for lo <= n <= hi)."""
+    groups: dict[tuple, list[list[str]]] = {}
+    for u in dict.fromkeys(urls):
+        parts = NUMBER.split(u)  # odd places: the numbers
+        groups.setdefault(tuple(parts[0::2]), []).append(parts)
+    loose, runs = [], []
+    for members in groups.values():
+        numbers = list(zip(*(m[1::2] for m in members)))
+        varying = [i for i, vals in enumerate(numbers) if len(set(vals)) > 1]
+        values = [int(v) for v in numbers[varying[0]]] if len(varying) == 1 else []
+        if not values or any(v != str(int(v)) for v in numbers[varying[0]]) or \
+                max(values) - min(values) >= trs.MAX_PAGES:
+            loose += ["".join(m) for m in members]  # one URL, several numbers moving, or zero-padded
+            continue
+        place = 2 * varying[0] + 1
+        first = members[0]
+        runs.append(("".join(first[:place]), "".join(first[place + 1:]), min(values), max(values)))
+    return loose, runs
+
+
+def run_urls(run: tuple[str, str, int, int], skip: list[tuple[int, int]] = ()) -> list[str]:
+    """The pages of a run, but those in the number spans `skip`."""
+    prefix, suffix, lo, hi = run
+    return [f"{prefix}{n}{suffix}" for n in range(lo, hi + 1) if not any(a <= n <= b for a, b in skip)]
 
 
 def read_page(tree, url: str, html: str, entries: int) -> ListRead:

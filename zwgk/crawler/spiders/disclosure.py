@@ -333,12 +333,12 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
             return
         if first:
             subcols = [c for c in listing.subcolumns if self.scope.in_scope(c[0])]
-            self.columns.menu(col, [c[0] for c in subcols], bool(entries or listing.pagination or listing.requests),
+            self.columns.menu(col, [c[0] for c in subcols], bool(entries or listing.further_pages() or listing.requests),
                               listing.content)
             col["children"] = col["children"] or listing.directory  # an adapter read a directory (gkmlpt TREE)
             for url, name, kind in subcols:
                 yield from self._column_request(url, name, kind, col["office"], key)
-        if listing.unreadable and not entries and not listing.pagination:
+        if listing.unreadable and not entries and not listing.further_pages():
             self.columns.unread(key, page_url, listing.unreadable)  # could not be read, not blank
         if entries:
             yield EntriesItem(column_url=key, list_page=page_url,
@@ -351,7 +351,8 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
         # the column's cap. An adapter's answer that brings no entries but further requests (a
         # site script naming the list interface's parameters) is no stale page: its requests
         # are asked, each once.
-        pages = [lists.ListRequest(u) for u in listing.pagination] if fresh else []
+        pages = [lists.ListRequest(u) for u in listing.pagination + self.columns.new_run_pages(col, listing.ranges)] \
+            if fresh else []
         if pages and col.get("unmoved"):
             copies = [(p, self._trust_list_page(key, col, p.url)) for p in pages]
             yield from (c for _, c in copies if c is not None)
