@@ -27,7 +27,8 @@ class Listing:
     def to_json(self) -> dict:
         return {"entries": [[u, t, d.isoformat() if d else None] for u, t, d in self.entries],
                 "subcolumns": [list(c) for c in self.subcolumns], "offices": [list(o) for o in self.offices],
-                "pagination": list(self.pagination), "ranges": [list(r) for r in self.ranges], "requests": [r.to_json() for r in self.requests],
+                "pagination": list(self.pagination), "ranges": [list(r) for r in self.ranges],
+                "requests": [r.to_json() for r in self.requests],
                 "expected": dict(self.expected), "directory": self.directory, "unreadable": self.unreadable,
                 "content": self.content}
 

@@ -63,7 +63,7 @@ class ListRead:
     pages: list[str] = field(default_factory=list)
     requests: list[ListRequest] = field(default_factory=list)
     expected: dict = field(default_factory=dict)
-    ranges: list[tuple] = field(default_factory=list)  # runs of numbered pages (pager.number_runs)
+    ranges: list[tuple] = field(default_factory=list)  # runs of numbered pages: set by read_page once merged
 
     def all_pages(self) -> list[str]:
         """Every further page: the URLs and those of the runs."""
@@ -77,7 +77,6 @@ class ListRead:
         for u in other.pages:
             if u not in self.pages:
                 self.pages.append(u)
-        self.ranges += [r for r in other.ranges if r not in self.ranges]
         self.requests += other.requests
         for k, v in other.expected.items():
             if v is not None:
