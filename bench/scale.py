@@ -73,7 +73,7 @@ def measured(cmd: list[str], log: Path, series: Path | None = None, db: Path | N
                 depth_peak[depth] = max(depth_peak.get(depth, 0), kib_)
             if series is not None and time.perf_counter() >= next_sample:
                 next_sample += every
-                sample(series, time.perf_counter() - t0, pss, rss, db)
+                sample(series, time.perf_counter() - t0, pss, rss, db, log)
             time.sleep(0.5)
     wall = time.perf_counter() - t0
     kib = int(stat.read_text().split()[-1]) if use_time else ru.ru_maxrss  # fallback: an upper bound
@@ -84,8 +84,10 @@ def measured(cmd: list[str], log: Path, series: Path | None = None, db: Path | N
             "rss_peak_by_depth_mib": {d: round(k / 1024) for d, k in sorted(depth_peak.items())}}
 
 
-def sample(series: Path, elapsed: float, pss: int, rss: dict[int, int], db: Path | None) -> None:
-    """One point of a growth curve: appended at once, so a run stopped by hand keeps its curve."""
+def sample(series: Path, elapsed: float, pss: int, rss: dict[int, int], db: Path | None,
+           log: Path | None = None) -> None:
+    """One point of a growth curve: appended at once, so a run stopped by hand keeps its curve.
+    `queued`: requests waiting in Scrapy's scheduler, from the crawl's last progress line in `log`."""
     pages = None
     if db is not None and db.exists():
         try:
@@ -95,8 +97,22 @@ def sample(series: Path, elapsed: float, pss: int, rss: dict[int, int], db: Path
             pass
     with open(series, "a", encoding="utf-8") as f:
         f.write(json.dumps({"t_s": round(elapsed), "at": time.strftime("%H:%M:%S", time.gmtime()), "pages": pages,
+                            "queued": queued(log) if log is not None else None,
                             "tree_pss_mib": round(pss / 1024),
                             "rss_by_depth_mib": {d: round(k / 1024) for d, k in sorted(rss.items())}}) + "\n")
+
+
+def queued(log: Path) -> int | None:
+    """The 待抓取 count of the last progress line written to `log` (None before the first)."""
+    import re
+
+    try:
+        with open(log, "rb") as f:
+            f.seek(max(0, f.seek(0, os.SEEK_END) - 8192))
+            found = re.findall("待抓取 (\\d+)".encode(), f.read())
+    except OSError:
+        return None
+    return int(found[-1]) if found else None
 
 
 def tree_memory_kib(root: int) -> tuple[int, dict[int, int]]:
@@ -168,6 +184,8 @@ def main() -> None:
 
     if args.unbounded:  # read by the crawl from the environment (crawler/process.py ENV_SETTINGS)
         os.environ.update(ZWGK_MAX_REQUESTS="5000000", ZWGK_MAX_LIST_PAGES="100000")
+    # a progress line (with its 待抓取 count, read into the growth curve) at every sample
+    os.environ.setdefault("ZWGK_PROGRESS_INTERVAL", str(args.sample_every))
     work = Path(args.work)
     site = work / f"site-{args.scale}"
     run = work / f"run-{args.scale}"

@@ -344,13 +344,14 @@ def test_times_are_china_time_everywhere(sample_run):
 
 def test_the_progress_line_ends_on_the_reports_numbers(sample_run):
     """The last progress line (output not a terminal: plain lines) counts pages and judged links
-    as results.json and the report do."""
+    as results.json and the report do, and nothing is left to fetch."""
     import re
 
     last = [ln for ln in sample_run.stderr.splitlines() if ln.startswith("正在抓取")][-1]
     pages, judged = re.search(r"页面 (\d+)", last).group(1), re.search(r"已判定链接 (\d+)", last).group(1)
     assert int(pages) == sample_run.results["crawl"]["pages"], last
     assert int(judged) == sample_run.results["links"]["checked"], last
+    assert re.search(r"待抓取 0$", last), last  # the crawl ended with nothing left in the scheduler
 
 
 def test_the_terminal_shows_only_zwgk_lines(sample_run):

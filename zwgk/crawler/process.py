@@ -178,7 +178,9 @@ def _run_crawls(jobs: list[SiteJob], settings, console: Console) -> list[SiteJob
         # (every request answered, link checks and probes included, is 请求)
         return (f"[bold]正在抓取[/] {job.name or job.url}  页面 {st.get('zwgk/rows/pages', 0)}  文件 {sp.documents}  "
                 f"栏目 {len(sp.columns)}  已判定链接 {st.get('zwgk/rows/link_targets', 0)}  "
-                f"请求 {st.get('response_received_count', 0)}")
+                f"请求 {st.get('response_received_count', 0)}  "
+                # requests in Scrapy's scheduler, not yet sent (how much of the known crawl is left)
+                f"待抓取 {st.get('scheduler/enqueued', 0) - st.get('scheduler/dequeued', 0)}")
 
     def status():
         return "\n".join(line(j, c) for j, c in zip(jobs, crawlers))
