@@ -7,6 +7,7 @@
 * what the broken page lists is accounted for: the page is a broken link with its status;
 * each list page is asked once, whichever pager printed it;
 * titles numbered （404） are no error pages;
+* the same for a mailbox's letter list (互动交流 县长信箱), one of whose pages answers 500;
 * served in other response orders, the documents and findings are the same.
 """
 from __future__ import annotations
@@ -41,11 +42,12 @@ def test_every_document_of_a_page_that_answers_is_reached(baseline):
 
 def test_the_broken_list_page_is_a_broken_link(baseline):
     broken = [f for f in baseline.results["findings"] if f["check"] == "broken-link"]
-    assert {baseline.key_form(f["url"]) for f in broken} == {KEY["broken_list_page"]}
+    assert {baseline.key_form(f["url"]) for f in broken} == {KEY["broken_list_page"], KEY["broken_letter_page"]}
     assert {f["status"] for f in broken} == {500}
-    # reported where it is linked: page 8's 下一页 and page 10's 上一页
-    assert {baseline.key_form(f["source"]) for f in broken} == {"/gongkai/channel_a1/index_8.html",
-                                                               "/gongkai/channel_a1/index_10.html"}
+    # reported where it is linked: page 8's 下一页 and page 10's 上一页; the letters' second and fourth
+    assert {baseline.key_form(f["source"]) for f in broken} == {
+        "/gongkai/channel_a1/index_8.html", "/gongkai/channel_a1/index_10.html",
+        "/hdjl/xzxx/index_1.html", "/hdjl/xzxx/index_3.html"}
 
 
 def test_no_title_numbered_404_is_an_error_page(baseline):
@@ -66,3 +68,15 @@ def test_each_list_page_is_asked_once(baseline):
 def test_response_order_does_not_change_results(baseline, shuffled):
     diffs = order_differences(baseline, shuffled)
     assert not diffs, "\n".join(diffs)
+
+
+def test_every_letter_of_a_list_page_that_answers_is_read(baseline):
+    asked = Counter(p for m, p in baseline.requests if m == "GET")
+    want = [x["path"] for x in KEY["letters"] if x["list_page"] != KEY["broken_letter_page"]]
+    assert len(want) == len(KEY["letters"]) - chainsite.LETTERS_PER_PAGE
+    assert {p: asked[p] for p in want} == {p: 1 for p in want}
+    assert baseline.results["interaction"]["messages"] == len(want)
+    pages = [p for p in KEY["letter_pages"] if p != KEY["broken_letter_page"]]
+    assert {p: asked[p] for p in pages} == {p: 1 for p in pages}
+    channel = {c["name"]: c for c in baseline.results["interaction"]["channels"]}["县长信箱"]
+    assert channel["pages"] == len(pages) and channel["messages"] == len(want)

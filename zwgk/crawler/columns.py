@@ -86,17 +86,11 @@ class Columns:
 
     @staticmethod
     def new_run_pages(col: dict, runs) -> list[str]:
-        """The pages of a list page's runs of numbered pages (pager.number_runs) not yet taken from
-        an earlier page of the column: each page of a chain pager shows a run from its 上一页 to its
-        尾页, and taking only what is new keeps a 945-page list linear, not 945 × 945 URLs."""
-        from zwgk.crawler.lists.pager import run_urls
+        """The pages of a list page's runs of numbered pages not yet taken from an earlier page of
+        the column (pager.new_run_urls)."""
+        from zwgk.crawler.lists.pager import new_run_urls
 
-        out: list[str] = []
-        for prefix, suffix, lo, hi in runs:
-            spans = col.setdefault("runs", {}).setdefault((prefix, suffix), [])
-            out += run_urls((prefix, suffix, lo, hi), spans)
-            spans[:] = _merged(spans + [(lo, hi)])
-        return out
+        return new_run_urls(col.setdefault("runs", {}), runs)
 
     def shows(self, url: str) -> bool:
         """Whether some list page read (or copied) tonight showed an entry for `url` (canonical)."""
@@ -137,14 +131,3 @@ class Columns:
         return ColumnItem(url=key, name=c["name"], kind=c["kind"], office=c["office"], parent_url=c["parent"],
                           list_pages=max(1, c["pages"]), has_children=c["children"], read_error=read_error,
                           content_chars=c["content"])
-
-
-def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Number spans joined where they overlap or touch."""
-    out: list[tuple[int, int]] = []
-    for lo, hi in sorted(spans):
-        if out and lo <= out[-1][1] + 1:
-            out[-1] = (out[-1][0], max(out[-1][1], hi))
-        else:
-            out.append((lo, hi))
-    return out

@@ -107,7 +107,8 @@ class MessageRow:
 @dataclass
 class MessageList:
     rows: list[MessageRow] = field(default_factory=list)
-    pages: list[str] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)   # further pages in no run
+    ranges: list[tuple] = field(default_factory=list)  # runs of numbered pages (pager.number_runs)
 
 
 def _row_of(a):
@@ -195,7 +196,7 @@ def read_list(tree, base: str, html: str = "") -> MessageList:
             if len(dates) > 1 and status_replied(row.status) is not False:
                 row.answered_on = dates[1]
         out.rows.append(row)
-    out.pages = pager.read_page(tree, base, html, len(out.rows)).pages
+    out.pages, out.ranges = pager.number_runs(pager.read_page(tree, base, html, len(out.rows)).pages)
     return out
 
 
@@ -407,7 +408,7 @@ def read_survey_list(tree, base: str, html: str = "") -> MessageList:
             row.result = res.find(".//a") is not None or not NO_REPLY_TEXT.match(norm_text(res.text_content())) \
                 and not re.fullmatch(r"暂无结果|未公布|暂未公布|无结果", norm_text(res.text_content()))
         out.rows.append(row)
-    out.pages = pager.read_page(tree, base, html, len(out.rows)).pages
+    out.pages, out.ranges = pager.number_runs(pager.read_page(tree, base, html, len(out.rows)).pages)
     return out
 
 
@@ -468,6 +469,7 @@ class Channels:
         self.fact = facts.setdefault("interaction", {"channels": []})
         self.by_url: dict[str, dict] = {}
         self.asked: dict[str, int] = {}  # list pages asked per channel (the first included)
+        self.runs: dict[str, dict] = {}  # per channel: the numbered pages taken (pager.new_run_urls)
         self.stored: set[str] = set()    # a resumed crawl's messages already read with their page
         # pages asked for this reading (channel lists, messages), apart from the spider's `requested`:
         # a page both a disclosure reading and this one want is read by each, whichever asked first
@@ -521,6 +523,12 @@ class Channels:
             return False
         self.asked[url] = n + 1
         return True
+
+    def further_pages(self, url: str, listing: MessageList) -> list[str]:
+        """A list page's further pages of channel `url`: those in no run, and of its runs of numbered
+        pages those no earlier page of the channel showed (a chain pager's pages are all asked, so
+        one broken page does not cut off the pages after it)."""
+        return listing.pages + pager.new_run_urls(self.runs.setdefault(url, {}), listing.ranges)
 
     def page_read(self, url: str, rows: int) -> None:
         c = self.by_url.get(url)

@@ -98,6 +98,30 @@ def run_urls(run: tuple[str, str, int, int], skip: list[tuple[int, int]] = ()) -
     return [f"{prefix}{n}{suffix}" for n in range(lo, hi + 1) if not any(a <= n <= b for a, b in skip)]
 
 
+def new_run_urls(taken: dict, runs) -> list[str]:
+    """The pages of `runs` (number_runs) not taken before by the same list; `taken` (prefix, suffix)
+    -> merged number spans, kept by the caller for one list and updated here. Each page of a chain
+    pager shows a run from its 上一页 to its 尾页: taking only what is new keeps a 945-page list
+    linear, not 945 × 945 URLs."""
+    out: list[str] = []
+    for prefix, suffix, lo, hi in runs:
+        spans = taken.setdefault((prefix, suffix), [])
+        out += run_urls((prefix, suffix, lo, hi), spans)
+        spans[:] = _merged(spans + [(lo, hi)])
+    return out
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Number spans joined where they overlap or touch."""
+    out: list[tuple[int, int]] = []
+    for lo, hi in sorted(spans):
+        if out and lo <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
 def read_page(tree, url: str, html: str, entries: int) -> ListRead:
     if tree is None:
         return ListRead()

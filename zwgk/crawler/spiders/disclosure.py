@@ -527,7 +527,7 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
                                      list_page=response.url)
             if req is not None:
                 yield req
-        for url in listing.pages if rows else ():
+        for url in self.talk.further_pages(key, listing) if rows else ():
             if canonical_url(url) in self.talk.fetched:
                 continue
             if not self.talk.ask_page(key, self.budget.max_list_pages):
