@@ -15,7 +15,7 @@ from zwgk import vocab
 # settings an operator (or the test suite) may set in the environment; see docs/safety.md
 PLAIN_PROGRESS_S = float(os.environ.get("ZWGK_PROGRESS_INTERVAL", 30))  # progress lines when not a terminal
 ENV_SETTINGS = ("ZWGK_RETRY_BACKOFF", "ZWGK_MAX_REQUESTS", "ZWGK_MAX_COLUMNS", "ZWGK_MAX_PATH_DEPTH",
-                "ZWGK_MAX_LIST_PAGES")
+                "ZWGK_MAX_LIST_PAGES", "ZWGK_CHECK_BATCH")
 
 
 @dataclass

@@ -80,6 +80,8 @@ ZWGK_REVALIDATE_DAYS = 0  # > 0 (with ZWGK_INCREMENTAL): a document still listed
 ZWGK_NETWORK = "any"       # "loopback": refuse every request to a host off this machine (tests, demo)
 ZWGK_MAX_LIST_PAGES = 500  # per column
 ZWGK_FLUSH_ITEMS = 500     # rows buffered before a database write
+ZWGK_CHECK_BATCH = 2000    # link checks handed to the scheduler at a time when the crawl runs dry
+                           # (a large site leaves tens of thousands: ~0.8 KiB each as Scrapy requests)
 ZWGK_RETRY_AFTER_MAX = 60.0     # a 429/503 asking to wait longer than this is not retried (stays inconclusive)
 ZWGK_BLOCKED_RETRY_DELAY = 0.0  # > 0: ask a 403/412/WAF-blocked target once more after this many seconds
                                 # (WAFs such as 创宇云防御 often let a client through again after a minute)
