@@ -1,6 +1,9 @@
 """The crawl's compact bookkeeping: URLs and pages' anchors as packed hashes."""
 from __future__ import annotations
 
+from array import array
+from itertools import chain
+
 import lxml.html
 
 from zwgk.crawler.linkcheck.judge import anchor_names
@@ -52,3 +55,42 @@ def test_a_url_set_stays_exact_across_packing():
     assert len(s) == 6001
     assert s.new(urls[-3:] + ["http://a.gov.cn/x.html"]) == {"http://a.gov.cn/x.html"}
     assert 12345 not in s and "http://a.gov.cn/art/6000.html" not in s
+
+
+def test_packed_hashes_stay_sorted_and_distinct():
+    import random
+
+    s, added = UrlSet(), set()
+    rnd = random.Random(3)
+    for _ in range(40_000):
+        u = f"http://a.gov.cn/{rnd.randrange(60_000)}.html"
+        s.add(u)
+        added.add(u)
+    packed = list(s._packed)
+    assert packed == sorted(set(packed)) and len(packed) > 20_000
+    assert len(s) == len(added)
+    assert all(f"http://a.gov.cn/{i}.html" in s for i in range(60_000) if f"http://a.gov.cn/{i}.html" in added)
+    assert not any(f"http://a.gov.cn/{i}.html" in s for i in range(60_000) if f"http://a.gov.cn/{i}.html" not in added)
+
+
+def test_packing_a_large_set_holds_no_python_int_per_hash():
+    """Merging the recent hashes into a packed array of N costs about two arrays of N (16 bytes a
+    hash), not a sorted list of N Python ints (~40 bytes a hash)."""
+    import tracemalloc
+
+    n = 200_000
+    s = UrlSet(f"http://a.gov.cn/art/{i}.html" for i in range(n))
+    s._packed, s._recent = array("q", sorted(chain(s._packed, s._recent))), set()  # all packed
+    extra = [f"http://a.gov.cn/new/{i}.html" for i in range(n >> 4)]
+    tracemalloc.start()
+    try:
+        for u in extra[:-1]:
+            s.add(u)
+        base, _ = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        s.add(extra[-1])  # the one that makes the recent set big enough to be packed
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert not s._recent and len(s) == n + len(extra)
+    assert peak - base < 24 * n, (peak - base) / n
