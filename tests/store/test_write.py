@@ -22,3 +22,23 @@ def test_upsert_twice_keeps_one_row(db_url):
         assert s.scalar(select(func.count()).select_from(m.LinkTarget)) == 1
         assert s.scalars(select(m.LinkTarget.status)).one() == 200
         assert s.scalar(select(func.count()).select_from(m.Link)) == 1
+
+
+def test_a_batch_larger_than_a_chunk_is_written_whole(db_url):
+    """Rows are executed WRITE_CHUNK at a time: every row of a larger batch is stored, a key met in
+    two chunks' worth of rows is one row with the last values."""
+    from zwgk.store.write import WRITE_CHUNK
+
+    Session = open_db(db_url)
+    with Session.begin() as s:
+        cid = start_crawl(s, "http://127.0.0.1:1/").id
+    n = 2 * WRITE_CHUNK + 7
+    rows = [dict(crawl_id=cid, url=f"http://127.0.0.1:1/{i}", state="ok", kind="站内", status=200, error=None,
+                 redirects=[], checked_at=None) for i in range(n)]
+    rows.append({**rows[3], "state": "broken", "status": 404})  # the same target, later in the batch
+    with Session.begin() as s:
+        upsert_rows(s, m.LinkTarget, rows)
+    with Session() as s:
+        assert s.scalar(select(func.count()).select_from(m.LinkTarget)) == n
+        assert s.scalars(select(m.LinkTarget.status).where(m.LinkTarget.url == "http://127.0.0.1:1/3")).one() == 404
+        assert s.scalar(select(func.count()).select_from(m.LinkTarget).where(m.LinkTarget.status == 200)) == n - 1

@@ -26,6 +26,9 @@ UPSERT_KEYS: dict[type, tuple[tuple[str, ...], bool]] = {
 # other column takes what it is given whole. Link text is bounded because a page's menu repeats
 # on every page of a site, and a link wrapping a whole article would be stored once per page.
 CLIP_MARK = "…[截断]"
+# rows a statement is executed with at a time: the driver's parameter lists of one batch are built
+# at once, so a 大汉 list page with 20 000 entries would otherwise cost its whole batch in memory
+WRITE_CHUNK = 1000
 LINK_TEXT_MAX = 500
 
 
@@ -89,7 +92,9 @@ def upsert_rows(session: Session, model: type, rows: list[dict[str, Any]]) -> No
         stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_={c: stmt.excluded[c] for c in cols})
     else:
         stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
-    session.connection().execute(stmt, rows)
+    conn = session.connection()
+    for i in range(0, len(rows), WRITE_CHUNK):  # a page of 20 000 links: bounded parameter lists
+        conn.execute(stmt, rows[i:i + WRITE_CHUNK])
 
 
 def get_or_create_site(session: Session, url: str, name: str | None = None) -> m.Site:
