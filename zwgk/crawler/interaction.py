@@ -179,6 +179,11 @@ def _dated_rows(tree, base: str, header, row_once: bool = False):
         yield MessageRow(url, text), row_el, row_text, dates, head
 
 
+def _further_pages(tree, base: str, html: str, rows: int) -> tuple[list[str], list[tuple]]:
+    """A message list's further pages: (those in no run, the runs of numbered pages)."""
+    return pager.number_runs(pager.read_page(tree, base, html, rows).pages)
+
+
 def read_list(tree, base: str, html: str = "") -> MessageList:
     """A message list page: rows with a title link and a date (tr, li or dl) — asked date, status
     and answer date read by the table's header where it has one, else the row's dates in order
@@ -196,7 +201,7 @@ def read_list(tree, base: str, html: str = "") -> MessageList:
             if len(dates) > 1 and status_replied(row.status) is not False:
                 row.answered_on = dates[1]
         out.rows.append(row)
-    out.pages, out.ranges = pager.number_runs(pager.read_page(tree, base, html, len(out.rows)).pages)
+    out.pages, out.ranges = _further_pages(tree, base, html, len(out.rows))
     return out
 
 
@@ -408,7 +413,7 @@ def read_survey_list(tree, base: str, html: str = "") -> MessageList:
             row.result = res.find(".//a") is not None or not NO_REPLY_TEXT.match(norm_text(res.text_content())) \
                 and not re.fullmatch(r"暂无结果|未公布|暂未公布|无结果", norm_text(res.text_content()))
         out.rows.append(row)
-    out.pages, out.ranges = pager.number_runs(pager.read_page(tree, base, html, len(out.rows)).pages)
+    out.pages, out.ranges = _further_pages(tree, base, html, len(out.rows))
     return out
 
 
