@@ -7,7 +7,7 @@ from itertools import chain
 import lxml.html
 
 from zwgk.crawler.linkcheck.judge import anchor_names
-from zwgk.crawler.urlset import PageAnchors, UrlSet
+from zwgk.crawler.urlset import Later, PageAnchors, UrlSet
 
 
 def test_a_url_set_answers_seen_and_new():
@@ -94,3 +94,29 @@ def test_packing_a_large_set_holds_no_python_int_per_hash():
         tracemalloc.stop()
     assert not s._recent and len(s) == n + len(extra)
     assert peak - base < 24 * n, (peak - base) / n
+
+
+def test_later_keeps_the_first_value_and_gives_back_what_was_not_asked_since():
+    asked = UrlSet(["http://a.gov.cn/0.html"])
+    later = Later()
+    later.put("http://a.gov.cn/0.html", "asked already", asked)
+    later.put("http://a.gov.cn/2.html", "first", asked)
+    later.put("http://a.gov.cn/2.html", "second", asked)
+    later.put("http://a.gov.cn/1.html", "one", asked)
+    later.put("http://a.gov.cn/3.html", "three", asked)
+    asked.add("http://a.gov.cn/3.html")
+    assert later.take(asked) == ["one", "first"]  # in URL order, whatever order they came in
+    assert len(later) == 0 and later.take(asked) == []
+
+
+def test_later_forgets_what_was_asked_meanwhile():
+    """A crawl puts aside the 解读 links of every document; most are asked through their lists
+    soon after. What is held stays near what may still be asked, not every URL ever put aside."""
+    asked, later, most = UrlSet(), Later(), 0
+    for i in range(100_000):
+        later.put(f"http://a.gov.cn/jd/{i}.html", i, asked)
+        if i % 10:
+            asked.add(f"http://a.gov.cn/jd/{i}.html")  # nine in ten are listed and asked anyway
+        most = max(most, len(later))
+    assert most <= 2 * max(4096, 10_000)  # the old dict held all 100 000
+    assert later.take(asked) == sorted(range(0, 100_000, 10), key=lambda i: f"http://a.gov.cn/jd/{i}.html")

@@ -123,6 +123,37 @@ class LinkedTargets:
         return sum(len(s) for s in self._by_kind.values())
 
 
+class Later:
+    """URLs put aside to be asked at the end of the crawl unless asked before, each with a value
+    (the first one given). A URL already in `done` (a UrlSet of what was asked) is not kept, and the
+    ones asked since are forgotten whenever the kept ones have doubled since the last sweep: what
+    is held is what may still be asked, not every URL ever put aside (解读 links of 400 000
+    documents, most of them reached through their lists anyway)."""
+
+    __slots__ = ("_items", "_kept")
+
+    def __init__(self):
+        self._items: dict[str, object] = {}
+        self._kept = 0  # size after the last sweep
+
+    def put(self, url: str, value, done) -> None:
+        if url in done or url in self._items:
+            return
+        self._items[url] = value
+        if len(self._items) >= max(4096, 2 * self._kept):
+            self._items = {u: v for u, v in self._items.items() if u not in done}
+            self._kept = len(self._items)
+
+    def take(self, done) -> list:
+        """The values of the URLs not in `done`, in the order of their URLs; the set is emptied."""
+        out = [v for u, v in sorted(self._items.items()) if u not in done]
+        self._items, self._kept = {}, 0
+        return out
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 class PageAnchors:
     """The ids and <a name>s of every parsed page, kept in case a #fragment link to it turns up
     on a later page: one packed hash for each page and each (page, name) pair, ~9 bytes each

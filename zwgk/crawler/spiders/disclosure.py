@@ -53,7 +53,7 @@ from zwgk.crawler.netpolicy import NetworkPolicy
 from zwgk.crawler.pages import answer_id, read_list_answer, read_page
 from zwgk.crawler.spiders.endgame import EndOfCrawl
 from zwgk.crawler.scope import Scope, is_attachment
-from zwgk.crawler.urlset import UrlSet
+from zwgk.crawler.urlset import Later, UrlSet
 from zwgk.vocab import classify_column
 
 # columns whose pages' text the checks read (指南 items, leaders' fields, office contacts)
@@ -72,7 +72,7 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
         self.homepage_url: str | None = None
         self.scope = Scope(start_url, self.profile.get("scope_hosts") or (), self.profile.get("encoding"))
         self.requested = UrlSet()              # canonical URLs requested (any role)
-        self.related_later: dict[str, tuple] = {}  # documents reached by 解读 / 原文 links, asked last
+        self.related_later = Later()           # documents reached by 解读 / 原文 links, asked last
         self.columns = Columns()               # columns, roots, the column links their pages show
         self.pages_parsed = 0
         # what earlier crawls stored: --resume, 304s, rolling revalidation (--revalidate-days)
@@ -416,7 +416,7 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
         it, whichever page the crawl happened to read first."""
         for url in urls:
             if self.scope.in_scope(url) and not is_attachment(url):
-                self.related_later.setdefault(canonical_url(url), (url, office))
+                self.related_later.put(canonical_url(url), (url, office), self.requested)
         return ()
 
     def _document(self, url: str, entry: tuple | None = None, **meta):

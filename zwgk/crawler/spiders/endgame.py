@@ -73,8 +73,7 @@ class EndOfCrawl:
 
     def _idle_related(self):
         """Documents reached only through 解读 / 原文 links: asked now, filed under no column."""
-        related = [v for k, v in sorted(self.related_later.items()) if k not in self.requested]
-        self.related_later.clear()
+        related = self.related_later.take(self.requested)
         return [self._data_request(self.parse_related, related=related)] if related else None
 
     def _idle_deferred(self):
