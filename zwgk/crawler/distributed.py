@@ -180,7 +180,7 @@ def run_worker(registry: Registry, db: str | None, *, sites: int = 4, linger: fl
     Returns {"finished": [...], "released": [...], "failed": [...]} crawl ids (failed: a write was refused)."""
     from scrapy.crawler import Crawler, CrawlerProcess
 
-    from zwgk.crawler.process import build_settings, log_errors
+    from zwgk.crawler.process import build_settings, log_errors, trim_heap_periodically
     from zwgk.crawler.spiders.disclosure import DisclosureSpider
 
     registry.ping()
@@ -270,6 +270,7 @@ def run_worker(registry: Registry, db: str | None, *, sites: int = 4, linger: fl
 
     loop = task.LoopingCall(tick)
     loop.start(min(1.0, max(0.1, linger / 4)), now=True)
+    trim_heap_periodically()  # a worker crawls site after site: what each one's pages cost is given back
     process.start(stop_after_crawl=False)
     return outcome
 

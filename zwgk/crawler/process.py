@@ -2,6 +2,8 @@
 their own (run_crawls_apart), so that what the crawl's heap keeps is given back before the audit."""
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import os
 import sys
@@ -14,6 +16,7 @@ from zwgk import vocab
 
 # settings an operator (or the test suite) may set in the environment; see docs/safety.md
 PLAIN_PROGRESS_S = float(os.environ.get("ZWGK_PROGRESS_INTERVAL", 30))  # progress lines when not a terminal
+HEAP_TRIM_S = 30.0  # how often the crawl gives the allocator's free memory back (give_back_heap)
 ENV_SETTINGS = ("ZWGK_RETRY_BACKOFF", "ZWGK_MAX_REQUESTS", "ZWGK_MAX_COLUMNS", "ZWGK_MAX_PATH_DEPTH",
                 "ZWGK_MAX_LIST_PAGES", "ZWGK_CHECK_BATCH")
 
@@ -147,6 +150,38 @@ def run_crawls(jobs: list[SiteJob], settings, console: Console | None = None) ->
         vocab.cache_norms(cached)
 
 
+def _malloc_trim():
+    """glibc's malloc_trim, or None where the C library has none (musl, macOS)."""
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+_TRIM = _malloc_trim()
+
+
+def give_back_heap() -> bool:
+    """Return the C heap's free pages to the system (glibc malloc_trim); whether it could.
+
+    What a large page costs while it is parsed (a 2 MB 大汉 list of 7 560 records: its lxml tree,
+    its entries) is freed afterwards, but glibc keeps the freed memory in its heap for reuse, so the
+    crawl's RSS keeps every such high-water mark for good (measured on the 400k bench: a heap of
+    81 MB holding 52 in use). Trimming now and then takes ~2 ms and gives those pages back."""
+    if _TRIM is None:
+        return False
+    _TRIM(0)
+    return True
+
+
+def trim_heap_periodically() -> None:
+    """give_back_heap every HEAP_TRIM_S seconds while the reactor runs (a crawl's process, a worker)."""
+    if _TRIM is not None:
+        from twisted.internet import task
+
+        task.LoopingCall(give_back_heap).start(HEAP_TRIM_S, now=False)
+
+
 def _run_crawls(jobs: list[SiteJob], settings, console: Console) -> list[SiteJob]:
     from rich.live import Live
     from scrapy.crawler import CrawlerProcess
@@ -185,6 +220,7 @@ def _run_crawls(jobs: list[SiteJob], settings, console: Console) -> list[SiteJob
     def status():
         return "\n".join(line(j, c) for j, c in zip(jobs, crawlers))
 
+    trim_heap_periodically()
     if console.is_terminal:
         with Live(status(), console=console, refresh_per_second=4, transient=False) as live:
             loop = task.LoopingCall(lambda: live.update(status()))
