@@ -125,3 +125,26 @@ def test_the_crawl_gives_back_what_a_large_page_cost(tmp_path):
     trimmed, before, after = out.split()
     assert trimmed == "True"
     assert int(before) - int(after) >= 10, out  # measured: ~30 MiB of a 35 MiB tree given back
+
+
+def test_links_met_once_do_not_fill_memory_through_the_href_cache():
+    """classify_href memoises the navigation a site repeats on every page; a document's own link
+    is met once, and 20 000 of them must not stay behind in the cache (65 536 entries held 34 MiB)."""
+    import tracemalloc
+
+    from zwgk.crawler.extractors import links
+
+    nav = [("/xxgk/index.html", "http://a.gov.cn/xxgk/col/col1/index.html"), ("../zcwj/", "http://a.gov.cn/xxgk/tzgg/")]
+    links._classify_cached.cache_clear()
+    tracemalloc.start()
+    try:
+        for i in range(20_000):
+            links.classify_href(f"/art/2023/9/15/art_101_{i}.html", f"http://a.gov.cn/col/col{i % 300}/index_{i % 50}.html")
+            for href, base in nav if i % 10 == 0 else ():
+                links.classify_href(href, base)
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    info = links._classify_cached.cache_info()
+    assert info.hits >= 2 * 2_000 - 2  # the navigation is still answered from the cache
+    assert held < 5 * 2**20, held

@@ -121,6 +121,9 @@ def classify_href(href: str, base_url: str) -> tuple[str | None, str | None, str
     Memoised: a site repeats its navigation on every page, so most (href, base) pairs recur. The
     cache key keeps only the part of the base that can change the answer: its origin for an
     absolute or root-relative href, its directory for a plain relative one, all of it otherwise.
+    What does not recur is a document's own link, met once: a small cache misses nothing more
+    (site-62's href stream in crawl order, 790 895 lookups: 94.9 % hits with 4 096 entries, 95.1 %
+    with 65 536), while each entry costs ~540 bytes — 34 MiB for 65 536.
     """
     h = href.strip()
     if not h or h[0] in "#?":
@@ -139,7 +142,7 @@ def _origin(url: str) -> str:
     return url if j < 0 else url[:j + 1]
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def _classify_cached(href: str, base_url: str, page_host: str | None):
     return _classify_href(href, base_url)
 
