@@ -148,3 +148,12 @@ def test_links_met_once_do_not_fill_memory_through_the_href_cache():
     info = links._classify_cached.cache_info()
     assert info.hits >= 2 * 2_000 - 2  # the navigation is still answered from the cache
     assert held < 5 * 2**20, held
+
+
+def test_a_small_url_set_is_packed_too():
+    """Each column keeps the entries it showed in a UrlSet of its own — a few hundred for most
+    columns: those are packed as well (with a pack threshold of 1 024, 300 URLs took ~67 bytes each)."""
+    s = UrlSet(f"http://a.gov.cn/art/2024/{i}.html" for i in range(300))
+    size = sys.getsizeof(s._packed) + sys.getsizeof(s._recent) + 32 * len(s._recent)
+    assert len(s) == 300 and all(f"http://a.gov.cn/art/2024/{i}.html" in s for i in range(300))
+    assert size < 300 * 24, size

@@ -4,8 +4,8 @@ stored) asks only "seen?", and keeps 8 bytes a URL for it.
 
 The hashes live in a sorted array (array('q'): no Python object per entry) looked up by
 bisection, with the latest additions in a small set merged into the array when it reaches
-1/16 of the array's size (at least 1 024): about 9 bytes a URL in all, where a set of hashes
-took ~90 and a set of URL strings ~190. Growth from 10 000 to 400 000 pages stays a few MiB.
+1/16 of the array's size (at least 64, so that a column's few hundred entries are packed too):
+about 9 bytes a URL in all, where a set of hashes took ~90 and a set of URL strings ~190. Growth from 10 000 to 400 000 pages stays a few MiB.
 
 Python's str hash (SipHash, 64 bits, salted per process) is stable within the crawl's process,
 which is the set's lifetime. Two different URLs with the same hash would make the second count
@@ -35,7 +35,7 @@ class UrlSet:
     def _add(self, h: int) -> None:
         if not self._has(h):
             self._recent.add(h)
-            if len(self._recent) >= max(1024, len(self._packed) >> 4):
+            if len(self._recent) >= max(64, len(self._packed) >> 4):
                 self._packed = _merged(self._packed, self._recent)
                 self._recent = set()
 
