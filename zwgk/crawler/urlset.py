@@ -5,7 +5,8 @@ stored) asks only "seen?", and keeps 8 bytes a URL for it.
 The hashes live in a sorted array (array('q'): no Python object per entry) looked up by
 bisection, with the latest additions in a small set merged into the array when it reaches
 1/16 of the array's size (at least 64, so that a column's few hundred entries are packed too):
-about 9 bytes a URL in all, where a set of hashes took ~90 and a set of URL strings ~190. Growth from 10 000 to 400 000 pages stays a few MiB.
+about 9 bytes a URL in all, where a set of hashes took ~90 and a set of URL strings ~190.
+Growth from 10 000 to 400 000 pages stays a few MiB.
 
 Python's str hash (SipHash, 64 bits, salted per process) is stable within the crawl's process,
 which is the set's lifetime. Two different URLs with the same hash would make the second count
