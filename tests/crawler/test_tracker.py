@@ -65,6 +65,7 @@ def test_malformed_links_are_wrong_at_once_and_the_rest_wait_for_idle():
     assert t.check_request(SITE + "/c.pdf").method == "HEAD"
     assert t.check_request("http://www.b.gov.cn/").method == "GET"  # what an external page shows is kept
     assert t.to_check(requested={"http://www.b.gov.cn/"}) == [SITE + "/c.pdf"]
+    assert t.to_check(requested=set(), limit=1) == ["http://www.b.gov.cn/"]  # a batch: the first linked
 
 
 def test_same_page_as_the_probe_is_a_soft_404_even_when_the_probe_answers_later():

@@ -16,6 +16,7 @@ the spider's method, require it — so the spider passes them in (`Callbacks`).
 from __future__ import annotations
 
 import secrets
+from itertools import islice
 from typing import Callable, NamedTuple
 from urllib.parse import unquote, urljoin
 
@@ -372,9 +373,10 @@ class LinkTracker:
 
     # ---- when the crawl runs dry ---------------------------------------------------------------
 
-    def to_check(self, requested) -> list[str]:
-        """Targets linked but neither answered nor requested."""
-        return [u for u in self.linked.waiting(self.resolved) if u not in requested]
+    def to_check(self, requested, limit: int | None = None) -> list[str]:
+        """Targets linked but neither answered nor requested, in the order linked: the first
+        `limit` of them (a batch of checks: the rest stay packed in `linked` meanwhile)."""
+        return list(islice((u for u in self.linked.waiting(self.resolved) if u not in requested), limit))
 
     def check_request(self, url: str) -> scrapy.Request:
         """Check a target: GET for pages, in-site (their anchors) and external (what they show),

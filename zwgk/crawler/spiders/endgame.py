@@ -87,7 +87,7 @@ class EndOfCrawl:
         the rest checked within the request cap, the ones beyond it recorded as unchecked. At most
         ZWGK_CHECK_BATCH checks at a time: the scheduler holds a batch, not every target of a large
         site; the next batch is handed out when this one has been answered."""
-        todo = self.links.to_check(self.requested)
+        todo = self.links.to_check(self.requested, limit=max(1, self.settings.getint("ZWGK_CHECK_BATCH", 2000)))
         if not todo:
             return None
         out = []
@@ -97,7 +97,6 @@ class EndOfCrawl:
             self.links.resolved.update(trusted)
             self.crawler.stats.inc_value("zwgk/incremental/trusted_targets", len(trusted))
             out.append(self._data_request(self.parse_copy, targets=trusted))
-        todo = todo[:max(1, self.settings.getint("ZWGK_CHECK_BATCH", 2000))]
         todo, over = self.budget.within(todo, len(self.requested))
         if over:
             self.links.resolved.update(over)
