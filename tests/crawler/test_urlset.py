@@ -120,3 +120,23 @@ def test_later_forgets_what_was_asked_meanwhile():
         most = max(most, len(later))
     assert most <= 2 * max(4096, 10_000)  # the old dict held all 100 000
     assert later.take(asked) == sorted(range(0, 100_000, 10), key=lambda i: f"http://a.gov.cn/jd/{i}.html")
+
+
+def test_url_days_answer_as_a_dict_does_and_stay_packed():
+    from datetime import date, timedelta
+
+    from zwgk.crawler.urlset import UrlDays
+
+    first = date(2026, 1, 1)
+    plain: dict[str, date] = {}
+    days = UrlDays()
+    for i in range(20_000):
+        url, day = f"http://a.gov.cn/art/{i % 15_000}.html", first + timedelta(days=i % 400)
+        plain[url] = days[url] = day  # the later day wins, as in a dict
+    assert len(days) == len(plain) == 15_000
+    assert all(days.get(u) == d and days[u] == d and u in days for u, d in plain.items())
+    assert days.get("http://a.gov.cn/art/x.html") is None and "http://a.gov.cn/art/x.html" not in days
+    assert list(days._keys) == sorted(set(days._keys))
+    held = days._keys.itemsize * len(days._keys) + days._days.itemsize * len(days._days) + 100 * len(days._recent)
+    assert held < 24 * 15_000, held  # a dict of the URLs and dates: ~180 bytes an entry
+    assert UrlDays([("http://a.gov.cn/1.html", first)]).get("http://a.gov.cn/1.html") == first

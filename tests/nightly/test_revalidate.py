@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from zwgk.crawler.incremental import due_for_revalidation
+from zwgk.crawler.urlset import UrlDays, UrlSet
 from zwgk.samplesite.generator import generate
 from zwgk.samplesite.server import serve
 from zwgk.store import models as m
@@ -66,6 +67,11 @@ def test_a_trusted_copy_keeps_its_answer_time_and_its_link_target_row(db_url):
         assert target.state == "ok" and target.checked_at.replace(tzinfo=timezone.utc) == then
         assert known_documents(s, c2).verified == {doc: then.date()}  # the copy vouches as of then
         assert known_documents(s, c1).entries == {(site + "xxgk/", doc, "t", date(2024, 3, 1))}
+        # as the crawl keeps them (packed): the same answers
+        packed = known_documents(s, c2, keep=UrlSet, keep_days=UrlDays)
+        assert packed.verified.get(doc) == then.date() and packed.verified.get(site + "x.html") is None
+        assert (site + "xxgk/", doc, "t", date(2024, 3, 1)) in known_documents(s, c1, keep=UrlSet).entries
+        assert doc in known_documents(s, c1, keep=UrlSet).listed and site not in packed.listed
     with Session.begin() as s:  # copied again (a resumed crawl): nothing doubled
         assert reuse_many(s, c1, c2, [doc], asked=True)["page"] == 0
     with Session() as s:

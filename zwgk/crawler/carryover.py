@@ -17,6 +17,7 @@ from datetime import date, datetime, timezone
 from zwgk.crawler.incremental import due_for_revalidation
 from zwgk.crawler.items import ReuseItem
 from zwgk.crawler.linkcheck.judge import HEAD_FALLBACK_STATUS
+from zwgk.crawler.urlset import UrlDays, UrlSet
 
 ASK = "ask"          # request the page
 RESUMED = "resumed"  # parsed by this crawl before it was resumed: follow it up from its own rows
@@ -97,7 +98,7 @@ class CarryOver:
 
             with self.open_db()() as session:
                 prev = previous_crawl(session, self.start_url, exclude=self.current_crawl())
-                self.known_docs = known_documents(session, prev) if prev is not None else False
+                self.known_docs = known_documents(session, prev, keep=UrlSet, keep_days=UrlDays) if prev is not None else False
         return self.known_docs or None
 
     def trusted(self, url: str, entry: tuple | None) -> int | None:
