@@ -51,7 +51,7 @@ class CarryOver:
         self.resume = resume
         self.revalidate_days = revalidate_days
         self.today = today or datetime.now(timezone.utc).date()
-        self.stored_docs: set[str] = set()   # a resumed crawl's documents already parsed
+        self.stored_docs = UrlSet()          # a resumed crawl's documents already parsed
         self.stored: dict[int, object] = {}  # crawl id -> StoredPages, for pages not parsed again
         self.known_docs = None               # KnownDocuments of the previous crawl, False if none
         self.deferred: dict[str, dict] = {}  # documents waiting for their list entry
@@ -72,7 +72,7 @@ class CarryOver:
         from zwgk.store.incremental import stored_document_urls
 
         with self.open_db()() as session:
-            self.stored_docs = stored_document_urls(session, self.current_crawl())
+            self.stored_docs = stored_document_urls(session, self.current_crawl(), keep=UrlSet)
 
     def decide(self, key: str, entry: tuple | None, meta: dict) -> tuple[str, int | None]:
         """(ASK | RESUMED | TRUSTED | DEFER, the crawl whose rows are used) for a document page not

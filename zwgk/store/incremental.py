@@ -183,12 +183,13 @@ def reuse_targets(session: Session, from_crawl: int, to_crawl: int, urls: list[s
                      {"crawl_id": literal(to_crawl)}) for i in range(0, len(urls), 500))
 
 
-def stored_document_urls(session: Session, crawl_id: int) -> set[str]:
-    """Document pages a crawl already stored (fetched and parsed) — a resumed crawl keeps them.
+def stored_document_urls(session: Session, crawl_id: int, keep: Callable[[Iterable], Container] = set) -> Container[str]:
+    """Document pages a crawl already stored (fetched and parsed) — a resumed crawl keeps them
+    (`keep`: what holds them, made of the rows as they are read; the crawl packs them).
 
     Read from the document rows: a page's row may be written in one batch and its document row
     in the next, and a crawl killed between the two must fetch that page again."""
-    return set(session.scalars(select(m.Document.url).where(m.Document.crawl_id == crawl_id)))
+    return keep(session.scalars(select(m.Document.url).where(m.Document.crawl_id == crawl_id)))
 
 
 def unfinished_crawl(session: Session, start_url: str) -> int | None:
