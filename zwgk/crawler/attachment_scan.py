@@ -27,6 +27,7 @@ from zwgk.crawler.settings import USER_AGENT
 from zwgk.formats.doctext import READABLE, Unreadable, text_of
 from zwgk.formats.pii import detect, stored
 from zwgk.store import models as m
+from zwgk.store.db import streamed
 
 MAX_BYTES = 20 * 1024 * 1024
 TIMEOUT_S = 60.0
@@ -114,17 +115,17 @@ def scan_attachments(Session, crawl_id: int, policy: NetworkPolicy, *, delay: fl
         if crawl is None or crawl.status != "finished":
             # stopped early (--time-budget, Ctrl-C): the budget holds; `--resume` reads them
             return counts
-        bad = {u for u, st in s.execute(select(m.LinkTarget.url, m.LinkTarget.state)
-                                          .where(m.LinkTarget.crawl_id == crawl_id)) if st != "ok"}
-        docs = s.execute(select(m.Document.id, m.Document.attachments, m.Document.content_hits)
-                         .where(m.Document.crawl_id == crawl_id).order_by(m.Document.id)).all()
-    todo = []
-    for doc_id, attachments, hits in docs:
-        seen = {h.get("attachment") for h in hits or () if h.get("kind") in MARKERS}
-        wanted = [a for a in attachments or () if (a.get("ext") or "").lower() in READABLE
-                  and a.get("url") not in seen and a.get("url") not in bad]
-        if wanted:
-            todo.append((doc_id, list(hits or ()), wanted))
+        bad = set(s.scalars(streamed(select(m.LinkTarget.url).where(m.LinkTarget.crawl_id == crawl_id,
+                                                                     m.LinkTarget.state != "ok"))))
+        todo = []
+        for doc_id, attachments, hits in s.execute(streamed(
+                select(m.Document.id, m.Document.attachments, m.Document.content_hits)
+                .where(m.Document.crawl_id == crawl_id).order_by(m.Document.id))):
+            seen = {h.get("attachment") for h in hits or () if h.get("kind") in MARKERS}
+            wanted = [a for a in attachments or () if (a.get("ext") or "").lower() in READABLE
+                      and a.get("url") not in seen and a.get("url") not in bad]
+            if wanted:
+                todo.append((doc_id, list(hits or ()), wanted))
     done: dict[str, list[dict]] = {}   # an attachment shared by several documents is read once
     files = len({a["url"] for _, _, w in todo for a in w})
     last = 0.0

@@ -487,10 +487,11 @@ class Channels:
 
         from zwgk.crawler.extractors.links import canonical_url
         from zwgk.store import models as m
+        from zwgk.store.db import streamed
 
         with sessions() as s:
-            self.stored = {canonical_url(u) for (u,) in s.execute(
-                select(m.Message.url).where(m.Message.crawl_id == crawl_id, m.Message.page_read.is_(True)))}
+            self.stored = {canonical_url(u) for u in s.scalars(streamed(
+                select(m.Message.url).where(m.Message.crawl_id == crawl_id, m.Message.page_read.is_(True))))}
 
     def add(self, url: str, name: str, kind: str, state: str) -> dict | None:
         """The channel's record, new; None when it was recorded already."""

@@ -20,6 +20,17 @@ SUPPORTED = ("sqlite", "postgresql")
 create_folders = True
 
 
+STREAM_ROWS = 5000
+
+
+def streamed(stmt):
+    """`stmt` read a few thousand rows at a time (yield_per). Without it an ORM session buffers
+    every row of a result before the first is handed over: the previous crawl's 726 283 link rows
+    of site-62 took a night's crawl from 45 to 329 MiB while it read them, and kept 270 (arenas the
+    freed rows left behind); read this way, 79 and 78."""
+    return stmt.execution_options(yield_per=STREAM_ROWS)
+
+
 def resolve_url(url: str | None) -> str:
     return url or os.environ.get("ZWGK_DB") or DEFAULT_DB
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
 from . import models as m
+from .db import streamed
 from .models import key_of
 from .write import UPSERT_KEYS, dialect_insert, now
 
@@ -38,7 +39,7 @@ def previous_validators(session: Session, crawl_id: int) -> dict[str, Validators
         m.Page.crawl_id == crawl_id, (m.Page.etag.is_not(None)) | (m.Page.last_modified.is_not(None)),
         m.Page.status == 200)
     # a list page is asked conditionally only if its listing was kept (a 304 is followed up from it)
-    return {url: Validators(crawl_id, etag, lm) for url, etag, lm, kind, listing in session.execute(q)
+    return {url: Validators(crawl_id, etag, lm) for url, etag, lm, kind, listing in session.execute(streamed(q))
             if kind != "column" or listing is not None}
 
 
@@ -121,17 +122,17 @@ class StoredPages:
 def stored_pages(session: Session, crawl_id: int) -> StoredPages:
     """StoredPages of `crawl_id`: two queries, whatever the size of the site."""
     documents = {}
-    for url, title, policy, interp in session.execute(
+    for url, title, policy, interp in session.execute(streamed(
             select(m.Document.url, m.Document.title, m.Document.policy_urls, m.Document.interpretation_links)
-            .where(m.Document.crawl_id == crawl_id)):
+            .where(m.Document.crawl_id == crawl_id))):
         documents[url] = (title, tuple([x["url"] for x in interp or []] + list(policy or [])))
     grouped: dict[str, list[str]] = {}
     names: dict[str, str] = {}  # one string object per distinct target: menus repeat on every page
-    for source, target in session.execute(select(m.Link.source_url, m.Link.target_url)
-                                          .where(m.Link.crawl_id == crawl_id)):
+    for source, target in session.execute(streamed(select(m.Link.source_url, m.Link.target_url)
+                                                   .where(m.Link.crawl_id == crawl_id))):
         grouped.setdefault(source, []).append(names.setdefault(target, target))
-    listings = {url: listing for url, listing in session.execute(
-        select(m.Page.url, m.Page.listing).where(m.Page.crawl_id == crawl_id, m.Page.kind == "column"))
+    listings = {url: listing for url, listing in session.execute(streamed(
+        select(m.Page.url, m.Page.listing).where(m.Page.crawl_id == crawl_id, m.Page.kind == "column")))
         if listing is not None}
     return StoredPages(documents, {k: tuple(v) for k, v in grouped.items()}, listings)
 
@@ -157,20 +158,20 @@ def known_documents(session: Session, crawl_id: int, keep: Callable[[Iterable], 
     maps (verified, targets, lists), of the rows as they are read: the crawl passes its packed
     UrlSet and UrlDays (crawler/urlset.py). As sets and dicts, site-62's previous crawl took 35 MiB
     (entries alone 17: a tuple of four objects per entry); packed, 2.1."""
-    verified = keep_days((url, at.date()) for url, at in session.execute(
+    verified = keep_days((url, at.date()) for url, at in session.execute(streamed(
         select(m.Page.url, m.Page.fetched_at)
         .join(m.Document, (m.Document.crawl_id == m.Page.crawl_id) & (m.Document.url_key == m.Page.url_key))
-        .where(m.Page.crawl_id == crawl_id, m.Page.status == 200)))
-    entries = keep(tuple(row) for row in session.execute(
+        .where(m.Page.crawl_id == crawl_id, m.Page.status == 200))))
+    entries = keep(tuple(row) for row in session.execute(streamed(
         select(m.ColumnEntry.column_url, m.ColumnEntry.url, m.ColumnEntry.title, m.ColumnEntry.date)
-        .where(m.ColumnEntry.crawl_id == crawl_id)))
-    listed = keep(session.scalars(select(m.ColumnEntry.url).where(m.ColumnEntry.crawl_id == crawl_id)))
-    targets = keep_days((url, at.date()) for url, at in session.execute(
+        .where(m.ColumnEntry.crawl_id == crawl_id))))
+    listed = keep(session.scalars(streamed(select(m.ColumnEntry.url).where(m.ColumnEntry.crawl_id == crawl_id))))
+    targets = keep_days((url, at.date()) for url, at in session.execute(streamed(
         select(m.LinkTarget.url, m.LinkTarget.checked_at).where(m.LinkTarget.crawl_id == crawl_id,
-                                                                 m.LinkTarget.state == "ok")))
-    lists = keep_days((url, at.date()) for url, at in session.execute(
+                                                                 m.LinkTarget.state == "ok"))))
+    lists = keep_days((url, at.date()) for url, at in session.execute(streamed(
         select(m.Page.url, m.Page.fetched_at).where(m.Page.crawl_id == crawl_id, m.Page.kind == "column",
-                                                      m.Page.status == 200, m.Page.listing.is_not(None))))
+                                                      m.Page.status == 200, m.Page.listing.is_not(None)))))
     failed = dict(session.execute(select(m.LinkTarget.url, m.LinkTarget.status).where(
         m.LinkTarget.crawl_id == crawl_id, m.LinkTarget.state.in_(("broken", "inconclusive")))).all())
     return KnownDocuments(crawl_id, verified, entries, targets, listed, lists, failed)
@@ -189,7 +190,7 @@ def stored_document_urls(session: Session, crawl_id: int, keep: Callable[[Iterab
 
     Read from the document rows: a page's row may be written in one batch and its document row
     in the next, and a crawl killed between the two must fetch that page again."""
-    return keep(session.scalars(select(m.Document.url).where(m.Document.crawl_id == crawl_id)))
+    return keep(session.scalars(streamed(select(m.Document.url).where(m.Document.crawl_id == crawl_id))))
 
 
 def unfinished_crawl(session: Session, start_url: str) -> int | None:
