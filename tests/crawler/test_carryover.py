@@ -82,12 +82,11 @@ def test_trusted_targets_but_never_fragment_pages_or_due_ones():
 
 def _with_lists(known, listings: dict, lists: dict | None = None):
     """A CarryOver whose previous crawl stored these list pages (url -> listing json)."""
-    class Stored:  # what StoredPages.listing reads from the database, here from the dict
-        listing = staticmethod(listings.get)
+    from zwgk.store.incremental import StoredPages
 
     c = _carry(known)
     c.known_docs.lists.update(lists if lists is not None else dict.fromkeys(listings, TODAY - timedelta(days=1)))
-    c.stored[known.crawl_id] = Stored()
+    c.stored[known.crawl_id] = StoredPages(documents={}, links={}, listings=listings)
     return c
 
 

@@ -122,7 +122,7 @@ class CarryOver:
             return False
         if listing_json is None:
             return True
-        stored = self.stored_pages(known.crawl_id).listing(url)
+        stored = self.stored_pages(known.crawl_id).listings.get(url)
         return stored is not None and all(stored.get(k) == listing_json.get(k) for k in ("entries", "pagination", "ranges"))
 
     def trusted_list(self, url: str) -> tuple[int, dict] | None:
@@ -132,7 +132,7 @@ class CarryOver:
         verified = known.lists.get(url) if known else None
         if verified is None or due_for_revalidation(url, verified, self.today, self.revalidate_days):
             return None
-        data = self.stored_pages(known.crawl_id).listing(url)
+        data = self.stored_pages(known.crawl_id).listings.get(url)
         return (known.crawl_id, data) if data is not None else None
 
     def trusted_items(self):
@@ -177,10 +177,11 @@ class CarryOver:
         return status is not None and (status == 200 or status in HEAD_FALLBACK_STATUS)
 
     def stored_pages(self, crawl_id: int):
-        """What crawl `crawl_id` stored about its pages (store.incremental.StoredPages: read page by page)."""
+        """What crawl `crawl_id` stored about its pages, read once (two queries) on first need."""
         stored = self.stored.get(crawl_id)
         if stored is None:
-            from zwgk.store.incremental import StoredPages
+            from zwgk.store.incremental import stored_pages
 
-            stored = self.stored[crawl_id] = StoredPages(self.open_db(), crawl_id)
+            with self.open_db()() as session:
+                stored = self.stored[crawl_id] = stored_pages(session, crawl_id)
         return stored

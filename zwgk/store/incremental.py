@@ -106,34 +106,35 @@ def reuse_many(session: Session, from_crawl: int, to_crawl: int, urls: list[str]
     return counts
 
 
+@dataclass
 class StoredPages:
-    """What one crawl stored about its pages, read page by page: the spider follows a page up from
-    it when it does not parse the page again (a 304, a resumed crawl, a page trusted without a
-    request). Nothing of the crawl is held: read whole, site-62's previous crawl (36 495 documents,
-    726 283 links, 3 342 listings) kept 80 MiB in a night's crawl, and would keep ten times as much
-    at 400 000 pages; a page's rows are one indexed lookup each (crawl_id, url_key)."""
-
-    def __init__(self, sessions: Callable[[], Session], crawl_id: int):
-        self.sessions, self.crawl_id = sessions, crawl_id
-
-    def listing(self, url: str) -> dict | None:
-        """What the list page at `url` showed (Page.listing), or None."""
-        with self.sessions() as s:
-            return s.scalars(select(m.Page.listing).where(m.Page.crawl_id == self.crawl_id,
-                                                          m.Page.url_key == key_of(url))).first()
+    """What one crawl stored about its pages, read once: the spider follows a page up from it when
+    it does not parse the page again (a 304, a resumed crawl, a page trusted without a request)."""
+    documents: dict[str, tuple[str | None, tuple[str, ...]]]  # url -> (title, 解读 and 原文 urls)
+    links: dict[str, tuple[str, ...]]                          # source page -> link targets on it
+    listings: dict[str, dict]                                  # list page -> what it showed (Page.listing)
 
     def document(self, url: str) -> tuple[tuple[str | None, tuple[str, ...]] | None, tuple[str, ...]]:
         """((title, 解读 and 原文 urls) or None when no document was parsed from it, link targets)."""
-        key = key_of(url)
-        with self.sessions() as s:
-            row = s.execute(select(m.Document.title, m.Document.policy_urls, m.Document.interpretation_links)
-                            .where(m.Document.crawl_id == self.crawl_id, m.Document.url_key == key)).first()
-            targets = tuple(s.scalars(select(m.Link.target_url).where(m.Link.crawl_id == self.crawl_id,
-                                                                      m.Link.source_key == key).order_by(m.Link.id)))
-        if row is None:
-            return None, targets
-        title, policy, interp = row
-        return (title, tuple([x["url"] for x in interp or []] + list(policy or []))), targets
+        return self.documents.get(url), self.links.get(url, ())
+
+
+def stored_pages(session: Session, crawl_id: int) -> StoredPages:
+    """StoredPages of `crawl_id`: two queries, whatever the size of the site."""
+    documents = {}
+    for url, title, policy, interp in session.execute(streamed(
+            select(m.Document.url, m.Document.title, m.Document.policy_urls, m.Document.interpretation_links)
+            .where(m.Document.crawl_id == crawl_id))):
+        documents[url] = (title, tuple([x["url"] for x in interp or []] + list(policy or [])))
+    grouped: dict[str, list[str]] = {}
+    names: dict[str, str] = {}  # one string object per distinct target: menus repeat on every page
+    for source, target in session.execute(streamed(select(m.Link.source_url, m.Link.target_url)
+                                                   .where(m.Link.crawl_id == crawl_id))):
+        grouped.setdefault(source, []).append(names.setdefault(target, target))
+    listings = {url: listing for url, listing in session.execute(streamed(
+        select(m.Page.url, m.Page.listing).where(m.Page.crawl_id == crawl_id, m.Page.kind == "column")))
+        if listing is not None}
+    return StoredPages(documents, {k: tuple(v) for k, v in grouped.items()}, listings)
 
 
 @dataclass

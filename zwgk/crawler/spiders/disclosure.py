@@ -256,7 +256,7 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
         first = response.meta.get("target") == key and col["pages"] == 0
         if response.status == 304 and response.meta.get("zwgk_not_modified") is not None:
             # unchanged since the last crawl: its rows are copied, its listing acted on as stored
-            data = self.carry.stored_pages(response.meta["zwgk_not_modified"]).listing(response.url)
+            data = self.carry.stored_pages(response.meta["zwgk_not_modified"]).listings.get(response.url)
             if data is not None:
                 if first:  # a list that has not moved: its further pages are copied unless due
                     col["unmoved"] = self.carry.unmoved(response.url, None)
