@@ -21,6 +21,7 @@ PSS, RSS per generation), to run-N/crawl-series.jsonl (run-series.jsonl): a long
 hand keeps the curve up to that point.
 
     .venv/bin/python bench/scale.py --scale 630 --stages crawl --sample-every 60 --unbounded   # ≈ 400 000 pages
+    .venv/bin/python bench/scale.py --scale 62 --stages crawl,night --port 44099   # a night after a first crawl
 
 The crawl's safety bounds (ZWGK_MAX_REQUESTS = 100 000 a site, ZWGK_MAX_LIST_PAGES = 500 a column)
 stop a crawl of a site this large at 100 000 requests; --unbounded lifts them (environment) for the
@@ -171,7 +172,12 @@ def main() -> None:
     ap.add_argument("--scale", type=int, default=15)
     ap.add_argument("--concurrency", type=int, default=16)
     ap.add_argument("--stages", default="crawl,audit,report",
-                    help="comma-separated: crawl, audit, report, run (`zwgk run`: all three in one command)")
+                    help="comma-separated: crawl, audit, report, run (`zwgk run`: all three in one command), "
+                         "night (the stored crawl, copied, crawled again unchanged with --revalidate-days)")
+    ap.add_argument("--revalidate-days", type=int, default=7, help="the night's rolling revalidation period")
+    ap.add_argument("--port", type=int, default=0,
+                    help="the site's loopback port (0: any free one); a night run apart from its first crawl "
+                         "needs the first crawl's port, for it is the same site only at the same address")
     ap.add_argument("--linkinator", action="store_true", help="also run linkinator 7 on the same server")
     ap.add_argument("--work", default="/tmp/zwgk-bench-scale")
     ap.add_argument("--label", default="", help="a note stored with the figures (e.g. the commit)")
@@ -207,7 +213,7 @@ def main() -> None:
         rows.append(row)
         print(json.dumps(row, ensure_ascii=False), flush=True)
 
-    with serve(site, headers={"LinkChecker": "zwgk-bench"}) as srv:
+    with serve(site, port=args.port, headers={"LinkChecker": "zwgk-bench"}) as srv:
         if "crawl" in stages:
             if db.exists():
                 db.unlink()
@@ -215,7 +221,23 @@ def main() -> None:
                               str(args.concurrency), "--delay", "0"), run / "crawl.log",
                          series=run / "crawl-series.jsonl", db=db, every=args.sample_every)
             counts = db_counts(db)
-            record({"stage": "crawl", **r, **counts, "pages_per_s": round(counts["pages"] / r["wall_s"], 1)})
+            record({"stage": "crawl", **r, **counts, "requests": len(srv.requests),
+                    "pages_per_s": round(counts["pages"] / r["wall_s"], 1)})
+        if "night" in stages:
+            # a copy of the first crawl's store (SQLite's backup: whole, whatever its WAL holds), so
+            # that the night can be run again, from another commit, on the same first crawl
+            ndb = run / "night.db"
+            for f in run.glob("night.db*"):
+                f.unlink()
+            with sqlite3.connect(db) as src, sqlite3.connect(ndb) as dst:
+                src.backup(dst)
+            asked = len(srv.requests)
+            r = measured(zwgk("crawl", srv.url, "--db", f"sqlite:///{ndb}", "--network", "loopback", "--concurrency",
+                              str(args.concurrency), "--delay", "0", "--revalidate-days", str(args.revalidate_days)),
+                         run / "night.log", series=run / "night-series.jsonl", db=ndb, every=args.sample_every)
+            counts = db_counts(ndb)
+            record({"stage": "night", **r, **counts, "requests": len(srv.requests) - asked,
+                    "revalidate_days": args.revalidate_days})
         if "run" in stages:
             rdb = run / "zwgk-run.db"
             for f in run.glob("zwgk-run.db*"):

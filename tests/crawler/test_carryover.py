@@ -1,5 +1,5 @@
-"""CarryOver: what a crawl takes from an earlier crawl instead of asking (no database: the
-previous crawl's KnownDocuments are given)."""
+"""CarryOver: what a crawl takes from an earlier crawl instead of asking (the previous crawl's
+KnownDocuments are given; its stored listings are read from a real SQLite store)."""
 from __future__ import annotations
 
 import zlib
@@ -80,20 +80,32 @@ def test_trusted_targets_but_never_fragment_pages_or_due_ones():
     assert _carry(_known([a]), days=0).split_trusted_targets([a], {}) == ([a], [])
 
 
-def _with_lists(known, listings: dict, lists: dict | None = None):
-    """A CarryOver whose previous crawl stored these list pages (url -> listing json)."""
-    from zwgk.store.incremental import StoredPages
+def _with_lists(tmp_path, known, listings: dict, lists: dict | None = None):
+    """A CarryOver whose previous crawl stored these list pages (url -> listing json), in a real
+    SQLite store."""
+    from datetime import datetime, timezone
 
+    from zwgk.store import models as m
+    from zwgk.store.db import open_db
+    from zwgk.store.write import start_crawl, upsert_rows
+
+    tmp_path.mkdir(exist_ok=True)
+    Session = open_db(f"sqlite:///{tmp_path / 'prev.db'}")
+    with Session.begin() as s:
+        known.crawl_id = start_crawl(s, "http://a.gov.cn/").id
+    with Session.begin() as s:
+        upsert_rows(s, m.Page, [dict(crawl_id=known.crawl_id, url=u, kind="column", status=200, listing=x,
+                                     fetched_at=datetime(2026, 12, 1, tzinfo=timezone.utc)) for u, x in listings.items()])
     c = _carry(known)
+    c.open_db = lambda: Session
     c.known_docs.lists.update(lists if lists is not None else dict.fromkeys(listings, TODAY - timedelta(days=1)))
-    c.stored[known.crawl_id] = StoredPages(documents={}, links={}, listings=listings)
     return c
 
 
-def test_a_list_has_not_moved_when_its_first_page_shows_what_was_stored():
+def test_a_list_has_not_moved_when_its_first_page_shows_what_was_stored(tmp_path):
     a, b = _urls(2, 7, due=False)
     stored = {"entries": [[a, "标题0", "2026-01-01"]], "pagination": [COL + "index_1.html"], "subcolumns": []}
-    c = _with_lists(_known([a, b]), {COL: stored})
+    c = _with_lists(tmp_path, _known([a, b]), {COL: stored})
     assert c.unmoved(COL, None)  # a 304
     assert c.unmoved(COL, dict(stored, content=99))  # parsed again (a visitor counter), same entries and pager
     assert not c.unmoved(COL, dict(stored, entries=[[b, "新文件", "2026-12-01"]] + stored["entries"]))
@@ -103,16 +115,16 @@ def test_a_list_has_not_moved_when_its_first_page_shows_what_was_stored():
     assert not no_revalidation.unmoved(COL, None)  # --incremental alone: every list page asked
 
 
-def test_a_further_list_page_is_trusted_unless_due_or_unknown():
+def test_a_further_list_page_is_trusted_unless_due_or_unknown(tmp_path):
     pages = [f"{COL}index_{i}.html" for i in range(1, 60)]
     quiet = [p for p in pages if _not_due(p, 7)][:2]
     due = next(p for p in pages if not _not_due(p, 7))
     listing = {"entries": [], "pagination": []}
-    c = _with_lists(_known([]), {p: listing for p in quiet + [due]})
-    assert c.trusted_list(quiet[0]) == (8, listing)
+    c = _with_lists(tmp_path / "a", _known([]), {p: listing for p in quiet + [due]})
+    assert c.trusted_list(quiet[0]) == (c.known_docs.crawl_id, listing)
     assert c.trusted_list(due) is None  # its own night
     assert c.trusted_list(COL + "index_99.html") is None  # not stored last time
-    stale = _with_lists(_known([]), {quiet[1]: listing}, {quiet[1]: TODAY - timedelta(days=7)})
+    stale = _with_lists(tmp_path / "b", _known([]), {quiet[1]: listing}, {quiet[1]: TODAY - timedelta(days=7)})
     assert stale.trusted_list(quiet[1]) is None  # last answered N days ago
 
 

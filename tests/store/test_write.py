@@ -44,30 +44,49 @@ def test_a_batch_larger_than_a_chunk_is_written_whole(db_url):
         assert s.scalar(select(func.count()).select_from(m.LinkTarget).where(m.LinkTarget.status == 200)) == n - 1
 
 
-def test_a_previous_crawl_is_read_a_few_thousand_rows_at_a_time(db_url):
-    """A night reads the previous crawl's links to follow trusted pages up (stored_pages). A result
-    buffered whole held every row at once (site-62's 726 283 links: 45 → 329 MiB while read); the
-    rows are streamed instead, so reading 60 000 links of 300 pages costs what is kept, not all rows."""
+def test_a_previous_crawl_is_read_a_list_page_at_a_time(db_url):
+    """A night follows trusted pages up from the previous crawl's rows (StoredPages). Read whole, a
+    crawl's links and documents stayed in the night's process (~70 MiB at 40k pages, ten times that
+    at 400k); read a list page's entries at a time, what is held is those pages' rows, handed over
+    once, in the order the page showed its links."""
     import tracemalloc
+    from datetime import datetime, timezone
 
-    from zwgk.store.incremental import stored_pages
+    from zwgk.store.incremental import StoredPages
 
     Session = open_db(db_url)
     with Session.begin() as s:
         cid = start_crawl(s, "http://127.0.0.1:1/").id
     site = "http://127.0.0.1:1/"
-    rows = [dict(crawl_id=cid, source_url=f"{site}art/{i // 200}.html", target_url=f"{site}nav/{i % 200}.html",
+    arts = [f"{site}art/{i}.html" for i in range(300)]
+    rows = [dict(crawl_id=cid, source_url=arts[i // 200], target_url=f"{site}nav/{199 - i % 200}.html",
                  text=f"栏目{i % 200}", tag="a") for i in range(60_000)]
     with Session.begin() as s:
         upsert_rows(s, m.Link, rows)
+        upsert_rows(s, m.Document, [dict(crawl_id=cid, url=arts[7], title="关于印发办法的通知", policy_urls=[f"{site}zc.html"],
+                                         interpretation_links=[{"url": f"{site}jd.html", "text": "解读"}])])
+        upsert_rows(s, m.Page, [dict(crawl_id=cid, url=f"{site}list/", kind="column", status=200,
+                                     listing={"entries": [[arts[7], "通知", "2026-01-01"]]},
+                                     fetched_at=datetime(2026, 12, 1, tzinfo=timezone.utc))])
     del rows
-    with Session() as s:
-        tracemalloc.start()
-        try:
-            stored = stored_pages(s, cid)
-            peak = tracemalloc.get_traced_memory()[1]
-        finally:
-            tracemalloc.stop()
-    assert len(stored.links) == 300 and all(len(t) == 200 for t in stored.links.values())
-    assert stored.document(f"{site}art/7.html")[1][:2] == (f"{site}nav/0.html", f"{site}nav/1.html")
-    assert peak < 8 * 2**20, peak  # buffered whole: ~25 MiB
+    stored = StoredPages(Session, cid)
+    tracemalloc.start()
+    try:
+        stored.prefetch(arts[:20])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(stored.ahead) == 20
+    doc, targets = stored.document(arts[7])
+    assert doc == ("关于印发办法的通知", (f"{site}jd.html", f"{site}zc.html"))
+    assert len(targets) == 200 and targets[:2] == (f"{site}nav/199.html", f"{site}nav/198.html")  # as shown
+    assert arts[7] not in stored.ahead  # handed over once
+    assert stored.document(arts[250])[1][-1] == f"{site}nav/0.html"  # not read ahead: looked up alone
+    assert stored.document(f"{site}none.html") == (None, ())
+    assert stored.listing(f"{site}list/") == {"entries": [[arts[7], "通知", "2026-01-01"]]}
+    assert stored.listing(f"{site}art/1.html") is None
+    assert peak < 3 * 2**20, peak  # 20 pages' 4 000 links, not the crawl's 60 000
+    stored.HELD = 50
+    stored.prefetch(arts)
+    assert len(stored.ahead) == 50 and arts[-1] in stored.ahead and arts[0] not in stored.ahead  # the oldest dropped
+    assert stored.document(arts[0])[1][0] == f"{site}nav/199.html"  # dropped: read again when asked

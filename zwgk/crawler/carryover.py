@@ -122,7 +122,7 @@ class CarryOver:
             return False
         if listing_json is None:
             return True
-        stored = self.stored_pages(known.crawl_id).listings.get(url)
+        stored = self.stored_pages(known.crawl_id).listing(url)
         return stored is not None and all(stored.get(k) == listing_json.get(k) for k in ("entries", "pagination", "ranges"))
 
     def trusted_list(self, url: str) -> tuple[int, dict] | None:
@@ -132,7 +132,7 @@ class CarryOver:
         verified = known.lists.get(url) if known else None
         if verified is None or due_for_revalidation(url, verified, self.today, self.revalidate_days):
             return None
-        data = self.stored_pages(known.crawl_id).listings.get(url)
+        data = self.stored_pages(known.crawl_id).listing(url)
         return (known.crawl_id, data) if data is not None else None
 
     def trusted_items(self):
@@ -177,11 +177,24 @@ class CarryOver:
         return status is not None and (status == 200 or status in HEAD_FALLBACK_STATUS)
 
     def stored_pages(self, crawl_id: int):
-        """What crawl `crawl_id` stored about its pages, read once (two queries) on first need."""
+        """What crawl `crawl_id` stored about its pages (store.incremental.StoredPages: read as needed)."""
         stored = self.stored.get(crawl_id)
         if stored is None:
-            from zwgk.store.incremental import stored_pages
+            from zwgk.store.incremental import StoredPages
 
-            with self.open_db()() as session:
-                stored = self.stored[crawl_id] = stored_pages(session, crawl_id)
+            stored = self.stored[crawl_id] = StoredPages(self.open_db(), crawl_id)
         return stored
+
+    def prefetch(self, entries: list[tuple]) -> None:
+        """A list page's entries, (column url, url, title, date) with canonical urls, about to be
+        followed one by one (`decide`): the stored rows of the documents this crawl will not ask
+        (resumed, or trusted) read together beforehand."""
+        if self.resume and self.stored_docs:
+            done = [e[1] for e in entries if e[1] in self.stored_docs]
+            if done:
+                self.stored_pages(self.current_crawl()).prefetch(done)
+        known = self.known() if self.revalidate_days else None
+        if known:
+            quiet = [e[1] for e in entries if self.trusted(e[1], e) is not None]
+            if quiet:
+                self.stored_pages(known.crawl_id).prefetch(quiet)

@@ -106,35 +106,64 @@ def reuse_many(session: Session, from_crawl: int, to_crawl: int, urls: list[str]
     return counts
 
 
-@dataclass
+Stored = tuple[tuple[str | None, tuple[str, ...]] | None, tuple[str, ...]]
+
+
 class StoredPages:
-    """What one crawl stored about its pages, read once: the spider follows a page up from it when
-    it does not parse the page again (a 304, a resumed crawl, a page trusted without a request)."""
-    documents: dict[str, tuple[str | None, tuple[str, ...]]]  # url -> (title, 解读 and 原文 urls)
-    links: dict[str, tuple[str, ...]]                          # source page -> link targets on it
-    listings: dict[str, dict]                                  # list page -> what it showed (Page.listing)
+    """What one crawl stored about its pages, read when needed: the spider follows a page up from
+    it when it does not parse the page again (a 304, a resumed crawl, a page trusted without a
+    request). Nothing of the crawl is held whole — read whole, site-62's previous crawl (36 495
+    documents, 726 283 links) kept ~70 MiB in a night's process and would keep ten times that at
+    400 000 pages. A list page's documents are read together (`prefetch`: two indexed queries for
+    its entries) and handed over once; a page asked alone is two lookups by its key."""
 
-    def document(self, url: str) -> tuple[tuple[str | None, tuple[str, ...]] | None, tuple[str, ...]]:
+    BATCH = 400     # keys in one IN (…) lookup
+    HELD = 1_000    # pages read ahead and not yet handed over, at most (the oldest dropped: read again if asked)
+
+    def __init__(self, sessions: Callable[[], Session], crawl_id: int):
+        self.sessions, self.crawl_id = sessions, crawl_id
+        self.ahead: dict[str, Stored] = {}
+
+    def listing(self, url: str) -> dict | None:
+        """What the list page at `url` showed (Page.listing), or None."""
+        with self.sessions() as s:
+            return s.scalars(select(m.Page.listing).where(m.Page.crawl_id == self.crawl_id,
+                                                          m.Page.url_key == key_of(url))).first()
+
+    def prefetch(self, urls: Iterable[str]) -> None:
+        """Read these pages' rows ahead, a few queries for all of them (a list page's entries)."""
+        urls = [u for u in dict.fromkeys(urls) if u not in self.ahead]
+        if not urls:
+            return
+        with self.sessions() as s:
+            for i in range(0, len(urls), self.BATCH):
+                self.ahead.update(self._read(s, urls[i:i + self.BATCH]))
+        while len(self.ahead) > self.HELD:
+            del self.ahead[next(iter(self.ahead))]
+
+    def document(self, url: str) -> Stored:
         """((title, 解读 and 原文 urls) or None when no document was parsed from it, link targets)."""
-        return self.documents.get(url), self.links.get(url, ())
+        found = self.ahead.pop(url, None)
+        if found is None:
+            with self.sessions() as s:
+                found = self._read(s, [url])[url]
+        return found
 
-
-def stored_pages(session: Session, crawl_id: int) -> StoredPages:
-    """StoredPages of `crawl_id`: two queries, whatever the size of the site."""
-    documents = {}
-    for url, title, policy, interp in session.execute(streamed(
-            select(m.Document.url, m.Document.title, m.Document.policy_urls, m.Document.interpretation_links)
-            .where(m.Document.crawl_id == crawl_id))):
-        documents[url] = (title, tuple([x["url"] for x in interp or []] + list(policy or [])))
-    grouped: dict[str, list[str]] = {}
-    names: dict[str, str] = {}  # one string object per distinct target: menus repeat on every page
-    for source, target in session.execute(streamed(select(m.Link.source_url, m.Link.target_url)
-                                                   .where(m.Link.crawl_id == crawl_id))):
-        grouped.setdefault(source, []).append(names.setdefault(target, target))
-    listings = {url: listing for url, listing in session.execute(streamed(
-        select(m.Page.url, m.Page.listing).where(m.Page.crawl_id == crawl_id, m.Page.kind == "column")))
-        if listing is not None}
-    return StoredPages(documents, {k: tuple(v) for k, v in grouped.items()}, listings)
+    def _read(self, session: Session, urls: list[str]) -> dict[str, Stored]:
+        by_key = {key_of(u): u for u in urls}
+        docs = {by_key[k]: (title, tuple([x["url"] for x in interp or []] + list(policy or [])))
+                for k, title, policy, interp in session.execute(
+                    select(m.Document.url_key, m.Document.title, m.Document.policy_urls,
+                           m.Document.interpretation_links)
+                    .where(m.Document.crawl_id == self.crawl_id, m.Document.url_key.in_(by_key)))}
+        # in the order the page showed them; sorted here, not by the query (an ORDER BY id makes
+        # SQLite walk every link of the crawl instead of the (crawl, source) key)
+        links: dict[str, list] = {}
+        for k, id_, target in session.execute(
+                select(m.Link.source_key, m.Link.id, m.Link.target_url)
+                .where(m.Link.crawl_id == self.crawl_id, m.Link.source_key.in_(by_key))):
+            links.setdefault(by_key[k], []).append((id_, target))
+        return {u: (docs.get(u), tuple(t for _, t in sorted(links.get(u, ())))) for u in urls}
 
 
 @dataclass

@@ -256,7 +256,7 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
         first = response.meta.get("target") == key and col["pages"] == 0
         if response.status == 304 and response.meta.get("zwgk_not_modified") is not None:
             # unchanged since the last crawl: its rows are copied, its listing acted on as stored
-            data = self.carry.stored_pages(response.meta["zwgk_not_modified"]).listings.get(response.url)
+            data = self.carry.stored_pages(response.meta["zwgk_not_modified"]).listing(response.url)
             if data is not None:
                 if first:  # a list that has not moved: its further pages are copied unless due
                     col["unmoved"] = self.carry.unmoved(response.url, None)
@@ -343,10 +343,11 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
         if entries:
             yield EntriesItem(column_url=key, list_page=page_url,
                               entries=[(canonical_url(u), t, d) for u, t, d in entries])
-        for url, title, day in entries:
-            if not is_attachment(url) and self.scope.in_scope(url):
-                yield from self._document(url, entry=(key, canonical_url(url), title, day),
-                                          column=key, list_title=title)
+        follow = [(url, (key, canonical_url(url), title, day)) for url, title, day in entries
+                  if not is_attachment(url) and self.scope.in_scope(url)]
+        self.carry.prefetch([e for _, e in follow if e[1] not in self.requested])
+        for url, entry in follow:
+            yield from self._document(url, entry=entry, column=key, list_title=entry[2])
         # further pages of the list, then what list adapters ask; every list page counts towards
         # the column's cap. An adapter's answer that brings no entries but further requests (a
         # site script naming the list interface's parameters) is no stale page: its requests
