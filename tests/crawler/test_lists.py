@@ -115,3 +115,27 @@ def test_gkmlpt_count_in_classify():
     read = lists.read_answer("gkmlpt", url, json.dumps({"articles": arts, "classify": {"id": 5, "post_count": 14},
                                                         "total": 14, "page": 1}))
     assert read.expected["records"] == 14 and len(read.requests) == 1
+
+
+def test_adapters_pages_merge_in_first_seen_order_each_once():
+    """Two adapters that read the same full pager (every page of a long list linked from each of
+    its pages) give each further page once, in the order first seen."""
+    from zwgk.crawler.lists import ListRead
+
+    a = ListRead(pages=[f"http://a.gov.cn/col/index_{i}.html" for i in range(1, 900)])
+    b = ListRead(pages=[f"http://a.gov.cn/col/index_{i}.html" for i in range(899, 0, -1)] + ["http://a.gov.cn/x.html"])
+    out = ListRead().merge(a).merge(b)
+    assert out.pages == a.pages + ["http://a.gov.cn/x.html"]
+
+
+def test_trs_pager_urls_are_the_pages_joined_to_the_list_address():
+    """createPageHTML's pages, for list addresses of every shape (a folder, a file, a query, a
+    fragment, no path): each page is the list address joined with index_N.ext."""
+    from urllib.parse import urljoin
+
+    from zwgk.crawler.lists.trs import page_urls
+
+    html = '<script>createPageHTML(12, 0, "index", "shtml");</script>'
+    for base in ("http://a.gov.cn/col/", "http://a.gov.cn/col/index.shtml", "http://a.gov.cn/col/index.shtml?x=1#y",
+                 "http://a.gov.cn", "http://a.gov.cn/a/../col/./list.htm"):
+        assert page_urls(base, html) == [urljoin(base, f"index_{i}.shtml") for i in range(1, 12)], base

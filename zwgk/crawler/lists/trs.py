@@ -33,10 +33,12 @@ def page_urls(base: str, html: str) -> list[str]:
         total = min(ints[0], MAX_PAGES)  # the page count is the first number in both forms
         before = args[args.index(ext) - 1] if args.index(ext) > 0 else ""
         prefix = before if re.fullmatch(r"[\w-]+", before) and not before.isdigit() else "index"
+        # the address up to the number joined once: a list of 1 260 pages names 1 259 on each page
+        head = urljoin(base, f"{prefix}_")
         if raw_args and raw_args[0][:1] in "'\"" and not args[0].isdigit():
-            urls += [urljoin(base, f"{prefix}_{i}.{ext}") for i in range(2, total + 1)]
+            urls += [f"{head}{i}.{ext}" for i in range(2, total + 1)]
         else:
-            urls += [urljoin(base, f"{prefix}_{i}.{ext}") for i in range(1, total)]
+            urls += [f"{head}{i}.{ext}" for i in range(1, total)]
     return urls
 
 
