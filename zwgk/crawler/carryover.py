@@ -12,6 +12,7 @@ trusted without a request into ReuseItems. The spider keeps the requests and the
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timezone
 
 from zwgk.crawler.incremental import due_for_revalidation
@@ -185,10 +186,14 @@ class CarryOver:
             stored = self.stored[crawl_id] = StoredPages(self.open_db(), crawl_id)
         return stored
 
-    def prefetch(self, entries: list[tuple]) -> None:
+    def prefetch(self, entries: Iterable[tuple]) -> None:
         """A list page's entries, (column url, url, title, date) with canonical urls, about to be
         followed one by one (`decide`): the stored rows of the documents this crawl will not ask
-        (resumed, or trusted) read together beforehand."""
+        (resumed, or trusted) read together beforehand. A crawl that takes nothing from an earlier
+        one does not look at them."""
+        if not (self.resume and self.stored_docs) and not self.revalidate_days:
+            return
+        entries = list(entries)
         if self.resume and self.stored_docs:
             done = [e[1] for e in entries if e[1] in self.stored_docs]
             if done:

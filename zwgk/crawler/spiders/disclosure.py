@@ -345,7 +345,7 @@ class DisclosureSpider(EndOfCrawl, scrapy.Spider):
                               entries=[(canonical_url(u), t, d) for u, t, d in entries])
         follow = [(url, (key, canonical_url(url), title, day)) for url, title, day in entries
                   if not is_attachment(url) and self.scope.in_scope(url)]
-        self.carry.prefetch([e for _, e in follow if e[1] not in self.requested])
+        self.carry.prefetch(e for _, e in follow if e[1] not in self.requested)
         for url, entry in follow:
             yield from self._document(url, entry=entry, column=key, list_title=entry[2])
         # further pages of the list, then what list adapters ask; every list page counts towards
