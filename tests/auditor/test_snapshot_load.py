@@ -1,4 +1,4 @@
-"""load_snapshot keeps only the link occurrences the checks read, and the checks find the same."""
+"""load_snapshot keeps only the link occurrences and targets the checks read, and the checks find the same."""
 from dataclasses import replace
 from datetime import date, datetime, timezone
 
@@ -58,6 +58,8 @@ def test_only_needed_occurrences_loaded_and_findings_unchanged(tmp_path):
         titles = dict(s.execute(select(m.Page.url, m.Page.title)).all())
         every = tuple(am.LinkOccurrence(x.source_url, titles.get(x.source_url), x.target_url, x.text)
                       for x in s.scalars(select(m.Link).order_by(m.Link.id)))
+        targets = tuple(am.LinkTarget(t.url, t.state, t.kind, t.status, t.error, tuple(t.redirects or ()), t.landing)
+                        for t in s.scalars(select(m.LinkTarget).order_by(m.LinkTarget.id)))
     loaded = {(o.source_url, o.target_url) for o in snap.occurrences}
     # a document page's links to targets that are ok and were not redirected are not loaded
     assert (doc, SITE + "ok.html") not in loaded and (doc, SITE + "other.html") not in loaded
@@ -70,3 +72,47 @@ def test_only_needed_occurrences_loaded_and_findings_unchanged(tmp_path):
     for check in (broken_link, wrong_link, redirect_chain, homepage_stale, site_identity):
         assert check(snap) == check(whole), check.__name__
     assert broken_link(snap).findings and redirect_chain(snap).findings
+    # working links that were not redirected are counted, not held; the checks count them all
+    held = {t.url for t in snap.links}
+    assert SITE + "ok.html" not in held and "http://www.conac.cn/x" not in held
+    assert {SITE + "gone.html", SITE + "busy.html", "http://10.0.0.1/x", SITE + "old.html"} <= held
+    every_target = replace(whole, links=targets, link_counts=None)
+    assert snap.link_count() == every_target.link_count() == len(targets) == 7
+    assert snap.link_count("站内", "ok") == every_target.link_count("站内", "ok") == 3
+    for check in (broken_link, wrong_link, redirect_chain):
+        assert check(snap) == check(every_target), check.__name__
+        assert check(snap).checked == 7
+
+
+def test_entries_not_fetched_keep_their_targets_and_coverage_is_unchanged(tmp_path):
+    """The coverage account says why an entry was not fetched from its link target, ok ones
+    (an attachment, a page that is no document) included: those are held, other ok ones counted."""
+    from zwgk.auditor.coverage import coverage
+
+    Session = open_db(f"sqlite:///{tmp_path / 'zwgk.db'}")
+    col = SITE + "col/"
+    doc, pdf, page, gone, lost = (SITE + "col/a.html", SITE + "col/b.pdf", SITE + "col/c.html",
+                                  SITE + "col/d.html", SITE + "col/e.html")
+    with Session.begin() as s:
+        cid = start_crawl(s, SITE).id
+        s.add_all([m.Page(crawl_id=cid, url=SITE, kind="home", status=200, title="首页", fetched_at=NOW, text="首页"),
+                   m.Page(crawl_id=cid, url=col, kind="column", status=200, title="通知公告", fetched_at=NOW),
+                   m.Page(crawl_id=cid, url=doc, kind="document", status=200, title="甲", fetched_at=NOW)])
+        s.add(m.SiteColumn(crawl_id=cid, url=col, name="通知公告", kind="notice"))
+        s.add_all([m.ColumnEntry(crawl_id=cid, column_url=col, list_page=col, url=u, title=t)
+                   for u, t in ((doc, "甲"), (pdf, "乙"), (page, "丙"), (gone, "丁"), (lost, "戊"))])
+        s.add(m.Document(crawl_id=cid, url=doc, title="甲", column="通知公告"))
+        s.add_all([_target(cid, doc), _target(cid, page), _target(cid, gone, "broken", 404),
+                   _target(cid, SITE + "elsewhere.html")])
+        s.add(m.LinkTarget(crawl_id=cid, url=pdf, state="ok", kind="附件", status=200, error=None, redirects=[],
+                           checked_at=NOW))
+    with Session() as s:
+        snap = load_snapshot(s, cid, date(2023, 11, 30))
+        targets = tuple(am.LinkTarget(t.url, t.state, t.kind, t.status, t.error, tuple(t.redirects or ()), t.landing)
+                        for t in s.scalars(select(m.LinkTarget).order_by(m.LinkTarget.id)))
+    assert {t.url for t in snap.links} == {pdf, page, gone}
+    whole = replace(snap, links=targets, link_counts=None)
+    assert coverage(snap) == coverage(whole)
+    reasons = {x["url"]: x["reason"] for x in coverage(snap)["columns"][0]["not_fetched"]}
+    assert reasons[pdf].startswith("附件") and reasons[page].startswith("页面可以访问")
+    assert reasons[gone].startswith("无法访问") and reasons[lost].startswith("未抓取")

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from zwgk import __version__
 from zwgk.store import models as m
+from zwgk.store.incremental import CHUNK
+from zwgk.store.models import key_of
 from zwgk.store.history import LOCAL_TZ
 
 from . import registry
@@ -113,6 +115,7 @@ def evaluate(snap: SiteSnapshot, checklist, baseline=None, verdicts=(), partial=
         obj.update({key: _iso(v) for key, v in f.details.items() if key not in obj or obj[key] is None})
         obj["indicators"] = [i for i in ev.finding_indicators[k] if i in scored_ids]
         findings.append(obj)
+    _document_titles(snap, findings)
 
     def fix_evidence(n):
         if n["leaf"]:
@@ -149,6 +152,24 @@ def evaluate(snap: SiteSnapshot, checklist, baseline=None, verdicts=(), partial=
         "scores": {"score": score, "max_score": max_score, "achieved_weight": round(achieved, 4),
                    "judged_weight": round(judged, 4), "tree": tree},
     }
+
+
+# finding keys that may hold a document's URL → the key its title goes into, when the check left it empty
+TITLED = (("url", "title"), ("source", "source_title"), ("policy_url", "policy_title"))
+
+
+def _document_titles(snap: SiteSnapshot, findings: list[dict]) -> None:
+    """Name the documents findings point at by their titles, so that a report or an export needs
+    no list of every document to show them (one pass over the documents, a dict of the few
+    URLs the findings name)."""
+    wanted = {f[k] for f in findings for k, t in TITLED if f.get(k) and not f.get(t)}
+    if not wanted:
+        return
+    titles = {d.url: d.title for d in snap.documents if d.title and d.url in wanted}
+    for f in findings:
+        for k, t in TITLED:
+            if not f.get(t) and f.get(k) in titles:
+                f[t] = titles[f[k]]
 
 
 def _site_names(snap: SiteSnapshot, checklist, offices: list, findings: list, tree: list) -> None:
@@ -260,7 +281,7 @@ def run_audit(session: Session, crawl_id: int, checklist_name: str, as_of: date,
     snap = load_snapshot(session, crawl_id, as_of)
     crawl = session.get(m.Crawl, crawl_id)
     site = session.get(m.Site, crawl.site_id)
-    links = Counter(t.state for t in snap.links)
+    links = {state: snap.link_count(state=state) for state in ("ok", "broken", "inconclusive", "wrong")}
     stats = crawl.stats or {}
     limits = (crawl.facts or {}).get("limits") or []
     columns = _columns(snap)
@@ -272,7 +293,7 @@ def run_audit(session: Session, crawl_id: int, checklist_name: str, as_of: date,
         "tool": {"name": "zwgk", "version": __version__},
         "site": {"url": crawl.start_url, "name": site.name or _site_name(snap), "homepage_url": crawl.homepage_url},
         "crawl": {"id": crawl.id, "started_at": _iso(crawl.started_at), "finished_at": _iso(crawl.finished_at),
-                  "status": crawl.status, "pages": len(snap.pages),
+                  "status": crawl.status, "pages": _page_count(session, crawl_id),
                   "requests": stats.get("downloader/request_count"), "errors": stats.get("log_count/ERROR", 0),
                   # incremental re-crawls: pages copied from the previous crawl after a 304, and copied
                   # unasked under rolling revalidation (--revalidate-days)
@@ -296,10 +317,12 @@ def run_audit(session: Session, crawl_id: int, checklist_name: str, as_of: date,
         "checks": registry.vocabulary(),
         **ev,
         "columns": columns,
-        "documents": [document_dict(d) for d in snap.documents],
+        # the snapshot's own Document objects: write_results writes each as document_dict, one at a
+        # time (a list of dicts would hold some 800 bytes a document; the report does not read them)
+        "documents": snap.documents,
         # how much of what the site lists was read, and why the rest was not (auditor/coverage.py)
         "coverage": cov,
-        "links": {"checked": len(snap.links), "ok": links["ok"], "broken": links["broken"],
+        "links": {"checked": snap.link_count(), "ok": links["ok"], "broken": links["broken"],
                   "inconclusive": links["inconclusive"], "wrong": links["wrong"]},
         # the homepage's availability as `zwgk watch` sampled it (watch/fact.py); null: never sampled
         "availability": snap.facts.get("availability"),
@@ -311,7 +334,7 @@ def run_audit(session: Session, crawl_id: int, checklist_name: str, as_of: date,
         "accessibility": accessibility_summary(snap),
     }
     results["summary"].update({"documents": len(snap.documents), "columns": len(snap.columns),
-                               "links_checked": len(snap.links)})
+                               "links_checked": snap.link_count()})
     _store(session, crawl_id, checklist, as_of, results)
     _history(session, crawl_id, checklist.id, results)
     return results
@@ -351,6 +374,12 @@ def partial_reasons(status: str | None, stats: dict, limits: list, columns: list
     return out
 
 
+def _page_count(session: Session, crawl_id: int) -> int:
+    from sqlalchemy import func, select
+
+    return session.scalar(select(func.count()).select_from(m.Page).where(m.Page.crawl_id == crawl_id)) or 0
+
+
 def _expected(session: Session, crawl_id: int) -> dict[str, dict]:
     """Column url → what its list pages say the list holds ({records, pages}: a JCMS
     <totalrecord>, a gkmlpt post_count …), from the listings stored with the pages."""
@@ -360,9 +389,14 @@ def _expected(session: Session, crawl_id: int) -> dict[str, dict]:
                                      .where(m.ColumnEntry.crawl_id == crawl_id).distinct()).all())
     columns = set(session.scalars(select(m.SiteColumn.url).where(m.SiteColumn.crawl_id == crawl_id)))
     out: dict[str, dict] = {}
-    # only the listing's `expected` is read from the database: the whole listing holds every entry
-    for url, stated in session.execute(select(m.Page.url, m.Page.listing["expected"])
-                                       .where(m.Page.crawl_id == crawl_id, m.Page.listing.is_not(None))):
+    # only the list pages' own rows (looked up by key: a document's page has a listing too, JSON
+    # null), and only the listing's `expected`: the whole listing holds every entry
+    keys = sorted({key_of(u) for u in column_of} | {key_of(u) for u in columns})
+    P = m.Page.__table__.c
+    rows = (row for i in range(0, len(keys), CHUNK)
+            for row in session.execute(select(P.url, m.Page.listing["expected"])
+                                       .where(P.crawl_id == crawl_id, P.url_key.in_(keys[i:i + CHUNK]))))
+    for url, stated in rows:
         stated = stated if isinstance(stated, dict) else {}
         column = column_of.get(url) or (url if url in columns else None)
         if not stated or column is None:
@@ -407,12 +441,16 @@ def _store(session: Session, crawl_id: int, checklist, as_of: date, results: dic
     results["audit_id"] = audit.id
 
 
+def _json_default(v):
+    return document_dict(v) if isinstance(v, Document) else _iso(v)
+
+
 def write_results(results: dict, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".json.tmp")
     # written as encoded, piece by piece: json.dumps would first hold every piece in a list and
     # then the whole text (with indent, both encoders yield the same pieces)
-    encoder = json.JSONEncoder(ensure_ascii=False, indent=1, default=_iso)
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=1, default=_json_default)
     with open(tmp, "w", encoding="utf-8") as f:
         buf: list[str] = []
         for piece in encoder.iterencode(results):

@@ -33,9 +33,12 @@ def coverage(snap: SiteSnapshot, expected: dict[str, dict] | None = None, max_li
     as its list pages stated them."""
     expected = expected or {}
     fetched = {d.url for d in snap.documents}
-    targets = {t.url: t for t in snap.links}
+    # the link targets of the entries not fetched (what checking them found), not of every link
+    unread = {e.url for c in snap.columns for e in c.entries if e.url not in fetched}
+    targets = {t.url: t for t in snap.links if t.url in unread}
+    del unread
     site_host = urlsplit(snap.site_url).hostname
-    columns, seen_all, fetched_all, missing_all = [], set(), set(), []
+    columns, seen_all, missing_all = [], set(), []
     for c in snap.columns:
         urls = list(dict.fromkeys(e.url for e in c.entries))
         if not urls and not c.read_error and c.url not in expected:
@@ -57,17 +60,17 @@ def coverage(snap: SiteSnapshot, expected: dict[str, dict] | None = None, max_li
                         "complete": not missing and not c.read_error and (records is None or len(urls) >= records),
                         "not_fetched": missing[:max_listed], "not_fetched_count": len(missing)})
         seen_all.update(urls)
-        fetched_all.update(got)
-        missing_all += [m for m in missing if m["url"] not in fetched_all]
+        missing_all += missing
+    fetched_all = sum(1 for u in seen_all if u in fetched)
     reasons: dict[str, int] = {}
     for m in {m["url"]: m for m in missing_all}.values():
         key = m["reason"].split("：", 1)[0]
         reasons[key] = reasons.get(key, 0) + 1
     short = [c for c in columns if c["records_expected"] is not None and c["entries"] < c["records_expected"]]
     return {
-        "entries": len(seen_all), "documents": len(fetched_all),
-        "share": round(len(fetched_all) / len(seen_all), 4) if seen_all else None,
-        "not_fetched": len(seen_all - fetched_all), "reasons": reasons,
+        "entries": len(seen_all), "documents": fetched_all,
+        "share": round(fetched_all / len(seen_all), 4) if seen_all else None,
+        "not_fetched": len(seen_all) - fetched_all, "reasons": reasons,
         "columns_unread": sum(1 for c in columns if c["read_error"]),
         "columns_short": [{"url": c["url"], "name": c["name"], "entries": c["entries"],
                            "records_expected": c["records_expected"]} for c in short],

@@ -194,7 +194,7 @@ class SiteSnapshot:
     crawled_at: datetime
     as_of: date                   # the audit date
     homepage: Page | None
-    pages: tuple[Page, ...]
+    pages: tuple[Page, ...]       # pages with text of their own, and the home and root pages (not every page)
     documents: tuple[Document, ...]
     columns: tuple[Column, ...]
     links: tuple[LinkTarget, ...]
@@ -213,6 +213,20 @@ class SiteSnapshot:
     # the whole site, on a snapshot restricted to one 评估对象 (None: this is the whole site): an
     # office's items may be listed elsewhere (the portal's 年报 column lists every department's)
     whole: "SiteSnapshot | None" = field(default=None, repr=False, hash=False, compare=False)
+    # (kind, state, count) of every checked link target. None: `links` holds every target. A
+    # snapshot read from the store (auditor/snapshot.py) keeps in `links` only the targets a check
+    # or the coverage account looks at one by one — not ok, redirected, an external page read, an
+    # entry's target not fetched as a document — and counts the rest here
+    link_counts: tuple[tuple[str, str, int], ...] | None = None
+
+    def link_count(self, kinds=None, state: str | None = None) -> int:
+        """How many checked link targets are of `kinds` (all when None) and in `state` (any when None)."""
+        if isinstance(kinds, str):
+            kinds = (kinds,)
+        counts = self.link_counts
+        if counts is None:
+            return sum(1 for t in self.links if (not kinds or t.kind in kinds) and (state is None or t.state == state))
+        return sum(n for k, st, n in counts if (not kinds or k in kinds) and (state is None or st == state))
 
     def for_office(self, office: str | None) -> "SiteSnapshot":
         """The part of the site that belongs to one 评估对象 (None = the portal's own column)."""

@@ -1,15 +1,17 @@
 """Reads one stored crawl into a frozen SiteSnapshot; no ORM object escapes this module."""
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from zwgk.formats import landing
 from zwgk.store import models as m
+from zwgk.store.models import key_of
+from zwgk.store.incremental import CHUNK
 from zwgk.watch.fact import availability_fact
 
 from . import model as am
@@ -49,9 +51,9 @@ def _validity_evidence(reasons: dict) -> tuple[str, ...]:
 
 
 class _Pool(dict):
-    """One string object for equal values read from different rows: a URL is a page's, a
-    document's, a list entry's and a link target's; a column name, an office, a kind repeat on
-    thousands of rows. Used while loading only."""
+    """One object for equal values read from different rows: a URL is a page's, a document's, a
+    list entry's and a link target's; a column name, an office, a kind, a date repeat on thousands
+    of rows. Used while loading only."""
 
     def __call__(self, s):
         return s if s is None else self.setdefault(s, s)
@@ -62,8 +64,8 @@ def _document(d, pool=lambda s: s) -> am.Document:
     links = d.interpretation_links or []
     reasons = d.reasons if isinstance(d.reasons, dict) else {}
     return am.Document(
-        url=pool(d.url), title=pool(d.title), doc_number=d.doc_number, written_date=d.written_date,
-        publish_date=d.publish_date, validity=pool(d.validity), index_no=d.index_no, publisher=pool(d.publisher),
+        url=pool(d.url), title=pool(d.title), doc_number=d.doc_number, written_date=pool(d.written_date),
+        publish_date=pool(d.publish_date), validity=pool(d.validity), index_no=d.index_no, publisher=pool(d.publisher),
         topic=pool(d.topic), column=pool(d.column), column_kind=pool(d.column_kind), office=pool(d.office),
         body_chars=d.body_chars or 0, is_interpretation=bool(d.is_interpretation),
         interpretation_urls=tuple(dict.fromkeys(x["url"] for x in links)),
@@ -150,18 +152,48 @@ def _needs_occurrences(t: am.LinkTarget) -> bool:
         set(landing.signs(t.landing, t.url)) - {"no_gov"}))
 
 
-def _occurrences(session: Session, crawl_id: int, links, fronts: set[str], titles: dict, pool) -> tuple:
-    """The link occurrences the checks read (see FRONT_KINDS), in the order they were stored."""
+def _occurrences(session: Session, crawl_id: int, links, fronts: set[str], pool) -> tuple:
+    """The link occurrences the checks read (see FRONT_KINDS), in the order they were stored,
+    each with the title of the page it sits on."""
     keys = {_target_key(t.url) for t in links if _needs_occurrences(t)}
     L = m.Link.__table__.c
     rows = session.execute(select(L.source_url, L.target_url, L.text).where(L.crawl_id == crawl_id)
                            .order_by(L.id).execution_options(yield_per=_BATCH))
-    out = []
-    for source, target, text in rows:
-        if (norm_url(target) in keys or ("#" in target and target.strip() in keys)
-                or norm_url(source) in fronts):
-            out.append(am.LinkOccurrence(pool(source), titles.get(source), pool(target), text))
-    return tuple(out)
+    kept = [(pool(source), pool(target), text) for source, target, text in rows
+            if norm_url(target) in keys or ("#" in target and target.strip() in keys) or norm_url(source) in fronts]
+    keys = sorted({key_of(source) for source, _, _ in kept})
+    P = m.Page.__table__.c
+    titles = {}
+    for i in range(0, len(keys), CHUNK):
+        titles.update(session.execute(select(P.url_key, P.title).where(P.crawl_id == crawl_id,
+                                                                         P.url_key.in_(keys[i:i + CHUNK]))).all())
+    return tuple(am.LinkOccurrence(source, titles.get(key_of(source)), target, text) for source, target, text in kept)
+
+
+def _held(t, unread: set[str]) -> bool:
+    # a target a check or the coverage account looks at one by one (SiteSnapshot.link_counts):
+    # not ok (checks/links.py), redirected (redirect-chain), an external page read (hijacked-link),
+    # a list entry not fetched as a document (coverage.py says why)
+    return t.state != "ok" or bool(t.redirects) or t.landing is not None or t.url in unread
+
+
+def _links(session: Session, crawl_id: int, columns, documents, pool) -> tuple[tuple, tuple]:
+    """The link targets held one by one (_held), in the order they were stored, and the
+    (kind, state, count) of all of them: a site's hundreds of thousands of working links are
+    counted, not kept."""
+    fetched = {d.url for d in documents}
+    unread = {e.url for c in columns for e in c.entries if e.url not in fetched}
+    del fetched
+    T = m.LinkTarget.__table__.c
+    counts: Counter = Counter()
+    held = []
+    for t in session.execute(select(T.url, T.state, T.kind, T.status, T.error, T.redirects, T.landing)
+                             .where(T.crawl_id == crawl_id).order_by(T.id).execution_options(yield_per=_BATCH)):
+        counts[(t.kind, t.state)] += 1
+        if _held(t, unread):
+            held.append(am.LinkTarget(pool(t.url), pool(t.state), pool(t.kind), t.status, pool(t.error),
+                                      tuple(pool(u) for u in t.redirects or ()), t.landing))
+    return tuple(held), tuple((k, st, n) for (k, st), n in sorted(counts.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))))
 
 
 def load_snapshot(session: Session, crawl_id: int, as_of: date) -> am.SiteSnapshot:
@@ -172,17 +204,20 @@ def load_snapshot(session: Session, crawl_id: int, as_of: date) -> am.SiteSnapsh
     # plain rows, not ORM objects: a session's identity map would keep every row of the crawl alive
     pool = _Pool()
     P = m.Page.__table__.c
+    # the pages the checks read: those with text of their own (the crawl keeps it for the home and
+    # disclosure roots, column pages and the few documents whose page is the text: a 指南), and the
+    # home and root pages whatever they hold; a document's page is its Document
     page_objs = tuple(am.Page(pool(p.url), pool(p.kind), p.status, pool(p.title), p.text or "", pool(p.office))
                       for p in session.execute(
-        select(P.url, P.kind, P.status, P.title, P.text, P.office).where(P.crawl_id == crawl_id).order_by(P.id)))
-    titles = {p.url: p.title for p in page_objs}
+        select(P.url, P.kind, P.status, P.title, P.text, P.office)
+        .where(P.crawl_id == crawl_id, or_(P.kind.in_(FRONT_KINDS), func.length(P.text) > 0)).order_by(P.id)))
     home = next((p for p in page_objs if p.kind == "home"), None)
 
     entries = defaultdict(list)
     E = m.ColumnEntry.__table__.c
     for e in session.execute(select(E.column_url, E.url, E.title, E.date).where(E.crawl_id == crawl_id)
                              .order_by(E.id)):
-        entries[e.column_url].append(am.ColumnEntry(pool(e.url), pool(e.title), e.date))
+        entries[e.column_url].append(am.ColumnEntry(pool(e.url), pool(e.title), pool(e.date)))
     columns = tuple(
         am.Column(url=c.url, name=c.name, kind=c.kind, office=c.office, parent_url=c.parent_url,
                   entries=tuple(entries.get(c.url, ())), list_pages=c.list_pages, has_children=c.has_children,
@@ -196,16 +231,11 @@ def load_snapshot(session: Session, crawl_id: int, as_of: date) -> am.SiteSnapsh
         select(m.Document.__table__).where(D.crawl_id == crawl_id).order_by(D.id)
         .execution_options(yield_per=_BATCH)))
     del listed_in, interpretations
-    T = m.LinkTarget.__table__.c
-    links = tuple(am.LinkTarget(pool(t.url), pool(t.state), pool(t.kind), t.status, pool(t.error),
-                                tuple(pool(u) for u in t.redirects or ()), t.landing)
-                  for t in session.execute(select(T.url, T.state, T.kind, T.status, T.error, T.redirects, T.landing)
-                                           .where(T.crawl_id == crawl_id).order_by(T.id)
-                                           .execution_options(yield_per=_BATCH)))
+    links, link_counts = _links(session, crawl_id, columns, documents, pool)
     fronts = {norm_url(p.url) for p in page_objs if p.kind in FRONT_KINDS}
     fronts |= {norm_url(u) for u in (crawl.start_url, crawl.homepage_url) if u}
-    occurrences = _occurrences(session, crawl_id, links, fronts, titles, pool)
-    del titles, pool
+    occurrences = _occurrences(session, crawl_id, links, fronts, pool)
+    del pool
     M = m.Message.__table__.c
     messages = tuple(am.Message(r.url, r.title, r.channel, r.channel_url, r.channel_kind, r.asked_on, r.answered_on,
                                 r.status, r.replied, r.answered_by, r.office, bool(r.page_read))
@@ -222,4 +252,5 @@ def load_snapshot(session: Session, crawl_id: int, as_of: date) -> am.SiteSnapsh
         site_url=crawl.start_url, homepage_url=crawl.homepage_url, crawl_id=crawl.id,
         crawled_at=crawl.started_at, as_of=as_of, homepage=home, pages=page_objs, documents=documents,
         columns=columns, links=links, occurrences=occurrences, offices=offices, facts=facts, messages=messages,
+        link_counts=link_counts,
     ) if site is not None else None

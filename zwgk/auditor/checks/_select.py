@@ -75,7 +75,8 @@ def norm_url(url: str | None) -> str:
     """The form in which link targets and document URLs are compared (no fragment, no spaces)."""
     if not url:
         return ""
-    return url.strip().split("#", 1)[0]
+    url = url.strip()  # the same string when there is nothing to strip: indexes keyed by it hold no copy
+    return url.split("#", 1)[0] if "#" in url else url
 
 
 def iso(d: date | None) -> str | None:
@@ -120,7 +121,7 @@ def outcome(findings: Iterable[Finding], checked: int, note: str = "", *,
 
 # ---------------------------------------------------------------- column items
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
     """Something a column lists: an entry of its list pages or a document filed under it."""
 
@@ -186,11 +187,6 @@ def column_items(snap: SiteSnapshot, cols: Iterable[Column], index: DocIndex | N
                 items.append(Item(d.url, d.title or "", d.publish_date, c.url))
                 seen.add(norm_url(d.url))
     return items
-
-
-def document_items(docs: tuple[Document, ...]) -> list[Item]:
-    """The documents as items (a list shared between calls: do not change it)."""
-    return memo("document_items", docs, lambda: [Item(d.url, d.title or "", d.publish_date, None) for d in docs])
 
 
 def newest(items: Iterable[Item], as_of: date | None = None) -> date | None:

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from zwgk.vocab import norm_text
 
 from ..model import CheckResult, Finding, SiteSnapshot
 from ..registry import check
 from ._select import (
-    Item, column_items, column_label, document_items, iso, memo, office_root, resolve_year, select_columns,
+    Item, column_items, column_label, documents_by_column, iso, memo, office_root, resolve_year, select_columns,
     year_mentions,
 )
 
@@ -34,16 +34,11 @@ def missing_item(snap: SiteSnapshot, title_contains: str | Sequence[str], column
     if not words:
         raise ValueError("title_contains 不能为空")
     y = resolve_year(snap, year, None)
-    if column is None:
-        cols = list(snap.columns)
-        items = column_items(snap, cols) + document_items(snap.documents)
-    else:
-        cols = select_columns(snap, column)
-        items = column_items(snap, cols)
-    for i in items:
-        t = norm_text(i.title)
+    cols = list(snap.columns) if column is None else select_columns(snap, column)
+    for title in _titles(snap, cols, everywhere=column is None):
+        t = norm_text(title)
         if all(w in t for w in words) and (y is None or year_mentions(t, y)):
-            return CheckResult("pass", (), 1, f"已找到：{i.title}")
+            return CheckResult("pass", (), 1, f"已找到：{title}")
     where = cols[0].url if (column is not None and cols) else office_root(snap)
     item = "".join(words) if len(words) == 1 else "＋".join(words)
     details = {"item": item, "year": y}
@@ -52,6 +47,22 @@ def missing_item(snap: SiteSnapshot, title_contains: str | Sequence[str], column
     label = f"{y}年 {item}" if y else item
     return CheckResult("fail", (Finding("missing-item", where, office=snap.office, details=details),), 1,
                        f"未找到标题含“{label}”的信息")
+
+
+def _titles(snap: SiteSnapshot, cols: list, everywhere: bool) -> Iterator[str]:
+    """The titles of what `cols` list — their entries, then the documents filed under them — and,
+    `everywhere`, of every document after them: the order column_items gives, read as it goes
+    (a search that stops at its first match builds no list of the site's items)."""
+    for c in cols:
+        for e in c.entries:
+            yield e.title
+    index = documents_by_column(snap)
+    for c in cols:
+        for d in index.get((c.name, c.office), ()):
+            yield d.title or ""
+    if everywhere:
+        for d in snap.documents:
+            yield d.title or ""
 
 
 def _is_annual_report(title: str) -> bool:
@@ -100,7 +111,8 @@ def _annual_reports(snap: SiteSnapshot, year: int) -> tuple[list, list[Item]]:
     cols = select_columns(snap, "annual_report")
     items: list[Item] = column_items(snap, cols)
     items += memo("annual_report_documents", snap.documents, lambda: [
-        i for i in document_items(snap.documents) if "信息公开" in norm_text(i.title) and _is_annual_report(i.title)])
+        Item(d.url, d.title or "", d.publish_date, None) for d in snap.documents
+        if "信息公开" in norm_text(d.title or "") and _is_annual_report(d.title or "")])
     found, seen = [], set()
     for i in items:
         if _is_annual_report(i.title) and year_mentions(i.title, year) and (i.url, i.date) not in seen:

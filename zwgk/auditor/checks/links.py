@@ -21,10 +21,17 @@ def is_robots(t: LinkTarget) -> bool:
 
 
 def _considered(snap: SiteSnapshot, kinds: Sequence[str] | str | None) -> list[LinkTarget]:
-    """The checked link targets of the kinds wanted (all when None)."""
+    """The link targets of the kinds wanted (all when None) that the snapshot holds one by one —
+    every one not ok or redirected (SiteSnapshot.link_counts); `snap.link_count(kinds)` counts all."""
     if isinstance(kinds, str):
         kinds = [kinds]
     return [t for t in snap.links if not kinds or t.kind in kinds]
+
+
+def _office_of(snap: SiteSnapshot, sources) -> dict[str, str | None]:
+    """Document URL → its 评估对象, for the pages `sources` only (not a dict of every document)."""
+    wanted = {norm_url(u) for u in sources if u}
+    return {norm_url(d.url): d.office for d in snap.documents if norm_url(d.url) in wanted} if wanted else {}
 
 
 def _occurrence_findings(snap: SiteSnapshot, finding_id: str, targets: list[LinkTarget],
@@ -37,7 +44,8 @@ def _occurrence_findings(snap: SiteSnapshot, finding_id: str, targets: list[Link
         if "#" in o.target_url:
             # a #fragment target (the anchor is missing) is reported where that very link sits
             by_target.setdefault(o.target_url.strip(), []).append(o)
-    office_of = {norm_url(d.url): d.office for d in snap.documents}
+    office_of = _office_of(snap, (o.source_url for t in targets for o in by_target.get(
+        t.url.strip() if "#" in t.url else norm_url(t.url)) or ()))
     out = []
     for t in targets:
         base = {"error": t.error, "link_kind": t.kind}
@@ -75,6 +83,7 @@ def broken_link(snap: SiteSnapshot, kinds: Sequence[str] | None = None) -> Check
     needs_review when no link was checked at all (the crawl probably failed).
     """
     considered = _considered(snap, kinds)
+    checked = snap.link_count(kinds)
     broken = _occurrence_findings(snap, "broken-link", [t for t in considered if t.state == "broken"])
     # reported apart and once per target: a robots-disallowed search page linked from every
     # page is one thing to look at, not hundreds
@@ -84,12 +93,12 @@ def broken_link(snap: SiteSnapshot, kinds: Sequence[str] | None = None) -> Check
                                   first_only=True)
     n_broken = len({f.url for f in broken})
     n_unsure = len({f.url for f in unsure})
-    note = f"检查链接 {len(considered)} 个，断链 {n_broken} 个（出现 {len(broken)} 处）"
+    note = f"检查链接 {checked} 个，断链 {n_broken} 个（出现 {len(broken)} 处）"
     if n_unsure:
         note += f"；{n_unsure} 个链接无法判断（可能被防火墙拦截），不计为断链，请人工复核"
-    if not considered:
+    if not checked:
         return CheckResult("needs_review", (), 0, "没有检查到任何链接，请确认采集是否成功")
-    return CheckResult("fail" if broken else "pass", tuple(broken + unsure), len(considered), note)
+    return CheckResult("fail" if broken else "pass", tuple(broken + unsure), checked, note)
 
 
 @check(
@@ -106,14 +115,15 @@ def wrong_link(snap: SiteSnapshot, kinds: Sequence[str] | None = None) -> CheckR
     page it appears on. needs_review when no link was checked at all.
     """
     considered = _considered(snap, kinds)
+    checked = snap.link_count(kinds)
     wrong = _occurrence_findings(snap, "wrong-link", [t for t in considered if t.state == "wrong"],
                                  with_status=False)
     if not kinds or "站内" in kinds:
         wrong += _mismatched_entries(snap)
-    if not considered:
+    if not checked:
         return CheckResult("needs_review", (), 0, "没有检查到任何链接，请确认采集是否成功")
-    note = f"检查链接 {len(considered)} 个，错链 {len({f.url for f in wrong})} 个（出现 {len(wrong)} 处）"
-    return CheckResult("fail" if wrong else "pass", tuple(wrong), len(considered), note)
+    note = f"检查链接 {checked} 个，错链 {len({f.url for f in wrong})} 个（出现 {len(wrong)} 处）"
+    return CheckResult("fail" if wrong else "pass", tuple(wrong), checked, note)
 
 
 def _bigrams(s: str) -> set[str]:
@@ -137,14 +147,14 @@ def titles_agree(listed: str, title: str) -> bool:
 
 
 def _mismatched_entries(snap: SiteSnapshot) -> list[Finding]:
-    titles = {norm_url(d.url): (d.title, d.office) for d in snap.documents if d.title}
+    by_url = {norm_url(d.url): d for d in snap.documents if d.title}
     out = []
     for col in snap.columns:
         for e in col.entries:
-            doc = titles.get(norm_url(e.url))
-            if doc and not titles_agree(e.title, doc[0]):
+            doc = by_url.get(norm_url(e.url))
+            if doc and not titles_agree(e.title, doc.title):
                 out.append(Finding("wrong-link", e.url, col.url, col.office,
-                                   {"error": f"列表标题与打开的页面不符（页面标题：{doc[0]}）", "link_text": e.title,
+                                   {"error": f"列表标题与打开的页面不符（页面标题：{doc.title}）", "link_text": e.title,
                                     "link_kind": "站内", "source_title": col.name}))
     return out
 
@@ -178,7 +188,8 @@ def redirect_chain(snap: SiteSnapshot, min_hops: int = 2, kinds: Sequence[str] |
     needs_review when no link was checked at all.
     """
     considered = _considered(snap, kinds)
-    if not considered:
+    checked = snap.link_count(kinds)
+    if not checked:
         return CheckResult("needs_review", (), 0, "没有检查到任何链接，请确认采集是否成功")
     chained = []
     extra: dict[str, dict] = {}
@@ -189,8 +200,8 @@ def redirect_chain(snap: SiteSnapshot, min_hops: int = 2, kinds: Sequence[str] |
             extra[t.url] = {"hops": hops, "chain": " → ".join(chain), "final_url": chain[-1]}
     findings = [replace(f, details={**f.details, **extra[f.url]})
                 for f in _occurrence_findings(snap, "redirect-chain", chained, with_status=False, first_only=True)]
-    note = f"检查链接 {len(considered)} 个，跳转 {min_hops} 次及以上的 {len(chained)} 个（仅提示，不计为断链）"
-    return CheckResult("fail" if findings else "pass", tuple(findings), len(considered), note)
+    note = f"检查链接 {checked} 个，跳转 {min_hops} 次及以上的 {len(chained)} 个（仅提示，不计为断链）"
+    return CheckResult("fail" if findings else "pass", tuple(findings), checked, note)
 
 
 HARMFUL_SIGNS = ("parked", "gambling", "porn")
@@ -220,17 +231,17 @@ def hijacked_link(snap: SiteSnapshot) -> CheckResult:
     not_applicable when no external link answered; needs_review when external links answered
     but the crawl kept nothing of their pages (a crawl made before zwgk kept it).
     """
-    external = [t for t in snap.links if t.kind == "站外" and t.state == "ok"]
-    seen = [t for t in external if t.landing is not None]
+    external = snap.link_count("站外", "ok")
+    seen = [t for t in snap.links if t.kind == "站外" and t.state == "ok" and t.landing is not None]
     if not external:
         return CheckResult("not_applicable", (), 0, "没有可以访问的站外链接")
     if not seen:
         return CheckResult("needs_review", (), 0,
-                           f"站外链接 {len(external)} 个，本次抓取未记录其页面内容，无法判断域名是否易主，请重新抓取或人工抽查")
+                           f"站外链接 {external} 个，本次抓取未记录其页面内容，无法判断域名是否易主，请重新抓取或人工抽查")
     occs: dict[str, list] = {}
     for o in snap.occurrences:
         occs.setdefault(norm_url(o.target_url), []).append(o)
-    office_of = {norm_url(d.url): d.office for d in snap.documents}
+    office_of = _office_of(snap, (o.source_url for t in seen for o in occs.get(norm_url(t.url)) or ()))
     findings = []
     for t in seen:
         found = landing.signs(t.landing, t.url)
