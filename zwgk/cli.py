@@ -186,9 +186,12 @@ def audit(crawl_id, checklist, as_of, out, db, verdicts):
 @click.option("--db", default=None, help="从数据库读取该网站以往的评估（报告显示变化趋势）")
 def report(results, out, fmt, history_dir, db):
     """只生成报告：从 results.json 生成 HTML 报告，或导出 CSV / Excel。"""
+    from zwgk.reports.load import read_results
+
     try:
-        data = json.loads(Path(results).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+        # the HTML report does not read the documents list (findings name their documents)
+        data = read_results(results, documents=fmt != "html")
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise click.ClickException(f"无法读取 {results}：{exc}")
     if not isinstance(data, dict) or not str(data.get("schema", "")).startswith("zwgk-results/"):
         raise click.ClickException(f"{results} 不是 zwgk 的 results.json")

@@ -52,11 +52,13 @@ def history_from_db(results: dict, db: str | None) -> list[dict]:
 
 def history_from_folder(results: dict, folder: Path) -> list[dict]:
     """Earlier results.json files of the same site under `folder` (searched recursively), oldest first."""
+    from zwgk.reports.load import read_results
+
     site = (results.get("site") or {}).get("url")
     out = []
     for path in sorted(Path(folder).rglob("*.json")):
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = read_results(path, documents=False)  # a trend needs no list of documents
         except (OSError, json.JSONDecodeError, UnicodeDecodeError):
             continue
         if not isinstance(data, dict) or not str(data.get("schema", "")).startswith("zwgk-results/"):
@@ -323,7 +325,9 @@ def _nightly_sites(care, targets, out_p, db, checklist, as_of, concurrency, dela
             click.echo(f"失败：{url} 的检查未能完成（退出码 {returncode}）", err=True)
             failed += 1
             continue
-        results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+        from zwgk.reports.load import read_results
+
+        results = read_results(folder / "results.json", documents=False)
         try:
             sent = notify(results, **notify_to)
         except Exception as exc:  # a failed notification must not hide the finished run

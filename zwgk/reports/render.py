@@ -1,7 +1,6 @@
 """Render results.json into one self-contained Chinese HTML report (no network, no CDN)."""
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter, defaultdict
 from datetime import datetime
@@ -13,6 +12,7 @@ import jinja2
 from zwgk.vocab import document_name, error_text
 
 from .checks import Col, Vocabulary
+from .load import read_results
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
@@ -607,7 +607,7 @@ def render_html(results: dict, *, history: list[dict] | None = None) -> str:
 
 
 def write_report(results_path: Path, out_html: Path, history: list[dict] | None = None) -> Path:
-    results = json.loads(Path(results_path).read_text(encoding="utf-8"))
+    results = read_results(results_path, documents=False)
     out_html = Path(out_html)
     out_html.parent.mkdir(parents=True, exist_ok=True)
     out_html.write_text(render_html(results, history=history), encoding="utf-8")

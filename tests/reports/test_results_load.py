@@ -1,0 +1,85 @@
+"""read_results(documents=False): everything of a results.json but its documents list, which is
+passed over unparsed — and the HTML report does not need it."""
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+
+import pytest
+
+from zwgk.auditor.audit import write_results
+from zwgk.auditor.model import Attachment, Document
+from zwgk.reports.load import _without_documents, read_results
+
+
+def _doc(i: int) -> Document:
+    # titles with what the array's markers are made of: quotes, brackets, "documents"
+    return Document(url=f"http://127.0.0.1:1/a/t{i}.html", title=f'关于 "documents": [ {i} ] 的通知\n ]',
+                    doc_number=f"示政发〔2023〕{i}号", written_date=date(2023, 1, 1 + i % 28),
+                    publish_date=date(2023, 2, 1 + i % 28), validity="有效", index_no=None, publisher="示例县人民政府",
+                    topic=None, column="通知公告", column_kind="notice", office=None, body_chars=100 + i,
+                    is_interpretation=False, attachments=(Attachment(f"http://127.0.0.1:1/a/{i}.pdf", "附件", "pdf"),))
+
+
+def _results(n: int) -> dict:
+    return {"schema": "zwgk-results/1", "site": {"url": "http://127.0.0.1:1/"},
+            "summary": {"score": 80.5, "documents": n},
+            "findings": [{"id": "F00001", "check": "missing-field", "url": "http://127.0.0.1:1/a/t1.html",
+                          "title": "甲", "documents": [1, 2]}],
+            "documents": tuple(_doc(i) for i in range(n)),
+            "coverage": {"documents": n, "columns": [{"url": "x", "not_fetched": []}]},
+            "links": {"checked": 3}}
+
+
+@pytest.mark.parametrize("n", [0, 1, 40])
+def test_everything_but_the_documents_is_read(tmp_path, n):
+    path = write_results(_results(n), tmp_path / "results.json")
+    whole = json.loads(path.read_text(encoding="utf-8"))
+    assert len(whole["documents"]) == n
+    light = read_results(path, documents=False)
+    assert light["documents"] == []
+    assert {k: v for k, v in light.items() if k != "documents"} == {k: v for k, v in whole.items() if k != "documents"}
+    assert read_results(path) == whole
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 5, 16, 17, 4096])
+def test_any_block_size_cuts_the_same_bytes(tmp_path, block):
+    """The markers may straddle two blocks."""
+    path = write_results(_results(12), tmp_path / "results.json")
+    raw = path.read_bytes()
+    cut = _without_documents(io.BytesIO(raw), block=block)
+    assert cut == _without_documents(io.BytesIO(raw), block=1 << 20)
+    assert cut is not None and len(cut) < len(raw) / 3
+    assert json.loads(cut)["documents"] == []
+
+
+def test_another_layout_is_read_whole(tmp_path):
+    data = json.loads(write_results(_results(5), tmp_path / "results.json").read_text(encoding="utf-8"))
+    for text in (json.dumps(data, ensure_ascii=False), json.dumps(data, indent=4)):
+        other = tmp_path / "other.json"
+        other.write_text(text, encoding="utf-8")
+        light = read_results(other, documents=False)
+        assert light["documents"] == [] and light["findings"] == data["findings"]
+        assert light["summary"] == data["summary"]
+
+
+def test_a_broken_file_still_raises(tmp_path):
+    path = write_results(_results(5), tmp_path / "results.json")
+    path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    with pytest.raises(json.JSONDecodeError):
+        read_results(path, documents=False)
+
+
+def test_the_report_of_the_sample_site_is_the_same_without_the_documents(sample_report):
+    """The findings name their documents (auditor/audit.py _document_titles): the report
+    rendered without the documents list is the one rendered with it."""
+    from zwgk.reports.render import render_html
+
+    results, report = sample_report
+    path = report.parent / "results.json"
+    light = read_results(path, documents=False)
+    assert results["documents"] and light["documents"] == []
+    titled = [f for f in results["findings"] if f.get("title") or f.get("source_title")]
+    assert titled
+    assert render_html(light) == render_html(results)
