@@ -186,11 +186,12 @@ def audit(crawl_id, checklist, as_of, out, db, verdicts):
 @click.option("--db", default=None, help="从数据库读取该网站以往的评估（报告显示变化趋势）")
 def report(results, out, fmt, history_dir, db):
     """只生成报告：从 results.json 生成 HTML 报告，或导出 CSV / Excel。"""
-    from zwgk.reports.load import read_results
+    from zwgk.reports.load import iter_documents, read_results
 
     try:
-        # the HTML report does not read the documents list (findings name their documents)
-        data = read_results(results, documents=fmt != "html")
+        # the report does not read the documents list (findings name their documents); the
+        # exports read it from the file as they write it
+        data = read_results(results, documents=False)
     except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise click.ClickException(f"无法读取 {results}：{exc}")
     if not isinstance(data, dict) or not str(data.get("schema", "")).startswith("zwgk-results/"):
@@ -210,15 +211,24 @@ def report(results, out, fmt, history_dir, db):
         from zwgk.reports.export import write_csv
 
         base.mkdir(parents=True, exist_ok=True)
-        paths = write_csv(data, base)
+        paths = _exported(results, lambda: write_csv(data, base, documents=lambda: iter_documents(results)))
     else:
         from zwgk.reports.export import write_xlsx
 
         path = base / "results.xlsx" if base.suffix != ".xlsx" else base
         path.parent.mkdir(parents=True, exist_ok=True)
-        paths = [write_xlsx(data, path)]
+        paths = _exported(results, lambda: [write_xlsx(data, path, documents=lambda: iter_documents(results))])
     for p in paths:
         console.print(f"已写出：{Path(p).resolve()}")
+
+
+def _exported(results: str, write) -> list:
+    """`write()`'s paths; a results.json whose documents list breaks off midway (read as it is
+    written out) is a clear error, not a traceback."""
+    try:
+        return write()
+    except ValueError as exc:  # json.JSONDecodeError too
+        raise click.ClickException(f"无法读取 {results} 中的文件列表：{exc}")
 
 
 _TAG = re.compile(rb"<\s*(?:!doctype|html|head|body|meta|title|div|p|table|span|a|h[1-6])[\s>/]", re.I)

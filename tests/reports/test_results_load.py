@@ -2,6 +2,7 @@
 passed over unparsed — and the HTML report does not need it."""
 from __future__ import annotations
 
+import csv
 import io
 import json
 from datetime import date
@@ -83,3 +84,64 @@ def test_the_report_of_the_sample_site_is_the_same_without_the_documents(sample_
     titled = [f for f in results["findings"] if f.get("title") or f.get("source_title")]
     assert titled
     assert render_html(light) == render_html(results)
+
+
+@pytest.mark.parametrize("n", [0, 1, 40])
+def test_documents_are_read_one_at_a_time_as_written(tmp_path, n):
+    from zwgk.reports.load import iter_documents
+
+    path = write_results(_results(n), tmp_path / "results.json")
+    whole = json.loads(path.read_text(encoding="utf-8"))
+    assert list(iter_documents(path)) == whole["documents"]
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps(whole, ensure_ascii=False), encoding="utf-8")
+    assert list(iter_documents(other)) == whole["documents"]
+
+
+def test_a_documents_list_cut_short_is_an_error(tmp_path):
+    from zwgk.reports.load import iter_documents
+
+    path = write_results(_results(40), tmp_path / "results.json")
+    raw = path.read_bytes()
+    path.write_bytes(raw[: raw.index(b'"documents": [') + 3000])
+    with pytest.raises(ValueError):
+        list(iter_documents(path))
+
+
+def test_exports_from_the_file_are_the_exports_of_the_whole_results(tmp_path):
+    """documents.csv and the 文件 sheet written from the documents read one at a time equal
+    those written from results.json read whole."""
+    from openpyxl import load_workbook
+
+    from zwgk.reports.export import write_csv, write_xlsx
+    from zwgk.reports.load import iter_documents
+
+    path = write_results(_results(40), tmp_path / "results.json")
+    whole = json.loads(path.read_text(encoding="utf-8"))
+    light = read_results(path, documents=False)
+    a = write_csv(whole, tmp_path / "a")
+    b = write_csv(light, tmp_path / "b", documents=lambda: iter_documents(path))
+    for x, y in zip(a, b):
+        assert x.read_bytes() == y.read_bytes(), x.name
+    with open(tmp_path / "b" / "documents.csv", encoding="utf-8-sig", newline="") as fh:
+        assert len(list(csv.reader(fh))) == 41
+    wa = load_workbook(write_xlsx(whole, tmp_path / "a.xlsx"))
+    wb = load_workbook(write_xlsx(light, tmp_path / "b.xlsx", documents=lambda: iter_documents(path)))
+    assert wa.sheetnames == wb.sheetnames
+    for name in wa.sheetnames:
+        assert [list(r) for r in wa[name].values] == [list(r) for r in wb[name].values], name
+        assert wa[name].auto_filter.ref == wb[name].auto_filter.ref
+    assert wb["文件"].auto_filter.ref.endswith("41") and wb["文件"].max_row == 41
+
+
+def test_the_report_command_says_when_the_documents_break_off(tmp_path):
+    from click.testing import CliRunner
+
+    from zwgk.cli import main
+
+    path = write_results(_results(40), tmp_path / "results.json")
+    raw = path.read_bytes()
+    cut = raw.index(b'"documents": [') + 3000
+    path.write_bytes(raw[:cut])
+    r = CliRunner().invoke(main, ["report", str(path), "--format", "csv", "--out", str(tmp_path / "csv")])
+    assert r.exit_code != 0 and "无法读取" in r.output and "Traceback" not in r.output

@@ -6,7 +6,7 @@ import json
 import re
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from zwgk.vocab import column_kind_name, document_name, error_text, field_label
 
@@ -70,7 +70,7 @@ def _flat(v: Any) -> Any:
     return v
 
 
-def _keys(rows: list[dict], known: list[tuple[str, str]], labels: dict[str, str] | None = None) -> list[tuple[str, str]]:
+def _keys(rows: Iterable[dict], known: list[tuple[str, str]], labels: dict[str, str] | None = None) -> list[tuple[str, str]]:
     """`known` first, then every other key of `rows` under its Chinese label (`labels`, else
     zwgk.vocab.FIELD_LABELS)."""
     keys = list(known)
@@ -140,9 +140,23 @@ def score_rows(results: dict) -> tuple[list[tuple[str, str]], list[dict]]:
     return SCORE_KEYS, rows
 
 
-def document_rows(results: dict) -> tuple[list[tuple[str, str]], list[dict]]:
-    rows = [dict(d, office=d.get("office") or PORTAL_NAME, column_kind=column_kind_name(d.get("column_kind")))
-            for d in results.get("documents") or []]
+class Reread:
+    """Rows made afresh each time they are iterated: the documents of a large results.json are read
+    from the file twice (their keys, then the sheet), never held (reports/load.py iter_documents)."""
+
+    def __init__(self, make: Callable[[], Iterable[dict]]):
+        self.make = make
+
+    def __iter__(self) -> Iterator[dict]:
+        return iter(self.make())
+
+
+def document_rows(results: dict, documents: Callable[[], Iterable[dict]] | None = None
+                  ) -> tuple[list[tuple[str, str]], Iterable[dict]]:
+    """The 文件 rows: of results' own `documents`, or of what `documents()` yields each time it is called."""
+    source = documents or (lambda: results.get("documents") or [])
+    rows = Reread(lambda: (dict(d, office=d.get("office") or PORTAL_NAME, column_kind=column_kind_name(d.get("column_kind")))
+                           for d in source()))
     return _keys(rows, DOCUMENT_KEYS), rows
 
 
@@ -209,7 +223,7 @@ def typed(v: Any) -> Any:
     return v
 
 
-def _write_csv(path: Path, keys: list[tuple[str, str]], rows: list[dict]) -> Path:
+def _write_csv(path: Path, keys: list[tuple[str, str]], rows: Iterable[dict]) -> Path:
     # utf-8-sig: the BOM makes Excel read the Chinese correctly
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
@@ -219,21 +233,22 @@ def _write_csv(path: Path, keys: list[tuple[str, str]], rows: list[dict]) -> Pat
     return path
 
 
-def write_csv(results: dict, out_dir: Path) -> list[Path]:
-    """findings.csv, scores.csv, documents.csv and summary.csv (the 汇总 sheet: completeness first) in out_dir."""
+def write_csv(results: dict, out_dir: Path, documents: Callable[[], Iterable[dict]] | None = None) -> list[Path]:
+    """findings.csv, scores.csv, documents.csv and summary.csv (the 汇总 sheet: completeness first) in out_dir.
+    `documents`: where the documents come from when not from results (see document_rows)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     return [
         _write_csv(out_dir / "findings.csv", *finding_rows(results)),
         _write_csv(out_dir / "scores.csv", *score_rows(results)),
-        _write_csv(out_dir / "documents.csv", *document_rows(results)),
+        _write_csv(out_dir / "documents.csv", *document_rows(results, documents)),
         _write_csv(out_dir / "summary.csv", [("k", "项目"), ("v", "内容")],
                    [{"k": k, "v": v} for k, v in summary_rows(results)]),
     ]
 
 
-def write_xlsx(results: dict, path: Path) -> Path:
-    """One workbook: 汇总, 得分, 问题清单, 文件, 栏目."""
+def write_xlsx(results: dict, path: Path, documents: Callable[[], Iterable[dict]] | None = None) -> Path:
+    """One workbook: 汇总, 得分, 问题清单, 文件, 栏目. `documents`: as write_csv's."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -270,16 +285,17 @@ def write_xlsx(results: dict, path: Path) -> Path:
             c.font = bold
             head.append(c)
         pct = [k in shares for k in keys] if keys else [False] * len(header)
-        rows = [[cell(ws, v, p) for v, p in zip(r, pct)] for r in rows]
-        ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(header)))}{len(rows) + 1}"
         ws.append(head)
-        for r in rows:
-            ws.append(r)
+        n = 0
+        for r in rows:  # written as they come: a write-only sheet keeps no rows
+            ws.append([cell(ws, v, p) for v, p in zip(r, pct)])
+            n += 1
+        ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(header)))}{n + 1}"
 
     sheet("汇总", ["项目", "内容"], ([excel_safe(k), excel_safe(_flat(v))] for k, v in summary_rows(results)),
           {1: 22, 2: 60})
     for title, (keys, rows) in (("得分", score_rows(results)), ("问题清单", finding_rows(results)),
-                                ("文件", document_rows(results)), ("栏目", column_rows(results))):
+                                ("文件", document_rows(results, documents)), ("栏目", column_rows(results))):
         sheet(title, [label for _, label in keys], (_cells(keys, r) for r in rows),
               {i + 1: (48 if k in ("url", "source", "text", "title", "path") else 14) for i, (k, _) in enumerate(keys)},
               [k for k, _ in keys] if title == "问题清单" else None)

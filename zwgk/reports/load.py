@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Iterator
 
 # where write_results' layout opens and closes the top-level `documents` array
 _OPEN = b'\n "documents": ['
@@ -59,3 +60,27 @@ def read_results(path: str | Path, documents: bool = True) -> dict:
     if not documents and isinstance(out, dict):
         out["documents"] = []
     return out
+
+
+def iter_documents(path: str | Path) -> Iterator[dict]:
+    """The documents of a results.json one at a time (the exports' 文件 sheet and documents.csv):
+    in write_results' layout each document opens on a line "  {" and closes on a line "  }" at
+    indent 2 (nothing inside it is indented so little); any other layout is read whole."""
+    with open(path, "rb") as f:
+        found = any(line.rstrip(b"\r\n") == _OPEN[1:] for line in f)  # stops at the array's first line
+        if found:
+            lines: list[bytes] = []
+            for line in f:
+                bare = line.rstrip(b"\r\n")
+                if not lines:
+                    if bare in (b" ]", b" ],"):
+                        return
+                    if bare != b"  {":
+                        raise ValueError(f"{path}：文件列表格式不符（{bare[:40]!r}）")
+                lines.append(line)
+                if bare in (b"  }", b"  },"):
+                    yield json.loads(b"".join(lines).rstrip().rstrip(b",").decode("utf-8"))
+                    lines = []
+            raise ValueError(f"{path}：文件列表不完整（文件被截断）")
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    yield from (data.get("documents") or []) if isinstance(data, dict) else ()
