@@ -116,3 +116,45 @@ def test_entries_not_fetched_keep_their_targets_and_coverage_is_unchanged(tmp_pa
     reasons = {x["url"]: x["reason"] for x in coverage(snap)["columns"][0]["not_fetched"]}
     assert reasons[pdf].startswith("附件") and reasons[page].startswith("页面可以访问")
     assert reasons[gone].startswith("无法访问") and reasons[lost].startswith("未抓取")
+
+
+def test_occurrences_picked_by_the_database_are_those_of_a_whole_read(tmp_path, monkeypatch):
+    """The store picks the rows that can match (snapshot.PICK_MAX); read whole and tested row by
+    row, the same occurrences come out, in the same order — fragments, spaces around a target, front
+    pages and targets reported or not, mixed over many pages."""
+    import random
+
+    from zwgk.auditor import snapshot
+
+    rnd = random.Random(7)
+    Session = open_db(f"sqlite:///{tmp_path / 'zwgk.db'}")
+    dept = SITE + "dept/"
+    with Session.begin() as s:
+        cid = start_crawl(s, SITE).id
+        s.get(m.Crawl, cid).homepage_url = SITE
+        s.add_all([m.Page(crawl_id=cid, url=SITE, kind="home", status=200, title="首页", fetched_at=NOW, text="首页"),
+                   m.Page(crawl_id=cid, url=dept, kind="root", status=200, title="部门", office="部门",
+                          fetched_at=NOW, text="部门")])
+        bad = [SITE + f"gone{i}.html" for i in range(5)]
+        s.add_all([_target(cid, u, "broken", 404) for u in bad])
+        s.add_all([_target(cid, SITE + f"ok{i}.html") for i in range(20)])
+        s.add(_target(cid, SITE + "a.html#sec", "broken", 200))
+        forms = bad + [SITE + f"ok{i}.html" for i in range(20)] + [
+            SITE + "a.html#sec", SITE + "a.html#other", bad[0] + "#p", " " + bad[1], bad[2] + " ", SITE + "ok1.html#x"]
+        rows = []
+        for page in range(120):
+            source = rnd.choice([SITE, dept] + [SITE + f"d/{i}.html" for i in range(40)])
+            for target in rnd.sample(forms, 8):
+                rows.append(m.Link(crawl_id=cid, source_url=source, target_url=target, text=f"链接{page}"))
+        rnd.shuffle(rows)
+        s.add_all(rows)
+    with Session() as s:
+        picked = load_snapshot(s, cid, date(2023, 11, 30)).occurrences
+    monkeypatch.setattr(snapshot, "PICK_MAX", -1)
+    with Session() as s:
+        whole = load_snapshot(s, cid, date(2023, 11, 30)).occurrences
+    assert picked == whole
+    assert {o.target_url for o in picked} >= {" " + bad[1], bad[2] + " ", bad[0] + "#p", SITE + "a.html#sec"}
+    assert any(o.source_url == dept and o.target_url.startswith(SITE + "ok") for o in picked)
+    assert not any(o.source_url.startswith(SITE + "d/") and o.target_url.startswith(SITE + "ok")
+                   and "#" not in o.target_url for o in picked)
