@@ -92,3 +92,29 @@ def test_additive(a, b, c):
 def test_next_day_after_a_working_day_is_one_only_when_it_works():
     d = date(2023, 9, 28)
     assert working_days_between(d, d + timedelta(days=1)) == 0   # 29 Sep, 中秋
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dates(min_value=date(2002, 6, 1), max_value=date(2028, 6, 30)),
+       st.dates(min_value=date(2002, 6, 1), max_value=date(2028, 6, 30)))
+def test_counted_from_running_totals_as_the_calendar_counts_day_by_day(a, b):
+    """working_days_between counts from each year's running totals; the calendar's own day-by-day
+    count (chinese_calendar.get_workdays) gives the same, and None where it has no data."""
+    import chinese_calendar
+
+    start, end = min(a, b), max(a, b)
+    try:
+        expected = len(chinese_calendar.get_workdays(start + timedelta(days=1), end)) if end > start else 0
+    except NotImplementedError:
+        expected = None
+    assert working_days_between(start, end) == expected
+
+
+@pytest.mark.parametrize("start, end, expected", [
+    (date(2003, 12, 31), date(2004, 1, 5), 2),    # 2003 has no data, but none of its days counts
+    (date(2003, 12, 30), date(2004, 1, 5), None),  # 31 Dec 2003 would count
+    (date(2026, 12, 30), date(2026, 12, 31), 1),
+    (date(2026, 12, 31), date(2027, 1, 1), None),
+])
+def test_the_edges_of_the_calendar(start, end, expected):
+    assert working_days_between(start, end) == expected
