@@ -22,7 +22,8 @@ def is_robots(t: LinkTarget) -> bool:
 
 def _considered(snap: SiteSnapshot, kinds: Sequence[str] | str | None) -> list[LinkTarget]:
     """The link targets of the kinds wanted (all when None) that the snapshot holds one by one —
-    every one not ok or redirected (SiteSnapshot.link_counts); `snap.link_count(kinds)` counts all."""
+    among them every one that is not ok or was redirected (SiteSnapshot.link_counts);
+    `snap.link_count(kinds)` counts all that were checked."""
     if isinstance(kinds, str):
         kinds = [kinds]
     return [t for t in snap.links if not kinds or t.kind in kinds]
