@@ -135,11 +135,15 @@ DocIndex = dict[tuple[str | None, str | None], list[Document]]
 
 
 def documents_by_column(snap: SiteSnapshot) -> DocIndex:
-    """Documents keyed by (column name, office): build once when looking at many columns."""
-    index: DocIndex = {}
-    for d in snap.documents:
-        index.setdefault((d.column, d.office), []).append(d)
-    return index
+    """Documents keyed by (column name, office), built once per snapshot part (memo: shared
+    between calls, not to be changed)."""
+    def build() -> DocIndex:
+        index: DocIndex = {}
+        for d in snap.documents:
+            index.setdefault((d.column, d.office), []).append(d)
+        return index
+
+    return memo("documents_by_column", snap.documents, build)
 
 
 _MEMO: dict[tuple, tuple[tuple, object]] = {}
@@ -154,7 +158,7 @@ def memo(name: str, of: tuple, build):
     hit = _MEMO.get(key)
     if hit is not None and hit[0] is of:
         return hit[1]
-    if len(_MEMO) > 64:
+    if len(_MEMO) > 256:  # a few kinds of index for each 评估对象's part of a few snapshots
         _MEMO.clear()
     value = build()
     _MEMO[key] = (of, value)
