@@ -54,3 +54,19 @@ def test_ranking_lists_partial_sites_after_ranked_ones(golden):
     html = render_ranking({"as_of": "2023-11-30", "checklist": "yiyuan-2023", "sites": ranked})
     tail = html[html.index("抓取不完整的网站（未参与排名）"):]
     assert "甲县" in tail and "不完整" in tail and REASONS[0] in tail and "乙县" not in tail
+
+
+def test_a_batch_keeps_only_what_the_ranking_reads(golden):
+    """zwgk batch keeps each site's ranking facts until the ranking is written, not its results:
+    the ranking is the same, and no documents, findings or score tree are held."""
+    from zwgk.commands.batch import ranking_facts
+
+    whole = copy.deepcopy(golden)
+    part = _partial(golden)
+    part["summary"]["score"] = 90.0
+    row = lambda i, n: SiteRow(i, n, f"http://{n}.example/", None, None)
+    sites = [(row(2, "甲县"), part, "001"), (row(3, "乙县"), whole, "002"), (row(4, "丙县"), None, "003")]
+    light = [(site, ranking_facts(res) if res else None, folder) for site, res, folder in sites]
+    assert ranking_rows(light) == ranking_rows(sites)
+    assert ranking_rows(light)[0]["findings"] == len(whole["findings"]) > 0
+    assert not {"documents", "findings", "scores", "coverage"} & set(ranking_facts(whole))

@@ -93,6 +93,17 @@ def slug(i: int, name: str) -> str:
     return f"{i:03d}-" + re.sub(r"[^\w\u4e00-\u9fa5-]+", "_", name)[:40]
 
 
+def ranking_facts(res: dict) -> dict:
+    """What the ranking reads of one site's results: kept for every site of a batch until the
+    ranking is written, so not its documents, findings or score tree (a provincial batch's sites
+    together would not fit in memory)."""
+    s, crawl = res.get("summary") or {}, res.get("crawl") or {}
+    return {"summary": {k: s.get(k) for k in ("score", "grade", "documents")},
+            "crawl": {"partial": crawl.get("partial"), "partial_reasons": list(crawl.get("partial_reasons") or [])},
+            "links": {"broken": (res.get("links") or {}).get("broken")},
+            "findings_count": len(res.get("findings") or [])}
+
+
 def ranking_rows(results: list[tuple[SiteRow, dict | None, str]], errors: dict[str, str] | None = None) -> list[dict]:
     """Ranking rows; a site without results shows its entry of `errors` (by URL), else a general failure.
 
@@ -106,7 +117,7 @@ def ranking_rows(results: list[tuple[SiteRow, dict | None, str]], errors: dict[s
         crawl = (res or {}).get("crawl") or {}
         rows.append({"name": site.name, "url": site.url, "office": site.office, "folder": folder,
                      "score": s.get("score"), "grade": s.get("grade"),
-                     "findings": len((res or {}).get("findings", [])),
+                     "findings": (res or {}).get("findings_count", len((res or {}).get("findings", []))),
                      "broken_links": (res or {}).get("links", {}).get("broken"),
                      "documents": s.get("documents"),
                      "partial": bool(crawl.get("partial")),
@@ -191,8 +202,10 @@ def batch(sites, as_of, out, checklist, db, concurrency, delay, network, max_pag
             try:
                 if a11y:
                     collect_accessibility(db, job.crawl_id, optional=True)
-                res = audit_crawl(db, job.crawl_id, checklist, as_of_d, out_p / folder)
-                write_report(res, out_p / folder)
+                full = audit_crawl(db, job.crawl_id, checklist, as_of_d, out_p / folder)
+                write_report(full, out_p / folder)
+                res = ranking_facts(full)
+                del full
             except WriteFailed as exc:
                 errors[row.url] = exc.message
             except click.ClickException as exc:
