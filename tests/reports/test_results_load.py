@@ -143,5 +143,11 @@ def test_the_report_command_says_when_the_documents_break_off(tmp_path):
     raw = path.read_bytes()
     cut = raw.index(b'"documents": [') + 3000
     path.write_bytes(raw[:cut])
-    r = CliRunner().invoke(main, ["report", str(path), "--format", "csv", "--out", str(tmp_path / "csv")])
+    out = tmp_path / "csv"
+    out.mkdir()
+    (out / "documents.csv").write_text("earlier", encoding="utf-8")
+    r = CliRunner().invoke(main, ["report", str(path), "--format", "csv", "--out", str(out)])
     assert r.exit_code != 0 and "无法读取" in r.output and "Traceback" not in r.output
+    # the earlier documents.csv stays whole, and no half-written file is left beside it
+    assert (out / "documents.csv").read_text(encoding="utf-8") == "earlier"
+    assert not list(out.glob("*.tmp"))

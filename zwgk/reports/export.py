@@ -224,12 +224,19 @@ def typed(v: Any) -> Any:
 
 
 def _write_csv(path: Path, keys: list[tuple[str, str]], rows: Iterable[dict]) -> Path:
-    # utf-8-sig: the BOM makes Excel read the Chinese correctly
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow([label for _, label in keys])
-        for r in rows:
-            w.writerow(["" if c is None else c for c in _cells(keys, r)])
+    # written beside and moved into place: rows read as they are written (documents.csv) may break
+    # off, a full disk may stop it — an earlier file stays whole rather than half replaced
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        # utf-8-sig: the BOM makes Excel read the Chinese correctly
+        with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow([label for _, label in keys])
+            for r in rows:
+                w.writerow(["" if c is None else c for c in _cells(keys, r)])
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return path
 
 
