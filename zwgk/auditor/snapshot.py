@@ -59,15 +59,22 @@ class _Pool(dict):
         return s if s is None else self.setdefault(s, s)
 
 
-def _document(d, pool=lambda s: s) -> am.Document:
-    """A document from its row of the document table."""
+def _document(d, pool=lambda s: s, listed_in: dict | None = None, interpretations: set = frozenset()) -> am.Document:
+    """A document from its row of the document table, filed under the column it belongs to
+    (_settle_lists' `listed_in`) when a list shows it."""
     links = d.interpretation_links or []
     reasons = d.reasons if isinstance(d.reasons, dict) else {}
+    c = listed_in.get(d.url) if listed_in else None
+    if c is None:
+        column, kind, office, interpretation = pool(d.column), pool(d.column_kind), pool(d.office), bool(d.is_interpretation)
+    else:
+        column, kind, office = c.name, c.kind, c.office
+        interpretation = bool(d.is_interpretation) or d.url in interpretations
     return am.Document(
         url=pool(d.url), title=pool(d.title), doc_number=d.doc_number, written_date=pool(d.written_date),
         publish_date=pool(d.publish_date), validity=pool(d.validity), index_no=d.index_no, publisher=pool(d.publisher),
-        topic=pool(d.topic), column=pool(d.column), column_kind=pool(d.column_kind), office=pool(d.office),
-        body_chars=d.body_chars or 0, is_interpretation=bool(d.is_interpretation),
+        topic=pool(d.topic), column=column, column_kind=kind, office=office,
+        body_chars=d.body_chars or 0, is_interpretation=interpretation,
         interpretation_urls=tuple(dict.fromkeys(x["url"] for x in links)),
         interpretation_forms=tuple(x.get("form") or "文字" for x in links),
         policy_urls=tuple(d.policy_urls or ()),
@@ -119,15 +126,6 @@ def _settle_lists(columns: tuple) -> tuple[tuple, dict, set]:
             if c.kind == "interpretation":
                 interpretations.add(e.url)
     return columns, listed_in, interpretations
-
-
-def _listed(d: am.Document, listed_in: dict, interpretations: set) -> am.Document:
-    """The document filed under the column it belongs to (_settle_lists)."""
-    c = listed_in.get(d.url)
-    if c is None:
-        return d
-    return replace(d, column=c.name, column_kind=c.kind, office=c.office,
-                   is_interpretation=d.is_interpretation or d.url in interpretations)
 
 
 # What the checks read of the links (auditor/checks): links.py reports every page on which a
@@ -237,7 +235,7 @@ def load_snapshot(session: Session, crawl_id: int, as_of: date) -> am.SiteSnapsh
     del entries
     columns, listed_in, interpretations = _settle_lists(columns)
     D = m.Document.__table__.c
-    documents = tuple(_listed(_document(d, pool), listed_in, interpretations) for d in session.execute(
+    documents = tuple(_document(d, pool, listed_in, interpretations) for d in session.execute(
         select(m.Document.__table__).where(D.crawl_id == crawl_id).order_by(D.id)
         .execution_options(yield_per=_BATCH)))
     del listed_in, interpretations
