@@ -1,11 +1,12 @@
 """Reads one stored crawl into a frozen SiteSnapshot; no ORM object escapes this module."""
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import JSON, Text, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from zwgk.formats import landing
@@ -59,11 +60,35 @@ class _Pool(dict):
         return s if s is None else self.setdefault(s, s)
 
 
+# what most documents hold in their JSON columns, as SQLite returns it: decoded without json.loads
+_PLAIN_JSON = {"null": None, "[]": (), "{}": {}}
+
+
+def _json(v):
+    """A JSON column's value: as text from SQLite (_document_columns), decoded here — the empty
+    ones, most, without a parse; as PostgreSQL's driver decoded it, kept."""
+    if isinstance(v, str):
+        return _PLAIN_JSON[v] if v in _PLAIN_JSON else json.loads(v)
+    return v
+
+
+_JSON_COLUMNS = frozenset(c.name for c in m.Document.__table__.c if isinstance(c.type, JSON))
+
+
+def _document_columns(session: Session) -> list:
+    """The document table's columns, its JSON ones as text on SQLite (decoded by _json): a
+    parse of every '[]' was a third of the snapshot's time. PostgreSQL's driver decodes them."""
+    if session.get_bind().dialect.name != "sqlite":
+        return list(m.Document.__table__.c)
+    return [type_coerce(c, Text).label(c.name) if c.name in _JSON_COLUMNS else c for c in m.Document.__table__.c]
+
+
 def _document(d, pool=lambda s: s, listed_in: dict | None = None, interpretations: set = frozenset()) -> am.Document:
     """A document from its row of the document table, filed under the column it belongs to
     (_settle_lists' `listed_in`) when a list shows it."""
-    links = d.interpretation_links or []
-    reasons = d.reasons if isinstance(d.reasons, dict) else {}
+    links = _json(d.interpretation_links) or []
+    reasons = _json(d.reasons)
+    reasons = reasons if isinstance(reasons, dict) else {}
     c = listed_in.get(d.url) if listed_in else None
     if c is None:
         column, kind, office, interpretation = pool(d.column), pool(d.column_kind), pool(d.office), bool(d.is_interpretation)
@@ -77,12 +102,12 @@ def _document(d, pool=lambda s: s, listed_in: dict | None = None, interpretation
         body_chars=d.body_chars or 0, is_interpretation=interpretation,
         interpretation_urls=tuple(dict.fromkeys(x["url"] for x in links)),
         interpretation_forms=tuple(x.get("form") or "文字" for x in links),
-        policy_urls=tuple(d.policy_urls or ()),
-        attachments=tuple(am.Attachment(a["url"], a.get("name") or "", a.get("ext") or "") for a in d.attachments or ()),
+        policy_urls=tuple(_json(d.policy_urls) or ()),
+        attachments=tuple(am.Attachment(a["url"], a.get("name") or "", a.get("ext") or "") for a in _json(d.attachments) or ()),
         malformed_dates=_malformed_dates(reasons), validity_evidence=_validity_evidence(reasons),
-        content_hits=tuple(am.ContentHit.of(h) for h in d.content_hits or ()),
-        mentions=tuple(am.Mention.of(h) for h in d.mentions or ()),
-        term_hits=tuple(am.TermHit.of(h) for h in d.term_hits or ()),
+        content_hits=tuple(am.ContentHit.of(h) for h in _json(d.content_hits) or ()),
+        mentions=tuple(am.Mention.of(h) for h in _json(d.mentions) or ()),
+        term_hits=tuple(am.TermHit.of(h) for h in _json(d.term_hits) or ()),
     )
 
 
@@ -236,7 +261,7 @@ def load_snapshot(session: Session, crawl_id: int, as_of: date) -> am.SiteSnapsh
     columns, listed_in, interpretations = _settle_lists(columns)
     D = m.Document.__table__.c
     documents = tuple(_document(d, pool, listed_in, interpretations) for d in session.execute(
-        select(m.Document.__table__).where(D.crawl_id == crawl_id).order_by(D.id)
+        select(*_document_columns(session)).where(D.crawl_id == crawl_id).order_by(D.id)
         .execution_options(yield_per=_BATCH)))
     del listed_in, interpretations
     links, link_counts = _links(session, crawl_id, columns, documents, pool)
