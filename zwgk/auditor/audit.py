@@ -6,11 +6,12 @@ from collections import Counter
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zwgk import __version__
 from zwgk.store import models as m
-from zwgk.store.incremental import CHUNK
+from zwgk.store.db import in_chunks
 from zwgk.store.models import key_of
 from zwgk.store.history import LOCAL_TZ
 
@@ -375,27 +376,22 @@ def partial_reasons(status: str | None, stats: dict, limits: list, columns: list
 
 
 def _page_count(session: Session, crawl_id: int) -> int:
-    from sqlalchemy import func, select
-
     return session.scalar(select(func.count()).select_from(m.Page).where(m.Page.crawl_id == crawl_id)) or 0
 
 
 def _expected(session: Session, crawl_id: int) -> dict[str, dict]:
     """Column url → what its list pages say the list holds ({records, pages}: a JCMS
     <totalrecord>, a gkmlpt post_count …), from the listings stored with the pages."""
-    from sqlalchemy import select
-
     column_of = dict(session.execute(select(m.ColumnEntry.list_page, m.ColumnEntry.column_url)
                                      .where(m.ColumnEntry.crawl_id == crawl_id).distinct()).all())
     columns = set(session.scalars(select(m.SiteColumn.url).where(m.SiteColumn.crawl_id == crawl_id)))
     out: dict[str, dict] = {}
     # only the list pages' own rows (looked up by key: a document's page has a listing too, JSON
     # null), and only the listing's `expected`: the whole listing holds every entry
-    keys = sorted({key_of(u) for u in column_of} | {key_of(u) for u in columns})
     P = m.Page.__table__.c
-    rows = (row for i in range(0, len(keys), CHUNK)
+    rows = (row for chunk in in_chunks(sorted({key_of(u) for u in column_of} | {key_of(u) for u in columns}))
             for row in session.execute(select(P.url, m.Page.listing["expected"])
-                                       .where(P.crawl_id == crawl_id, P.url_key.in_(keys[i:i + CHUNK]))))
+                                       .where(P.crawl_id == crawl_id, P.url_key.in_(chunk))))
     for url, stated in rows:
         stated = stated if isinstance(stated, dict) else {}
         column = column_of.get(url) or (url if url in columns else None)

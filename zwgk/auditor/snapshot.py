@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from zwgk.formats import landing
 from zwgk.store import models as m
+from zwgk.store.db import in_chunks, streamed
 from zwgk.store.models import key_of
-from zwgk.store.incremental import CHUNK
 from zwgk.watch.fact import availability_fact
 
 from . import model as am
@@ -159,7 +159,6 @@ def _settle_lists(columns: tuple) -> tuple[tuple, dict, set]:
 # Every link of every page (some twenty a page) is the bulk of a crawl and grows with the site:
 # only these occurrences are loaded, the rest are streamed past.
 FRONT_KINDS = ("home", "root")
-_BATCH = 5000
 # at most this many URLs are handed to the database to pick the occurrences by (SQLite binds up to
 # 32 766 values a statement); a crawl with more targets to report is read whole
 PICK_MAX = 20000
@@ -191,15 +190,13 @@ def _occurrences(session: Session, crawl_id: int, links, fronts: set[str], pool)
         # norm_url would take off), or sits on a front page; the test below is the exact one
         q = q.where(or_(L.target_url.in_(sorted(keys)), L.target_url.like("%#%"), L.target_url.like(" %"),
                         L.target_url.like("% "), L.source_url.in_(sorted(fronts))))
-    rows = session.execute(q.order_by(L.id).execution_options(yield_per=_BATCH))
+    rows = session.execute(streamed(q.order_by(L.id)))
     kept = [(pool(source), pool(target), text) for source, target, text in rows
             if norm_url(target) in keys or ("#" in target and target.strip() in keys) or norm_url(source) in fronts]
-    keys = sorted({key_of(source) for source, _, _ in kept})
     P = m.Page.__table__.c
     titles = {}
-    for i in range(0, len(keys), CHUNK):
-        titles.update(session.execute(select(P.url_key, P.title).where(P.crawl_id == crawl_id,
-                                                                         P.url_key.in_(keys[i:i + CHUNK]))).all())
+    for chunk in in_chunks(sorted({key_of(source) for source, _, _ in kept})):
+        titles.update(session.execute(select(P.url_key, P.title).where(P.crawl_id == crawl_id, P.url_key.in_(chunk))).all())
     return tuple(am.LinkOccurrence(source, titles.get(key_of(source)), target, text) for source, target, text in kept)
 
 
@@ -220,8 +217,8 @@ def _links(session: Session, crawl_id: int, columns, documents, pool) -> tuple[t
     T = m.LinkTarget.__table__.c
     counts: Counter = Counter()
     held = []
-    for t in session.execute(select(T.url, T.state, T.kind, T.status, T.error, T.redirects, T.landing)
-                             .where(T.crawl_id == crawl_id).order_by(T.id).execution_options(yield_per=_BATCH)):
+    for t in session.execute(streamed(select(T.url, T.state, T.kind, T.status, T.error, T.redirects, T.landing)
+                                      .where(T.crawl_id == crawl_id).order_by(T.id))):
         counts[(t.kind, t.state)] += 1
         if _held(t, unread):
             held.append(am.LinkTarget(pool(t.url), pool(t.state), pool(t.kind), t.status, pool(t.error),
@@ -261,8 +258,7 @@ def load_snapshot(session: Session, crawl_id: int, as_of: date) -> am.SiteSnapsh
     columns, listed_in, interpretations = _settle_lists(columns)
     D = m.Document.__table__.c
     documents = tuple(_document(d, pool, listed_in, interpretations) for d in session.execute(
-        select(*_document_columns(session)).where(D.crawl_id == crawl_id).order_by(D.id)
-        .execution_options(yield_per=_BATCH)))
+        streamed(select(*_document_columns(session)).where(D.crawl_id == crawl_id).order_by(D.id))))
     del listed_in, interpretations
     links, link_counts = _links(session, crawl_id, columns, documents, pool)
     fronts = {norm_url(p.url) for p in page_objs if p.kind in FRONT_KINDS}

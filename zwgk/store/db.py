@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
@@ -21,6 +22,14 @@ create_folders = True
 
 
 STREAM_ROWS = 5000
+# keys in one `IN (…)` lookup: far below SQLite's bound on parameters, few round trips
+IN_CHUNK = 500
+
+
+def in_chunks(items: list) -> "Iterator[list]":
+    """`items` a lookup's worth at a time (IN_CHUNK), for `column.in_(chunk)` queries."""
+    for i in range(0, len(items), IN_CHUNK):
+        yield items[i:i + IN_CHUNK]
 
 
 def streamed(stmt):

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import models as m
+from .db import in_chunks
 
 # The sites are Chinese and their administrators count days in Beijing time: a crawl that
 # starts at 02:30 local time is 18:30 UTC the day before.
@@ -65,9 +66,8 @@ def site_runs(session: Session, *, site_id: int | None = None, site_url: str | N
     by_audit: dict[int, list[dict]] = {a.id: [] for a, _, _ in rows}
     if with_findings and by_audit:
         ids = list(by_audit)
-        for i in range(0, len(ids), 500):
-            for f in session.scalars(select(m.Finding).where(m.Finding.audit_id.in_(ids[i:i + 500]))
-                                     .order_by(m.Finding.id)):
+        for chunk in in_chunks(ids):
+            for f in session.scalars(select(m.Finding).where(m.Finding.audit_id.in_(chunk)).order_by(m.Finding.id)):
                 by_audit[f.audit_id].append(finding_dict(f))
     return [{
         "audit_id": a.id, "as_of": _iso(a.as_of), "checklist": {"id": a.checklist, "version": a.checklist_version},

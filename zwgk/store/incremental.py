@@ -9,7 +9,7 @@ from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
 from . import models as m
-from .db import streamed
+from .db import in_chunks, streamed
 from .models import key_of
 from .write import UPSERT_KEYS, dialect_insert, now
 
@@ -57,9 +57,6 @@ def reuse_rows(session: Session, from_crawl: int, to_crawl: int, url: str) -> di
     return counts if counts["page"] else {"page": 0}
 
 
-# pages looked up by one IN (…): copied (reuse_many, reuse_targets) or read (StoredPages)
-CHUNK = 500
-
 # what is copied besides the page row, and the column that ties each table's rows to the page: a
 # key digest of the page's URL (indexed, see models.key_of) where the table has one
 _COPIED = ((m.Document, m.Document.url_key), (m.SiteColumn, m.SiteColumn.url_key),
@@ -98,8 +95,7 @@ def reuse_many(session: Session, from_crawl: int, to_crawl: int, urls: list[str]
     page_override = {"crawl_id": crawl, "reused_from": func.coalesce(m.Page.reused_from, from_crawl)}
     if asked:
         page_override["fetched_at"] = literal(now(), m.Page.fetched_at.type)
-    for i in range(0, len(urls), CHUNK):
-        chunk = urls[i:i + CHUNK]
+    for chunk in in_chunks(urls):
         counts["page"] += _copy(session, m.Page, m.Page.url_key, chunk, from_crawl, page_override)
         for model, col in _COPIED:
             counts[model.__tablename__] += _copy(session, model, col, chunk, from_crawl, {"crawl_id": crawl})
@@ -138,8 +134,8 @@ class StoredPages:
         if not urls:
             return
         with self.sessions() as s:
-            for i in range(0, len(urls), CHUNK):
-                self.ahead.update(self._read(s, urls[i:i + CHUNK]))
+            for chunk in in_chunks(urls):
+                self.ahead.update(self._read(s, chunk))
         while len(self.ahead) > self.HELD:
             del self.ahead[next(iter(self.ahead))]
 
@@ -211,8 +207,8 @@ def known_documents(session: Session, crawl_id: int, keep: Callable[[Iterable], 
 def reuse_targets(session: Session, from_crawl: int, to_crawl: int, urls: list[str]) -> int:
     """Copy link-target rows (state, status, redirects, time checked) of `from_crawl` into `to_crawl`:
     targets rolling revalidation did not ask again tonight. Idempotent; returns rows copied."""
-    return sum(_copy(session, m.LinkTarget, m.LinkTarget.url_key, urls[i:i + CHUNK], from_crawl,
-                     {"crawl_id": literal(to_crawl)}) for i in range(0, len(urls), CHUNK))
+    return sum(_copy(session, m.LinkTarget, m.LinkTarget.url_key, chunk, from_crawl, {"crawl_id": literal(to_crawl)})
+               for chunk in in_chunks(urls))
 
 
 def stored_document_urls(session: Session, crawl_id: int, keep: Callable[[Iterable], Container] = set) -> Container[str]:
