@@ -132,6 +132,7 @@ def check_start_page(db: str | None, crawl_id: int, url: str) -> None:
 def audit_crawl(db: str | None, crawl_id: int, checklist: str, as_of: date, out: Path, verdicts: str | None = None) -> dict:
     from zwgk.auditor.audit import run_audit, write_results
     from zwgk.auditor.checklist import ChecklistError
+    from zwgk.auditor.spill import SpillError
     from zwgk.auditor.verdicts import VerdictsError
     from zwgk.store.db import open_db
 
@@ -153,6 +154,8 @@ def audit_crawl(db: str | None, crawl_id: int, checklist: str, as_of: date, out:
         raise WriteFailed(f"数据库读写失败（{write_cause(exc)}），评估结果未能保存；未生成评估报告")
     except ChecklistError as exc:
         raise click.ClickException(f"检查清单有误：{exc}")
+    except SpillError as exc:
+        raise WriteFailed(f"{exc}，未生成评估结果")
     except VerdictsError as exc:
         raise click.ClickException(f"人工核查结论文件有误：\n{exc}")
     except LookupError as exc:

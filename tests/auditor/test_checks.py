@@ -6,12 +6,14 @@ shows up as outcome `error`.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from snapshot_yaml import SITE, build_snapshot, load_cases, unmatched
 from zwgk.auditor import registry
+from zwgk.auditor.snapshot import spill_documents
 
 CASES_DIR = Path(__file__).parent / "cases"
 CASE_FILES = sorted(CASES_DIR.glob("*.yaml"))
@@ -120,3 +122,20 @@ def test_evidence_columns_are_keys_the_findings_carry():
             continue
         missing = [c["key"] for c in entry["columns"] if c["key"] not in seen[fid]]
         assert not missing, f"{fid}: evidence columns no finding carries: {missing}"
+
+
+def test_case_with_documents_read_back_from_a_file(check_case):
+    """A large crawl's documents are kept in a temporary file and read back at each pass
+    (auditor/spill.py): every check says exactly the same of them — outcome, findings in order,
+    count, note — as of the same documents held in memory."""
+    check_id, name, case = check_case
+    spec = registry.get(check_id)
+    held = build_snapshot(case.get("snapshot"))
+    spilled = replace(held, documents=spill_documents(held.documents))
+    assert list(spilled.documents) == list(held.documents)
+    if spec.scope == "office":
+        held, spilled = held.for_office(case.get("office")), spilled.for_office(case.get("office"))
+        assert not isinstance(spilled.documents, tuple)
+    a = registry.run_check(spec, held, case.get("params") or {})
+    b = registry.run_check(spec, spilled, case.get("params") or {})
+    assert (b.outcome, b.findings, b.checked, b.note) == (a.outcome, a.findings, a.checked, a.note), name

@@ -23,6 +23,7 @@ from .coverage import NOT_REACHED, coverage
 from .model import Document, SiteSnapshot
 from .scoring import Evaluator, grade, is_deduction, passed, points, total
 from .snapshot import load_snapshot
+from .spill import Rows
 from .verdicts import load_verdicts
 
 SCHEMA = "zwgk-results/1"
@@ -437,8 +438,30 @@ def _store(session: Session, crawl_id: int, checklist, as_of: date, results: dic
     results["audit_id"] = audit.id
 
 
+class _Streamed(list):
+    """Documents read back from a file (auditor/spill.py Rows) as the JSON encoder's list: it
+    takes them one at a time (the pure-Python encoder write_results uses iterates a list)."""
+
+    def __init__(self, rows):
+        super().__init__()
+        self.rows = rows
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __bool__(self) -> bool:
+        return len(self.rows) > 0
+
+
 def _json_default(v):
-    return document_dict(v) if isinstance(v, Document) else _iso(v)
+    if isinstance(v, Document):
+        return document_dict(v)
+    if isinstance(v, Rows):
+        return _Streamed(v)
+    return _iso(v)
 
 
 def write_results(results: dict, path: Path) -> Path:

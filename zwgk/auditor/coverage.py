@@ -32,7 +32,11 @@ def coverage(snap: SiteSnapshot, expected: dict[str, dict] | None = None, max_li
     """results.json `coverage`: per column and in total. `expected`: column url → {records, pages}
     as its list pages stated them."""
     expected = expected or {}
-    fetched = {d.url for d in snap.documents}
+    # the listed URLs fetched as documents, as the entries' own strings (a large site's documents
+    # are read back from a file: their URLs are not kept)
+    listed = {e.url: e.url for c in snap.columns for e in c.entries}
+    fetched = {listed[d.url] for d in snap.documents if d.url in listed}
+    del listed
     # a snapshot read from the store holds the targets of the entries not fetched among the few it
     # keeps one by one (auditor/snapshot.py _held), not every working link
     targets = {t.url: t for t in snap.links}

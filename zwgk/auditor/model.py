@@ -195,6 +195,8 @@ class SiteSnapshot:
     as_of: date                   # the audit date
     homepage: Page | None
     pages: tuple[Page, ...]       # pages with text of their own, and the home and root pages (not every page)
+    # a tuple, or for a large crawl a re-iterable sequence read back from a temporary file
+    # (auditor/spill.py Rows: iterate it, take its len; each pass gives equal, not identical, objects)
     documents: tuple[Document, ...]
     columns: tuple[Column, ...]
     links: tuple[LinkTarget, ...]
@@ -233,7 +235,8 @@ class SiteSnapshot:
         from dataclasses import replace
 
         cols = tuple(c for c in self.columns if c.office == office)
-        docs = tuple(d for d in self.documents if d.office == office)
+        part = getattr(self.documents, "part", None)  # documents kept in a file (auditor/spill.py): by 评估对象
+        docs = part(office) if part is not None else tuple(d for d in self.documents if d.office == office)
         return replace(self, columns=cols, documents=docs, office=office, whole=self.whole or self)
 
 

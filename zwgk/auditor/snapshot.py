@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter, defaultdict
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
+from functools import lru_cache
 
 from sqlalchemy import JSON, Text, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
@@ -17,6 +19,7 @@ from zwgk.watch.fact import availability_fact
 
 from . import model as am
 from .checks._select import norm_url
+from .spill import Rows, Spill
 
 
 class CrawlNotFound(LookupError):
@@ -109,6 +112,61 @@ def _document(d, pool=lambda s: s, listed_in: dict | None = None, interpretation
         mentions=tuple(am.Mention.of(h) for h in _json(d.mentions) or ()),
         term_hits=tuple(am.TermHit.of(h) for h in _json(d.term_hits) or ()),
     )
+
+
+# Above this many documents the snapshot keeps them in a temporary file (auditor/spill.py) and
+# reads them back for each check that passes over them: the audit's memory stops growing with the
+# site, at the cost of decoding them again (docs/benchmarks.md). ZWGK_AUDIT_SPILL_ABOVE sets it.
+SPILL_ABOVE = 50000
+
+
+def spill_above() -> int:
+    value = os.environ.get("ZWGK_AUDIT_SPILL_ABOVE", "").strip()
+    return int(value) if value.isdigit() else SPILL_ABOVE
+
+
+def _fields(x) -> tuple:
+    return tuple(getattr(x, f) for f in type(x).__slots__)
+
+
+def _pack(d: am.Document) -> tuple:
+    """A document as plain values marshal writes (dates as day numbers, nested records as tuples)."""
+    return (d.url, d.title, d.doc_number, d.written_date and d.written_date.toordinal(),
+            d.publish_date and d.publish_date.toordinal(), d.validity, d.index_no, d.publisher, d.topic,
+            d.column, d.column_kind, d.office, d.body_chars, d.is_interpretation, d.interpretation_urls,
+            d.interpretation_forms, d.policy_urls, tuple(_fields(a) for a in d.attachments),
+            d.first_seen and d.first_seen.isoformat(), d.malformed_dates, d.validity_evidence,
+            tuple(_fields(h) for h in d.content_hits), tuple(_fields(h) for h in d.mentions),
+            tuple(_fields(h) for h in d.term_hits))
+
+
+_day = lru_cache(maxsize=8192)(date.fromordinal)
+
+
+# a Document's slots, set one by one on a new object: the frozen dataclass's __init__ (an
+# object.__setattr__ call per field) was two thirds of the time a document took to read back
+_SLOT_SETTERS = tuple(getattr(am.Document, f).__set__ for f in am.Document.__slots__)
+
+
+def _unpack(r: tuple) -> am.Document:
+    a, ch, mn, th = r[17], r[21], r[22], r[23]
+    d = object.__new__(am.Document)
+    for put, value in zip(_SLOT_SETTERS, (
+            r[0], r[1], r[2], r[3] and _day(r[3]), r[4] and _day(r[4]), r[5], r[6], r[7], r[8], r[9], r[10], r[11],
+            r[12], r[13], r[14], r[15], r[16], tuple([am.Attachment(*x) for x in a]) if a else (),
+            r[18] and datetime.fromisoformat(r[18]), r[19], r[20],
+            tuple([am.ContentHit(*h) for h in ch]) if ch else (), tuple([am.Mention(*h) for h in mn]) if mn else (),
+            tuple([am.TermHit(*h) for h in th]) if th else ())):
+        put(d, value)
+    return d
+
+
+def spill_documents(documents) -> Rows:
+    """`documents` kept in a temporary file, by 评估对象, as load_snapshot keeps a large crawl's."""
+    spill = Spill(_pack, _unpack)
+    for d in documents:
+        spill.add(d.office, d)
+    return spill.done()
 
 
 def _specific(c: am.Column) -> bool:
@@ -207,13 +265,11 @@ def _held(t, unread: set[str]) -> bool:
     return t.state != "ok" or bool(t.redirects) or t.landing is not None or t.url in unread
 
 
-def _links(session: Session, crawl_id: int, columns, documents, pool) -> tuple[tuple, tuple]:
+def _links(session: Session, crawl_id: int, columns, fetched: set, pool) -> tuple[tuple, tuple]:
     """The link targets held one by one (_held), in the order they were stored, and the
     (kind, state, count) of all of them: a site's hundreds of thousands of working links are
-    counted, not kept."""
-    fetched = {d.url for d in documents}
+    counted, not kept. `fetched`: the listed URLs fetched as documents."""
     unread = {e.url for c in columns for e in c.entries if e.url not in fetched}
-    del fetched
     T = m.LinkTarget.__table__.c
     counts: Counter = Counter()
     held = []
@@ -226,7 +282,13 @@ def _links(session: Session, crawl_id: int, columns, documents, pool) -> tuple[t
     return tuple(held), tuple((k, st, n) for (k, st), n in sorted(counts.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))))
 
 
-def load_snapshot(session: Session, crawl_id: int, as_of: date) -> am.SiteSnapshot:
+def _same(s):
+    return s
+
+
+def load_snapshot(session: Session, crawl_id: int, as_of: date, spill: int | None = None) -> am.SiteSnapshot:
+    """The crawl as the checks read it. `spill`: keep the documents in a temporary file when
+    there are more than this many (None: spill_above())."""
     crawl = session.get(m.Crawl, crawl_id)
     if crawl is None:
         raise CrawlNotFound(f"数据库中没有编号为 {crawl_id} 的抓取记录")
@@ -257,10 +319,27 @@ def load_snapshot(session: Session, crawl_id: int, as_of: date) -> am.SiteSnapsh
     del entries
     columns, listed_in, interpretations = _settle_lists(columns)
     D = m.Document.__table__.c
-    documents = tuple(_document(d, pool, listed_in, interpretations) for d in session.execute(
-        streamed(select(*_document_columns(session)).where(D.crawl_id == crawl_id).order_by(D.id))))
-    del listed_in, interpretations
-    links, link_counts = _links(session, crawl_id, columns, documents, pool)
+    count = session.scalar(select(func.count()).select_from(m.Document).where(D.crawl_id == crawl_id)) or 0
+    # a large crawl's documents go to a temporary file (SPILL_ABOVE); they are not kept, so their
+    # strings are not pooled, and the listed URLs fetched are noted as the entries' own strings
+    spill = Spill(_pack, _unpack) if count > (spill_above() if spill is None else spill) else None
+    kept, fetched, office_names = [], set(), set()
+    for row in session.execute(streamed(select(*_document_columns(session)).where(D.crawl_id == crawl_id)
+                                        .order_by(D.id))):
+        d = _document(row, pool if spill is None else _same, listed_in, interpretations)
+        listed = pool.get(d.url)
+        if listed is not None:
+            fetched.add(listed)
+        if d.office:
+            office_names.add(d.office)
+        if spill is None:
+            kept.append(d)
+        else:
+            spill.add(d.office, d)
+    documents = tuple(kept) if spill is None else spill.done()
+    del listed_in, interpretations, kept
+    links, link_counts = _links(session, crawl_id, columns, fetched, pool)
+    del fetched
     fronts = {norm_url(p.url) for p in page_objs if p.kind in FRONT_KINDS}
     fronts |= {norm_url(u) for u in (crawl.start_url, crawl.homepage_url) if u}
     occurrences = _occurrences(session, crawl_id, links, fronts, pool)
@@ -271,7 +350,7 @@ def load_snapshot(session: Session, crawl_id: int, as_of: date) -> am.SiteSnapsh
                      for r in session.execute(
         select(M.url, M.title, M.channel, M.channel_url, M.channel_kind, M.asked_on, M.answered_on, M.status,
                M.replied, M.answered_by, M.office, M.page_read).where(M.crawl_id == crawl_id).order_by(M.id)))
-    offices = tuple(sorted({c.office for c in columns if c.office} | {d.office for d in documents if d.office}))
+    offices = tuple(sorted({c.office for c in columns if c.office} | office_names))
     facts = dict(crawl.facts or {})
     # the homepage's availability as `zwgk watch` sampled it over the week before the audit date
     availability = availability_fact(session, crawl.start_url, as_of, homepage_url=crawl.homepage_url)

@@ -54,10 +54,42 @@ def select_documents(snap: SiteSnapshot, wanted: str | None, *, interpretations:
     `wanted` column is itself a 解读 column (so 'missing field' checks skip them by default).
     """
     if interpretations is None:
-        interpretations = wanted_kind(wanted) == "interpretation"
-        docs = [d for d in snap.documents if doc_matches(d, wanted)]
-        return docs if interpretations else [d for d in docs if not d.is_interpretation]
-    return [d for d in snap.documents if doc_matches(d, wanted) and d.is_interpretation == interpretations]
+        interpretations = None if wanted_kind(wanted) == "interpretation" else False
+
+    def test(d: Document) -> bool:
+        return doc_matches(d, wanted) and (interpretations is None or d.is_interpretation == interpretations)
+
+    return matching(snap.documents, test)
+
+
+def matching(docs, test) -> list[Document]:
+    """The documents that pass `test`: a list, or — documents kept in a file (auditor/spill.py) —
+    a Selection read again each time it is iterated."""
+    if isinstance(docs, (tuple, list)):
+        return [d for d in docs if test(d)]
+    return Selection(docs, test)  # type: ignore[return-value]
+
+
+class Selection:
+    """The documents of a snapshot kept in a file (auditor/spill.py) that pass `test`, read as they
+    are iterated: a check passing over most of a large site's documents holds none of them."""
+
+    __slots__ = ("docs", "test", "count")
+
+    def __init__(self, docs, test):
+        self.docs, self.test, self.count = docs, test, None
+
+    def __iter__(self) -> Iterator[Document]:
+        test = self.test
+        return (d for d in self.docs if test(d))
+
+    def __len__(self) -> int:
+        if self.count is None:
+            self.count = sum(1 for _ in self)
+        return self.count
+
+    def __bool__(self) -> bool:
+        return next(iter(self), None) is not None
 
 
 def office_root(snap: SiteSnapshot) -> str:
@@ -135,39 +167,65 @@ DocIndex = dict[tuple[str | None, str | None], list[Document]]
 
 
 def documents_by_column(snap: SiteSnapshot) -> DocIndex:
-    """Documents keyed by (column name, office), built once per snapshot part (memo: shared
-    between calls, not to be changed)."""
+    """The documents filed under a column that no list of that name shows (reached from
+    elsewhere: a 解读's 原文 link, a search), keyed by (column name, office): what column_items
+    adds to a column's entries. Built once per snapshot part (memo: shared between calls, not
+    to be changed); a listed document is its entry, so the index stays small on any site."""
     def build() -> DocIndex:
+        listed: dict[tuple, set] = {}
+        for c in snap.columns:
+            listed.setdefault((c.name, c.office), set()).update(norm_url(e.url) for e in c.entries)
         index: DocIndex = {}
         for d in snap.documents:
-            index.setdefault((d.column, d.office), []).append(d)
+            key = (d.column, d.office)
+            if norm_url(d.url) not in listed.get(key, ()):
+                index.setdefault(key, []).append(d)
         return index
 
-    return memo("documents_by_column", snap.documents, build)
+    return memo("documents_by_column", snap.documents, build, snap.columns)
 
 
 _MEMO: dict[tuple, tuple[tuple, object]] = {}
 
 
-def memo(name: str, of: tuple, build):
+def memo(name: str, of, build, also=None):
     """`build()` once per `name` and snapshot part `of` (a snapshot's frozen tuples: its documents,
-    its columns), for indexes the checks ask for per column, per 评估对象 and per year. The part is
-    kept with its value so that its id is not reused; a few snapshots at most are remembered.
-    Callers must not change what they get."""
-    key = (name, id(of))
+    its columns; `also`: a second part the value depends on), for indexes the checks ask for per
+    column, per 评估对象 and per year. The parts are kept with the value so that their ids are not
+    reused; a few snapshots at most are remembered. Callers must not change what they get."""
+    key = (name, id(of), id(also))
     hit = _MEMO.get(key)
-    if hit is not None and hit[0] is of:
+    if hit is not None and hit[0][0] is of and hit[0][1] is also:
         return hit[1]
     if len(_MEMO) > 256:  # a few kinds of index for each 评估对象's part of a few snapshots
         _MEMO.clear()
     value = build()
-    _MEMO[key] = (of, value)
+    _MEMO[key] = ((of, also), value)
     return value
 
 
-def page_dates(docs: tuple[Document, ...]) -> dict[str, date]:
-    """Document URL → publish date."""
-    return memo("page_dates", docs, lambda: {norm_url(d.url): d.publish_date for d in docs if d.publish_date})
+def page_dates(snap: SiteSnapshot) -> dict[str, date]:
+    """Document URL → publish date, for the URLs the columns list without a date (column_items
+    dates those entries by their pages). Keyed by the entries' own strings: a large site's
+    document URLs read back from a file are not kept."""
+    def build() -> dict[str, date]:
+        undated = {}
+        for c in snap.columns:
+            for e in c.entries:
+                if e.date is None:
+                    u = norm_url(e.url)
+                    undated[u] = u
+        if not undated:
+            return {}
+        out = {}
+        for d in snap.documents:
+            if d.publish_date:
+                u = undated.get(norm_url(d.url))
+                if u is not None:
+                    out[u] = d.publish_date
+        return out
+
+    return memo("page_dates", snap.documents, build, snap.columns)
 
 
 def column_items(snap: SiteSnapshot, cols: Iterable[Column], index: DocIndex | None = None) -> list[Item]:
@@ -182,7 +240,7 @@ def column_items(snap: SiteSnapshot, cols: Iterable[Column], index: DocIndex | N
         for e in c.entries:
             day = e.date
             if day is None:
-                day = page_dates(snap.documents).get(norm_url(e.url))
+                day = page_dates(snap).get(norm_url(e.url))
             items.append(Item(e.url, e.title, day, c.url))
             seen.add(norm_url(e.url))
     for c in cols:
@@ -351,16 +409,26 @@ def covered_labels(items: Iterable[Item], default_year: int) -> set[str]:
     return out
 
 
+def named_documents(docs, urls: set[str]) -> dict[str, Document]:
+    """The documents whose URL (norm_url) is among `urls`, by it: an index of the few documents
+    others link to, not of the site (a later document of the same URL wins, as in a dict of all)."""
+    return {u: d for d in docs if (u := norm_url(d.url)) in urls}
+
+
 def iter_pairs(snap: SiteSnapshot) -> Iterator[tuple[Document, Document]]:
     """(policy, 解读) pairs linked either way, each once, among the snapshot's documents."""
-    by_url = {norm_url(d.url): d for d in snap.documents}
+    named: set[str] = set()
+    for d in snap.documents:
+        named.update(norm_url(u) for u in (d.policy_urls if d.is_interpretation else d.interpretation_urls))
+    by_url = named_documents(snap.documents, named)
+    del named
     seen: set[tuple[str, str]] = set()
     for d in snap.documents:
         if d.is_interpretation:
             continue
         for u in d.interpretation_urls:
             j = by_url.get(norm_url(u))
-            if j is not None and j is not d:
+            if j is not None and j.url != d.url:  # one document: read back from a file, not one object
                 key = (norm_url(d.url), norm_url(j.url))
                 if key not in seen:
                     seen.add(key)
@@ -370,7 +438,7 @@ def iter_pairs(snap: SiteSnapshot) -> Iterator[tuple[Document, Document]]:
             continue
         for u in j.policy_urls:
             p = by_url.get(norm_url(u))
-            if p is not None and p is not j and not p.is_interpretation:
+            if p is not None and p.url != j.url and not p.is_interpretation:
                 key = (norm_url(p.url), norm_url(j.url))
                 if key not in seen:
                     seen.add(key)

@@ -115,12 +115,14 @@ def date_order(snap: SiteSnapshot, column: str | None = None) -> CheckResult:
     """A document cannot be published before it was written: a `date-order` finding when
     成文日期 is after 发布日期. Only documents showing both dates are examined.
     """
-    docs = [d for d in select_documents(snap, column) if d.written_date and d.publish_date]
-    findings = [Finding("date-order", d.url, office=d.office,
-                        details={"written_date": iso(d.written_date), "publish_date": iso(d.publish_date),
-                                 "title": d.title})
-                for d in docs if d.written_date > d.publish_date]
-    return outcome(findings, len(docs), f"检查文件 {len(docs)} 件，日期颠倒 {len(findings)} 件",
+    findings, checked = [], 0
+    for d in select_documents(snap, column):
+        if d.written_date and d.publish_date:
+            checked += 1
+            if d.written_date > d.publish_date:
+                findings.append(Finding("date-order", d.url, office=d.office, details={
+                    "written_date": iso(d.written_date), "publish_date": iso(d.publish_date), "title": d.title}))
+    return outcome(findings, checked, f"检查文件 {checked} 件，日期颠倒 {len(findings)} 件",
                    empty_note="没有同时标注成文日期和发布日期的文件")
 
 
@@ -139,10 +141,12 @@ def malformed_date(snap: SiteSnapshot, column: str | None = None) -> CheckResult
     Such a field is present but wrong, so `missing-field` does not report it too. Documents
     without any date are not examined; 解读 pages are skipped unless `column` selects them.
     """
-    docs = [d for d in select_documents(snap, column)
-            if d.written_date or d.publish_date or d.malformed_dates]
-    findings = [Finding("malformed-date", d.url, office=d.office,
-                        details={"field": name, "raw": raw, "title": d.title})
-                for d in docs for name, raw in d.malformed_dates]
-    return outcome(findings, len(docs), f"检查文件 {len(docs)} 件，日期无法识别 {len(findings)} 处",
+    findings, checked = [], 0
+    for d in select_documents(snap, column):
+        if d.written_date or d.publish_date or d.malformed_dates:
+            checked += 1
+            findings += [Finding("malformed-date", d.url, office=d.office,
+                                 details={"field": name, "raw": raw, "title": d.title})
+                         for name, raw in d.malformed_dates]
+    return outcome(findings, checked, f"检查文件 {checked} 件，日期无法识别 {len(findings)} 处",
                    empty_note="没有标注日期的文件")

@@ -7,7 +7,7 @@ from zwgk.vocab import norm_text
 from ..model import CheckResult, Document, Finding, SiteSnapshot
 from ..registry import check
 from ..workdays import working_days_between
-from ._select import iso, iter_pairs, norm_url, office_root, outcome, select_columns, select_documents, to_date
+from ._select import iso, iter_pairs, named_documents, norm_url, office_root, outcome, select_columns, select_documents, to_date
 
 # forms other than plain text, and words in a 解读 page's title that show them
 _RICH_FORMS = {"图解": ("图解", "一图读懂", "一图看懂", "图说", "长图", "漫画", "动漫"),
@@ -89,7 +89,8 @@ def interpretation_without_backlink(snap: SiteSnapshot) -> CheckResult:
     One `interpretation-without-backlink` finding per (解读, policy). Linked 解读 pages that
     were not crawled cannot be judged: needs_review when that is all there is.
     """
-    by_url = {norm_url(d.url): d for d in snap.documents}
+    by_url = named_documents(snap.documents, {norm_url(u) for p in snap.documents if not p.is_interpretation
+                                              for u in p.interpretation_urls})
     findings, checked, unseen = [], 0, 0
     for p in snap.documents:
         if p.is_interpretation:

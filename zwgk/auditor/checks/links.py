@@ -147,16 +147,38 @@ def titles_agree(listed: str, title: str) -> bool:
     return len(x & y) / min(len(x), len(y)) >= 0.5
 
 
+# documents whose titles are held at a time while list entries are compared with them
+TITLE_BATCH = 20000
+
+
 def _mismatched_entries(snap: SiteSnapshot) -> list[Finding]:
-    by_url = {norm_url(d.url): d for d in snap.documents if d.title}
+    """Entries whose list title and page title disagree, in list order. A large site's documents
+    are taken TITLE_BATCH at a time, each batch's titles held while every entry is looked up."""
+    hits = []
+    batch: dict[str, str] = {}
+
+    def compare() -> None:
+        for i, col in enumerate(snap.columns):
+            for k, e in enumerate(col.entries):
+                title = batch.get(norm_url(e.url))
+                if title is not None and not titles_agree(e.title, title):
+                    hits.append((i, k, title))
+        batch.clear()
+
+    whole = isinstance(snap.documents, (tuple, list))
+    for d in snap.documents:
+        if d.title:
+            batch[norm_url(d.url)] = d.title
+            if not whole and len(batch) >= TITLE_BATCH:
+                compare()
+    compare()
     out = []
-    for col in snap.columns:
-        for e in col.entries:
-            doc = by_url.get(norm_url(e.url))
-            if doc and not titles_agree(e.title, doc.title):
-                out.append(Finding("wrong-link", e.url, col.url, col.office,
-                                   {"error": f"列表标题与打开的页面不符（页面标题：{doc.title}）", "link_text": e.title,
-                                    "link_kind": "站内", "source_title": col.name}))
+    for i, k, title in sorted(hits, key=lambda h: h[:2]):
+        col = snap.columns[i]
+        e = col.entries[k]
+        out.append(Finding("wrong-link", e.url, col.url, col.office,
+                           {"error": f"列表标题与打开的页面不符（页面标题：{title}）", "link_text": e.title,
+                            "link_kind": "站内", "source_title": col.name}))
     return out
 
 

@@ -8,7 +8,7 @@ from zwgk.formats.pii import KINDS
 
 from ..model import CheckResult, Finding, SiteSnapshot
 from ..registry import check
-from ._select import doc_matches
+from ._select import doc_matches, matching
 
 SURE = "确定泄露"
 REVIEW = "需人工核实"
@@ -43,7 +43,7 @@ def personal_info(snap: SiteSnapshot, column: str | None = None,
     for k in wanted:
         if k not in KINDS:
             raise ValueError(f"未知的个人信息类型 {k!r}；可用：{'、'.join(KINDS)}")
-    docs = [d for d in snap.documents if doc_matches(d, column)]
+    docs = matching(snap.documents, lambda d: doc_matches(d, column))
     findings, sure = [], False
     for d in docs:
         groups: dict[tuple, list] = {}

@@ -159,13 +159,15 @@ def validity_conflict(snap: SiteSnapshot, column: str | None = None) -> CheckRes
     a negation (未废止), a condition (如与上级规定不一致…失效), a date still to come. Only
     documents marked 有效 are examined; 解读 pages are skipped unless `column` selects them.
     """
-    docs = [d for d in select_documents(snap, column) if d.validity == "有效"]
-    findings = []
-    for d in docs:
+    findings, checked = [], 0
+    for d in select_documents(snap, column):
+        if d.validity != "有效":
+            continue
+        checked += 1
         hit = conflict(d, snap.as_of)
         if hit:
             evidence, reason = hit
             findings.append(Finding("validity-conflict", d.url, office=d.office, details={
                 "title": d.title, "validity": d.validity, "evidence": evidence, "reason": reason}))
-    return outcome(findings, len(docs), f"检查标注有效的文件 {len(docs)} 件，与页面内容矛盾 {len(findings)} 件",
+    return outcome(findings, checked, f"检查标注有效的文件 {checked} 件，与页面内容矛盾 {len(findings)} 件",
                    empty_note="没有标注有效的文件")
