@@ -11,8 +11,10 @@ def _rows(n: int, keys: int):
     return [(i, f"k{i % keys}", "标题" * (i % 7)) for i in range(n)]
 
 
+@pytest.mark.parametrize("keep", [0, 10**6])  # read from the file each pass / the last part kept decoded
 @pytest.mark.parametrize("n,keys,chunk", [(0, 1, 4), (1, 1, 4), (37, 3, 4), (1000, 250, 8), (600, 1, 512)])
-def test_rows_come_back_in_order_and_by_key(n, keys, chunk):
+def test_rows_come_back_in_order_and_by_key(n, keys, chunk, keep, monkeypatch):
+    monkeypatch.setattr(spill, "KEEP_DECODED", keep)
     s = Spill(list, tuple, chunk=chunk)
     rows = _rows(n, keys)
     for r in rows:
@@ -28,7 +30,9 @@ def test_rows_come_back_in_order_and_by_key(n, keys, chunk):
     assert list(got + ((-1, "x", ""),)) == rows + [(-1, "x", "")]
 
 
-def test_two_passes_in_step_do_not_disturb_each_other():
+@pytest.mark.parametrize("keep", [0, 10**6])
+def test_two_passes_in_step_do_not_disturb_each_other(keep, monkeypatch):
+    monkeypatch.setattr(spill, "KEEP_DECODED", keep)
     s = Spill(list, tuple, chunk=3)
     for r in _rows(20, 2):
         s.add(r[1], r)
@@ -74,3 +78,19 @@ def test_a_document_with_every_field_comes_back_equal():
     assert all(getattr(d, f.name) not in (None, (), 0, "") for f in fields(am.Document) if f.name != "is_interpretation")
     assert _unpack(_pack(d)) == d
     assert list(spill_documents([d, d]).part("县财政局")) == [d, d]
+
+
+def test_one_part_is_kept_decoded_at_a_time(monkeypatch):
+    monkeypatch.setattr(spill, "KEEP_DECODED", 100)
+    decoded = []
+    s = Spill(list, lambda r: decoded.append(r) or tuple(r), chunk=8)
+    for r in _rows(300, 3):
+        s.add(r[1], r)
+    got = s.done()
+    a, b = got.part("k0"), got.part("k1")
+    list(a), list(a), list(a + ((0, "x", ""),))
+    assert len(decoded) == 100  # read once while it is the part kept
+    list(b), list(a)
+    assert len(decoded) == 300  # another part read in between: read again
+    list(got), list(got)
+    assert len(decoded) == 900  # 300 rows: more than are kept, read at each pass

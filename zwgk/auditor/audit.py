@@ -77,6 +77,9 @@ def evaluate(snap: SiteSnapshot, checklist, baseline=None, verdicts=(), partial=
     deduction = is_deduction(scoring)
     pass_mark = scoring.get("pass_mark")
 
+    others = list(baseline.iter_indicators()) if baseline is not None and baseline.id != checklist.id else []
+    ev.prepare([*checklist.iter_indicators(), *others])
+
     def walk(node, level):
         if getattr(node, "children", None):
             kids = [walk(ch, level + 1) for ch in node.children]

@@ -32,11 +32,14 @@ def coverage(snap: SiteSnapshot, expected: dict[str, dict] | None = None, max_li
     """results.json `coverage`: per column and in total. `expected`: column url → {records, pages}
     as its list pages stated them."""
     expected = expected or {}
-    # the listed URLs fetched as documents, as the entries' own strings (a large site's documents
-    # are read back from a file: their URLs are not kept)
-    listed = {e.url: e.url for c in snap.columns for e in c.entries}
-    fetched = {listed[d.url] for d in snap.documents if d.url in listed}
-    del listed
+    if snap.unfetched is not None and snap.listed_urls is not None:  # as the snapshot read from the store found them
+        unfetched = snap.unfetched
+
+        def is_fetched(url: str) -> bool:
+            return url not in unfetched
+    else:
+        listed = {e.url for c in snap.columns for e in c.entries}
+        is_fetched = {d.url for d in snap.documents if d.url in listed}.__contains__
     # a snapshot read from the store holds the targets of the entries not fetched among the few it
     # keeps one by one (auditor/snapshot.py _held), not every working link
     targets = {t.url: t for t in snap.links}
@@ -46,10 +49,10 @@ def coverage(snap: SiteSnapshot, expected: dict[str, dict] | None = None, max_li
         urls = list(dict.fromkeys(e.url for e in c.entries))
         if not urls and not c.read_error and c.url not in expected:
             continue
-        got = [u for u in urls if u in fetched]
+        got = [u for u in urls if is_fetched(u)]
         missing, counted = [], set()
         for e in c.entries:
-            if e.url in fetched or e.url in counted:
+            if is_fetched(e.url) or e.url in counted:
                 continue
             counted.add(e.url)
             t = targets.get(e.url)
@@ -62,18 +65,24 @@ def coverage(snap: SiteSnapshot, expected: dict[str, dict] | None = None, max_li
                         "list_pages": c.list_pages, "read_error": c.read_error,
                         "complete": not missing and not c.read_error and (records is None or len(urls) >= records),
                         "not_fetched": missing[:max_listed], "not_fetched_count": len(missing)})
-        seen_all.update(urls)
+        if snap.listed_urls is None:
+            seen_all.update(urls)
         missing_all += missing
-    fetched_all = sum(1 for u in seen_all if u in fetched)
+    if snap.listed_urls is None:
+        listed_all = len(seen_all)
+        fetched_all = sum(1 for u in seen_all if is_fetched(u))
+    else:  # counted as the snapshot was read: a large site's listed URLs are not held
+        listed_all = snap.listed_urls
+        fetched_all = listed_all - len(snap.unfetched or ())
     reasons: dict[str, int] = {}
     for m in {m["url"]: m for m in missing_all}.values():
         key = m["reason"].split("：", 1)[0]
         reasons[key] = reasons.get(key, 0) + 1
     short = [c for c in columns if c["records_expected"] is not None and c["entries"] < c["records_expected"]]
     return {
-        "entries": len(seen_all), "documents": fetched_all,
-        "share": round(fetched_all / len(seen_all), 4) if seen_all else None,
-        "not_fetched": len(seen_all) - fetched_all, "reasons": reasons,
+        "entries": listed_all, "documents": fetched_all,
+        "share": round(fetched_all / listed_all, 4) if listed_all else None,
+        "not_fetched": listed_all - fetched_all, "reasons": reasons,
         "columns_unread": sum(1 for c in columns if c["read_error"]),
         "columns_short": [{"url": c["url"], "name": c["name"], "entries": c["entries"],
                            "records_expected": c["records_expected"]} for c in short],

@@ -122,6 +122,7 @@ class Column:
     kind: str | None              # normalised class (auditor/columns.py), None = unknown
     office: str | None            # 评估对象 owning it, None = the portal
     parent_url: str | None
+    # a tuple, or for a large crawl a re-iterable sequence read back from a file (see documents)
     entries: tuple[ColumnEntry, ...] = ()
     list_pages: int = 1           # how many list pages were walked
     has_children: bool = False    # a parent column whose content sits in sub-columns
@@ -220,6 +221,13 @@ class SiteSnapshot:
     # or the coverage account looks at one by one — not ok, redirected, an external page read, an
     # entry's target not fetched as a document — and counts the rest here
     link_counts: tuple[tuple[str, str, int], ...] | None = None
+    # the URLs the columns list that were not fetched as documents (auditor/snapshot.py works them
+    # out as it reads); None: coverage.py works them out from `documents`
+    unfetched: frozenset[str] | None = field(default=None, repr=False, hash=False, compare=False)
+    listed_urls: int | None = None   # how many distinct URLs the columns list (None: count `columns`)
+    # the documents' URLs no column lists (reached from a 解读's 原文 link, a search …); None: work
+    # them out from `columns`
+    unlisted: frozenset[str] | None = field(default=None, repr=False, hash=False, compare=False)
 
     def link_count(self, kinds=None, state: str | None = None) -> int:
         """How many checked link targets are of `kinds` (all when None) and in `state` (any when None)."""

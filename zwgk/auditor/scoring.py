@@ -236,6 +236,19 @@ class Evaluator:
                 names.append(match_office(v.office, self.known))
         return [row(n, _verdict_for(per_office, n, self.portal_office, exact=True) or general) for n in names]
 
+    def prepare(self, indicators) -> None:
+        """Run the 评估对象-scope checks of `indicators` one 评估对象 after another, ahead of
+        leaf(), which then finds them in the cache. A large crawl's documents are read back from a
+        file at each pass (auditor/spill.py) and one 评估对象's part stays decoded while its checks
+        run in a row; in indicator order every check would decode every part again. The results
+        are the same whichever order the checks run in."""
+        plans = [(ind, registry.get(ind.check)) for ind in indicators if ind.check and not ind.manual]
+        for office in self.views:
+            name = self.names[office] if office else None
+            for ind, spec in plans:
+                if spec.scope != "site" and ind.applies(name, self.portal_office):
+                    self._run(spec, ind.call_params, office, False, fallback=not ind.applies_to.all)
+
     def _checked_results(self, ind) -> tuple[list[dict], list[tuple]]:
         spec = registry.get(ind.check)
         site_wide = spec.scope == "site"

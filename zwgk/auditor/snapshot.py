@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import suppress
 from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import date, datetime
 from functools import lru_cache
 
-from sqlalchemy import JSON, Text, func, or_, select, type_coerce
+from sqlalchemy import JSON, Text, bindparam, column, func, or_, select, table, text, type_coerce
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from zwgk.formats import landing
@@ -86,18 +88,17 @@ def _document_columns(session: Session) -> list:
     return [type_coerce(c, Text).label(c.name) if c.name in _JSON_COLUMNS else c for c in m.Document.__table__.c]
 
 
-def _document(d, pool=lambda s: s, listed_in: dict | None = None, interpretations: set = frozenset()) -> am.Document:
-    """A document from its row of the document table, filed under the column it belongs to
-    (_settle_lists' `listed_in`) when a list shows it."""
+def _document(d, pool=lambda s: s, c: am.Column | None = None, in_interpretations: bool = False) -> am.Document:
+    """A document from its row of the document table, filed under the column `c` it belongs to
+    (_settle_lists) when a list shows it; `in_interpretations`: a 解读 column lists it."""
     links = _json(d.interpretation_links) or []
     reasons = _json(d.reasons)
     reasons = reasons if isinstance(reasons, dict) else {}
-    c = listed_in.get(d.url) if listed_in else None
     if c is None:
         column, kind, office, interpretation = pool(d.column), pool(d.column_kind), pool(d.office), bool(d.is_interpretation)
     else:
         column, kind, office = c.name, c.kind, c.office
-        interpretation = bool(d.is_interpretation) or d.url in interpretations
+        interpretation = bool(d.is_interpretation) or in_interpretations
     return am.Document(
         url=pool(d.url), title=pool(d.title), doc_number=d.doc_number, written_date=pool(d.written_date),
         publish_date=pool(d.publish_date), validity=pool(d.validity), index_no=d.index_no, publisher=pool(d.publisher),
@@ -114,10 +115,11 @@ def _document(d, pool=lambda s: s, listed_in: dict | None = None, interpretation
     )
 
 
-# Above this many documents the snapshot keeps them in a temporary file (auditor/spill.py) and
-# reads them back for each check that passes over them: the audit's memory stops growing with the
-# site, at the cost of decoding them again (docs/benchmarks.md). ZWGK_AUDIT_SPILL_ABOVE sets it.
-SPILL_ABOVE = 50000
+# Above this many documents the snapshot keeps them and the list entries in temporary files
+# (auditor/spill.py), read back for each check that passes over them, and settles which column
+# a listed URL belongs to in the database (_settle_in_store): the audit's memory hardly grows with
+# the site, at the cost of decoding them again (docs/benchmarks.md). ZWGK_AUDIT_SPILL_ABOVE sets it.
+SPILL_ABOVE = 20000
 
 
 def spill_above() -> int:
@@ -183,6 +185,16 @@ def _ancestors(c: am.Column, by_url: dict) -> list[str]:
     return out
 
 
+def _all_ancestors(columns) -> dict[str, list[str]]:
+    by_url = {c.url: c for c in columns}
+    return {c.url: _ancestors(c, by_url) for c in columns}
+
+
+def _ranks(columns, ancestors: dict) -> dict[str, tuple]:
+    # which of the columns listing a URL it belongs to: lowest first (see _settle_lists)
+    return {c.url: (not _specific(c), -len(ancestors[c.url]), c.url) for c in columns}
+
+
 def _settle_lists(columns: tuple) -> tuple[tuple, dict, set]:
     """(columns, {document url: the column it belongs to}, {urls listed in a 解读 column}).
 
@@ -191,8 +203,7 @@ def _settle_lists(columns: tuple) -> tuple[tuple, dict, set]:
     reached it from first (a 解读's 原文 link, an overview page's preview box, a sibling's list).
     An entry a parent column shows that one of its sub-columns lists too is a preview of the
     sub-column (an overview page's 最新 box), not the parent's own."""
-    by_url = {c.url: c for c in columns}
-    ancestors = {c.url: _ancestors(c, by_url) for c in columns}
+    ancestors = _all_ancestors(columns)
     below: set[tuple[str, str]] = {(a, e.url) for c in columns for e in c.entries for a in ancestors[c.url]}
     columns = tuple(c if not c.has_children else replace(c, entries=tuple(e for e in c.entries
                                                                          if (c.url, e.url) not in below))
@@ -200,7 +211,7 @@ def _settle_lists(columns: tuple) -> tuple[tuple, dict, set]:
     del below
     listed_in: dict[str, am.Column] = {}
     interpretations: set[str] = set()
-    rank = {c.url: (not _specific(c), -len(ancestors[c.url]), c.url) for c in columns}
+    rank = _ranks(columns, ancestors)
     for c in columns:
         for e in c.entries:
             best = listed_in.get(e.url)
@@ -209,6 +220,74 @@ def _settle_lists(columns: tuple) -> tuple[tuple, dict, set]:
             if c.kind == "interpretation":
                 interpretations.add(e.url)
     return columns, listed_in, interpretations
+
+
+# The same rule for a crawl too large to hold its list entries (spill): temporary tables of the
+# crawl's entries and of its columns' ranks and ancestors, dropped when the snapshot is read
+_TEMP = ("zwgk_settle_entries", "zwgk_settle_columns", "zwgk_settle_below", "zwgk_settled")
+
+
+def _drop_temp(conn) -> None:
+    for name in _TEMP:
+        conn.execute(text(f"DROP TABLE IF EXISTS {name}"))
+
+
+def _settle_in_store(session: Session, crawl_id: int, columns: tuple) -> tuple[list, set[int]]:
+    """_settle_lists in the database, for a crawl whose entries are not held: (the columns in
+    rank order — the best column for a URL is the lowest —, the ids of the entries a parent
+    column shows as a preview of a column below it). Leaves the temporary table zwgk_settled:
+    each listed URL with the rank of its column and whether a 解读 column lists it."""
+    ancestors = _all_ancestors(columns)
+    rank = _ranks(columns, ancestors)
+    ranked = sorted(columns, key=lambda c: rank[c.url])
+    conn = session.connection()
+    _drop_temp(conn)
+    cid = int(crawl_id)  # written into the statement: PostgreSQL binds no parameter in CREATE TABLE … AS
+    conn.execute(text("CREATE TEMP TABLE zwgk_settle_entries AS SELECT id, column_url, url FROM column_entry "
+                      f"WHERE crawl_id = {cid}"))
+    conn.execute(text("CREATE INDEX zwgk_settle_entries_url ON zwgk_settle_entries (url, column_url)"))
+    conn.execute(text("CREATE TEMP TABLE zwgk_settle_columns (url TEXT NOT NULL, rank INTEGER NOT NULL, "
+                      "interp INTEGER NOT NULL, parent INTEGER NOT NULL)"))
+    if ranked:
+        conn.execute(text("INSERT INTO zwgk_settle_columns VALUES (:url, :rank, :interp, :parent)"), [
+            {"url": c.url, "rank": i, "interp": int(c.kind == "interpretation"), "parent": int(c.has_children)}
+            for i, c in enumerate(ranked)])
+    conn.execute(text("CREATE TEMP TABLE zwgk_settle_below (col TEXT NOT NULL, anc TEXT NOT NULL)"))
+    below = [{"col": c, "anc": a} for c, above in ancestors.items() for a in above]
+    if below:
+        conn.execute(text("INSERT INTO zwgk_settle_below VALUES (:col, :anc)"), below)
+    # an entry of a parent column that a column below it lists too: the parent's preview box
+    previews = set(conn.execute(text(
+        "SELECT DISTINCT e.id FROM zwgk_settle_entries e "
+        "JOIN zwgk_settle_columns p ON p.url = e.column_url AND p.parent = 1 "
+        "JOIN zwgk_settle_below b ON b.anc = e.column_url "
+        "JOIN zwgk_settle_entries e2 ON e2.url = e.url AND e2.column_url = b.col")).scalars())
+    for chunk in in_chunks(sorted(previews)):
+        conn.execute(text("DELETE FROM zwgk_settle_entries WHERE id IN :ids").bindparams(
+            bindparam("ids", expanding=True)), {"ids": chunk})
+    conn.execute(text("CREATE TEMP TABLE zwgk_settled AS SELECT e.url AS url, min(c.rank) AS rank, "
+                      "max(c.interp) AS interp FROM zwgk_settle_entries e "
+                      "JOIN zwgk_settle_columns c ON c.url = e.column_url GROUP BY e.url"))
+    conn.execute(text("CREATE UNIQUE INDEX zwgk_settled_url ON zwgk_settled (url)"))
+    return ranked, previews
+
+
+def _unfetched_in_store(session: Session, crawl_id: int) -> set[str]:
+    """The listed URLs (zwgk_settled) no document was fetched from."""
+    return set(session.connection().execute(text(
+        "SELECT s.url FROM zwgk_settled s WHERE s.url NOT IN "
+        "(SELECT d.url FROM document d WHERE d.crawl_id = :cid)"), {"cid": crawl_id}).scalars())
+
+
+_SETTLED = table("zwgk_settled", column("url"), column("rank"), column("interp"))
+
+
+def _pack_entry(e) -> tuple:
+    return (e.url, e.title, e.date and e.date.toordinal())
+
+
+def _unpack_entry(r: tuple) -> am.ColumnEntry:
+    return am.ColumnEntry(r[0], r[1], r[2] and _day(r[2]))
 
 
 # What the checks read of the links (auditor/checks): links.py reports every page on which a
@@ -265,11 +344,10 @@ def _held(t, unread: set[str]) -> bool:
     return t.state != "ok" or bool(t.redirects) or t.landing is not None or t.url in unread
 
 
-def _links(session: Session, crawl_id: int, columns, fetched: set, pool) -> tuple[tuple, tuple]:
+def _links(session: Session, crawl_id: int, unread: set, pool) -> tuple[tuple, tuple]:
     """The link targets held one by one (_held), in the order they were stored, and the
     (kind, state, count) of all of them: a site's hundreds of thousands of working links are
-    counted, not kept. `fetched`: the listed URLs fetched as documents."""
-    unread = {e.url for c in columns for e in c.entries if e.url not in fetched}
+    counted, not kept. `unread`: the listed URLs not fetched as documents."""
     T = m.LinkTarget.__table__.c
     counts: Counter = Counter()
     held = []
@@ -305,41 +383,77 @@ def load_snapshot(session: Session, crawl_id: int, as_of: date, spill: int | Non
         .where(P.crawl_id == crawl_id, or_(P.kind.in_(FRONT_KINDS), func.length(P.text) > 0)).order_by(P.id)))
     home = next((p for p in page_objs if p.kind == "home"), None)
 
-    entries = defaultdict(list)
     E = m.ColumnEntry.__table__.c
-    for e in session.execute(select(E.column_url, E.url, E.title, E.date).where(E.crawl_id == crawl_id)
-                             .order_by(E.id)):
-        entries[e.column_url].append(am.ColumnEntry(pool(e.url), pool(e.title), pool(e.date)))
+    D = m.Document.__table__.c
     columns = tuple(
         am.Column(url=c.url, name=c.name, kind=c.kind, office=c.office, parent_url=c.parent_url,
-                  entries=tuple(entries.get(c.url, ())), list_pages=c.list_pages, has_children=c.has_children,
-                  read_error=c.read_error, content_chars=c.content_chars or 0)
+                  list_pages=c.list_pages, has_children=c.has_children, read_error=c.read_error,
+                  content_chars=c.content_chars or 0)
         for c in session.scalars(select(m.SiteColumn).where(m.SiteColumn.crawl_id == crawl_id)
                                  .order_by(m.SiteColumn.id)))
-    del entries
-    columns, listed_in, interpretations = _settle_lists(columns)
-    D = m.Document.__table__.c
     count = session.scalar(select(func.count()).select_from(m.Document).where(D.crawl_id == crawl_id)) or 0
-    # a large crawl's documents go to a temporary file (SPILL_ABOVE); they are not kept, so their
-    # strings are not pooled, and the listed URLs fetched are noted as the entries' own strings
-    spill = Spill(_pack, _unpack) if count > (spill_above() if spill is None else spill) else None
-    kept, fetched, office_names = [], set(), set()
-    for row in session.execute(streamed(select(*_document_columns(session)).where(D.crawl_id == crawl_id)
-                                        .order_by(D.id))):
-        d = _document(row, pool if spill is None else _same, listed_in, interpretations)
-        listed = pool.get(d.url)
-        if listed is not None:
-            fetched.add(listed)
-        if d.office:
-            office_names.add(d.office)
-        if spill is None:
-            kept.append(d)
+    large = count > (spill_above() if spill is None else spill)
+    office_names: set[str] = set()
+    unlisted: set[str] = set()
+    try:
+        if not large:
+            entries = defaultdict(list)
+            for e in session.execute(select(E.column_url, E.url, E.title, E.date).where(E.crawl_id == crawl_id)
+                                     .order_by(E.id)):
+                entries[e.column_url].append(am.ColumnEntry(pool(e.url), pool(e.title), pool(e.date)))
+            columns, listed_in, interpretations = _settle_lists(
+                tuple(replace(c, entries=tuple(entries.get(c.url, ()))) for c in columns))
+            del entries
+            kept, fetched = [], set()
+            for row in session.execute(streamed(select(*_document_columns(session)).where(D.crawl_id == crawl_id)
+                                                .order_by(D.id))):
+                c = listed_in.get(row.url)
+                d = _document(row, pool, c, row.url in interpretations)
+                fetched.add(d.url)
+                if c is None:
+                    unlisted.add(d.url)
+                if d.office:
+                    office_names.add(d.office)
+                kept.append(d)
+            documents = tuple(kept)
+            del listed_in, interpretations, kept
+            listed = {e.url for c in columns for e in c.entries}
+            unread, listed_urls = {u for u in listed if u not in fetched}, len(listed)
+            del fetched, listed
         else:
-            spill.add(d.office, d)
-    documents = tuple(kept) if spill is None else spill.done()
-    del listed_in, interpretations, kept
-    links, link_counts = _links(session, crawl_id, columns, fetched, pool)
-    del fetched
+            # a large crawl (SPILL_ABOVE): its entries and documents go to temporary files and are
+            # read back for each pass; which column a listed URL belongs to is settled in the
+            # database (_settle_in_store); nothing read here is pooled, for nothing is kept
+            ranked, previews = _settle_in_store(session, crawl_id, columns)
+            spilled = Spill(_pack_entry, _unpack_entry)
+            for e in session.execute(streamed(select(E.id, E.column_url, E.url, E.title, E.date)
+                                              .where(E.crawl_id == crawl_id).order_by(E.id))):
+                if e.id not in previews:
+                    spilled.add(e.column_url, e)
+            entry_rows = spilled.done()
+            columns = tuple(replace(c, entries=entry_rows.part(c.url)) for c in columns)
+            docs = Spill(_pack, _unpack)
+            q = (select(*_document_columns(session), _SETTLED.c.rank, _SETTLED.c.interp)
+                 .select_from(m.Document.__table__.outerjoin(_SETTLED, _SETTLED.c.url == D.url))
+                 .where(D.crawl_id == crawl_id).order_by(D.id))
+            for row in session.execute(streamed(q)):
+                d = _document(row, _same, None if row.rank is None else ranked[row.rank], bool(row.interp))
+                if row.rank is None:
+                    unlisted.add(d.url)
+                if d.office:
+                    office_names.add(d.office)
+                docs.add(d.office, d)
+            documents = docs.done()
+            unread = _unfetched_in_store(session, crawl_id)
+            listed_urls = session.connection().execute(text("SELECT count(*) FROM zwgk_settled")).scalar()
+    except BaseException:
+        if large:  # a database error may have ended the transaction: the original error is the one to tell
+            with suppress(SQLAlchemyError):
+                _drop_temp(session.connection())
+        raise
+    if large:
+        _drop_temp(session.connection())
+    links, link_counts = _links(session, crawl_id, unread, pool)
     fronts = {norm_url(p.url) for p in page_objs if p.kind in FRONT_KINDS}
     fronts |= {norm_url(u) for u in (crawl.start_url, crawl.homepage_url) if u}
     occurrences = _occurrences(session, crawl_id, links, fronts, pool)
@@ -360,5 +474,6 @@ def load_snapshot(session: Session, crawl_id: int, as_of: date, spill: int | Non
         site_url=crawl.start_url, homepage_url=crawl.homepage_url, crawl_id=crawl.id,
         crawled_at=crawl.started_at, as_of=as_of, homepage=home, pages=page_objs, documents=documents,
         columns=columns, links=links, occurrences=occurrences, offices=offices, facts=facts, messages=messages,
-        link_counts=link_counts,
+        link_counts=link_counts, unfetched=frozenset(unread), listed_urls=listed_urls,
+        unlisted=frozenset(unlisted),
     ) if site is not None else None

@@ -25,6 +25,21 @@ CHUNK = 512
 BUFFERED = 8 * CHUNK
 
 
+# a part of at most this many rows, once read whole, stays decoded until another part is read:
+# the evaluator runs one 评估对象's checks one after another (auditor/scoring.py Evaluator.prepare),
+# so its documents are decoded once, not once per check (some 25 MiB of documents at most)
+KEEP_DECODED = 25000
+
+
+class _Kept:
+    """The one part kept decoded, shared by every Rows of a spill file."""
+
+    __slots__ = ("chunks", "rows")
+
+    def __init__(self):
+        self.chunks, self.rows = None, ()
+
+
 class SpillError(RuntimeError):
     """The temporary file could not be written (a full disk): the audit stops, nothing is judged."""
 
@@ -34,19 +49,30 @@ class Rows:
     Iterating twice gives equal (not identical) objects; `part(key)` is the rows written under
     `key`, in the same order; `rows + tuple` reads the tuple after the rows."""
 
-    __slots__ = ("_file", "_chunks", "_count", "_decode", "_extra", "_parts")
+    __slots__ = ("_file", "_chunks", "_count", "_decode", "_extra", "_parts", "_kept")
 
     def __init__(self, file, chunks: tuple, count: int, decode: Callable, extra: tuple = (),
-                 parts: dict | None = None):
+                 parts: dict | None = None, kept: _Kept | None = None):
         self._file, self._chunks, self._count, self._decode = file, chunks, count, decode
-        self._extra, self._parts = extra, parts or {}
+        self._extra, self._parts, self._kept = extra, parts or {}, kept or _Kept()
 
-    def __iter__(self) -> Iterator:
+    def _read(self) -> Iterator:
         decode, fd = self._decode, self._file.fileno()
         for offset, size in self._chunks:
             # pread: two iterations in step (a generator inside a loop) share no file position
             for row in marshal.loads(zlib.decompress(os.pread(fd, size, offset))):
                 yield decode(row)
+
+    def __iter__(self) -> Iterator:
+        if 0 < self._count <= KEEP_DECODED:
+            kept = self._kept
+            if kept.chunks is not self._chunks:
+                kept.chunks, kept.rows = None, ()  # the part kept before goes first
+                kept.rows = tuple(self._read())
+                kept.chunks = self._chunks
+            yield from kept.rows  # this pass holds them, whatever another pass keeps meanwhile
+        else:
+            yield from self._read()
         yield from self._extra
 
     def __len__(self) -> int:
@@ -57,12 +83,12 @@ class Rows:
 
     def __add__(self, other: Iterable) -> "Rows":
         extra = tuple(other)
-        return Rows(self._file, self._chunks, self._count, self._decode, self._extra + extra)
+        return Rows(self._file, self._chunks, self._count, self._decode, self._extra + extra, kept=self._kept)
 
     def part(self, key: Hashable) -> "Rows":
         """The rows written under `key` (none: an empty Rows)."""
         got = self._parts.get(key)
-        return got if got is not None else Rows(self._file, (), 0, self._decode)
+        return got if got is not None else Rows(self._file, (), 0, self._decode, kept=self._kept)
 
     def __repr__(self) -> str:
         return f"<Rows {len(self)} in {len(self._chunks)} chunks>"
@@ -73,7 +99,10 @@ class Spill:
 
     def __init__(self, encode: Callable, decode: Callable, chunk: int = CHUNK, directory: str | None = None):
         self.encode, self.decode, self.chunk = encode, decode, chunk
-        self.file = tempfile.TemporaryFile(prefix="zwgk-audit-", dir=directory)
+        try:
+            self.file = tempfile.TemporaryFile(prefix="zwgk-audit-", dir=directory)
+        except OSError as e:
+            raise SpillError(f"无法创建审计临时文件（{tempfile.gettempdir()}）：{e.strerror or e}") from e
         self.end = 0
         self.count = 0
         self.all: list = []
@@ -123,7 +152,9 @@ class Spill:
         for key, buf in self.buffers.items():
             if buf:
                 self.chunks.setdefault(key, []).append(self._write(buf))
-        parts = {key: Rows(self.file, tuple(self.chunks.get(key, ())), n, self.decode) for key, n in self.counts.items()}
-        rows = Rows(self.file, tuple(self.all_chunks), self.count, self.decode, parts=parts)
+        kept = _Kept()
+        parts = {key: Rows(self.file, tuple(self.chunks.get(key, ())), n, self.decode, kept=kept)
+                 for key, n in self.counts.items()}
+        rows = Rows(self.file, tuple(self.all_chunks), self.count, self.decode, parts=parts, kept=kept)
         self.all, self.buffers = [], {}
         return rows

@@ -172,11 +172,21 @@ def documents_by_column(snap: SiteSnapshot) -> DocIndex:
     adds to a column's entries. Built once per snapshot part (memo: shared between calls, not
     to be changed); a listed document is its entry, so the index stays small on any site."""
     def build() -> DocIndex:
+        whole = snap.whole or snap
+        unlisted = whole.unlisted
+        if unlisted is None:  # a snapshot not read from the store: every URL its columns list
+            unlisted = frozenset(d.url for d in snap.documents) - {e.url for c in whole.columns for e in c.entries}
+        # a document a list shows is filed under that list's column (auditor/snapshot.py): one of
+        # its entries. Of the others, those whose URL a column of their name lists but for a
+        # #fragment or spaces are its entries too (norm_url): those columns' URLs are read
+        candidates = [d for d in snap.documents if d.url in unlisted]
+        keys = {(d.column, d.office) for d in candidates}
         listed: dict[tuple, set] = {}
         for c in snap.columns:
-            listed.setdefault((c.name, c.office), set()).update(norm_url(e.url) for e in c.entries)
+            if (c.name, c.office) in keys:
+                listed.setdefault((c.name, c.office), set()).update(norm_url(e.url) for e in c.entries)
         index: DocIndex = {}
-        for d in snap.documents:
+        for d in candidates:
             key = (d.column, d.office)
             if norm_url(d.url) not in listed.get(key, ()):
                 index.setdefault(key, []).append(d)

@@ -148,7 +148,7 @@ def titles_agree(listed: str, title: str) -> bool:
 
 
 # documents whose titles are held at a time while list entries are compared with them
-TITLE_BATCH = 20000
+TITLE_BATCH = 50000
 
 
 def _mismatched_entries(snap: SiteSnapshot) -> list[Finding]:
@@ -162,7 +162,7 @@ def _mismatched_entries(snap: SiteSnapshot) -> list[Finding]:
             for k, e in enumerate(col.entries):
                 title = batch.get(norm_url(e.url))
                 if title is not None and not titles_agree(e.title, title):
-                    hits.append((i, k, title))
+                    hits.append((i, k, e.url, e.title, title))
         batch.clear()
 
     whole = isinstance(snap.documents, (tuple, list))
@@ -173,11 +173,10 @@ def _mismatched_entries(snap: SiteSnapshot) -> list[Finding]:
                 compare()
     compare()
     out = []
-    for i, k, title in sorted(hits, key=lambda h: h[:2]):
+    for i, _, url, listed, title in sorted(hits, key=lambda h: h[:2]):
         col = snap.columns[i]
-        e = col.entries[k]
-        out.append(Finding("wrong-link", e.url, col.url, col.office,
-                           {"error": f"列表标题与打开的页面不符（页面标题：{title}）", "link_text": e.title,
+        out.append(Finding("wrong-link", url, col.url, col.office,
+                           {"error": f"列表标题与打开的页面不符（页面标题：{title}）", "link_text": listed,
                             "link_kind": "站内", "source_title": col.name}))
     return out
 
