@@ -5,7 +5,7 @@ import json
 import os
 from contextlib import suppress
 from collections import Counter, defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -272,13 +272,6 @@ def _settle_in_store(session: Session, crawl_id: int, columns: tuple) -> tuple[l
     return ranked, previews
 
 
-def _unfetched_in_store(session: Session, crawl_id: int) -> set[str]:
-    """The listed URLs (zwgk_settled) no document was fetched from."""
-    return set(session.connection().execute(text(
-        "SELECT s.url FROM zwgk_settled s WHERE s.url NOT IN "
-        "(SELECT d.url FROM document d WHERE d.crawl_id = :cid)"), {"cid": crawl_id}).scalars())
-
-
 _SETTLED = table("zwgk_settled", column("url"), column("rank"), column("interp"))
 
 
@@ -360,13 +353,91 @@ def _links(session: Session, crawl_id: int, unread: set, pool) -> tuple[tuple, t
     return tuple(held), tuple((k, st, n) for (k, st), n in sorted(counts.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))))
 
 
+@dataclass(frozen=True, slots=True)
+class _Lists:
+    """The columns with their entries and the documents filed under them, as one reader gives them."""
+
+    columns: tuple
+    documents: tuple | Rows
+    unfetched: frozenset[str]     # the listed URLs not fetched as documents
+    listed_urls: int              # how many distinct URLs the columns list
+    unlisted: frozenset[str]      # the documents' URLs no column lists
+    offices: frozenset[str]       # the 评估对象 the documents are filed under
+
+
+def _read_small(session: Session, crawl_id: int, columns: tuple, pool) -> _Lists:
+    """Entries and documents held in memory, settled by _settle_lists."""
+    E, D = m.ColumnEntry.__table__.c, m.Document.__table__.c
+    entries = defaultdict(list)
+    for e in session.execute(select(E.column_url, E.url, E.title, E.date).where(E.crawl_id == crawl_id)
+                             .order_by(E.id)):
+        entries[e.column_url].append(am.ColumnEntry(pool(e.url), pool(e.title), pool(e.date)))
+    columns, listed_in, interpretations = _settle_lists(
+        tuple(replace(c, entries=tuple(entries.get(c.url, ()))) for c in columns))
+    del entries
+    documents, fetched, unlisted, offices = [], set(), set(), set()
+    for row in session.execute(streamed(select(*_document_columns(session)).where(D.crawl_id == crawl_id)
+                                        .order_by(D.id))):
+        c = listed_in.get(row.url)
+        d = _document(row, pool, c, row.url in interpretations)
+        documents.append(d)
+        fetched.add(d.url)
+        if c is None:
+            unlisted.add(d.url)
+        if d.office:
+            offices.add(d.office)
+    listed = {e.url for c in columns for e in c.entries}
+    return _Lists(columns, tuple(documents), frozenset(listed - fetched), len(listed), frozenset(unlisted),
+                  frozenset(offices))
+
+
+def _read_large(session: Session, crawl_id: int, columns: tuple) -> _Lists:
+    """Entries and documents written to temporary files (auditor/spill.py) and read back for each
+    pass; which column a listed URL belongs to settled in the database (_settle_in_store). Nothing
+    read here is pooled, for nothing is kept."""
+    E, D = m.ColumnEntry.__table__.c, m.Document.__table__.c
+    try:
+        ranked, previews = _settle_in_store(session, crawl_id, columns)
+        entries = Spill(_pack_entry, _unpack_entry)
+        for e in session.execute(streamed(select(E.id, E.column_url, E.url, E.title, E.date)
+                                          .where(E.crawl_id == crawl_id).order_by(E.id))):
+            if e.id not in previews:
+                entries.add(e.column_url, e)
+        rows = entries.done()
+        columns = tuple(replace(c, entries=rows.part(c.url)) for c in columns)
+        documents = Spill(_pack, _unpack)
+        unlisted, offices = set(), set()
+        for row in session.execute(streamed(
+                select(*_document_columns(session), _SETTLED.c.rank, _SETTLED.c.interp)
+                .select_from(m.Document.__table__.outerjoin(_SETTLED, _SETTLED.c.url == D.url))
+                .where(D.crawl_id == crawl_id).order_by(D.id))):
+            d = _document(row, _same, None if row.rank is None else ranked[row.rank], bool(row.interp))
+            documents.add(d.office, d)
+            if row.rank is None:
+                unlisted.add(d.url)
+            if d.office:
+                offices.add(d.office)
+        conn = session.connection()
+        unfetched = frozenset(conn.execute(text(
+            "SELECT s.url FROM zwgk_settled s WHERE s.url NOT IN "
+            "(SELECT d.url FROM document d WHERE d.crawl_id = :cid)"), {"cid": crawl_id}).scalars())
+        listed_urls = conn.execute(text("SELECT count(*) FROM zwgk_settled")).scalar()
+    except BaseException:
+        # a database error may have ended the transaction: the original error is the one to tell
+        with suppress(SQLAlchemyError):
+            _drop_temp(session.connection())
+        raise
+    _drop_temp(session.connection())
+    return _Lists(columns, documents.done(), unfetched, listed_urls, frozenset(unlisted), frozenset(offices))
+
+
 def _same(s):
     return s
 
 
 def load_snapshot(session: Session, crawl_id: int, as_of: date, spill: int | None = None) -> am.SiteSnapshot:
-    """The crawl as the checks read it. `spill`: keep the documents in a temporary file when
-    there are more than this many (None: spill_above())."""
+    """The crawl as the checks read it. `spill`: read it the large way (_read_large: documents and
+    list entries in temporary files) when it has more documents than this (None: spill_above())."""
     crawl = session.get(m.Crawl, crawl_id)
     if crawl is None:
         raise CrawlNotFound(f"数据库中没有编号为 {crawl_id} 的抓取记录")
@@ -383,77 +454,20 @@ def load_snapshot(session: Session, crawl_id: int, as_of: date, spill: int | Non
         .where(P.crawl_id == crawl_id, or_(P.kind.in_(FRONT_KINDS), func.length(P.text) > 0)).order_by(P.id)))
     home = next((p for p in page_objs if p.kind == "home"), None)
 
-    E = m.ColumnEntry.__table__.c
-    D = m.Document.__table__.c
     columns = tuple(
         am.Column(url=c.url, name=c.name, kind=c.kind, office=c.office, parent_url=c.parent_url,
                   list_pages=c.list_pages, has_children=c.has_children, read_error=c.read_error,
                   content_chars=c.content_chars or 0)
         for c in session.scalars(select(m.SiteColumn).where(m.SiteColumn.crawl_id == crawl_id)
                                  .order_by(m.SiteColumn.id)))
+    D = m.Document.__table__.c
     count = session.scalar(select(func.count()).select_from(m.Document).where(D.crawl_id == crawl_id)) or 0
-    large = count > (spill_above() if spill is None else spill)
-    office_names: set[str] = set()
-    unlisted: set[str] = set()
-    try:
-        if not large:
-            entries = defaultdict(list)
-            for e in session.execute(select(E.column_url, E.url, E.title, E.date).where(E.crawl_id == crawl_id)
-                                     .order_by(E.id)):
-                entries[e.column_url].append(am.ColumnEntry(pool(e.url), pool(e.title), pool(e.date)))
-            columns, listed_in, interpretations = _settle_lists(
-                tuple(replace(c, entries=tuple(entries.get(c.url, ()))) for c in columns))
-            del entries
-            kept, fetched = [], set()
-            for row in session.execute(streamed(select(*_document_columns(session)).where(D.crawl_id == crawl_id)
-                                                .order_by(D.id))):
-                c = listed_in.get(row.url)
-                d = _document(row, pool, c, row.url in interpretations)
-                fetched.add(d.url)
-                if c is None:
-                    unlisted.add(d.url)
-                if d.office:
-                    office_names.add(d.office)
-                kept.append(d)
-            documents = tuple(kept)
-            del listed_in, interpretations, kept
-            listed = {e.url for c in columns for e in c.entries}
-            unread, listed_urls = {u for u in listed if u not in fetched}, len(listed)
-            del fetched, listed
-        else:
-            # a large crawl (SPILL_ABOVE): its entries and documents go to temporary files and are
-            # read back for each pass; which column a listed URL belongs to is settled in the
-            # database (_settle_in_store); nothing read here is pooled, for nothing is kept
-            ranked, previews = _settle_in_store(session, crawl_id, columns)
-            spilled = Spill(_pack_entry, _unpack_entry)
-            for e in session.execute(streamed(select(E.id, E.column_url, E.url, E.title, E.date)
-                                              .where(E.crawl_id == crawl_id).order_by(E.id))):
-                if e.id not in previews:
-                    spilled.add(e.column_url, e)
-            entry_rows = spilled.done()
-            columns = tuple(replace(c, entries=entry_rows.part(c.url)) for c in columns)
-            docs = Spill(_pack, _unpack)
-            q = (select(*_document_columns(session), _SETTLED.c.rank, _SETTLED.c.interp)
-                 .select_from(m.Document.__table__.outerjoin(_SETTLED, _SETTLED.c.url == D.url))
-                 .where(D.crawl_id == crawl_id).order_by(D.id))
-            for row in session.execute(streamed(q)):
-                d = _document(row, _same, None if row.rank is None else ranked[row.rank], bool(row.interp))
-                if row.rank is None:
-                    unlisted.add(d.url)
-                if d.office:
-                    office_names.add(d.office)
-                docs.add(d.office, d)
-            documents = docs.done()
-            unread = _unfetched_in_store(session, crawl_id)
-            listed_urls = session.connection().execute(text("SELECT count(*) FROM zwgk_settled")).scalar()
-    except BaseException:
-        if large:  # a database error may have ended the transaction: the original error is the one to tell
-            with suppress(SQLAlchemyError):
-                _drop_temp(session.connection())
-        raise
-    if large:
-        _drop_temp(session.connection())
-    links, link_counts = _links(session, crawl_id, unread, pool)
+    if count > (spill_above() if spill is None else spill):
+        lists = _read_large(session, crawl_id, columns)
+    else:
+        lists = _read_small(session, crawl_id, columns, pool)
+    columns, documents = lists.columns, lists.documents
+    links, link_counts = _links(session, crawl_id, lists.unfetched, pool)
     fronts = {norm_url(p.url) for p in page_objs if p.kind in FRONT_KINDS}
     fronts |= {norm_url(u) for u in (crawl.start_url, crawl.homepage_url) if u}
     occurrences = _occurrences(session, crawl_id, links, fronts, pool)
@@ -464,7 +478,7 @@ def load_snapshot(session: Session, crawl_id: int, as_of: date, spill: int | Non
                      for r in session.execute(
         select(M.url, M.title, M.channel, M.channel_url, M.channel_kind, M.asked_on, M.answered_on, M.status,
                M.replied, M.answered_by, M.office, M.page_read).where(M.crawl_id == crawl_id).order_by(M.id)))
-    offices = tuple(sorted({c.office for c in columns if c.office} | office_names))
+    offices = tuple(sorted({c.office for c in columns if c.office} | lists.offices))
     facts = dict(crawl.facts or {})
     # the homepage's availability as `zwgk watch` sampled it over the week before the audit date
     availability = availability_fact(session, crawl.start_url, as_of, homepage_url=crawl.homepage_url)
@@ -474,6 +488,6 @@ def load_snapshot(session: Session, crawl_id: int, as_of: date, spill: int | Non
         site_url=crawl.start_url, homepage_url=crawl.homepage_url, crawl_id=crawl.id,
         crawled_at=crawl.started_at, as_of=as_of, homepage=home, pages=page_objs, documents=documents,
         columns=columns, links=links, occurrences=occurrences, offices=offices, facts=facts, messages=messages,
-        link_counts=link_counts, unfetched=frozenset(unread), listed_urls=listed_urls,
-        unlisted=frozenset(unlisted),
+        link_counts=link_counts, unfetched=lists.unfetched, listed_urls=lists.listed_urls,
+        unlisted=lists.unlisted,
     ) if site is not None else None
