@@ -382,7 +382,8 @@ def build_view(results: dict, history: list[dict] | None = None) -> dict:
     # findings carry their documents' titles (auditor/audit.py _document_titles); a results.json
     # written before they did is named from its documents list (in `zwgk run` that list holds the
     # auditor's Document objects, written out by write_results, and is not read here)
-    doc_titles = {d["url"]: d.get("title") for d in docs if isinstance(d, dict) and d.get("url") and d.get("title")}
+    doc_titles = {d["url"]: d.get("title") for d in docs if isinstance(d, dict) and d.get("url") and d.get("title")
+                  } if isinstance(docs, list) else {}
     raw_findings = results.get("findings") or []
     vocab = Vocabulary.of(results)
     findings = {f["id"]: _finding_view(f, doc_titles, vocab) for f in raw_findings if f.get("id")}
