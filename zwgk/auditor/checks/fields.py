@@ -65,11 +65,12 @@ def missing_field(snap: SiteSnapshot, column: str | None = None,
     not_applicable when there is no document.
     """
     wanted = [_field(f) for f in ([fields] if isinstance(fields, str) else fields)]
-    docs = select_documents(snap, column)
-    findings = [Finding("missing-field", d.url, office=d.office,
-                        details={"field": f, "title": d.title})
-                for d in docs for f in wanted if not _PRESENT[f](d)]
-    return outcome(findings, len(docs), f"检查文件 {len(docs)} 件，缺少要素 {len(findings)} 处",
+    findings, checked = [], 0
+    for d in select_documents(snap, column):
+        checked += 1
+        findings += [Finding("missing-field", d.url, office=d.office, details={"field": f, "title": d.title})
+                     for f in wanted if not _PRESENT[f](d)]
+    return outcome(findings, checked, f"检查文件 {checked} 件，缺少要素 {len(findings)} 处",
                    empty_note="没有可检查的文件")
 
 

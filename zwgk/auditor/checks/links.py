@@ -9,7 +9,7 @@ from ..registry import check
 from zwgk.formats import landing
 from zwgk.vocab import norm_text
 
-from ._select import norm_url
+from ._select import memo, norm_url
 
 _LINK_COLUMNS = [("url", "链接地址", "url"), ("source", "所在页面", "url"), ("source_title", "页面标题", "text"),
                  ("link_text", "链接文字", "text"), ("link_kind", "链接类型", "text"),
@@ -29,10 +29,14 @@ def _considered(snap: SiteSnapshot, kinds: Sequence[str] | str | None) -> list[L
     return [t for t in snap.links if not kinds or t.kind in kinds]
 
 
-def _office_of(snap: SiteSnapshot, sources) -> dict[str, str | None]:
-    """Document URL → its 评估对象, for the pages `sources` only (not a dict of every document)."""
-    wanted = {norm_url(u) for u in sources if u}
-    return {norm_url(d.url): d.office for d in snap.documents if norm_url(d.url) in wanted} if wanted else {}
+def _office_of(snap: SiteSnapshot) -> dict[str, str | None]:
+    """Document URL → its 评估对象, for the pages the snapshot's occurrences sit on (not a dict of
+    every document), built once per snapshot: the link checks share one pass over the documents."""
+    def build() -> dict[str, str | None]:
+        wanted = {norm_url(o.source_url) for o in snap.occurrences if o.source_url}
+        return {u: d.office for d in snap.documents if (u := norm_url(d.url)) in wanted} if wanted else {}
+
+    return memo("occurrence_offices", snap.documents, build, snap.occurrences)
 
 
 def _occurrence_findings(snap: SiteSnapshot, finding_id: str, targets: list[LinkTarget],
@@ -45,8 +49,7 @@ def _occurrence_findings(snap: SiteSnapshot, finding_id: str, targets: list[Link
         if "#" in o.target_url:
             # a #fragment target (the anchor is missing) is reported where that very link sits
             by_target.setdefault(o.target_url.strip(), []).append(o)
-    office_of = _office_of(snap, (o.source_url for t in targets for o in by_target.get(
-        t.url.strip() if "#" in t.url else norm_url(t.url)) or ()))
+    office_of = _office_of(snap) if targets else {}
     out = []
     for t in targets:
         base = {"error": t.error, "link_kind": t.kind}
@@ -263,7 +266,7 @@ def hijacked_link(snap: SiteSnapshot) -> CheckResult:
     occs: dict[str, list] = {}
     for o in snap.occurrences:
         occs.setdefault(norm_url(o.target_url), []).append(o)
-    office_of = _office_of(snap, (o.source_url for t in seen for o in occs.get(norm_url(t.url)) or ()))
+    office_of = _office_of(snap) if seen else {}
     findings = []
     for t in seen:
         found = landing.signs(t.landing, t.url)
