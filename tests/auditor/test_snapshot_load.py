@@ -17,8 +17,8 @@ SITE = "http://127.0.0.1:1/"
 NOW = datetime(2023, 11, 20, tzinfo=timezone.utc)
 
 
-def _target(cid, url, state="ok", status=200, redirects=()):
-    return m.LinkTarget(crawl_id=cid, url=url, state=state, kind="站内", status=status, error=None,
+def _target(cid, url, state="ok", status=200, redirects=(), error=None):
+    return m.LinkTarget(crawl_id=cid, url=url, state=state, kind="站内", status=status, error=error,
                         redirects=list(redirects), checked_at=NOW)
 
 
@@ -44,6 +44,7 @@ def test_only_needed_occurrences_loaded_and_findings_unchanged(tmp_path):
             _target(cid, "http://10.0.0.1/x", "wrong", None),
             _target(cid, SITE + "old.html", redirects=[SITE + "old.html", SITE + "mid.html", SITE + "new.html"]),
             _target(cid, "http://www.conac.cn/x", "ok"),
+            _target(cid, SITE + "search/", "inconclusive", None, error="robots.txt 禁止抓取，未检查（Disallow: /search/）"),
         ])
         links = [
             (SITE, SITE + "ok.html", "好链接"), (SITE, "http://www.conac.cn/x", "党政机关"),
@@ -51,6 +52,7 @@ def test_only_needed_occurrences_loaded_and_findings_unchanged(tmp_path):
             (doc, SITE + "busy.html", "忙"), (doc, SITE + "b.html#top", "锚点"), (doc, SITE + "b.html", "无锚点"),
             (doc, "http://10.0.0.1/x", "内网"), (doc, SITE + "old.html", "旧地址"), (dept, SITE + "ok.html", "返回"),
             (doc, SITE + "other.html", "别处"), (dept, SITE + "gone.html", "坏链接"),
+            (doc, SITE + "search/", "搜索"), (dept, SITE + "search/", "搜索"), (SITE, SITE + "search/", "搜索"),
         ]
         s.add_all([m.Link(crawl_id=cid, source_url=a, target_url=b, text=t) for a, b, t in links])
     with Session() as s:
@@ -64,6 +66,8 @@ def test_only_needed_occurrences_loaded_and_findings_unchanged(tmp_path):
     # a document page's links to targets that are ok and were not redirected are not loaded
     assert (doc, SITE + "ok.html") not in loaded and (doc, SITE + "other.html") not in loaded
     assert (doc, SITE + "b.html") not in loaded
+    # nor the links to a target robots.txt disallows (never reported), but on a front page
+    assert (doc, SITE + "search/") not in loaded and (dept, SITE + "search/") in loaded
     # the front pages' links, and every link to a target that is not ok or was redirected, are
     assert {(SITE, SITE + "ok.html"), (dept, SITE + "ok.html"), (doc, SITE + "gone.html#p"),
             (doc, SITE + "b.html#top"), (doc, SITE + "old.html"), (dept, SITE + "gone.html")} <= loaded
@@ -77,11 +81,11 @@ def test_only_needed_occurrences_loaded_and_findings_unchanged(tmp_path):
     assert SITE + "ok.html" not in held and "http://www.conac.cn/x" not in held
     assert {SITE + "gone.html", SITE + "busy.html", "http://10.0.0.1/x", SITE + "old.html"} <= held
     every_target = replace(whole, links=targets, link_counts=None)
-    assert snap.link_count() == every_target.link_count() == len(targets) == 7
+    assert snap.link_count() == every_target.link_count() == len(targets) == 8
     assert snap.link_count("站内", "ok") == every_target.link_count("站内", "ok") == 3
     for check in (broken_link, wrong_link, redirect_chain):
         assert check(snap) == check(every_target), check.__name__
-        assert check(snap).checked == 7
+        assert check(snap).checked == 8
 
 
 def test_entries_not_fetched_keep_their_targets_and_coverage_is_unchanged(tmp_path):

@@ -9,7 +9,7 @@ from typing import Iterable, Iterator
 
 from zwgk.vocab import COLUMN_KINDS, classify_column, name_matches, norm_text
 
-from ..model import CheckResult, Column, Document, Finding, SiteSnapshot
+from ..model import CheckResult, Column, Document, Finding, LinkTarget, SiteSnapshot
 
 
 # ---------------------------------------------------------------- selection
@@ -109,6 +109,11 @@ def norm_url(url: str | None) -> str:
         return ""
     url = url.strip()  # the same string when there is nothing to strip: indexes keyed by it hold no copy
     return url.split("#", 1)[0] if "#" in url else url
+
+
+def is_robots(t: LinkTarget) -> bool:
+    """A link target left unasked because robots.txt disallows it: no finding, at the site's request."""
+    return bool(t.error) and "robots.txt" in t.error
 
 
 def iso(d: date | None) -> str | None:

@@ -9,15 +9,11 @@ from ..registry import check
 from zwgk.formats import landing
 from zwgk.vocab import norm_text
 
-from ._select import memo, norm_url
+from ._select import is_robots, memo, norm_url
 
 _LINK_COLUMNS = [("url", "链接地址", "url"), ("source", "所在页面", "url"), ("source_title", "页面标题", "text"),
                  ("link_text", "链接文字", "text"), ("link_kind", "链接类型", "text"),
                  ("status", "状态码", "code"), ("error", "错误", "text")]
-
-
-def is_robots(t: LinkTarget) -> bool:
-    return bool(t.error) and "robots.txt" in t.error
 
 
 def _considered(snap: SiteSnapshot, kinds: Sequence[str] | str | None) -> list[LinkTarget]:
