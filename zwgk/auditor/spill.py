@@ -1,10 +1,11 @@
-"""The documents of a large crawl, kept in a temporary file while the audit runs.
+"""The documents and list entries of a large crawl, kept in temporary files while the audit runs.
 
-A snapshot of a few thousand documents holds them as a tuple. Above `auditor/snapshot.py`'s
-SPILL_ABOVE the documents are written here instead — compressed chunks of plain tuples — and
-read back each time a check iterates them, so that the audit's memory does not grow with the
-site (docs/benchmarks.md). The rows are also written a second time grouped by 评估对象: a
-department's part of the site is read without passing over everyone else's.
+A snapshot of a few thousand documents holds them as tuples. Above `auditor/snapshot.py`'s
+SPILL_ABOVE they are written here instead — compressed chunks of plain tuples — and read back
+each time a check iterates them, so that the audit's memory hardly grows with the site
+(docs/benchmarks.md). The rows are also written a second time grouped by a key — a document's
+评估对象, an entry's column —: a department's part of the site is read without passing over
+everyone else's.
 
 The file is anonymous (deleted when the last `Rows` over it is gone, or the process ends).
 """
