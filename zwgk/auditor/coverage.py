@@ -32,19 +32,21 @@ def coverage(snap: SiteSnapshot, expected: dict[str, dict] | None = None, max_li
     """results.json `coverage`: per column and in total. `expected`: column url → {records, pages}
     as its list pages stated them."""
     expected = expected or {}
-    if snap.unfetched is not None and snap.listed_urls is not None:  # as the snapshot read from the store found them
-        unfetched = snap.unfetched
-
-        def is_fetched(url: str) -> bool:
-            return url not in unfetched
+    if snap.unfetched is not None and snap.listed_urls is not None:  # as the snapshot read from the store counted them
+        unfetched, listed_all = snap.unfetched, snap.listed_urls
     else:
         listed = {e.url for c in snap.columns for e in c.entries}
-        is_fetched = {d.url for d in snap.documents if d.url in listed}.__contains__
+        unfetched, listed_all = listed - {d.url for d in snap.documents}, len(listed)
+        del listed
+
+    def is_fetched(url: str) -> bool:  # of a listed URL
+        return url not in unfetched
+
     # a snapshot read from the store holds the targets of the entries not fetched among the few it
     # keeps one by one (auditor/snapshot.py _held), not every working link
     targets = {t.url: t for t in snap.links}
     site_host = urlsplit(snap.site_url).hostname
-    columns, seen_all, missing_all = [], set(), []
+    columns, missing_all = [], []
     for c in snap.columns:
         urls = list(dict.fromkeys(e.url for e in c.entries))
         if not urls and not c.read_error and c.url not in expected:
@@ -65,15 +67,8 @@ def coverage(snap: SiteSnapshot, expected: dict[str, dict] | None = None, max_li
                         "list_pages": c.list_pages, "read_error": c.read_error,
                         "complete": not missing and not c.read_error and (records is None or len(urls) >= records),
                         "not_fetched": missing[:max_listed], "not_fetched_count": len(missing)})
-        if snap.listed_urls is None:
-            seen_all.update(urls)
         missing_all += missing
-    if snap.listed_urls is None:
-        listed_all = len(seen_all)
-        fetched_all = sum(1 for u in seen_all if is_fetched(u))
-    else:  # counted as the snapshot was read: a large site's listed URLs are not held
-        listed_all = snap.listed_urls
-        fetched_all = listed_all - len(snap.unfetched or ())
+    fetched_all = listed_all - len(unfetched)
     reasons: dict[str, int] = {}
     for m in {m["url"]: m for m in missing_all}.values():
         key = m["reason"].split("：", 1)[0]

@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
+from typing import Iterator
 
 from sqlalchemy import JSON, Text, bindparam, column, func, or_, select, table, text, type_coerce
 from sqlalchemy.exc import SQLAlchemyError
@@ -407,18 +408,21 @@ def _read_large(session: Session, crawl_id: int, columns: tuple) -> _Lists:
                 entries.add(e.column_url, e)
         rows = entries.done()
         columns = tuple(replace(c, entries=rows.part(c.url)) for c in columns)
-        documents = Spill(_pack, _unpack)
         unlisted, offices = set(), set()
-        for row in session.execute(streamed(
-                select(*_document_columns(session), _SETTLED.c.rank, _SETTLED.c.interp)
-                .select_from(m.Document.__table__.outerjoin(_SETTLED, _SETTLED.c.url == D.url))
-                .where(D.crawl_id == crawl_id).order_by(D.id))):
-            d = _document(row, _same, None if row.rank is None else ranked[row.rank], bool(row.interp))
-            documents.add(d.office, d)
-            if row.rank is None:
-                unlisted.add(d.url)
-            if d.office:
-                offices.add(d.office)
+
+        def filed() -> Iterator[am.Document]:
+            for row in session.execute(streamed(
+                    select(*_document_columns(session), _SETTLED.c.rank, _SETTLED.c.interp)
+                    .select_from(m.Document.__table__.outerjoin(_SETTLED, _SETTLED.c.url == D.url))
+                    .where(D.crawl_id == crawl_id).order_by(D.id))):
+                d = _document(row, c=None if row.rank is None else ranked[row.rank], in_interpretations=bool(row.interp))
+                if row.rank is None:
+                    unlisted.add(d.url)
+                if d.office:
+                    offices.add(d.office)
+                yield d
+
+        documents = spill_documents(filed())
         conn = session.connection()
         unfetched = frozenset(conn.execute(text(
             "SELECT s.url FROM zwgk_settled s WHERE s.url NOT IN "
@@ -430,11 +434,7 @@ def _read_large(session: Session, crawl_id: int, columns: tuple) -> _Lists:
             _drop_temp(session.connection())
         raise
     _drop_temp(session.connection())
-    return _Lists(columns, documents.done(), unfetched, listed_urls, frozenset(unlisted), frozenset(offices))
-
-
-def _same(s):
-    return s
+    return _Lists(columns, documents, unfetched, listed_urls, frozenset(unlisted), frozenset(offices))
 
 
 def load_snapshot(session: Session, crawl_id: int, as_of: date, spill: int | None = None) -> am.SiteSnapshot:

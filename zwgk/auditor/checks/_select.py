@@ -62,10 +62,15 @@ def select_documents(snap: SiteSnapshot, wanted: str | None, *, interpretations:
     return matching(snap.documents, test)
 
 
+def held(docs) -> bool:
+    """The documents are in memory (a tuple or list), not read back from a file (auditor/spill.py)."""
+    return isinstance(docs, (tuple, list))
+
+
 def matching(docs, test) -> list[Document]:
     """The documents that pass `test`: a list, or — documents kept in a file (auditor/spill.py) —
     a Selection read again each time it is iterated."""
-    if isinstance(docs, (tuple, list)):
+    if held(docs):
         return [d for d in docs if test(d)]
     return Selection(docs, test)  # type: ignore[return-value]
 

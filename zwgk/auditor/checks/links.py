@@ -9,7 +9,7 @@ from ..registry import check
 from zwgk.formats import landing
 from zwgk.vocab import norm_text
 
-from ._select import is_robots, memo, norm_url
+from ._select import held, is_robots, memo, norm_url
 
 _LINK_COLUMNS = [("url", "链接地址", "url"), ("source", "所在页面", "url"), ("source_title", "页面标题", "text"),
                  ("link_text", "链接文字", "text"), ("link_kind", "链接类型", "text"),
@@ -164,7 +164,7 @@ def _mismatched_entries(snap: SiteSnapshot) -> list[Finding]:
                     hits.append((i, k, e.url, e.title, title))
         batch.clear()
 
-    whole = isinstance(snap.documents, (tuple, list))
+    whole = held(snap.documents)
     for d in snap.documents:
         if d.title:
             batch[norm_url(d.url)] = d.title
