@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from contextlib import suppress
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
@@ -132,12 +133,20 @@ def _fields(x) -> tuple:
     return tuple(getattr(x, f) for f in type(x).__slots__)
 
 
+def _shared(s: str | None) -> str | None:
+    # marshal writes an object it has already written in the same dump as a reference to it and
+    # loads an interned string interned: a value most documents repeat (a 发布机构, a 栏目, a 评估对象)
+    # is stored once a chunk and read back as one object, however many documents stay decoded
+    return sys.intern(s) if s else s
+
+
 def _pack(d: am.Document) -> tuple:
     """A document as plain values marshal writes (dates as day numbers, nested records as tuples)."""
     return (d.url, d.title, d.doc_number, d.written_date and d.written_date.toordinal(),
-            d.publish_date and d.publish_date.toordinal(), d.validity, d.index_no, d.publisher, d.topic,
-            d.column, d.column_kind, d.office, d.body_chars, d.is_interpretation, d.interpretation_urls,
-            d.interpretation_forms, d.policy_urls, tuple(_fields(a) for a in d.attachments),
+            d.publish_date and d.publish_date.toordinal(), _shared(d.validity), d.index_no, _shared(d.publisher),
+            _shared(d.topic), _shared(d.column), _shared(d.column_kind), _shared(d.office), d.body_chars,
+            d.is_interpretation, d.interpretation_urls, tuple(map(_shared, d.interpretation_forms)), d.policy_urls,
+            tuple((a.url, a.name, _shared(a.ext)) for a in d.attachments),
             d.first_seen and d.first_seen.isoformat(), d.malformed_dates, d.validity_evidence,
             tuple(_fields(h) for h in d.content_hits), tuple(_fields(h) for h in d.mentions),
             tuple(_fields(h) for h in d.term_hits))
