@@ -94,3 +94,22 @@ def test_one_part_is_kept_decoded_at_a_time(monkeypatch):
     assert len(decoded) == 300  # another part read in between: read again
     list(got), list(got)
     assert len(decoded) == 900  # 300 rows: more than are kept, read at each pass
+
+
+def test_values_documents_repeat_are_read_back_as_one_object():
+    """Documents read back from one chunk share their 发布机构 / 栏目 / 评估对象 strings (each written
+    once, as marshal's reference to it), so a part kept decoded holds each value once."""
+    from zwgk.auditor import model as am
+    from zwgk.auditor.snapshot import spill_documents
+
+    def doc(i: int) -> am.Document:
+        # new string objects for each document, as rows read from the database are
+        return am.Document(f"http://127.0.0.1/{i}.html", f"标题{i}", None, None, None, "有效"[:], None,
+                           "".join(["县", "财政局"]), "".join(["综", "合"]), "".join(["通知", "公告"]), "notice",
+                           "".join(["县", "财政局"]), 10, False)
+
+    a, b = list(spill_documents([doc(1), doc(2)]))
+    assert (a.url, b.url) == ("http://127.0.0.1/1.html", "http://127.0.0.1/2.html")
+    assert a.publisher == "县财政局" and a.publisher is b.publisher and a.office is b.office is a.publisher
+    assert a.column is b.column and a.topic is b.topic
+    assert a.title is not b.title
