@@ -6,6 +6,7 @@ from itertools import chain
 
 import lxml.html
 
+from zwgk.crawler import urlset
 from zwgk.crawler.linkcheck.judge import anchor_names
 from zwgk.crawler.urlset import Later, PageAnchors, UrlSet
 
@@ -57,8 +58,10 @@ def test_a_url_set_stays_exact_across_packing():
     assert 12345 not in s and "http://a.gov.cn/art/6000.html" not in s
 
 
-def test_packed_hashes_stay_sorted_and_distinct():
+def test_packed_hashes_stay_sorted_and_distinct(monkeypatch):
     import random
+
+    monkeypatch.setattr(urlset, "HOT", 10**9)  # all in memory
 
     s, added = UrlSet(), set()
     rnd = random.Random(3)
@@ -73,10 +76,12 @@ def test_packed_hashes_stay_sorted_and_distinct():
     assert not any(f"http://a.gov.cn/{i}.html" in s for i in range(60_000) if f"http://a.gov.cn/{i}.html" not in added)
 
 
-def test_packing_a_large_set_holds_no_python_int_per_hash():
+def test_packing_a_large_set_holds_no_python_int_per_hash(monkeypatch):
     """Merging the recent hashes into a packed array of N costs about two arrays of N (16 bytes a
     hash), not a sorted list of N Python ints (~40 bytes a hash)."""
     import tracemalloc
+
+    monkeypatch.setattr(urlset, "HOT", 10**9)  # all in memory
 
     n = 200_000
     s = UrlSet(f"http://a.gov.cn/art/{i}.html" for i in range(n))
@@ -140,3 +145,64 @@ def test_url_days_answer_as_a_dict_does_and_stay_packed():
     held = days._keys.itemsize * len(days._keys) + days._days.itemsize * len(days._days) + 100 * len(days._recent)
     assert held < 24 * 15_000, held  # a dict of the URLs and dates: ~180 bytes an entry
     assert UrlDays([("http://a.gov.cn/1.html", first)]).get("http://a.gov.cn/1.html") == first
+
+
+def test_a_url_set_past_its_hot_size_stays_exact(monkeypatch):
+    """Past HOT hashes the older ones go to a file, merged with what went there before: membership,
+    length and `new` are those of a plain set, in any order of additions."""
+    import random
+
+    monkeypatch.setattr(urlset, "HOT", 300)
+    rnd = random.Random(11)
+    added: set[str] = set()
+    s = UrlSet()
+    for step in range(12_000):
+        u = f"http://a.gov.cn/art/{rnd.randrange(9_000)}.html"
+        s.add(u)
+        added.add(u)
+        if step in (299, 300, 301, 5_000):
+            assert len(s) == len(added)
+    assert s._cold is not None and len(s._cold) > 5_000 and len(s._packed) < 300
+    assert len(s) == len(added)
+    every = [f"http://a.gov.cn/art/{i}.html" for i in range(9_000)]
+    assert [u in s for u in every] == [u in added for u in every]
+    assert s.new(every) == set(every) - added
+    assert list(s._cold) == sorted(set(s._cold)) and not set(s._cold) & set(s._packed)
+
+
+def test_a_large_url_set_holds_a_bounded_amount_of_memory(monkeypatch):
+    """What a set of N URLs holds in memory stops growing past HOT: 60 000 URLs with HOT = 4 096
+    hold what 4 096 do, where all in memory they hold 8 bytes and more each."""
+    import tracemalloc
+
+    def held(n: int, hot: int) -> int:
+        monkeypatch.setattr(urlset, "HOT", hot)
+        tracemalloc.start()
+        try:
+            s = UrlSet(f"http://a.gov.cn/art/{i}.html" for i in range(n))
+            current, _ = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert len(s) == n and "http://a.gov.cn/art/7.html" in s and "http://a.gov.cn/art/x.html" not in s
+        return current
+
+    bounded, whole = held(60_000, 4096), held(60_000, 10**9)
+    assert whole > 8 * 60_000
+    assert bounded < 100_000, bounded  # ≤ 4 096 hashes packed, a few recent, a first hash per 512 in the file
+
+
+def test_a_full_disk_keeps_the_url_set_in_memory(monkeypatch, caplog):
+    """The file cannot be written (here /dev/full: every write fails with ENOSPC): the hashes stay
+    in memory, the set stays exact, and the crawl is told once, in Chinese."""
+    import logging
+
+    monkeypatch.setattr(urlset, "HOT", 256)
+    monkeypatch.setattr(urlset, "_warned", False)
+    monkeypatch.setattr(urlset.tempfile, "TemporaryFile", lambda **kw: open("/dev/full", "w+b"))
+    urls = [f"http://a.gov.cn/art/{i}.html" for i in range(5_000)]
+    with caplog.at_level(logging.WARNING, logger=urlset.__name__):
+        s = UrlSet(urls)
+    assert s._cold is None and len(s._packed) + len(s._recent) == 5_000
+    assert len(s) == 5_000 and all(u in s for u in urls) and "http://a.gov.cn/x.html" not in s
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "临时文件" in warnings[0]

@@ -6,26 +6,115 @@ The hashes live in a sorted array (array('q'): no Python object per entry) looke
 bisection, with the latest additions in a small set merged into the array when it reaches
 1/16 of the array's size (at least 64, so that a column's few hundred entries are packed too):
 about 9 bytes a URL in all, where a set of hashes took ~90 and a set of URL strings ~190.
-Growth from 10 000 to 400 000 pages stays a few MiB.
+Past HOT hashes (65 536, `ZWGK_URLSET_HOT`) the array goes to a temporary file, merged with what
+went there before (`_Cold`: one sorted run, the first hash of each 4 KiB block held in memory,
+one read a lookup): a set then holds at most ~1 MiB whatever the site's size. At 400 000 pages
+the crawl's dozen sets of that size had held ~40 MiB. If the file cannot be written (a full
+disk) the hashes stay in memory: nothing is forgotten, it only costs memory.
 
 Python's str hash (SipHash, 64 bits, salted per process) is stable within the crawl's process,
 which is the set's lifetime. Two different URLs with the same hash would make the second count
 as seen: for a million URLs the chance of any such pair is about 3 in 100 million."""
 from __future__ import annotations
 
+import logging
+import os
+import tempfile
 import zlib
 from array import array
 from datetime import date
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from typing import Iterable, Iterator
+
+log = logging.getLogger(__name__)
+
+
+def _hot() -> int:
+    value = os.environ.get("ZWGK_URLSET_HOT", "").strip()
+    return max(64, int(value)) if value.isdigit() else 65536
+
+
+# hashes a set holds in memory before the older ones go to its file (environment, for tests)
+HOT = _hot()
+BLOCK = 512  # hashes in a block of a file's run: 4 KiB, read whole by a lookup
+_warned = False  # a set could not be written to its file: said once
+
+
+class _Cold:
+    """A sorted run of distinct hashes in a temporary file of its own (deleted when closed or
+    collected), the first hash of each BLOCK in memory: a lookup bisects those and reads one block."""
+
+    __slots__ = ("_file", "_firsts", "_count")
+
+    def __init__(self, runs: Iterable[array]):
+        """`runs`: arrays of hashes that follow one another in order (sorted, distinct)."""
+        self._file = tempfile.TemporaryFile(prefix="zwgk-urlset-")
+        self._firsts, self._count = array("q"), 0
+        try:
+            buf = array("q")
+            for run in runs:
+                buf.extend(run)
+                whole = len(buf) - len(buf) % BLOCK
+                for i in range(0, whole, BLOCK):
+                    self._write(buf[i:i + BLOCK])
+                del buf[:whole]
+            if buf:
+                self._write(buf)
+            self._file.flush()
+        except BaseException:
+            self._file.close()
+            raise
+
+    def _write(self, block: array) -> None:
+        self._firsts.append(block[0])
+        self._file.write(block.tobytes())
+        self._count += len(block)
+
+    def _block(self, i: int) -> array:
+        out = array("q")
+        out.frombytes(os.pread(self._file.fileno(), BLOCK * out.itemsize, i * BLOCK * out.itemsize))
+        return out
+
+    def __contains__(self, h: int) -> bool:
+        i = bisect_right(self._firsts, h) - 1
+        if i < 0:
+            return False
+        block = self._block(i)
+        j = bisect_left(block, h)
+        return j < len(block) and block[j] == h
+
+    def blocks(self) -> Iterator[array]:
+        for i in range(len(self._firsts)):
+            yield self._block(i)
+
+    def __iter__(self) -> Iterator[int]:
+        for block in self.blocks():
+            yield from block
+
+    def merged(self, packed: array) -> Iterator[array]:
+        """This run and `packed` (sorted, none of it here) as one sorted run, a block at a time:
+        each block sorted with the part of `packed` that falls within it."""
+        start = 0
+        for block in self.blocks():
+            end = bisect_right(packed, block[-1], start)
+            yield array("q", sorted(block + packed[start:end])) if end > start else block
+            start = end
+        yield packed[start:]
+
+    def __len__(self) -> int:
+        return self._count
+
+    def close(self) -> None:
+        self._file.close()
 
 
 class UrlSet:
-    __slots__ = ("_packed", "_recent")
+    __slots__ = ("_packed", "_recent", "_cold")
 
     def __init__(self, urls: Iterable[str] = ()):
         self._packed = array("q")  # sorted, distinct
         self._recent: set[int] = set()  # not yet packed, none of them in _packed
+        self._cold: _Cold | None = None  # past HOT: the older hashes, none of them in _packed or _recent
         self.update(urls)
 
     def _has(self, h: int) -> bool:
@@ -33,7 +122,9 @@ class UrlSet:
             return True
         packed = self._packed
         i = bisect_left(packed, h)
-        return i < len(packed) and packed[i] == h
+        if i < len(packed) and packed[i] == h:
+            return True
+        return self._cold is not None and h in self._cold
 
     def _add(self, h: int) -> None:
         if not self._has(h):
@@ -41,6 +132,25 @@ class UrlSet:
             if len(self._recent) >= max(64, len(self._packed) >> 4):
                 self._packed = _merged(self._packed, self._recent)
                 self._recent = set()
+                if len(self._packed) >= HOT:
+                    self._chill()
+
+    def _chill(self) -> None:
+        """The packed hashes merged into the file; kept in memory if it cannot be written."""
+        old = self._cold
+        try:
+            self._cold = _Cold(old.merged(self._packed) if old is not None else (self._packed,))
+        except OSError as exc:
+            # a full disk: keep what is in memory (the set stays right, it only grows); tried
+            # again at the next merge
+            global _warned
+            if not _warned:
+                _warned = True
+                log.warning("网址集合无法写入临时文件（%s），改为保留在内存中，抓取继续", exc)
+            return
+        if old is not None:
+            old.close()
+        self._packed = array("q")
 
     def add(self, url: str) -> None:
         self._add(hash(url))
@@ -53,7 +163,7 @@ class UrlSet:
         return self._has(hash(url))
 
     def __len__(self) -> int:
-        return len(self._packed) + len(self._recent)
+        return len(self._packed) + len(self._recent) + (len(self._cold) if self._cold is not None else 0)
 
     def new(self, urls: Iterable[str]) -> set[str]:
         """Those of `urls` not in the set."""
