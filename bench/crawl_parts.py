@@ -75,6 +75,18 @@ def sizes(obj, prefix: str) -> dict:
     return out
 
 
+def column_fields(by_url: dict) -> dict:
+    """The columns' records summed field by field (their entries, the column links their pages
+    show, …): which of them grows with the site."""
+    from pympler import asizeof
+
+    out: dict = {}
+    for col in by_url.values():
+        for k, v in col.items():
+            out[f"columns.by_url[{k}]"] = out.get(f"columns.by_url[{k}]", 0) + asizeof.asizeof(v)
+    return {k: v // 1024 for k, v in out.items()}
+
+
 class Sampler:
     """The Scrapy extension: samples on a timer, at the first idle signals and at the close."""
     out: Path
@@ -114,6 +126,7 @@ class Sampler:
         parts = sizes(sp, "")
         for name in PARTS:
             parts.update(sizes(getattr(sp, name), name + "."))
+        parts.update(column_fields(sp.columns.by_url))
         gc.collect()
         row = {"why": why, "pages": st.get("zwgk/rows/pages", 0), "rss_mib": rss_mib(),
                "queued": st.get("scheduler/enqueued", 0) - st.get("scheduler/dequeued", 0),

@@ -127,6 +127,24 @@ def test_later_forgets_what_was_asked_meanwhile():
     assert later.take(asked) == sorted(range(0, 100_000, 10), key=lambda i: f"http://a.gov.cn/jd/{i}.html")
 
 
+def test_later_holds_what_it_keeps_packed():
+    """50 000 (url, office) pairs waiting to be asked: ~40 bytes a pair at most (zlib blocks and a
+    hash of each URL), where a dict of them took ~200; given back whole and in URL order."""
+    import tracemalloc
+
+    urls = [f"http://a.gov.cn/zcjd/2023/{i:06d}.html" for i in range(50_000)]
+    asked, later = UrlSet(), Later()
+    tracemalloc.start()
+    try:
+        for i, u in enumerate(urls):
+            later.put(u, (u, "县财政局" if i % 2 else None), asked)
+        held, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert held < 40 * len(urls), held / len(urls)
+    assert later.take(asked) == [(u, "县财政局" if i % 2 else None) for i, u in enumerate(urls)]
+
+
 def test_url_days_answer_as_a_dict_does_and_stay_packed():
     from datetime import date, timedelta
 
