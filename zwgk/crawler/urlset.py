@@ -6,9 +6,9 @@ The hashes live in a sorted array (array('q'): no Python object per entry) looke
 bisection, with the latest additions in a small set merged into the array when it reaches
 1/16 of the array's size (at least 64, so that a column's few hundred entries are packed too):
 about 9 bytes a URL in all, where a set of hashes took ~90 and a set of URL strings ~190.
-Past HOT hashes (65 536, `ZWGK_URLSET_HOT`) the array goes to a temporary file, merged with what
+Past HOT hashes (16 384, `ZWGK_URLSET_HOT`) the array goes to a temporary file, merged with what
 went there before (`_Cold`: one sorted run, the first hash of each 4 KiB block held in memory,
-one read a lookup): a set then holds at most ~1 MiB whatever the site's size. At 400 000 pages
+one read a lookup): a set then holds ~200 KiB at most whatever the site's size. At 400 000 pages
 the crawl's dozen sets of that size had held ~40 MiB. If the file cannot be written (a full
 disk) the hashes stay in memory: nothing is forgotten, it only costs memory.
 
@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 def _hot() -> int:
     value = os.environ.get("ZWGK_URLSET_HOT", "").strip()
-    return max(64, int(value)) if value.isdigit() else 65536
+    return max(64, int(value)) if value.isdigit() else 16384
 
 
 # hashes a set holds in memory before the older ones go to its file (environment, for tests)
