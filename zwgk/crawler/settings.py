@@ -7,6 +7,9 @@ NEWSPIDER_MODULE = "zwgk.crawler.spiders"
 
 USER_AGENT = f"zwgk/{__version__} (government-website disclosure auditor; +https://pypi.org/project/zwgk/)"
 ROBOTSTXT_OBEY = True
+# requests waiting to be sent kept on disk, in a temporary folder of each crawl (scheduler.py);
+# scrapy-redis workers use their own (distributed.py)
+SCHEDULER = "zwgk.crawler.scheduler.DiskQueueScheduler"
 
 # Gentle defaults for a government server; `--concurrency` / `--delay` change them.
 CONCURRENT_REQUESTS = 16

@@ -1,0 +1,114 @@
+"""The crawl's scheduler keeps waiting requests on disk, in a folder of its own removed at the end,
+and keeps in memory a request it cannot write (a full disk): none is lost."""
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import sqlite3
+import tempfile
+
+import scrapy
+from scrapy.utils.test import get_crawler
+
+from zwgk.crawler.scheduler import DiskQueueScheduler
+
+
+class _Spider(scrapy.Spider):
+    name = "t"
+
+    def parse(self, response):
+        return None
+
+
+def _scheduler():
+    crawler = get_crawler(_Spider, {"SCHEDULER": "zwgk.crawler.scheduler.DiskQueueScheduler"})
+    crawler.spider = crawler._create_spider()
+    crawler.engine = crawler._create_engine()  # the scheduler's queues ask it for the downloader
+    scheduler = DiskQueueScheduler.from_crawler(crawler)
+    scheduler.open(crawler.spider)
+    return scheduler, crawler
+
+
+def test_waiting_requests_go_to_disk_and_come_back_in_order():
+    scheduler, crawler = _scheduler()
+    folder = scheduler.folder
+    urls = [f"http://127.0.0.1/a/{i}.html" for i in range(300)]
+    for i, u in enumerate(urls):
+        assert scheduler.enqueue_request(scrapy.Request(u, callback=crawler.spider.parse, priority=i % 3,
+                                                        meta={"role": "document"}, cb_kwargs={"n": i}))
+    assert crawler.stats.get_value("scheduler/enqueued/disk") == 300
+    assert not crawler.stats.get_value("scheduler/enqueued/memory")
+    assert any(os.scandir(folder))  # the queue's files
+    got = [scheduler.next_request() for _ in urls]
+    assert scheduler.next_request() is None
+    assert sorted(r.url for r in got) == sorted(urls)
+    assert [r.priority for r in got] == sorted((r.priority for r in got), reverse=True)  # higher first
+    assert all(r.callback == crawler.spider.parse and r.meta["role"] == "document" for r in got)
+    assert {r.cb_kwargs["n"] for r in got} == set(range(300))
+    scheduler.close("finished")
+    assert not os.path.exists(folder)
+
+
+def test_a_full_disk_keeps_requests_in_memory(monkeypatch, caplog):
+    scheduler, crawler = _scheduler()
+
+    def full(request):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(scheduler.dqs, "push", full)
+    with caplog.at_level(logging.WARNING, logger="zwgk.crawler.scheduler"):
+        for i in range(5):
+            assert scheduler.enqueue_request(scrapy.Request(f"http://127.0.0.1/b/{i}.html"))
+    assert crawler.stats.get_value("scheduler/enqueued/memory") == 5
+    assert crawler.stats.get_value("zwgk/scheduler/kept_in_memory") == 5
+    assert sorted(scheduler.next_request().url for _ in range(5)) == [f"http://127.0.0.1/b/{i}.html" for i in range(5)]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "内存" in warnings[0]
+    folder = scheduler.folder
+    scheduler.close("finished")
+    assert not os.path.exists(folder)
+
+
+class _KeepStats:
+    """An extension that keeps the crawl's Scrapy stats when the spider closes."""
+    stats: dict = {}
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        from scrapy import signals
+
+        ext = cls(crawler)
+        crawler.signals.connect(ext.closed, signals.spider_closed)
+        return ext
+
+    def closed(self, spider):
+        _KeepStats.stats = dict(self.crawler.stats.get_stats())
+
+
+def test_a_crawl_queues_on_disk_and_leaves_no_folder(tmp_path, monkeypatch):
+    """A real crawl of the sample site: every request it queued went through the disk queue (none
+    kept in memory for want of pickling), it stored what the site has, and left no folder behind."""
+    from zwgk.crawler.process import CrawlOptions, SiteJob, run_crawls
+    from zwgk.samplesite.generator import generate
+    from zwgk.samplesite.server import serve
+
+    _KeepStats.stats = {}
+    site, db, tmp = tmp_path / "site", tmp_path / "z.db", tmp_path / "tmp"
+    tmp.mkdir()
+    key = generate(site)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    with serve(site) as srv:
+        settings = CrawlOptions(db=f"sqlite:///{db}", concurrency=8, delay=0, network="loopback").settings()
+        settings.set("EXTENSIONS", {**settings.getdict("EXTENSIONS"), f"{__name__}._KeepStats": 900})
+        jobs = run_crawls([SiteJob(srv.url)], settings)
+    assert jobs[0].failure is None
+    stats = _KeepStats.stats
+    assert stats["scheduler/enqueued/disk"] == stats["scheduler/enqueued"] > 300
+    assert "scheduler/unserializable" not in stats and "zwgk/scheduler/kept_in_memory" not in stats
+    documents = sqlite3.connect(db).execute("select count(*) from document").fetchone()[0]
+    assert documents == len(key["documents"])
+    assert not [p.name for p in tmp.iterdir() if p.name.startswith("zwgk-queue-")]

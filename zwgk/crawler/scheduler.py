@@ -1,0 +1,61 @@
+"""The crawl's scheduler: Scrapy's own, with the requests waiting to be sent kept on disk.
+
+A list page can queue thousands of requests at once (a 大汉 list of 7 560 records, a TRS pager
+whose every page is asked): held in memory, ~2 KiB each, they were what moved a large crawl's
+memory most once its per-URL sets were bounded (docs/benchmarks.md, twelfth session). Scrapy's
+disk queues (pickled requests in files, its `JOBDIR` machinery) hold them instead, in a new
+temporary folder for each crawl — never a resume of an earlier one (zwgk resumes from its store:
+--resume) — removed when the crawl closes. A request that cannot be written (a full disk) stays
+in memory, as one that cannot be pickled already does: no request is lost.
+"""
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+
+from scrapy.core.scheduler import Scheduler
+from scrapy.utils.misc import build_from_crawler, load_object
+
+log = logging.getLogger(__name__)
+
+
+class DiskQueueScheduler(Scheduler):
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        folder = tempfile.mkdtemp(prefix="zwgk-queue-")
+        scheduler = cls(
+            dupefilter=build_from_crawler(load_object(settings["DUPEFILTER_CLASS"]), crawler),
+            jobdir=folder,
+            dqclass=load_object(settings["SCHEDULER_DISK_QUEUE"]),
+            mqclass=load_object(settings["SCHEDULER_MEMORY_QUEUE"]),
+            logunser=settings.getbool("SCHEDULER_DEBUG"),
+            stats=crawler.stats,
+            pqclass=load_object(settings["SCHEDULER_PRIORITY_QUEUE"]),
+            crawler=crawler,
+        )
+        scheduler.folder = folder
+        scheduler.disk_failed = False
+        return scheduler
+
+    def _dqpush(self, request) -> bool:
+        try:
+            return super()._dqpush(request)
+        except OSError as exc:
+            # the request goes to the memory queue (the caller's fallback); said once a crawl
+            if not self.disk_failed:
+                self.disk_failed = True
+                log.warning("待抓取请求无法写入临时文件（%s），改为保留在内存中，抓取继续", exc)
+            self.stats.inc_value("zwgk/scheduler/kept_in_memory")
+            return False
+
+    def close(self, reason: str):
+        try:
+            return super().close(reason)
+        except OSError as exc:
+            # what it could not write is the queue's state for a resume nobody will make
+            log.warning("待抓取队列关闭时无法写入临时文件（%s）", exc)
+            return None
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
