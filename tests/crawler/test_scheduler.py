@@ -112,3 +112,29 @@ def test_a_crawl_queues_on_disk_and_leaves_no_folder(tmp_path, monkeypatch):
     documents = sqlite3.connect(db).execute("select count(*) from document").fetchone()[0]
     assert documents == len(key["documents"])
     assert not [p.name for p in tmp.iterdir() if p.name.startswith("zwgk-queue-")]
+
+
+def test_a_killed_crawls_folder_is_removed_by_the_next(tmp_path, monkeypatch):
+    """A crawl killed before it could close leaves its queue folder; the next crawl to start
+    removes it (its process is gone), and leaves a live process's folder alone."""
+    import subprocess
+    import sys
+
+    from zwgk.crawler import scheduler as sch
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    dead = tmp_path / f"zwgk-queue-{gone.pid}-abc"
+    (dead / "requests.queue").mkdir(parents=True)
+    (dead / "requests.queue" / "p0").write_bytes(b"x" * 100)
+    live = tmp_path / f"zwgk-queue-{os.getpid()}-def"
+    live.mkdir()
+    other = tmp_path / "zwgk-queue-notapid"
+    other.mkdir()
+    scheduler, _ = _scheduler()
+    assert not dead.exists() and live.exists() and other.exists()
+    assert scheduler.folder.startswith(str(tmp_path / f"zwgk-queue-{os.getpid()}-"))
+    scheduler.close("finished")
+    assert sch.remove_stale_folders() == 0
+

@@ -5,14 +5,17 @@ whose every page is asked): held in memory, ~2 KiB each, they were what moved a 
 memory most once its per-URL sets were bounded (docs/benchmarks.md, twelfth session). Scrapy's
 disk queues (pickled requests in files, its `JOBDIR` machinery) hold them instead, in a new
 temporary folder for each crawl — never a resume of an earlier one (zwgk resumes from its store:
---resume) — removed when the crawl closes. A request that cannot be written (a full disk) stays
-in memory, as one that cannot be pickled already does: no request is lost.
+--resume) — removed when the crawl closes, or, if its process was killed, by the next crawl to
+start (the folder's name holds the process id). A request that cannot be written (a full disk)
+stays in memory, as one that cannot be pickled already does: no request is lost.
 """
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
+from pathlib import Path
 
 from scrapy.core.scheduler import Scheduler
 from scrapy.utils.misc import build_from_crawler, load_object
@@ -20,11 +23,37 @@ from scrapy.utils.misc import build_from_crawler, load_object
 log = logging.getLogger(__name__)
 
 
+PREFIX = "zwgk-queue-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def remove_stale_folders(where: str | None = None) -> int:
+    """Remove the queue folders of crawls whose process is gone (killed before it could clean up);
+    how many."""
+    removed = 0
+    for path in Path(where or tempfile.gettempdir()).glob(PREFIX + "*-*"):
+        pid = path.name[len(PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+            removed += 1
+    return removed
+
+
 class DiskQueueScheduler(Scheduler):
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        folder = tempfile.mkdtemp(prefix="zwgk-queue-")
+        remove_stale_folders()
+        folder = tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-")
         scheduler = cls(
             dupefilter=build_from_crawler(load_object(settings["DUPEFILTER_CLASS"]), crawler),
             jobdir=folder,
