@@ -138,3 +138,16 @@ def test_a_killed_crawls_folder_is_removed_by_the_next(tmp_path, monkeypatch):
     scheduler.close("finished")
     assert sch.remove_stale_folders() == 0
 
+
+def test_no_room_for_a_folder_queues_in_memory(monkeypatch):
+    def full(*a, **kw):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", full)
+    scheduler, crawler = _scheduler()
+    assert scheduler.folder is None and scheduler.dqs is None
+    assert scheduler.enqueue_request(scrapy.Request("http://127.0.0.1/c.html"))
+    assert crawler.stats.get_value("scheduler/enqueued/memory") == 1
+    assert scheduler.next_request().url == "http://127.0.0.1/c.html"
+    scheduler.close("finished")
+

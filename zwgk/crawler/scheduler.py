@@ -53,7 +53,11 @@ class DiskQueueScheduler(Scheduler):
     def from_crawler(cls, crawler):
         settings = crawler.settings
         remove_stale_folders()
-        folder = tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-")
+        try:
+            folder = tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-")
+        except OSError as exc:  # no room for a folder: Scrapy's memory queues, as before
+            log.warning("无法创建待抓取队列的临时目录（%s），待抓取请求保留在内存中", exc)
+            folder = None
         scheduler = cls(
             dupefilter=build_from_crawler(load_object(settings["DUPEFILTER_CLASS"]), crawler),
             jobdir=folder,
@@ -87,4 +91,5 @@ class DiskQueueScheduler(Scheduler):
             log.warning("待抓取队列关闭时无法写入临时文件（%s）", exc)
             return None
         finally:
-            shutil.rmtree(self.folder, ignore_errors=True)
+            if self.folder is not None:
+                shutil.rmtree(self.folder, ignore_errors=True)
