@@ -18,7 +18,6 @@ import tempfile
 from pathlib import Path
 
 from scrapy.core.scheduler import Scheduler
-from scrapy.utils.misc import build_from_crawler, load_object
 
 log = logging.getLogger(__name__)
 
@@ -51,25 +50,16 @@ def remove_stale_folders(where: str | None = None) -> int:
 class DiskQueueScheduler(Scheduler):
     @classmethod
     def from_crawler(cls, crawler):
-        settings = crawler.settings
+        # Scrapy's own factory (no JOBDIR: memory queues), then the disk queues in a folder of
+        # this crawl's — set as Scrapy's __init__ sets them from a jobdir
+        scheduler = super().from_crawler(crawler)
+        scheduler.folder, scheduler.disk_failed = None, False
         remove_stale_folders()
         try:
-            folder = tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-")
+            scheduler.folder = tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-")
+            scheduler.dqdir = scheduler._dqdir(scheduler.folder)
         except OSError as exc:  # no room for a folder: Scrapy's memory queues, as before
             log.warning("无法创建待抓取队列的临时目录（%s），待抓取请求保留在内存中", exc)
-            folder = None
-        scheduler = cls(
-            dupefilter=build_from_crawler(load_object(settings["DUPEFILTER_CLASS"]), crawler),
-            jobdir=folder,
-            dqclass=load_object(settings["SCHEDULER_DISK_QUEUE"]),
-            mqclass=load_object(settings["SCHEDULER_MEMORY_QUEUE"]),
-            logunser=settings.getbool("SCHEDULER_DEBUG"),
-            stats=crawler.stats,
-            pqclass=load_object(settings["SCHEDULER_PRIORITY_QUEUE"]),
-            crawler=crawler,
-        )
-        scheduler.folder = folder
-        scheduler.disk_failed = False
         return scheduler
 
     def _dqpush(self, request) -> bool:

@@ -249,48 +249,82 @@ class UrlDays:
         return len(self._keys) + len(self._recent)
 
 
-class UrlLog:
-    """URLs in the order they were added, packed: every 1 024 of them are one zlib block of their
-    newline-joined text (~12 bytes a URL, measured on site-62's link targets, where a str in a dict
-    took ~160). Read back in order (`urls`), and rewritten without the ones `drop` says, a block at
-    a time: what it holds at once is one block's strings, never the whole log's."""
+class _Packed:
+    """Items in the order they were added, packed: every 1 024 of them one zlib block (`_dump` /
+    `_load` say how a block's items are written). Read back in order, and rewritten keeping those
+    `keep` says, a block at a time: what it holds at once is one block's items, never all of them."""
 
     __slots__ = ("_blocks", "_tail", "_count")
     BLOCK = 1024
 
     def __init__(self):
         self._blocks: list[bytes] = []
-        self._tail: list[str] = []
+        self._tail: list = []
         self._count = 0
 
-    def append(self, url: str) -> None:
-        self._tail.append(url)
+    @staticmethod
+    def _dump(items: list) -> bytes:
+        raise NotImplementedError
+
+    @staticmethod
+    def _load(data: bytes) -> list:
+        raise NotImplementedError
+
+    def append(self, item) -> None:
+        self._tail.append(item)
         self._count += 1
         if len(self._tail) >= self.BLOCK:
-            self._blocks.append(zlib.compress("\n".join(self._tail).encode(), 1))
+            self._blocks.append(zlib.compress(self._dump(self._tail), 1))
             self._tail = []
 
-    def urls(self) -> Iterator[str]:
-        for block in self._blocks:
-            yield from zlib.decompress(block).decode().split("\n")
-        yield from list(self._tail)
-
-    def drop(self, gone) -> None:
-        """Keep only the URLs not in `gone`, in their order."""
-        kept = UrlLog()
-        blocks, tail = self._blocks, self._tail
-        self._blocks, self._tail = [], []
+    def _read(self, blocks: list[bytes], tail: list) -> Iterator:
         for block in blocks:
-            for u in zlib.decompress(block).decode().split("\n"):
-                if u not in gone:
-                    kept.append(u)
-        for u in tail:
-            if u not in gone:
-                kept.append(u)
-        self._blocks, self._tail, self._count = kept._blocks, kept._tail, kept._count
+            yield from self._load(zlib.decompress(block))
+        yield from tail
+
+    def __iter__(self) -> Iterator:
+        return self._read(self._blocks, list(self._tail))  # as they are now, whatever is added meanwhile
+
+    def keep(self, test) -> None:
+        """Keep only the items `test` passes, in their order."""
+        items = self._read(self._blocks, self._tail)
+        self._blocks, self._tail, self._count = [], [], 0
+        for item in items:
+            if test(item):
+                self.append(item)
 
     def __len__(self) -> int:
         return self._count
+
+
+class UrlLog(_Packed):
+    """URLs in the order they were added, a block of them their newline-joined text (~12 bytes a
+    URL, measured on site-62's link targets, where a str in a dict took ~160)."""
+
+    __slots__ = ()
+
+    @staticmethod
+    def _dump(items: list) -> bytes:
+        return "\n".join(items).encode()
+
+    @staticmethod
+    def _load(data: bytes) -> list:
+        return data.decode().split("\n")
+
+    def urls(self) -> Iterator[str]:
+        return iter(self)
+
+    def drop(self, gone) -> None:
+        """Keep only the URLs not in `gone`, in their order."""
+        self.keep(lambda u: u not in gone)
+
+
+class _Pairs(_Packed):
+    """(url, value) pairs, a block of them marshal'd."""
+
+    __slots__ = ()
+    _dump = staticmethod(marshal.dumps)
+    _load = staticmethod(marshal.loads)
 
 
 class LinkedTargets:
@@ -349,53 +383,33 @@ class Later:
     (a UrlSet of what was asked) is not kept, and the ones asked since are forgotten whenever the
     kept ones have doubled since the last sweep: what is held is what may still be asked, not every
     URL ever put aside (解读 links of 400 000 documents, most of them reached through their lists
-    anyway). Held packed, as UrlLog holds URLs: every 1 024 (url, value) pairs one zlib block, the
-    URLs put since the last take as hashes (~30 bytes a pair in all, where a dict took ~200)."""
+    anyway). Held packed: the (url, value) pairs in zlib blocks, the URLs put since the last take
+    as hashes (~30 bytes a pair in all, where a dict took ~200)."""
 
-    __slots__ = ("_put", "_blocks", "_tail", "_count", "_kept")
-    BLOCK = 1024
+    __slots__ = ("_put", "_pairs", "_kept")
 
     def __init__(self):
-        self._put = UrlSet()            # URLs put since the last take
-        self._blocks: list[bytes] = []  # (url, value) pairs, in the order put
-        self._tail: list[tuple] = []
-        self._count = 0
-        self._kept = 0  # size after the last sweep
-
-    @staticmethod
-    def _pairs(blocks: list[bytes], tail: list[tuple]) -> Iterator[tuple]:
-        for block in blocks:
-            yield from marshal.loads(zlib.decompress(block))
-        yield from tail
-
-    def _append(self, pair: tuple) -> None:
-        self._tail.append(pair)
-        self._count += 1
-        if len(self._tail) >= self.BLOCK:
-            self._blocks.append(zlib.compress(marshal.dumps(self._tail), 1))
-            self._tail = []
+        self._put = UrlSet()      # URLs put since the last take
+        self._pairs = _Pairs()    # (url, value), in the order put
+        self._kept = 0            # size after the last sweep
 
     def put(self, url: str, value, done) -> None:
         if url in done or url in self._put:
             return
         self._put.add(url)
-        self._append((url, value))
-        if self._count >= max(4096, 2 * self._kept):
-            pairs = self._pairs(self._blocks, self._tail)
-            self._blocks, self._tail, self._count = [], [], 0
-            for pair in pairs:
-                if pair[0] not in done:
-                    self._append(pair)
-            self._kept = self._count
+        self._pairs.append((url, value))
+        if len(self._pairs) >= max(4096, 2 * self._kept):
+            self._pairs.keep(lambda p: p[0] not in done)
+            self._kept = len(self._pairs)
 
     def take(self, done) -> list:
         """The values of the URLs not in `done`, in the order of their URLs; the set is emptied."""
-        out = [v for u, v in sorted((p for p in self._pairs(self._blocks, self._tail) if p[0] not in done), key=lambda p: p[0])]
-        self._put, self._blocks, self._tail, self._count, self._kept = UrlSet(), [], [], 0, 0
+        out = [v for _, v in sorted((p for p in self._pairs if p[0] not in done), key=lambda p: p[0])]
+        self._put, self._pairs, self._kept = UrlSet(), _Pairs(), 0
         return out
 
     def __len__(self) -> int:
-        return self._count
+        return len(self._pairs)
 
 
 class PageAnchors:
