@@ -151,3 +151,55 @@ def test_no_room_for_a_folder_queues_in_memory(monkeypatch):
     assert scheduler.next_request().url == "http://127.0.0.1/c.html"
     scheduler.close("finished")
 
+
+
+_FILLING_DISK = r"""
+import resource, signal, sys
+import scrapy
+from scrapy.utils.test import get_crawler
+from zwgk.crawler.scheduler import DiskQueueScheduler
+
+class S(scrapy.Spider):
+    name = "t"
+
+crawler = get_crawler(S, {"SCHEDULER": "zwgk.crawler.scheduler.DiskQueueScheduler",
+                          "SCHEDULER_DISK_QUEUE": sys.argv[1]})
+crawler.spider = crawler._create_spider()
+crawler.engine = crawler._create_engine()
+scheduler = DiskQueueScheduler.from_crawler(crawler)
+scheduler.open(crawler.spider)
+# the disk fills up: no file of this process may grow past 64 KiB (a write crossing the limit is
+# cut short, the next one fails with EFBIG)
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+sent, got = [], []
+for round_ in range(3):
+    for i in range(150):
+        url = f"http://127.0.0.1/{round_}/{i}.html"
+        sent.append(url)
+        assert scheduler.enqueue_request(scrapy.Request(url, meta={"pad": "x" * (300 + 37 * (i % 11))}))
+    for _ in range(60):
+        got.append(scheduler.next_request().url)
+while (request := scheduler.next_request()) is not None:
+    got.append(request.url)
+stats = crawler.stats
+print(stats.get_value("scheduler/enqueued/disk"), stats.get_value("scheduler/enqueued/memory"),
+      stats.get_value("zwgk/scheduler/kept_in_memory"))
+assert sorted(got) == sorted(sent), (len(got), len(sent))
+scheduler.close("finished")
+"""
+
+
+def test_a_write_cut_short_leaves_no_half_request(tmp_path):
+    """The disk fills up in the middle of a request's record: that request stays in memory, and
+    every request written before and after comes back whole (queuelib's own queue left half a
+    record at the file's end, and the pops after it read garbage)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _FILLING_DISK, "zwgk.crawler.scheduler.WholeRecordLifoDiskQueue"],
+                          capture_output=True, text=True, env={**os.environ, "TMPDIR": str(tmp_path)}, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    disk, memory, kept = map(int, done.stdout.split())
+    assert disk > 30 and memory > 30 and kept == memory  # both queues were used
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("zwgk-queue-")]

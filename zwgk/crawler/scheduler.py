@@ -7,17 +7,21 @@ disk queues (pickled requests in files, its `JOBDIR` machinery) hold them instea
 temporary folder for each crawl — never a resume of an earlier one (zwgk resumes from its store:
 --resume) — removed when the crawl closes, or, if its process was killed, by the next crawl to
 start (the folder's name holds the process id). A request that cannot be written (a full disk)
-stays in memory, as one that cannot be pickled already does: no request is lost.
+stays in memory, as one that cannot be pickled already does: no request is lost. A write that
+fails partway is undone (`WholeRecordLifoDiskQueue`), so the file never holds half a request.
 """
 from __future__ import annotations
 
 import logging
 import os
 import shutil
+import struct
 import tempfile
 from pathlib import Path
 
+from queuelib.queue import LifoDiskQueue
 from scrapy.core.scheduler import Scheduler
+from scrapy.squeues import PickleLifoDiskQueue
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +49,42 @@ def remove_stale_folders(where: str | None = None) -> int:
             shutil.rmtree(path, ignore_errors=True)
             removed += 1
     return removed
+
+
+class _WholeRecords(LifoDiskQueue):
+    """queuelib's LIFO file queue with each record written whole or not at all.
+
+    queuelib writes a record and then its size through a buffered file, and reads the last size
+    from the file's end: a write that fails partway (the disk filling up) left part of a record
+    there, or kept it in the buffer to be written later, and every pop after read garbage. Here
+    the file is unbuffered and a failed write is cut off the file before the error goes up (to
+    the scheduler, which keeps that request in memory)."""
+
+    def __init__(self, path):
+        super().__init__(path)
+        buffered = self.f
+        buffered.flush()  # the header of a new file: a failure here fails the queue's creation
+        self.f = open(self.path, "rb+", buffering=0)  # noqa: SIM115 - closed by close()
+        buffered.close()
+        self.f.seek(0, os.SEEK_END)
+
+    def push(self, string: bytes) -> None:
+        if not isinstance(string, bytes):
+            raise TypeError(f"Unsupported type: {type(string).__name__}")
+        record = memoryview(string + struct.pack(self.SIZE_FORMAT, len(string)))
+        end = self.f.seek(0, os.SEEK_END)
+        try:
+            while record:
+                record = record[self.f.write(record):]  # a raw file may write fewer bytes
+        except OSError:
+            os.ftruncate(self.f.fileno(), end)
+            self.f.seek(end)
+            raise
+        self.size += 1
+
+
+class WholeRecordLifoDiskQueue(PickleLifoDiskQueue, _WholeRecords):
+    """Scrapy's pickled LIFO disk queue (SCHEDULER_DISK_QUEUE's default) on `_WholeRecords`."""
 
 
 class DiskQueueScheduler(Scheduler):

@@ -10,6 +10,7 @@ ROBOTSTXT_OBEY = True
 # requests waiting to be sent kept on disk, in a temporary folder of each crawl (scheduler.py);
 # scrapy-redis workers use their own (distributed.py)
 SCHEDULER = "zwgk.crawler.scheduler.DiskQueueScheduler"
+SCHEDULER_DISK_QUEUE = "zwgk.crawler.scheduler.WholeRecordLifoDiskQueue"  # no half-written request
 
 # Gentle defaults for a government server; `--concurrency` / `--delay` change them.
 CONCURRENT_REQUESTS = 16
