@@ -55,6 +55,30 @@ def test_any_block_size_cuts_the_same_bytes(tmp_path, block):
     assert json.loads(cut)["documents"] == []
 
 
+@pytest.mark.parametrize("n", [0, 1, 7])
+def test_written_as_an_indent_1_dump_with_each_document_on_one_line(tmp_path, n):
+    """write_results encodes each document with the C encoder on one line between "  {" and
+    "  }": the file means what json.dumps(indent=1) of the same results means, is byte for byte
+    that dump outside the documents, and each document is read back alone."""
+    from zwgk.auditor.audit import _iso, document_dict
+    from zwgk.reports.load import iter_documents
+
+    results = _results(n)
+    text = write_results(results, tmp_path / "results.json").read_text(encoding="utf-8")
+    plain = json.dumps({**results, "documents": [document_dict(d) for d in results["documents"]]},
+                       ensure_ascii=False, indent=1, default=_iso)
+    assert json.loads(text) == json.loads(plain)
+    if not n:
+        assert text == plain
+        return
+    head, _, rest = text.partition('\n "documents": [')
+    plain_head, _, plain_rest = plain.partition('\n "documents": [')
+    assert head == plain_head and rest.partition("\n ]")[2] == plain_rest.partition("\n ]")[2]
+    lines = rest.partition("\n ]")[0].splitlines()[1:]
+    assert len(lines) == 3 * n and lines[0::3] == ["  {"] * n and [x.rstrip(",") for x in lines[2::3]] == ["  }"] * n
+    assert list(iter_documents(tmp_path / "results.json")) == json.loads(plain)["documents"]
+
+
 def test_another_layout_is_read_whole(tmp_path):
     data = json.loads(write_results(_results(5), tmp_path / "results.json").read_text(encoding="utf-8"))
     for text in (json.dumps(data, ensure_ascii=False), json.dumps(data, indent=4)):

@@ -5,6 +5,7 @@ import json
 from collections import Counter
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Iterator
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -23,7 +24,6 @@ from .coverage import NOT_REACHED, coverage
 from .model import Document, SiteSnapshot
 from .scoring import Evaluator, grade, is_deduction, passed, points, total
 from .snapshot import load_snapshot
-from .spill import Rows
 from .verdicts import load_verdicts
 
 SCHEMA = "zwgk-results/1"
@@ -441,41 +441,44 @@ def _store(session: Session, crawl_id: int, checklist, as_of: date, results: dic
     results["audit_id"] = audit.id
 
 
-class _Streamed(list):
-    """Documents read back from a file (auditor/spill.py Rows) as the JSON encoder's list: it
-    takes them one at a time (the pure-Python encoder write_results uses iterates a list)."""
-
-    def __init__(self, rows):
-        super().__init__()
-        self.rows = rows
-
-    def __iter__(self):
-        return iter(self.rows)
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def __bool__(self) -> bool:
-        return len(self.rows) > 0
-
-
 def _json_default(v):
-    if isinstance(v, Document):
-        return document_dict(v)
-    if isinstance(v, Rows):
-        return _Streamed(v)
     return _iso(v)
+
+
+def _pieces(results: dict) -> Iterator[str]:
+    """results.json's text, piece by piece, in the layout reports/load.py reads without parsing
+    everything: indent 1, each top-level key on a line of its own starting with one space, and
+    in `documents` each document between a line "  {" and a line "  }", its fields on one line.
+
+    Each top-level value is encoded on its own (at indent 0, every newline then given the one
+    space of its level: a JSON string holds no raw newline), and each document by the C encoder
+    (the pure-Python one, which any indent forces, took as long as writing a document's fields by
+    hand would: most of the file is documents)."""
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=1, default=_json_default)
+    flat = json.JSONEncoder(ensure_ascii=False, default=_json_default)
+    yield "{"
+    for i, (key, value) in enumerate(results.items()):
+        yield ("," if i else "") + "\n " + flat.encode(key) + ": "
+        if key == "documents":  # Documents, or rows of a spill file read back one at a time
+            yield "["
+            for j, d in enumerate(value):
+                text = flat.encode(document_dict(d) if isinstance(d, Document) else d)
+                yield ("," if j else "") + "\n  {\n   " + text[1:-1] + "\n  }"
+            yield "\n ]" if len(value) else "]"
+        else:
+            for piece in encoder.iterencode(value):
+                yield piece.replace("\n", "\n ")
+    yield "\n}"
 
 
 def write_results(results: dict, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".json.tmp")
     # written as encoded, piece by piece: json.dumps would first hold every piece in a list and
-    # then the whole text (with indent, both encoders yield the same pieces)
-    encoder = json.JSONEncoder(ensure_ascii=False, indent=1, default=_json_default)
+    # then the whole text
     with open(tmp, "w", encoding="utf-8") as f:
         buf: list[str] = []
-        for piece in encoder.iterencode(results):
+        for piece in _pieces(results):
             buf.append(piece)
             if len(buf) >= 4096:
                 f.write("".join(buf))
