@@ -441,21 +441,17 @@ def _store(session: Session, crawl_id: int, checklist, as_of: date, results: dic
     results["audit_id"] = audit.id
 
 
-def _json_default(v):
-    return _iso(v)
-
-
 def _pieces(results: dict) -> Iterator[str]:
     """results.json's text, piece by piece, in the layout reports/load.py reads without parsing
     everything: indent 1, each top-level key on a line of its own starting with one space, and
     in `documents` each document between a line "  {" and a line "  }", its fields on one line.
 
     Each top-level value is encoded on its own (at indent 0, every newline then given the one
-    space of its level: a JSON string holds no raw newline), and each document by the C encoder
-    (the pure-Python one, which any indent forces, took as long as writing a document's fields by
-    hand would: most of the file is documents)."""
-    encoder = json.JSONEncoder(ensure_ascii=False, indent=1, default=_json_default)
-    flat = json.JSONEncoder(ensure_ascii=False, default=_json_default)
+    space of its level: a JSON string holds no raw newline), and each document by the C encoder:
+    the pure-Python one, which any indent forces, wrote the documents — most of the file — at
+    half the speed (docs/benchmarks.md, thirteenth session)."""
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=1, default=_iso)
+    flat = json.JSONEncoder(ensure_ascii=False, default=_iso)
     yield "{"
     for i, (key, value) in enumerate(results.items()):
         yield ("," if i else "") + "\n " + flat.encode(key) + ": "
