@@ -455,10 +455,10 @@ def _pieces(results: dict) -> Iterator[str]:
     yield "{"
     for i, (key, value) in enumerate(results.items()):
         yield ("," if i else "") + "\n " + flat.encode(key) + ": "
-        if key == "documents":  # Documents, or rows of a spill file read back one at a time
+        if key == "documents":  # Documents, or a spill file's, read back one at a time
             yield "["
             for j, d in enumerate(value):
-                text = flat.encode(document_dict(d) if isinstance(d, Document) else d)
+                text = flat.encode(document_dict(d))
                 yield ("," if j else "") + "\n  {\n   " + text[1:-1] + "\n  }"
             yield "\n ]" if len(value) else "]"
         else:
@@ -467,26 +467,11 @@ def _pieces(results: dict) -> Iterator[str]:
     yield "\n}"
 
 
-# text gathered before a write: a piece is a token or a whole document (a count of pieces held
-# 4 096 documents, some 10 MiB with their joined copy, at 400k)
-WRITE_CHARS = 1 << 18
-
-
 def write_results(results: dict, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".json.tmp")
-    # written as encoded, piece by piece: json.dumps would first hold every piece in a list and
-    # then the whole text
+    # written as encoded, piece by piece (json.dumps would hold the whole text)
     with open(tmp, "w", encoding="utf-8") as f:
-        buf: list[str] = []
-        size = 0
-        for piece in _pieces(results):
-            buf.append(piece)
-            size += len(piece)
-            if size >= WRITE_CHARS:
-                f.write("".join(buf))
-                buf.clear()
-                size = 0
-        f.write("".join(buf))
+        f.writelines(_pieces(results))
     tmp.replace(path)  # never leave a half-written results.json
     return path
